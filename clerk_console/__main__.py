@@ -1,0 +1,5 @@
+import sys
+
+from clerk_console.cli import main
+
+sys.exit(main())

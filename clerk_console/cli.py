@@ -1,0 +1,61 @@
+"""``clerk-console``: argv is parsed before anything heavy is imported.
+
+Each sub-command lives in ``clerk_console/commands/<name>.py`` as ``run(args) -> int`` and is
+imported only when chosen, so ``identify`` never loads Textual or SQLAlchemy.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="clerk-console", description="政务服务大厅综合受理终端")
+    p.add_argument("--data-dir", help="window folder (replica, backups, settings); default: "
+                   "$CLERK_CONSOLE_HOME or the platform's user data folder")
+    sub = p.add_subparsers(dest="command")
+
+    s = sub.add_parser("run", help="open the console on this window's replica (default)")
+
+    s = sub.add_parser("demo", help="create or reuse a demo replica, then open the console")
+    s.add_argument("--init-only", action="store_true", help="only create the demo replica")
+    s.add_argument("--cases", type=int, default=0, metavar="N",
+                   help="add N synthetic cases through the console's own code path")
+    s.add_argument("--no-backoffice", action="store_true",
+                   help="do not start the embedded back office on loopback")
+
+    s = sub.add_parser("identify", help="recognise and validate scanned codes")
+    s.add_argument("--json", action="store_true", help="one JSON object per line")
+    s.add_argument("codes", nargs="+", metavar="CODE")
+
+    s = sub.add_parser("cases", help="list the replica's cases")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--limit", type=int, default=200)
+
+    s = sub.add_parser("notice", help="(re)print the notice of a case")
+    s.add_argument("case_no", metavar="CASE_NO")
+    s.add_argument("--pdf", metavar="PATH", help="write the PDF here")
+    s.add_argument("--text", action="store_true", help="print the text preview")
+    s.add_argument("--escpos", metavar="PATH", help="write the 80 mm receipt byte stream here")
+    s.add_argument("--kind", help="which document (default: the one the outcome calls for)")
+
+    s = sub.add_parser("enroll", help="enroll this window with a back office")
+    s.add_argument("url")
+    s.add_argument("code")
+
+    s = sub.add_parser("sync", help="sync with the back office")
+    s.add_argument("--once", action="store_true", help="one round, then exit")
+    s.add_argument("--json", action="store_true")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command or "run"
+    module = importlib.import_module(f"clerk_console.commands.{command}")
+    return int(module.run(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,169 @@
+"""A case (办件) and its life cycle. Pure domain.
+
+draft -> accepted | deferred (容缺) | approved_on_commitment (承诺即准) | notified (一次性告知)
+      | signposted (设路标)
+deferred -> completed (everything owed supplied) | voided (deadline passed, 废止)
+accepted | completed | approved_on_commitment -> decided (back office) -> delivered (出件)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class Outcome(StrEnum):
+    ACCEPTED = "accepted"
+    DEFERRED = "deferred"
+    APPROVED_ON_COMMITMENT = "approved_on_commitment"
+    NOTIFIED = "notified"
+    SIGNPOSTED = "signposted"
+
+    @property
+    def label(self) -> str:
+        return OUTCOME_LABELS[self]
+
+
+OUTCOME_LABELS = {
+    Outcome.ACCEPTED: "受理",
+    Outcome.DEFERRED: "容缺受理",
+    Outcome.APPROVED_ON_COMMITMENT: "承诺即准",
+    Outcome.NOTIFIED: "一次性告知",
+    Outcome.SIGNPOSTED: "设路标",
+}
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    ACCEPTED = "accepted"
+    DEFERRED = "deferred"
+    APPROVED_ON_COMMITMENT = "approved_on_commitment"
+    NOTIFIED = "notified"
+    SIGNPOSTED = "signposted"
+    COMPLETED = "completed"
+    VOIDED = "voided"
+    DECIDED = "decided"
+    DELIVERED = "delivered"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS = {
+    Status.DRAFT: "草稿",
+    Status.ACCEPTED: "已受理",
+    Status.DEFERRED: "容缺待补",
+    Status.APPROVED_ON_COMMITMENT: "承诺即准",
+    Status.NOTIFIED: "已一次性告知",
+    Status.SIGNPOSTED: "已指引",
+    Status.COMPLETED: "已补齐",
+    Status.VOIDED: "已废止",
+    Status.DECIDED: "已办结待出件",
+    Status.DELIVERED: "已出件",
+}
+
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.DRAFT: frozenset({Status.ACCEPTED, Status.DEFERRED, Status.APPROVED_ON_COMMITMENT,
+                             Status.NOTIFIED, Status.SIGNPOSTED}),
+    Status.DEFERRED: frozenset({Status.COMPLETED, Status.VOIDED}),
+    Status.ACCEPTED: frozenset({Status.DECIDED}),
+    Status.COMPLETED: frozenset({Status.DECIDED}),
+    Status.APPROVED_ON_COMMITMENT: frozenset({Status.DECIDED}),
+    Status.DECIDED: frozenset({Status.DELIVERED}),
+}
+
+OPEN_STATUSES = frozenset({Status.ACCEPTED, Status.DEFERRED, Status.APPROVED_ON_COMMITMENT,
+                           Status.COMPLETED, Status.DECIDED})
+
+
+class MaterialState(StrEnum):
+    PENDING = "pending"  # not looked at yet
+    RECEIVED = "received"  # handed in (see CaseMaterial.original)
+    ELICENCE = "elicence"  # satisfied by the e-licence library, never asked on paper
+    MISSING = "missing"  # not brought
+    DEFECTIVE = "defective"  # brought but not compliant (reason says why)
+
+    @property
+    def label(self) -> str:
+        return {"pending": "待核", "received": "已收", "elicence": "电子证照",
+                "missing": "缺", "defective": "不符合要求"}[self.value]
+
+    @property
+    def satisfied(self) -> bool:
+        return self in (MaterialState.RECEIVED, MaterialState.ELICENCE)
+
+
+class Decision(StrEnum):
+    APPROVE = "approve"  # 准予
+    REJECT = "reject"  # 不予
+    READY = "ready"  # result ready for pick-up
+
+    @property
+    def label(self) -> str:
+        return {"approve": "准予许可", "reject": "不予许可", "ready": "结果已出"}[self.value]
+
+
+class TransitionError(ValueError):
+    """A status change the life cycle does not allow; message in Chinese."""
+
+
+@dataclass(frozen=True, slots=True)
+class CaseMaterial:
+    code: str  # MaterialSpec.code
+    name: str
+    main: bool
+    state: MaterialState = MaterialState.PENDING
+    original: bool = False  # True: original seen (原件), False: copy (复印件)
+    reason: str = ""  # for defective/missing: what is wrong, what is needed
+    elicence_number: str = ""  # when satisfied by an e-licence
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    id: str  # UUIDv7, client-made
+    case_no: str  # window-date-sequence
+    window_code: str
+    clerk_id: str
+    applicant_id: str
+    applicant_name: str
+    applicant_kind: str  # ApplicantKind value
+    items: tuple[str, ...]  # Item.code
+    created_at: datetime
+    status: Status = Status.DRAFT
+    outcome: Outcome | None = None
+    bundle: str | None = None
+    agent_id: str = ""  # 经办人 ID when an agent comes for an enterprise
+    agent_name: str = ""
+    materials: tuple[CaseMaterial, ...] = ()
+    accepted_at: datetime | None = None
+    deadline: date | None = None  # deferral: supply-by date (working days)
+    deadline_estimated: bool = False  # deadline computed on an unpublished calendar year
+    promised_date: date | None = None  # promised completion (承诺办结日期)
+    signpost_dept: str = ""  # Department.code for signposts
+    decision: Decision | None = None
+    decided_at: datetime | None = None
+    delivered_at: datetime | None = None
+    note: str = ""
+    version: int = 0  # bumped on each saved change, for sync
+
+    @property
+    def owed(self) -> tuple[CaseMaterial, ...]:
+        """Materials still to supply (deferral) or to bring (one-time notice)."""
+        return tuple(m for m in self.materials if not m.state.satisfied)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+def transition(case: Case, to: Status, **changes) -> Case:
+    """Return the case moved to ``to``; raise TransitionError if the life cycle forbids it."""
+    if to not in TRANSITIONS.get(case.status, frozenset()):
+        raise TransitionError(f"办件状态不能从“{case.status.label}”变为“{to.label}”")
+    return replace(case, status=to, version=case.version + 1, **changes)
+
+
+def overdue(case: Case, today: date) -> bool:
+    """A deferral whose deadline has passed and that still owes materials."""
+    return case.status is Status.DEFERRED and case.deadline is not None and case.deadline < today

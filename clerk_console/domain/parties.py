@@ -1,0 +1,109 @@
+"""Applicants, their e-licences and the credit blacklist. Pure domain."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+
+class ApplicantKind(StrEnum):
+    PERSON = "person"
+    ENTERPRISE = "enterprise"
+    PROJECT = "project"  # an investment project, identified by its project code
+
+
+@dataclass(frozen=True, slots=True)
+class Applicant:
+    id_number: str  # normalised code: resident ID, permit, USCC or project code
+    id_kind: str  # clerk_console.domain.codes kind: resident_id, uscc, project_code ...
+    kind: ApplicantKind
+    name: str
+    phone: str = ""
+    address: str = ""
+    # enterprises: legal representative and the other natural persons the blacklist extends to
+    legal_rep_id: str = ""
+    legal_rep_name: str = ""
+    related_ids: tuple[str, ...] = ()  # shareholders and senior managers (ID numbers)
+    region: str = ""  # 6-digit region code
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ELicence:
+    """A licence already in the e-licence library (电子证照库)."""
+
+    holder_id: str
+    type_code: str  # matches MaterialSpec.elicence_type
+    name: str  # 营业执照, 居民身份证 ...
+    number: str
+    issued: date | None = None
+    expires: date | None = None
+
+    def valid_on(self, day: date) -> bool:
+        return self.expires is None or self.expires >= day
+
+
+@dataclass(frozen=True, slots=True)
+class BlacklistEntry:
+    subject_id: str  # ID number or USCC on the list (失信黑名单)
+    name: str
+    reason: str
+    listed_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BlacklistHit:
+    """Why an applicant is barred: itself or one of its natural persons is listed."""
+
+    entry: BlacklistEntry
+    via: str = ""  # "" when the applicant itself is listed, else 法定代表人/股东/高级管理人员
+
+    @property
+    def message(self) -> str:
+        who = f"{self.via}{self.entry.name}" if self.via else self.entry.name
+        return f"失信黑名单：{who}（{self.entry.reason}），不得容缺受理或承诺即准"
+
+
+def blacklist_hit(applicant: Applicant, listed: dict[str, BlacklistEntry],
+                  related_roles: dict[str, str] | None = None) -> BlacklistHit | None:
+    """The applicant is barred if it, its legal representative, or a related person is listed.
+
+    ``related_roles`` maps a related ID to its role label (股东, 高级管理人员); unknown ones
+    are reported as 关联人员.
+    """
+    if applicant.id_number in listed:
+        return BlacklistHit(listed[applicant.id_number])
+    if applicant.legal_rep_id and applicant.legal_rep_id in listed:
+        return BlacklistHit(listed[applicant.legal_rep_id], via="法定代表人")
+    roles = related_roles or {}
+    for rid in applicant.related_ids:
+        if rid in listed:
+            return BlacklistHit(listed[rid], via=roles.get(rid, "关联人员"))
+    return None
+
+
+ORGANISATION_KINDS = frozenset({"uscc", "project_code"})
+
+
+def mask_id(id_number: str, id_kind: str = "resident_id") -> str:
+    """Mask a person's ID for screens and notices: 3706**********1237 (first 4, last 4 kept).
+
+    Credit codes and project codes identify organisations, not persons, and are shown whole.
+    """
+    s = id_number
+    if id_kind in ORGANISATION_KINDS:
+        return s
+    if len(s) == 18 and s[:17].isdigit():
+        return s[:4] + "*" * 10 + s[-4:]
+    if len(s) == 15 and s.isdigit():
+        return s[:4] + "*" * 7 + s[-4:]
+    return s
+
+
+def mask_name(name: str) -> str:
+    """张三丰 -> 张*丰, 李四 -> 李*; used in lists where the ID alone is not enough."""
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]

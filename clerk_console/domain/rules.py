@@ -1,0 +1,140 @@
+"""Which outcomes a case may take. Pure domain: decided from the catalogue's flags, the
+materials' states and the applicant's credit, never from the screen.
+
+- 受理 (accepted): every material satisfied.
+- 容缺受理 (deferred): every main material satisfied, some secondary owed, every item allows
+  deferral, applicant not blacklisted and no earlier broken deferral promise.
+- 承诺即准 (approved on commitment): every item allows it, every main material satisfied,
+  applicant (and its legal representative, shareholders, managers) not blacklisted, no earlier
+  false commitment.
+- 一次性告知 (notified): something is owed; lists all of it at once.
+- 设路标 (signposted): an item this window cannot take.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .case import CaseMaterial, Outcome
+from .catalogue import Item, Level
+from .parties import BlacklistHit
+
+# Preference when several outcomes are allowed: what serves the applicant best.
+PREFERENCE = (Outcome.APPROVED_ON_COMMITMENT, Outcome.ACCEPTED, Outcome.DEFERRED,
+              Outcome.NOTIFIED, Outcome.SIGNPOSTED)
+
+
+@dataclass(frozen=True, slots=True)
+class WindowScope:
+    """What a window may take: its hall's level and whether it is a township centre."""
+
+    level: Level = Level.CITY
+    # levels whose items this window takes (a city hall takes city and county items that were
+    # brought into the hall; a township centre takes township and village items)
+    levels: frozenset[Level] = frozenset({Level.CITY, Level.COUNTY})
+
+    def takes(self, item: Item) -> bool:
+        return item.in_hall and item.level in self.levels
+
+
+TOWNSHIP_SCOPE = WindowScope(Level.TOWNSHIP, frozenset({Level.TOWNSHIP, Level.VILLAGE}))
+CITY_SCOPE = WindowScope()
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    outcome: Outcome
+    allowed: bool
+    reason: str  # why it is allowed or not, in Chinese, shown beside the option
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    options: tuple[Option, ...]
+    best: Outcome | None
+
+    @property
+    def allowed(self) -> tuple[Outcome, ...]:
+        return tuple(o.outcome for o in self.options if o.allowed)
+
+    def option(self, outcome: Outcome) -> Option:
+        return next(o for o in self.options if o.outcome is outcome)
+
+
+@dataclass(frozen=True, slots=True)
+class CreditRecord:
+    """The applicant's history that bars deferral or commitment approval."""
+
+    blacklist: BlacklistHit | None = None
+    broken_deferral: bool = False  # an earlier deferral voided for not supplying in time
+    false_commitment: bool = False  # an earlier commitment found false
+
+
+def decide(items: list[Item], materials: list[CaseMaterial] | tuple[CaseMaterial, ...],
+           credit: CreditRecord = CreditRecord(), scope: WindowScope = CITY_SCOPE) -> Verdict:
+    """Every outcome with allowed/forbidden and the reason, plus the best allowed one."""
+    if not items:
+        opts = tuple(Option(o, False, "尚未选择事项") for o in PREFERENCE)
+        return Verdict(opts, None)
+
+    elsewhere = [i for i in items if not scope.takes(i)]
+    here = [i for i in items if scope.takes(i)]
+    owed = [m for m in materials if not m.state.satisfied]
+    main_owed = [m for m in owed if m.main]
+    opts: dict[Outcome, Option] = {}
+
+    if elsewhere:
+        names = "、".join(i.name for i in elsewhere)
+        opts[Outcome.SIGNPOSTED] = Option(Outcome.SIGNPOSTED, True, f"本窗口不能受理：{names}")
+    else:
+        opts[Outcome.SIGNPOSTED] = Option(Outcome.SIGNPOSTED, False, "所选事项均可在本窗口受理")
+
+    if elsewhere and here:
+        block = "部分事项需到其他地方办理，请先移出这些事项再受理"
+    elif elsewhere:
+        block = "本窗口不能受理所选事项，请设路标"
+    else:
+        block = ""
+
+    def gate(outcome: Outcome, ok: bool, yes: str, no: str) -> None:
+        if block:
+            opts[outcome] = Option(outcome, False, block)
+        else:
+            opts[outcome] = Option(outcome, ok, yes if ok else no)
+
+    gate(Outcome.ACCEPTED, not owed, "材料齐全", f"尚缺 {len(owed)} 项材料")
+
+    if main_owed:
+        why = f"主要材料不全（{main_owed[0].name}等 {len(main_owed)} 项），不能容缺"
+        gate(Outcome.DEFERRED, False, "", why)
+    elif not owed:
+        gate(Outcome.DEFERRED, False, "", "材料齐全，无需容缺")
+    elif not all(i.deferral for i in items):
+        no = next(i for i in items if not i.deferral)
+        gate(Outcome.DEFERRED, False, "", f"“{no.name}”不适用容缺受理")
+    elif credit.blacklist:
+        gate(Outcome.DEFERRED, False, "", credit.blacklist.message)
+    elif credit.broken_deferral:
+        gate(Outcome.DEFERRED, False, "", "曾有容缺承诺未按期兑现，信用修复前不得容缺受理")
+    else:
+        gate(Outcome.DEFERRED, True, f"主要材料齐全，次要材料缺 {len(owed)} 项，可容缺受理", "")
+
+    if not all(i.commitment for i in items):
+        no = next(i for i in items if not i.commitment)
+        gate(Outcome.APPROVED_ON_COMMITMENT, False, "", f"“{no.name}”不实行告知承诺")
+    elif main_owed:
+        gate(Outcome.APPROVED_ON_COMMITMENT, False, "", "主要材料不全，不能承诺即准")
+    elif credit.blacklist:
+        gate(Outcome.APPROVED_ON_COMMITMENT, False, "", credit.blacklist.message)
+    elif credit.false_commitment:
+        gate(Outcome.APPROVED_ON_COMMITMENT, False, "", "曾有虚假承诺，不得承诺即准")
+    else:
+        gate(Outcome.APPROVED_ON_COMMITMENT, True, "主要条件具备，签署信用承诺书即可批准", "")
+
+    if owed:
+        opts[Outcome.NOTIFIED] = Option(Outcome.NOTIFIED, True, f"一次性告知所缺 {len(owed)} 项材料")
+    else:
+        opts[Outcome.NOTIFIED] = Option(Outcome.NOTIFIED, False, "材料齐全，无需告知")
+
+    ordered = tuple(opts[o] for o in PREFERENCE)
+    best = next((o.outcome for o in ordered if o.allowed), None)
+    return Verdict(ordered, best)
