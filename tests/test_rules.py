@@ -1,0 +1,135 @@
+"""The outcome rules (domain.rules.decide) and the case life cycle (domain.case)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from clerk_console.domain.case import (Case, CaseMaterial, MaterialState, Outcome, Status,
+                                       TransitionError, overdue, transition)
+from clerk_console.domain.catalogue import CaseType, Item, Level, Target
+from clerk_console.domain.parties import (Applicant, ApplicantKind, BlacklistEntry,
+                                          blacklist_hit, mask_id, mask_name)
+from clerk_console.domain.rules import (CITY_SCOPE, TOWNSHIP_SCOPE, CreditRecord, decide)
+
+
+def item(code="I1", *, deferral=True, commitment=False, level=Level.CITY, in_hall=True,
+         target=Target.ENTERPRISE):
+    return Item(code=code, base_code="B" + code, name=f"事项{code}", dept="SCJG", item_type="01",
+                level=level, target=target, legal_days=20, promised_days=10,
+                case_type=CaseType.PROMISED, deferral=deferral, commitment=commitment,
+                instant=False, in_hall=in_hall)
+
+
+def mat(code, main, state):
+    return CaseMaterial(code=code, name=f"材料{code}", main=main, state=state)
+
+
+R, M, E, P = (MaterialState.RECEIVED, MaterialState.MISSING, MaterialState.ELICENCE,
+              MaterialState.PENDING)
+
+
+def test_everything_received_accepts():
+    v = decide([item()], [mat("a", True, R), mat("b", False, E)])
+    assert v.best is Outcome.ACCEPTED
+    assert set(v.allowed) == {Outcome.ACCEPTED}
+
+
+def test_secondary_missing_allows_deferral_and_notice_not_acceptance():
+    v = decide([item()], [mat("a", True, R), mat("b", False, M)])
+    assert v.best is Outcome.DEFERRED
+    assert set(v.allowed) == {Outcome.DEFERRED, Outcome.NOTIFIED}
+    assert "缺 1 项" in v.option(Outcome.ACCEPTED).reason
+
+
+def test_main_missing_forbids_deferral():
+    v = decide([item()], [mat("a", True, M), mat("b", False, M)])
+    assert v.allowed == (Outcome.NOTIFIED,)
+    assert "主要材料不全" in v.option(Outcome.DEFERRED).reason
+
+
+def test_pending_counts_as_owed():
+    v = decide([item()], [mat("a", True, P)])
+    assert v.allowed == (Outcome.NOTIFIED,)
+
+
+def test_item_without_deferral_blocks_whole_bundle():
+    v = decide([item("I1"), item("I2", deferral=False)], [mat("a", True, R), mat("b", False, M)])
+    assert Outcome.DEFERRED not in v.allowed
+    assert "事项I2" in v.option(Outcome.DEFERRED).reason
+
+
+def test_commitment_preferred_when_all_items_allow_it():
+    v = decide([item(commitment=True)], [mat("a", True, R), mat("b", False, M)])
+    assert v.best is Outcome.APPROVED_ON_COMMITMENT
+
+
+def listed(subject="91370600MA3C00000X"):
+    return {subject: BlacklistEntry(subject, "某失信主体", "拒不履行法院判决")}
+
+
+@pytest.mark.parametrize("via", ["self", "legal_rep", "shareholder"])
+def test_blacklist_bars_deferral_and_commitment(via):
+    rep, holder = "370602199001011234", "370602198502023456"
+    app = Applicant("91370600MA3C00000X", "uscc", ApplicantKind.ENTERPRISE, "烟台某咖啡有限公司",
+                    legal_rep_id=rep, related_ids=(holder,))
+    subject = {"self": app.id_number, "legal_rep": rep, "shareholder": holder}[via]
+    hit = blacklist_hit(app, listed(subject), {holder: "股东"})
+    assert hit is not None
+    assert hit.via == {"self": "", "legal_rep": "法定代表人", "shareholder": "股东"}[via]
+    v = decide([item(commitment=True)], [mat("a", True, R), mat("b", False, M)],
+               CreditRecord(blacklist=hit))
+    assert v.allowed == (Outcome.NOTIFIED,)
+    assert "失信黑名单" in v.option(Outcome.DEFERRED).reason
+    assert "失信黑名单" in v.option(Outcome.APPROVED_ON_COMMITMENT).reason
+
+
+def test_broken_deferral_and_false_commitment():
+    mats = [mat("a", True, R), mat("b", False, M)]
+    assert Outcome.DEFERRED not in decide([item()], mats, CreditRecord(broken_deferral=True)).allowed
+    v = decide([item(commitment=True)], mats, CreditRecord(false_commitment=True))
+    assert Outcome.APPROVED_ON_COMMITMENT not in v.allowed
+    assert Outcome.DEFERRED in v.allowed
+
+
+def test_signpost_for_items_this_window_cannot_take():
+    v = decide([item(in_hall=False)], [mat("a", True, R)])
+    assert v.allowed == (Outcome.SIGNPOSTED,)
+    township_item = item(level=Level.TOWNSHIP)
+    assert decide([township_item], [mat("a", True, R)], scope=TOWNSHIP_SCOPE).best is Outcome.ACCEPTED
+    assert decide([item()], [mat("a", True, R)], scope=TOWNSHIP_SCOPE).allowed == (Outcome.SIGNPOSTED,)
+
+
+def test_mixed_items_must_be_split():
+    v = decide([item("I1"), item("I2", in_hall=False)], [mat("a", True, R)], scope=CITY_SCOPE)
+    assert v.allowed == (Outcome.SIGNPOSTED,)
+    assert "移出" in v.option(Outcome.ACCEPTED).reason
+
+
+def test_no_items_no_outcome():
+    assert decide([], []).best is None
+
+
+def make_case(status=Status.DRAFT, **kw):
+    return Case(id="x", case_no="YT0101-20261127-0001", window_code="YT0101", clerk_id="demo",
+                applicant_id="370602199001011234", applicant_name="张三", applicant_kind="person",
+                items=("I1",), created_at=datetime(2026, 11, 27, 9), status=status, **kw)
+
+
+def test_life_cycle():
+    c = transition(make_case(), Status.DEFERRED, outcome=Outcome.DEFERRED,
+                   deadline=date(2026, 12, 4))
+    assert c.version == 1
+    assert overdue(c, date(2026, 12, 7)) and not overdue(c, date(2026, 12, 4))
+    done = transition(transition(c, Status.COMPLETED), Status.DECIDED)
+    assert transition(done, Status.DELIVERED).status is Status.DELIVERED
+    with pytest.raises(TransitionError, match="不能从"):
+        transition(c, Status.DELIVERED)
+    with pytest.raises(TransitionError):
+        transition(make_case(Status.NOTIFIED), Status.DECIDED)
+
+
+def test_masking():
+    assert mask_id("370602199001011237") == "3706**********1237"
+    assert mask_id("91370600MA3C00000X", "uscc") == "91370600MA3C00000X"
+    assert mask_name("张三丰") == "张*丰" and mask_name("李四") == "李*"
