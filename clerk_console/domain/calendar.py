@@ -1,0 +1,218 @@
+"""Working days: published holiday schedules, with a statutory fallback for unpublished years.
+
+Pure domain: no file I/O. The data comes from three places, in this order of precedence:
+
+1. published schedules (``data/calendar/*.toml`` or the back office), loaded by
+   ``clerk_console.storage.calendar_files`` and passed in as ``YearSchedule`` objects;
+2. the ``chinese_calendar`` package, which carries the State Council schedules for 2004-2026;
+3. for any other year, weekends plus the 13 statutory holiday days of the 全国年节及纪念日放假办法
+   (as amended in 2024), computed with ``lunar_python``. Such years are *estimated*: the real
+   schedule adds bridging days and make-up workdays that only the yearly notice can tell.
+
+Make-up workdays (调休上班的周六/周日) are workdays; holidays that fall on weekends stay off.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import chinese_calendar
+from chinese_calendar.constants import Holiday
+from lunar_python import Lunar, Solar
+
+# Official holiday names as the State Council notices write them.
+NEW_YEAR = "元旦"
+SPRING_FESTIVAL = "春节"
+QINGMING = "清明节"
+LABOUR_DAY = "劳动节"
+DRAGON_BOAT = "端午节"
+MID_AUTUMN = "中秋节"
+NATIONAL_DAY = "国庆节"
+
+_CHINESE_CALENDAR_NAMES = {
+    Holiday.new_years_day.value: NEW_YEAR,
+    Holiday.spring_festival.value: SPRING_FESTIVAL,
+    Holiday.tomb_sweeping_day.value: QINGMING,
+    Holiday.labour_day.value: LABOUR_DAY,
+    Holiday.dragon_boat_festival.value: DRAGON_BOAT,
+    Holiday.mid_autumn_festival.value: MID_AUTUMN,
+    Holiday.national_day.value: NATIONAL_DAY,
+}
+
+CHINESE_CALENDAR_SOURCE = "chinese_calendar {version}（收录国务院办公厅历年节假日安排通知）"
+STATUTORY_SOURCE = "按《全国年节及纪念日放假办法》（2024年修订）法定节假日推算，未含调休"
+
+# The law as amended in 2024 (13 days) is in force from 2025; earlier years had 11 days.
+STATUTORY_LAW_FROM = 2025
+
+WEEKDAY_NAMES = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+
+
+@dataclass(frozen=True, slots=True)
+class YearSchedule:
+    """One year's holiday arrangement (放假安排).
+
+    ``holidays`` maps each day off (weekend days inside a holiday block included) to the
+    holiday's name; ``workdays`` are the make-up working days (调休上班), normally Saturdays or
+    Sundays. Dates normally lie in ``year``; a notice may also move a late-December day of the
+    year before (e.g. the 2007 notice made 2006-12-30 a workday).
+    """
+
+    year: int
+    holidays: dict[date, str] = field(hash=False)
+    workdays: frozenset[date]
+    source: str
+    published: date | None = None  # date of the notice, None when not published
+    estimated: bool = False  # True: computed from the law, not a published notice
+
+
+@dataclass(frozen=True, slots=True)
+class WorkdayResult:
+    day: date
+    estimated_years: tuple[int, ...] = ()  # unpublished years the count passed through
+
+    @property
+    def estimated(self) -> bool:
+        return bool(self.estimated_years)
+
+
+def weekday_name(d: date) -> str:
+    return WEEKDAY_NAMES[d.weekday()]
+
+
+def _solar(s: Solar) -> date:
+    return date(s.getYear(), s.getMonth(), s.getDay())
+
+
+def _lunar_to_date(year: int, month: int, day: int) -> date:
+    return _solar(Lunar.fromYmd(year, month, day).getSolar())
+
+
+def statutory_days(year: int) -> dict[date, str]:
+    """The 13 statutory holiday days of ``year`` (law as amended in 2024), date -> name.
+
+    Spring Festival is lunar New Year's Eve (the last day of the 12th lunar month, the 29th or
+    the 30th) and the 1st-3rd of the first month; Qingming is the Qingming solar-term day.
+    """
+    days: dict[date, str] = {date(year, 1, 1): NEW_YEAR}
+    new_year = _lunar_to_date(year, 1, 1)
+    for offset in range(-1, 3):  # 除夕 is simply the day before 正月初一
+        days[new_year + timedelta(days=offset)] = SPRING_FESTIVAL
+    # Mid-April always lies in lunar year ``year``; its solar-term table holds that 清明.
+    terms = Solar.fromYmd(year, 4, 15).getLunar().getJieQiTable()
+    days[_solar(terms["清明"])] = QINGMING
+    days[date(year, 5, 1)] = LABOUR_DAY
+    days[date(year, 5, 2)] = LABOUR_DAY
+    days[_lunar_to_date(year, 5, 5)] = DRAGON_BOAT
+    days[_lunar_to_date(year, 8, 15)] = MID_AUTUMN
+    for d in (1, 2, 3):
+        days[date(year, 10, d)] = NATIONAL_DAY
+    return dict(sorted(days.items()))
+
+
+def statutory_schedule(year: int) -> YearSchedule:
+    """Fallback for a year without a published schedule: weekends + statutory days."""
+    return YearSchedule(year=year, holidays=statutory_days(year), workdays=frozenset(),
+                        source=STATUTORY_SOURCE, published=None, estimated=True)
+
+
+def chinese_calendar_years() -> range:
+    """The years the installed chinese_calendar package carries (2004-2026 for 1.11.0)."""
+    years = {d.year for d in chinese_calendar.constants.holidays}
+    return range(min(years), max(years) + 1)
+
+
+def schedule_from_chinese_calendar(year: int) -> YearSchedule:
+    """The State Council schedule of ``year`` as carried by the chinese_calendar package."""
+    if year not in chinese_calendar_years():
+        raise ValueError(f"chinese_calendar 未收录{year}年的节假日安排")
+    holidays = {
+        d: _CHINESE_CALENDAR_NAMES.get(name) or Holiday(name).chinese
+        for d, name in sorted(chinese_calendar.constants.holidays.items())
+        if d.year == year
+    }
+    workdays = frozenset(d for d in chinese_calendar.constants.workdays if d.year == year)
+    source = CHINESE_CALENDAR_SOURCE.format(version=getattr(chinese_calendar, "__version__", ""))
+    return YearSchedule(year=year, holidays=holidays, workdays=workdays, source=source)
+
+
+class WorkCalendar:
+    """Working-day arithmetic over per-year schedules; unknown years use the statutory fallback."""
+
+    def __init__(self, schedules: dict[int, YearSchedule]):
+        self.schedules = dict(schedules)
+        self._fallback: dict[int, YearSchedule] = {}
+
+    def schedule(self, year: int) -> YearSchedule:
+        known = self.schedules.get(year)
+        if known is not None:
+            return known
+        if year not in self._fallback:
+            self._fallback[year] = statutory_schedule(year)
+        return self._fallback[year]
+
+    def is_estimated(self, year: int) -> bool:
+        return self.schedule(year).estimated
+
+    def _next_year_says(self, d: date) -> YearSchedule | None:
+        """A published schedule of the next year that moves this late-December day."""
+        if d.month != 12:
+            return None
+        nxt = self.schedules.get(d.year + 1)
+        if nxt is not None and (d in nxt.workdays or d in nxt.holidays):
+            return nxt
+        return None
+
+    def holiday_name(self, d: date) -> str | None:
+        own = self.schedule(d.year)
+        if d in own.holidays or d in own.workdays:
+            return own.holidays.get(d)
+        nxt = self._next_year_says(d)
+        return nxt.holidays.get(d) if nxt is not None else None
+
+    def is_workday(self, d: date) -> bool:
+        own = self.schedule(d.year)
+        for sched in (own, self._next_year_says(d)):
+            if sched is None:
+                continue
+            if d in sched.workdays:
+                return True
+            if d in sched.holidays:
+                return False
+        return d.weekday() < 5
+
+    def add_workdays(self, start: date, n: int) -> WorkdayResult:
+        """The n-th working day after ``start`` (``start`` itself not counted), n >= 1.
+
+        n == 0 returns ``start`` unchanged.
+        """
+        if n < 0:
+            raise ValueError("工作日天数不能为负数")
+        day = start
+        estimated: set[int] = set()
+        for _ in range(n):
+            day += timedelta(days=1)
+            while not self._counted(day, estimated):
+                day += timedelta(days=1)
+        return WorkdayResult(day=day, estimated_years=tuple(sorted(estimated)))
+
+    def _counted(self, day: date, estimated: set[int]) -> bool:
+        if self.is_estimated(day.year):
+            estimated.add(day.year)
+        return self.is_workday(day)
+
+    def workdays_between(self, a: date, b: date) -> int:
+        """Working days after ``a`` up to and including ``b``; negative when ``b`` < ``a``.
+
+        ``workdays_between(d, add_workdays(d, n).day) == n`` for every n >= 0.
+        """
+        if b < a:
+            return -self.workdays_between(b, a)
+        return sum(1 for i in range(1, (b - a).days + 1) if self.is_workday(a + timedelta(days=i)))
+
+
+def default_calendar(published: dict[int, YearSchedule] | None = None) -> WorkCalendar:
+    """chinese_calendar's years, overridden by ``published`` schedules; fallback elsewhere."""
+    schedules = {y: schedule_from_chinese_calendar(y) for y in chinese_calendar_years()}
+    schedules.update(published or {})
+    return WorkCalendar(schedules)
