@@ -59,17 +59,19 @@ class _Validator:
         self.origin, self.lines, self.file_year = origin, text.splitlines(), file_year
 
     def fail(self, reason: str, key: str = "", token: str = "") -> CalendarFileError:
-        return CalendarFileError(self.origin, reason, key, self._line_of(token or key))
+        in_list = key == "workdays" and bool(token)  # a date inside the workdays array
+        return CalendarFileError(self.origin, reason, key, self._line_of(token or key, in_list))
 
-    def _line_of(self, token: str) -> int | None:
-        if not token or not self.lines:
+    def _line_of(self, token: str, in_list: bool) -> int | None:
+        """Line of ``token``: where it is assigned as a key, or (``in_list``) where it is a value."""
+        if not token:
             return None
-        pattern = re.compile(rf"^\s*\"?{re.escape(token)}\"?\s*=")
+        assigned = re.compile(rf"^\s*\"?{re.escape(token)}\"?\s*=")
         for number, line in enumerate(self.lines, start=1):
-            if pattern.search(line):
+            code = line.split("#", 1)[0]
+            if in_list and token in code and not assigned.search(code):
                 return number
-        for number, line in enumerate(self.lines, start=1):
-            if token in line.split("#", 1)[0]:
+            if not in_list and (assigned.search(code) or code.strip() == f"[{token}]"):
                 return number
         return None
 
@@ -79,7 +81,7 @@ class _Validator:
                 value = date.fromisoformat(value.strip())
             except ValueError:
                 raise self.fail(f"“{value}”不是有效日期，请写成 YYYY-MM-DD 形式的真实日期",
-                                key, token or str(value)) from None
+                                key, token) from None
         if isinstance(value, datetime) or not isinstance(value, date):
             raise self.fail(f"应为日期（YYYY-MM-DD），现为“{value}”", key, token)
         return value
