@@ -1,0 +1,18 @@
+"""``clerk-console run``: open the console on this window's replica."""
+from __future__ import annotations
+
+import sys
+
+from clerk_console import config
+
+
+def run(args) -> int:
+    home = config.home(getattr(args, "data_dir", None))
+    if not (home / config.REPLICA_FILE).exists():
+        print(f"本窗口还没有数据文件（{home / config.REPLICA_FILE}）。\n"
+              "请先运行 clerk-console demo 建立演示数据，"
+              "或运行 clerk-console enroll <后台地址> <窗口码> 注册本窗口。", file=sys.stderr)
+        return 2
+    from clerk_console.ui.app import run_console
+
+    return run_console(home)

@@ -1,0 +1,255 @@
+"""The clerk's console: sign-in first, then the intake screen; scans work everywhere.
+
+Only Textual and the pure domain are imported at start-up; the replica (SQLModel) and the
+search index (pypinyin) are opened by ``Desk.open`` in a worker thread once the sign-in
+screen is on screen.
+"""
+from __future__ import annotations
+
+import time
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable
+
+from textual import events, work
+from textual.app import App
+from textual.binding import Binding
+from textual.widgets import Input
+from textual.worker import Worker, WorkerState
+
+from clerk_console.ui.commands import ClerkCommands
+from clerk_console.ui.desk import Desk, DeskError, Signed
+from clerk_console.ui.scanner import BurstDetector, pasted_scan, scan_char
+
+
+class ClerkApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "综合受理"
+    COMMANDS = App.COMMANDS | {ClerkCommands}
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("ctrl+l", "lock", "锁屏"),
+        Binding("ctrl+q", "quit", "退出", priority=True),
+    ]
+
+    def __init__(self, home: Path, *, desk: Desk | None = None,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        super().__init__()
+        self.desk = desk or Desk(home)
+        self.clock = clock or datetime.now
+        self.clerk: Signed | None = None
+        self.locked = False
+        self.open_error: str = ""
+        self.scanner = BurstDetector(gap=self.desk.settings.scan_burst_ms / 1000)
+        self._snapshot: tuple[Input, str, int] | None = None
+        self._held: list[events.Key] = []
+        self._hold_timer = None
+        self.last_activity = time.monotonic()
+        self.scans_seen = 0
+
+    # -- time ------------------------------------------------------------------------------
+    def now(self) -> datetime:
+        return self.clock()
+
+    def today(self) -> date:
+        return self.clock().date()
+
+    # -- start-up --------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        from clerk_console.ui.screens.signin import SignInScreen
+
+        self.push_screen(SignInScreen())
+        self.call_after_refresh(self._open_desk)
+        self.set_interval(5, self.check_idle)
+
+    def _open_desk(self) -> None:
+        self.run_worker(self.desk.open, thread=True, name="open-desk", exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.name != "open-desk":
+            return
+        if event.state is WorkerState.ERROR:
+            err = event.worker.error
+            self.open_error = str(err) if isinstance(err, DeskError) else f"打开数据失败：{err}"
+            self.notify(self.open_error, severity="error", timeout=30)
+        elif event.state is WorkerState.SUCCESS:
+            self.screen.post_message(DeskReady())
+
+    def signed_in(self, clerk: Signed) -> None:
+        from clerk_console.ui.screens.intake import IntakeScreen
+
+        self.clerk = clerk
+        self.desk.use_clerk_usage(clerk.clerk_id)
+        self.locked = False
+        self.last_activity = time.monotonic()
+        self.switch_screen(IntakeScreen())
+        self.start_sync()
+
+    def start_sync(self) -> None:
+        """Start the sync worker when the sync module is installed; stay honest otherwise."""
+        try:
+            from clerk_console.sync.worker import SyncWorker
+        except ImportError:
+            return
+        try:
+            self.desk.worker = SyncWorker(self.desk.replica, self.desk.settings, home=self.desk.home)
+            start = getattr(self.desk.worker, "start", None)
+            if start:
+                start()
+        except Exception as exc:  # the console works offline; say why sync is off
+            self.desk.worker = None
+            self.notify(f"后台同步未启动：{exc}", severity="warning")
+
+    def on_unmount(self) -> None:
+        self.desk.close()
+
+    # -- idle lock ---------------------------------------------------------------------------
+    def check_idle(self, now: float | None = None) -> bool:
+        """Lock when the console has been idle for ``idle_lock_seconds``; True if it locked."""
+        if self.clerk is None or self.locked:
+            return False
+        now = time.monotonic() if now is None else now
+        if now - self.last_activity < self.desk.settings.idle_lock_seconds:
+            return False
+        self.action_lock()
+        return True
+
+    def action_lock(self) -> None:
+        from clerk_console.ui.screens.signin import LockScreen
+
+        if self.clerk is None or self.locked:
+            return
+        self.locked = True
+        self.push_screen(LockScreen(self.clerk))
+
+    def unlocked(self) -> None:
+        self.locked = False
+        self.last_activity = time.monotonic()
+
+    # -- supervisor --------------------------------------------------------------------------
+    def with_supervisor(self, purpose: str, then: Callable[[Signed], None]) -> None:
+        """Run ``then(supervisor)``: the clerk if a supervisor, else after a supervisor's PIN."""
+        from clerk_console.ui.screens.signin import SupervisorScreen
+
+        if self.clerk is not None and self.clerk.supervisor:
+            then(self.clerk)
+            return
+
+        def done(result: Signed | None) -> None:
+            if result is not None:
+                then(result)
+
+        self.push_screen(SupervisorScreen(purpose), done)
+
+    # -- scanner -----------------------------------------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            self.last_activity = time.monotonic()
+            if getattr(event, "_replayed", False):
+                await super().on_event(event)
+            elif await self._scanner_key(event):
+                return
+        elif isinstance(event, events.Paste) and not event.is_forwarded:
+            self.last_activity = time.monotonic()
+            code = pasted_scan(event.text)
+            if code is not None and self.scan_enabled:
+                self.handle_scan(code)
+                return
+        await super().on_event(event)
+
+    @property
+    def scan_enabled(self) -> bool:
+        return self.clerk is not None and not self.locked
+
+    async def _scanner_key(self, event: events.Key) -> bool:
+        """True when the key was taken by the scanner (held back or swallowed)."""
+        if not self.scan_enabled:
+            return False
+        now = event.time
+        char = scan_char(event.character)
+        if char is not None:
+            if self.scanner.pending and self.scanner.expired(now):
+                self._release_held()
+            if not self.scanner.feed(char, now):
+                focused = self.focused
+                self._snapshot = ((focused, focused.value, focused.cursor_position)
+                                  if isinstance(focused, Input) else None)
+            if self._snapshot is None:
+                # Not typing into a field: hold the key back until we know it is no scan,
+                # so a scanned code never fires single-key bindings (rating 1-5 ...).
+                self._held.append(event)
+                self._arm_hold_timer()
+                return True
+            return False
+        if event.key == "enter" and self.scanner.pending:
+            code = self.scanner.enter(now)
+            if code is not None:
+                self._drop_held()
+                self._restore_snapshot()
+                self.handle_scan(code)
+                return True
+            self._release_held(then=event)
+            return True
+        if self.scanner.pending:
+            self.scanner.reset()
+            self._release_held(then=event)
+            return True
+        return False
+
+    def _arm_hold_timer(self) -> None:
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+        self._hold_timer = self.set_timer(self.scanner.gap * 1.5, self._hold_expired)
+
+    def _hold_expired(self) -> None:
+        self._hold_timer = None
+        if self._held:
+            self.scanner.reset()
+            self._release_held()
+
+    def _release_held(self, then: events.Key | None = None) -> None:
+        """Deliver the held-back keys (and ``then``) in their original order."""
+        keys = self._held + ([then] if then is not None else [])
+        self._drop_held()
+        for key in keys:
+            replay = events.Key(key.key, key.character)
+            replay._replayed = True  # type: ignore[attr-defined]
+            self.post_message(replay)
+
+    def _drop_held(self) -> None:
+        self._held = []
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+            self._hold_timer = None
+
+    def _restore_snapshot(self) -> None:
+        if self._snapshot is None:
+            return
+        field, value, cursor = self._snapshot
+        self._snapshot = None
+        if field.is_mounted:
+            field.value = value
+            field.cursor_position = cursor
+
+    def handle_scan(self, code: str) -> None:
+        """A scan from any screen: back to the intake screen and look the code up."""
+        from clerk_console.ui.screens.intake import IntakeScreen
+
+        self.scans_seen += 1
+        intake = next((s for s in self.screen_stack if isinstance(s, IntakeScreen)), None)
+        if intake is None:
+            return
+        while self.screen is not intake:
+            self.pop_screen()
+        intake.scan(code)
+
+
+class DeskReady(events.Event):
+    """The replica and the search index are open."""
+
+
+def run_console(home: Path) -> int:
+    app = ClerkApp(Path(home))
+    app.run()
+    return app.return_code or 0

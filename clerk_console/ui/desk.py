@@ -1,0 +1,313 @@
+"""The console's one gateway to the replica and the services.
+
+Screens never touch storage or services directly: they call a ``Desk``. Its heavy imports
+(SQLModel through the replica, pypinyin through the search index) happen in ``open()``,
+which the app runs in a worker thread after the sign-in screen is painted.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from clerk_console.config import REPLICA_FILE, Settings
+from clerk_console.domain.case import Case, Outcome, Status
+from clerk_console.domain.catalogue import Catalogue
+from clerk_console.domain.parties import Applicant, BlacklistHit, ELicence
+
+
+class DeskError(Exception):
+    """Something the clerk must be told, in Chinese."""
+
+
+@dataclass(frozen=True)
+class Signed:
+    """The clerk at the window."""
+
+    clerk_id: str
+    name: str
+    role: str  # "clerk" | "supervisor"
+
+    @property
+    def supervisor(self) -> bool:
+        return self.role == "supervisor"
+
+
+@dataclass
+class ApplicantView:
+    """Everything the applicant panel shows about one scanned code."""
+
+    code: str
+    kind: str  # codes kind (resident_id, uscc ...)
+    applicant: Applicant | None
+    elicences: list[ELicence] = field(default_factory=list)
+    open_cases: list[Case] = field(default_factory=list)
+    deferrals: list[Case] = field(default_factory=list)
+    ready: list[Case] = field(default_factory=list)
+    blacklist: BlacklistHit | None = None
+    credit: Any = None
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DeskStatus:
+    online: bool
+    queued: int
+    last_sync: datetime | None
+    clock_warning: str
+    text: str  # one line for the status bar
+
+
+class Desk:
+    def __init__(self, home: Path, settings: Settings | None = None) -> None:
+        self.home = Path(home)
+        self.settings = settings or Settings.load(self.home)
+        self.replica: Any = None
+        self.catalogue: Catalogue | None = None
+        self.index: Any = None
+        self.worker: Any = None  # sync worker once it is running
+        self.clerk_id = ""
+        self.usage: dict[str, tuple[int, float]] = {}
+        self._calendar: Any = None
+
+    # -- opening -------------------------------------------------------------------------
+    @property
+    def path(self) -> Path:
+        return self.home / REPLICA_FILE
+
+    @property
+    def ready(self) -> bool:
+        return self.index is not None
+
+    def open(self) -> None:
+        """Open the replica and build the search index (slow imports happen here)."""
+        if not self.path.exists():
+            raise DeskError(f"找不到本窗口的数据文件 {self.path}：请先运行 clerk-console demo "
+                            "或 clerk-console enroll <后台地址> <窗口码> 完成注册")
+        from clerk_console.storage.replica import Replica
+
+        self.replica = Replica.open(self.path)
+        self.catalogue = self.replica.catalogue()
+        self.rebuild_index()
+
+    def rebuild_index(self) -> None:
+        from clerk_console.domain.search import SearchIndex
+
+        self.index = SearchIndex.build(self.catalogue, scope=self.scope())
+
+    def scope(self):
+        return _scope_of(self.replica.window())
+
+    def use_clerk_usage(self, clerk_id: str) -> None:
+        """Rank this clerk's frequently used items and bundles first."""
+        self.clerk_id = clerk_id
+        self.usage = {code: (n, 0.0) for code, n in self.replica.item_usage(clerk_id, 500).items()}
+        self.index = self.index.with_usage(self.usage)
+
+    def close(self) -> None:
+        if self.worker is not None:
+            stop = getattr(self.worker, "stop", None)
+            if stop:
+                stop()
+        if self.replica is not None and hasattr(self.replica, "close"):
+            self.replica.close()
+
+    # -- people ----------------------------------------------------------------------------
+    def window_code(self) -> str:
+        info = self.replica.window()
+        return info.code if info else "未注册"
+
+    def window_label(self) -> str:
+        info = self.replica.window()
+        return f"{info.code} {info.hall}{info.name}" if info else "本窗口尚未注册"
+
+    def sign_in(self, clerk_id: str, pin: str) -> Signed | None:
+        clerk = self.replica.verify_pin(clerk_id.strip(), pin)
+        if clerk is None:
+            return None
+        return Signed(clerk_id=clerk.id, name=clerk.name, role=clerk.role)
+
+    def audit(self, clerk_id: str, action: str, subject: str, detail: dict | None = None) -> None:
+        self.replica.audit(clerk_id, action, subject, detail)
+
+    # -- applicants --------------------------------------------------------------------------
+    def identify(self, text: str, today: date):
+        from clerk_console.domain.codes import identify
+
+        return identify(text, today)
+
+    def lookup(self, code: str, kind: str, today: date) -> ApplicantView:
+        r = self.replica
+        applicant = r.find_applicant(code)
+        view = ApplicantView(code=code, kind=kind, applicant=applicant)
+        if applicant is None:
+            return view
+        view.elicences = [e for e in r.elicences(code) if e.valid_on(today)]
+        cases = list(r.cases_of(code, open_only=True))
+        view.open_cases = cases
+        view.deferrals = [c for c in cases if c.status is Status.DEFERRED]
+        view.ready = [c for c in cases if c.status is Status.DECIDED]
+        view.credit = r.credit(applicant)
+        view.blacklist = getattr(view.credit, "blacklist", None)
+        return view
+
+    def save_applicant(self, applicant: Applicant, clerk_id: str) -> None:
+        self.replica.save_applicant(applicant, clerk_id)
+
+    # -- items -------------------------------------------------------------------------------
+    def search(self, query: str, limit: int = 50):
+        if self.index is None:
+            return []
+        return self.index.search(query, limit=limit)
+
+    # -- intake ------------------------------------------------------------------------------
+    def new_draft(self, *, clerk_id: str, applicant: Applicant, items: list[str],
+                  bundle: str | None, agent: Applicant | None, now: datetime) -> Case:
+        from clerk_console.services import intake
+
+        return intake.new_draft(self.replica, window=self.window_code(), clerk_id=clerk_id,
+                                applicant=applicant, items=items, bundle=bundle, agent=agent,
+                                now=now)
+
+    def evaluate(self, draft: Case):
+        from clerk_console.services import intake
+
+        return intake.evaluate(self.replica, draft)
+
+    def close_intake(self, draft: Case, outcome: Outcome, *, clerk_id: str, now: datetime,
+                     signpost_dept: str | None = None) -> Case:
+        from clerk_console.services import intake
+
+        return intake.close_intake(self.replica, draft, outcome, clerk_id=clerk_id, now=now,
+                                   signpost_dept=signpost_dept)
+
+    def print_notice(self, case: Case) -> list[tuple[bool, str]]:
+        """Print every document the case calls for; (ok, Chinese message) per document."""
+        from clerk_console.printing import documents, printers
+
+        results = []
+        for kind in documents.kinds_for(case):
+            doc = documents.build(self.replica, case, kind, settings=self.settings)
+            res = printers.print_document(doc, self.settings, home=self.home)
+            results.append((res.ok, res.message))
+        return results
+
+    def preview(self, case: Case) -> str:
+        from clerk_console.printing import documents, text
+
+        kinds = documents.kinds_for(case)
+        if not kinds:
+            return ""
+        return text.render(documents.build(self.replica, case, kinds[0], settings=self.settings))
+
+    def note_use(self, kind: str, code: str) -> None:
+        """Count a pick so recent and frequent items come first in the next search."""
+        import time
+
+        self.replica.note_item_usage(self.clerk_id, [code], datetime.now())
+        count, _ = self.usage.get(code, (0, 0.0))
+        self.usage[code] = (count + 1, time.time())
+        self.index = self.index.with_usage(self.usage)
+
+    def elsewhere(self, draft: Case) -> list:
+        """The draft's items this window cannot take (they lead to a signpost)."""
+        scope = self.scope()
+        return [self.catalogue.items[c] for c in draft.items if not scope.takes(self.catalogue.items[c])]
+
+    def signpost_dept(self, draft: Case) -> str | None:
+        away = self.elsewhere(draft)
+        return away[0].dept if away else None
+
+    def signpost_text(self, draft: Case) -> str:
+        lines = []
+        for item in self.elsewhere(draft):
+            d = self.catalogue.departments.get(item.dept)
+            if d is None:
+                lines.append(f"{item.name}：请咨询 {self.settings.hotline}")
+                continue
+            lines.append(f"{item.name}\n  到 {d.hall}（{d.address}）找 {d.contact or d.short_name}"
+                         f"\n  电话 {d.phone}  办公时间 {d.hours}")
+        return "\n".join(lines)
+
+    def deferral_deadline(self, draft: Case, today: date) -> str:
+        from clerk_console.domain import deadlines
+
+        items = [self.catalogue.items[c] for c in draft.items]
+        due = deadlines.deferral_deadline(self.calendar(), today, items, self.settings.deferral_days)
+        return f"{due.label}\n{due.note}"
+
+    def calendar(self):
+        if self._calendar is None:
+            self._calendar = self.replica.calendar()
+        return self._calendar
+
+    # -- after the intake --------------------------------------------------------------------
+    def rate(self, case: Case, level: int, *, clerk_id: str, now: datetime, reason: str = ""):
+        from clerk_console.services import rating
+
+        return rating.rate(self.replica, case, level, clerk_id=clerk_id, now=now, reason=reason)
+
+    def supplement(self, case: Case, codes: list[str], *, clerk_id: str, now: datetime) -> Case:
+        from clerk_console.services import returns
+
+        return returns.supplement(self.replica, case, codes, clerk_id=clerk_id, now=now)
+
+    def void(self, case: Case, *, clerk_id: str, supervisor_id: str, now: datetime,
+             reason: str) -> Case:
+        from clerk_console.services import returns
+
+        return returns.void(self.replica, case, clerk_id=clerk_id, supervisor_id=supervisor_id,
+                            now=now, reason=reason)
+
+    def deliver(self, case: Case, *, clerk_id: str, now: datetime) -> Case:
+        from clerk_console.services import returns
+
+        return returns.deliver(self.replica, case, clerk_id=clerk_id, now=now)
+
+    def deferrals_due(self, today: date) -> list[Case]:
+        return list(self.replica.deferrals_due(today))
+
+    def get_case(self, case_no: str) -> Case | None:
+        return self.replica.get_case(case_no)
+
+    def audit_unmask(self, *, clerk_id: str, supervisor_id: str, subject: str) -> None:
+        from clerk_console.services import audit
+
+        audit.audit_unmask(self.replica, clerk_id=clerk_id, supervisor_id=supervisor_id,
+                           subject=subject)
+
+    def stats(self, day: date):
+        from clerk_console.services import stats
+
+        return stats.stats(self.replica, day)
+
+    def status(self) -> DeskStatus:
+        if self.worker is not None:
+            s = self.worker.status()
+            return DeskStatus(online=s.online, queued=s.queued, last_sync=s.last_sync,
+                              clock_warning=getattr(s, "clock_warning", "") or "",
+                              text=status_line(s.online, s.queued, s.last_sync,
+                                               getattr(s, "clock_warning", "") or ""))
+        queued = self.replica.outbox_counts().get("pending", 0) if self.replica is not None else 0
+        return DeskStatus(False, queued, None, "", status_line(None, queued, None, ""))
+
+
+def status_line(online: bool | None, queued: int, last_sync: datetime | None, clock: str) -> str:
+    net = "未连接后台" if online is None else ("在线" if online else "离线")
+    parts = [net, f"待上传 {queued} 条"]
+    if last_sync is not None:
+        parts.append(f"上次同步 {last_sync:%H:%M}")
+    if clock:
+        parts.append(f"⚠ {clock}")
+    return " · ".join(parts)
+
+
+def _scope_of(window) -> Any:
+    from clerk_console.domain.rules import CITY_SCOPE, TOWNSHIP_SCOPE
+
+    scope = getattr(window, "scope", None)
+    if scope is not None:
+        return scope
+    level = str(getattr(window, "level", "") or "")
+    return TOWNSHIP_SCOPE if level in ("township", "village") else CITY_SCOPE

@@ -1,0 +1,374 @@
+"""The intake screen: applicant panel on the left, the working area (items, checklist,
+outcome) on the right, status bar on top, footer below."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Label
+
+from clerk_console.domain.case import Case, CaseMaterial, MaterialState, Outcome
+from clerk_console.domain.parties import ORGANISATION_KINDS, Applicant, ApplicantKind
+from clerk_console.ui.desk import ApplicantView
+from clerk_console.ui.screens.dialogs import ConfirmScreen
+from clerk_console.ui.widgets.applicant import ApplicantPanel
+from clerk_console.ui.widgets.checklist import Checklist
+from clerk_console.ui.widgets.outcome import OutcomeList, OutcomePane
+from clerk_console.ui.widgets.picker import ItemPicker
+from clerk_console.ui.widgets.status import StatusBar
+
+
+@dataclass
+class Intake:
+    """What the clerk has entered for one applicant; parked when another one is scanned."""
+
+    view: ApplicantView
+    agent: Applicant | None = None
+    items: list[str] = field(default_factory=list)
+    bundle: str | None = None
+    draft: Case | None = None
+    verdict: object = None
+
+
+# (action, Chinese label) for the footer and the command palette
+ACTIONS = [
+    ("pick", "选事项"), ("checklist", "核材料"), ("outcome", "选结果"),
+    ("supplement", "容缺补齐"), ("due", "到期清单"), ("deliver", "出件"),
+    ("unmask", "显示完整证件号(主管)"), ("register", "登记申请人"), ("day", "当日统计"),
+    ("clear_items", "清空事项"), ("new", "下一位"),
+]
+
+
+class IntakeScreen(Screen):
+    BINDINGS = [
+        Binding("f2", "pick", "选事项"),
+        Binding("f3", "checklist", "核材料"),
+        Binding("f4", "outcome", "选结果"),
+        Binding("f5", "supplement", "补齐"),
+        Binding("f6", "due", "到期"),
+        Binding("f7", "deliver", "出件"),
+        Binding("f8", "unmask", "显示证号"),
+        Binding("f9", "register", "登记"),
+        Binding("f10", "day", "当日"),
+        Binding("ctrl+d", "clear_items", "清空事项"),
+        Binding("ctrl+n", "new", "下一位"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="intake")
+        self.current: Intake | None = None
+        self.parked: dict[str, Intake] = {}
+        self.error = ""
+        self.unmasked = False
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status")
+        with Horizontal(id="body"):
+            yield ApplicantPanel(id="applicant")
+            with Vertical(id="work", classes="work"):
+                yield Label("", id="work-title", classes="pane-title")
+                with ContentSwitcher(initial="picker", id="areas"):
+                    yield ItemPicker(id="picker")
+                    yield Checklist(id="checklist")
+                    yield OutcomePane(id="outcome")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_panel()
+        self.action_pick()
+
+    # -- helpers ---------------------------------------------------------------------------
+    @property
+    def desk(self):
+        return self.app.desk
+
+    def kind_label(self, kind: str) -> str:
+        try:
+            from clerk_console.domain.codes import KIND_LABELS
+        except ImportError:
+            return kind
+        return KIND_LABELS.get(kind, kind)
+
+    def refresh_panel(self) -> None:
+        cur = self.current
+        self.query_one(ApplicantPanel).show(
+            cur.view if cur else None, unmasked=self.unmasked, agent=cur.agent if cur else None,
+            error=self.error, kind_label=self.kind_label(cur.view.kind) if cur else "")
+        names = [self.desk.catalogue.items[c].name for c in cur.items] if cur and self.desk.catalogue else []
+        self.query_one(ItemPicker).show_chosen(names)
+
+    def show_area(self, area: str, title: str) -> None:
+        self.query_one("#areas", ContentSwitcher).current = area
+        self.query_one("#work-title", Label).update(title)
+
+    def need_applicant(self) -> bool:
+        if self.current is None or self.current.view.applicant is None:
+            self.app.notify("请先扫描申请人证件（未登记的按 F9 快速登记）", severity="warning")
+            return False
+        return True
+
+    # -- scanning --------------------------------------------------------------------------
+    def scan(self, code: str) -> None:
+        app = self.app
+        ident = self.desk.identify(code, app.today())
+        if not ident.valid:
+            self.error = f"{code}\n{ident.error}"
+            self.refresh_panel()
+            app.notify(ident.error, title="扫码有误", severity="error")
+            return
+        self.error = ""
+        norm, kind = ident.normalized, ident.kind
+        cur = self.current
+        if (cur is not None and cur.view.applicant is not None
+                and cur.view.applicant.kind is not ApplicantKind.PERSON
+                and kind not in ORGANISATION_KINDS and norm != cur.view.code):
+            cur.agent = self.desk.replica.find_applicant(norm) or Applicant(
+                id_number=norm, id_kind=kind, kind=ApplicantKind.PERSON, name="")
+            self.rebuild()
+            self.refresh_panel()
+            app.notify(f"已登记经办人 {cur.agent.name or ''}".strip())
+            return
+        if cur is not None and cur.view.code != norm:
+            self.parked[cur.view.code] = cur
+        self.unmasked = False
+        view = self.desk.lookup(norm, kind, app.today())
+        parked = self.parked.pop(norm, None)
+        self.current = parked or Intake(view)
+        self.current.view = view
+        for warning in getattr(ident, "warnings", ()) or ():
+            app.notify(warning, severity="warning")
+        self.refresh_panel()
+        if view.applicant is None:
+            self.action_register()
+            return
+        if self.current.draft is None:
+            self.action_pick()
+        else:
+            self.rebuild()
+
+    # -- building the draft ----------------------------------------------------------------
+    def on_item_picker_picked(self, msg: ItemPicker.Picked) -> None:
+        if not self.need_applicant():
+            return
+        cur = self.current
+        cat = self.desk.catalogue
+        if msg.kind == "bundle":
+            cur.bundle = msg.code
+            new = [c for c in cat.bundles[msg.code].items if c not in cur.items]
+        else:
+            new = [msg.code] if msg.code not in cur.items else []
+        cur.items.extend(new)
+        self.desk.note_use(msg.kind, msg.code)
+        self.rebuild()
+        self.refresh_panel()
+        self.action_checklist()
+
+    def add_pick(self, kind: str, code: str) -> None:
+        """Used by the command palette."""
+        self.on_item_picker_picked(ItemPicker.Picked(kind, code))
+
+    def rebuild(self) -> None:
+        """A fresh draft for the chosen items, keeping the marks the clerk already made."""
+        cur = self.current
+        if cur is None or cur.view.applicant is None or not cur.items:
+            if cur is not None:
+                cur.draft, cur.verdict = None, None
+            self.query_one(Checklist).show([])
+            return
+        marks = {m.code: m for m in cur.draft.materials} if cur.draft else {}
+        draft = self.desk.new_draft(clerk_id=self.app.clerk.clerk_id, applicant=cur.view.applicant,
+                                    items=list(cur.items), bundle=cur.bundle, agent=cur.agent,
+                                    now=self.app.now())
+        merged = tuple(
+            marks[m.code] if m.code in marks and m.state is not MaterialState.ELICENCE else m
+            for m in draft.materials)
+        self.set_materials(replace(draft, materials=merged))
+
+    def set_materials(self, draft: Case) -> None:
+        cur = self.current
+        cur.draft = draft
+        cur.verdict = self.desk.evaluate(draft)
+        self.query_one(Checklist).show(list(draft.materials))
+        self.query_one(OutcomePane).show(cur.verdict, self.outcome_detail)
+
+    def on_checklist_changed(self, msg: Checklist.Changed) -> None:
+        if self.current and self.current.draft:
+            draft = replace(self.current.draft, materials=tuple(msg.materials))
+            self.current.draft = draft
+            self.current.verdict = self.desk.evaluate(draft)
+            self.query_one(OutcomePane).show(self.current.verdict, self.outcome_detail)
+
+    def on_checklist_done(self, _msg) -> None:
+        self.action_outcome()
+
+    def outcome_detail(self, outcome: Outcome) -> str:
+        cur = self.current
+        draft = cur.draft
+        owed = [m for m in draft.materials if not m.state.satisfied]
+        owed_text = "\n".join(f" · {m.name}{'（主要）' if m.main else ''}" for m in owed)
+        if outcome is Outcome.DEFERRED:
+            due = self.desk.deferral_deadline(draft, self.app.today())
+            return f"补齐期限：{due}\n须补交：\n{owed_text}"
+        if outcome is Outcome.NOTIFIED:
+            return f"一次性告知所缺全部材料：\n{owed_text}"
+        if outcome is Outcome.APPROVED_ON_COMMITMENT:
+            return "须申请人签署信用承诺书；确认时请申请人当面确认"
+        if outcome is Outcome.SIGNPOSTED:
+            return self.desk.signpost_text(draft)
+        return "材料齐全，出具受理通知书"
+
+    # -- closing ---------------------------------------------------------------------------
+    def on_outcome_list_confirm(self, msg: OutcomeList.Confirm) -> None:
+        cur = self.current
+        if cur is None or cur.draft is None:
+            return
+        if msg.outcome is Outcome.APPROVED_ON_COMMITMENT:
+            body = (f"{cur.view.applicant.name}：本人承诺所填信息真实、符合许可条件，"
+                    "如有虚假愿承担撤销许可、信用惩戒等后果。\n请申请人确认后按 Y")
+            self.app.push_screen(ConfirmScreen("告知承诺 · 申请人确认", body),
+                                 lambda yes: yes and self.close_case(msg.outcome))
+            return
+        self.close_case(msg.outcome)
+
+    def close_case(self, outcome: Outcome) -> None:
+        from clerk_console.ui.screens.rating import RatingScreen
+
+        app = self.app
+        cur = self.current
+        try:
+            case = self.desk.close_intake(cur.draft, outcome, clerk_id=app.clerk.clerk_id,
+                                          now=app.now(),
+                                          signpost_dept=self.desk.signpost_dept(cur.draft))
+        except Exception as exc:  # refused by the rules or storage: keep everything entered
+            app.notify(f"办件未保存：{exc}", severity="error", timeout=10)
+            return
+        app.notify(f"{case.case_no} {outcome.label}，正在打印告知书")
+        self.print_case(case)
+        code = cur.view.code
+        self.current = Intake(self.desk.lookup(code, cur.view.kind, app.today()), agent=cur.agent)
+        self.refresh_panel()
+        self.query_one(Checklist).show([])
+        self.action_pick()
+        app.push_screen(RatingScreen(case))
+
+    def print_case(self, case: Case) -> None:
+        app = self.app
+
+        def work() -> None:
+            for ok, message in self.desk.print_notice(case):
+                app.call_from_thread(app.notify, message, severity="information" if ok else "error",
+                                     timeout=5 if ok else 15)
+
+        app.run_worker(work, thread=True, name=f"print-{case.case_no}", exit_on_error=False)
+
+    # -- actions ---------------------------------------------------------------------------
+    def run_action(self, action: str) -> None:
+        getattr(self, f"action_{action}")()
+
+    def action_pick(self) -> None:
+        self.show_area("picker", "选事项：输入后回车；一件事套餐与单项事项都可选")
+        self.query_one(ItemPicker).focus_query()
+
+    def action_checklist(self) -> None:
+        self.show_area("checklist", "核材料：R 收到  M 缺  O 原件/复印件  A 主要材料全收  回车选结果")
+        self.query_one(Checklist).focus()
+
+    def action_outcome(self) -> None:
+        if self.current is None or self.current.verdict is None:
+            self.app.notify("请先选择事项", severity="warning")
+            return
+        self.show_area("outcome", "选结果：上下键选择，回车确认办结")
+        self.query_one(OutcomePane).focus_list()
+
+    def action_clear_items(self) -> None:
+        if self.current is not None:
+            self.current.items, self.current.bundle = [], None
+            self.rebuild()
+            self.refresh_panel()
+        self.action_pick()
+
+    def action_new(self) -> None:
+        if self.current is not None:
+            self.parked[self.current.view.code] = self.current
+        self.current, self.error, self.unmasked = None, "", False
+        self.query_one(Checklist).show([])
+        self.refresh_panel()
+        self.action_pick()
+
+    def action_register(self) -> None:
+        from clerk_console.ui.screens.quick_entry import QuickEntryScreen
+
+        cur = self.current
+        if cur is None:
+            self.app.notify("请先扫描证件号，再登记申请人", severity="warning")
+            return
+        view = cur.view
+
+        def saved(applicant: Applicant | None) -> None:
+            if applicant is None:
+                return
+            try:
+                self.desk.save_applicant(applicant, self.app.clerk.clerk_id)
+            except Exception as exc:
+                self.app.notify(f"申请人未保存：{exc}", severity="error")
+                return
+            cur.view = self.desk.lookup(view.code, view.kind, self.app.today())
+            self.refresh_panel()
+            self.action_pick()
+
+        self.app.push_screen(QuickEntryScreen(view.code, view.kind, self.kind_label(view.kind),
+                                              existing=view.applicant), saved)
+
+    def action_unmask(self) -> None:
+        cur = self.current
+        if cur is None:
+            return
+
+        def show(supervisor) -> None:
+            self.desk.audit_unmask(clerk_id=self.app.clerk.clerk_id,
+                                   supervisor_id=supervisor.clerk_id, subject=cur.view.code)
+            self.unmasked = True
+            self.refresh_panel()
+
+        self.app.with_supervisor("查看完整证件号", show)
+
+    def action_supplement(self) -> None:
+        from clerk_console.ui.screens.returns import SupplementScreen
+
+        cur = self.current
+        if cur is None or not cur.view.deferrals:
+            self.action_due()
+            return
+
+        def back(_case) -> None:
+            cur.view = self.desk.lookup(cur.view.code, cur.view.kind, self.app.today())
+            self.refresh_panel()
+
+        self.app.push_screen(SupplementScreen(cur.view.deferrals[0]), back)
+
+    def action_due(self) -> None:
+        from clerk_console.ui.screens.returns import DueScreen
+
+        self.app.push_screen(DueScreen())
+
+    def action_deliver(self) -> None:
+        from clerk_console.ui.screens.returns import DeliverScreen
+
+        cur = self.current
+        if cur is None or not cur.view.ready:
+            self.app.notify("当前申请人没有待取的结果", severity="warning")
+            return
+
+        def back(_r) -> None:
+            cur.view = self.desk.lookup(cur.view.code, cur.view.kind, self.app.today())
+            self.refresh_panel()
+
+        self.app.push_screen(DeliverScreen(cur.view.ready), back)
+
+    def action_day(self) -> None:
+        from clerk_console.ui.screens.day import DayScreen
+
+        self.app.push_screen(DayScreen())

@@ -1,0 +1,94 @@
+"""Quick entry of an applicant the replica does not know yet."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+import unicodedata
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, Static
+
+from clerk_console.domain.parties import ORGANISATION_KINDS, Applicant, ApplicantKind, mask_id
+
+PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8})$")
+
+
+def check_name(name: str) -> str:
+    """'' if the name is acceptable, else a Chinese message. Any script, incl. CJK Ext-B."""
+    name = unicodedata.normalize("NFC", name.strip())
+    if not name:
+        return "请输入姓名或名称（可用输入法输入中文）"
+    if len(name) > 60:
+        return "姓名或名称过长：最多 60 个字"
+    if any(unicodedata.category(c).startswith("C") for c in name):
+        return "姓名或名称含有控制字符，请重新输入"
+    if any(c.isdigit() for c in name):
+        return "姓名中不应有数字：请核对证件上的姓名"
+    return ""
+
+
+def check_phone(phone: str) -> str:
+    phone = unicodedata.normalize("NFKC", phone.strip()).replace(" ", "")
+    if not phone:
+        return "请输入联系电话（手机 11 位，或带区号的固定电话）"
+    if not PHONE_RE.match(phone):
+        return f"电话号码“{phone}”格式不对：手机为 1 开头的 11 位数字，固话如 0535-6688123"
+    return ""
+
+
+class QuickEntryScreen(ModalScreen[Applicant | None]):
+    BINDINGS = [Binding("escape", "cancel", "取消")]
+
+    def __init__(self, code: str, kind: str, kind_label: str, existing: Applicant | None = None):
+        super().__init__()
+        self.code = code
+        self.kind = kind
+        self.kind_label = kind_label
+        self.existing = existing
+
+    def compose(self) -> ComposeResult:
+        org = self.kind in ORGANISATION_KINDS
+        with Vertical(classes="dialog"):
+            yield Label("快速登记申请人", classes="dialog-title")
+            yield Label(f"{self.kind_label} {mask_id(self.code, self.kind)}")
+            yield Input(value=self.existing.name if self.existing else "",
+                        placeholder="单位名称" if org else "姓名（中文用输入法）", id="qe-name")
+            yield Input(value=self.existing.phone if self.existing else "",
+                        placeholder="联系电话", id="qe-phone")
+            if org:
+                yield Input(value=self.existing.legal_rep_name if self.existing else "",
+                            placeholder="法定代表人（可不填）", id="qe-rep")
+            yield Static("", classes="error", id="qe-error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#qe-name", Input).focus()
+
+    @on(Input.Submitted)
+    def submit(self, event: Input.Submitted) -> None:
+        if event.input.id == "qe-name" and not self.query_one("#qe-phone", Input).value:
+            self.query_one("#qe-phone", Input).focus()
+            return
+        name = unicodedata.normalize("NFC", self.query_one("#qe-name", Input).value.strip())
+        phone = unicodedata.normalize("NFKC", self.query_one("#qe-phone", Input).value.strip())
+        error = check_name(name) or check_phone(phone)
+        if error:
+            self.query_one("#qe-error", Static).update(error)
+            self.query_one("#qe-name" if check_name(name) else "#qe-phone", Input).focus()
+            return
+        reps = self.query("#qe-rep")
+        rep = reps.first(Input).value.strip() if reps else ""
+        org = self.kind in ORGANISATION_KINDS
+        kind = (ApplicantKind.PROJECT if self.kind == "project_code" else ApplicantKind.ENTERPRISE) \
+            if org else ApplicantKind.PERSON
+        base = self.existing or Applicant(id_number=self.code, id_kind=self.kind, kind=kind, name=name)
+
+        self.dismiss(replace(base, name=name, phone=phone.replace(" ", ""),
+                             legal_rep_name=rep or base.legal_rep_name))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,68 @@
+"""好差评: the applicant rates the service with keys 1-5; a bad rating asks for a reason."""
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, Static
+
+from clerk_console.domain.case import Case
+
+LEVELS = {1: "非常满意", 2: "满意", 3: "基本满意", 4: "不满意", 5: "非常不满意"}
+BAD = frozenset({4, 5})
+
+
+class RatingScreen(ModalScreen[int | None]):
+    BINDINGS = [Binding(str(n), f"rate({n})", label) for n, label in LEVELS.items()] + [
+        Binding("escape", "skip", "申请人不评价")]
+
+    def __init__(self, case: Case) -> None:
+        super().__init__(id="rating")
+        self.case = case
+        self.level: int | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(f"请申请人评价本次服务 · {self.case.case_no}", classes="dialog-title")
+            yield Static("  ".join(f"{n} {label}" for n, label in LEVELS.items()))
+            yield Input(placeholder="不满意的原因（必填），回车提交", id="reason")
+            yield Static("", classes="error", id="rating-error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#reason", Input).display = False
+
+    def action_rate(self, level: int) -> None:
+        if self.query_one("#reason", Input).has_focus:
+            return
+        self.level = level
+        if level in BAD:
+            reason = self.query_one("#reason", Input)
+            reason.display = True
+            reason.focus()
+            return
+        self.save("")
+
+    @on(Input.Submitted, "#reason")
+    def reason_given(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            self.query_one("#rating-error", Static).update("请记下申请人不满意的原因，便于回访整改")
+            return
+        self.save(event.value.strip())
+
+    def save(self, reason: str) -> None:
+        app = self.app
+        try:
+            app.desk.rate(self.case, self.level, clerk_id=app.clerk.clerk_id, now=app.now(),
+                          reason=reason)
+        except Exception as exc:
+            self.query_one("#rating-error", Static).update(f"评价未保存：{exc}")
+            return
+        if self.level in BAD:
+            app.notify(f"已记录{LEVELS[self.level]}，并生成回访整改记录", severity="warning")
+        self.dismiss(self.level)
+
+    def action_skip(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,220 @@
+"""Return visits: supplement a deferral, the due/overdue list with void, delivery of results."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from clerk_console.domain.case import Case, MaterialState, overdue
+from clerk_console.domain.parties import mask_name
+from clerk_console.ui.screens.dialogs import ConfirmScreen, PromptScreen
+from clerk_console.ui.widgets.status import StatusBar
+
+PAGE = 200  # rows laid out at once; the rest is paged
+
+
+class SupplementScreen(Screen):
+    """Tick the owed materials the applicant brought back; all ticked -> completed."""
+
+    BINDINGS = [Binding("space", "tick", "收到/取消"), Binding("a", "tick_all", "全部收到"),
+                Binding("enter", "save", "保存"), Binding("escape", "app.pop_screen", "返回")]
+
+    def __init__(self, case: Case) -> None:
+        super().__init__()
+        self.case = case
+        self.owed = list(case.owed)
+        self.ticked: set[str] = set()
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status")
+        with Vertical(classes="work"):
+            yield Label(f"容缺补齐 · {self.case.case_no} · {self.case.applicant_name} · "
+                        f"期限 {self.case.deadline or '未定'}", classes="pane-title")
+            yield OptionList(id="owed")
+            yield Static("", id="supplement-note")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.render_owed()
+        self.query_one("#owed", OptionList).focus()
+
+    def render_owed(self) -> None:
+        ol = self.query_one("#owed", OptionList)
+        keep = ol.highlighted or 0
+        ol.set_options(Option(Text(("✔ " if m.code in self.ticked else "· ") + m.name
+                                   + ("（主要）" if m.main else "")), id=m.code) for m in self.owed)
+        if self.owed:
+            ol.highlighted = min(keep, len(self.owed) - 1)
+        left = len(self.owed) - len(self.ticked)
+        self.query_one("#supplement-note", Static).update(
+            "全部补齐，回车保存后办件转为已补齐" if left == 0 else f"尚缺 {left} 项；回车保存已收到的材料")
+
+    def action_tick(self) -> None:
+        opt = self.query_one("#owed", OptionList).highlighted_option
+        if opt is None:
+            return
+        self.ticked ^= {opt.id}
+        self.render_owed()
+
+    def action_tick_all(self) -> None:
+        self.ticked = {m.code for m in self.owed}
+        self.render_owed()
+
+    def action_save(self) -> None:
+        if not self.ticked:
+            self.app.notify("没有勾选收到的材料：用空格勾选后再回车", severity="warning")
+            return
+        app = self.app
+        try:
+            case = app.desk.supplement(self.case, sorted(self.ticked), clerk_id=app.clerk.clerk_id,
+                                       now=app.now())
+        except Exception as exc:
+            app.notify(f"补齐未保存：{exc}", severity="error")
+            return
+        done = all(m.state in (MaterialState.RECEIVED, MaterialState.ELICENCE) for m in case.materials)
+        app.notify(f"{case.case_no} {'已全部补齐' if done else '已登记补交材料'}")
+        self.dismiss(case)
+
+
+def due_line(case: Case, today) -> Text:
+    t = Text()
+    late = overdue(case, today)
+    t.append("逾期 " if late else "今日 ", style="bold red" if late else "yellow")
+    t.append(f"{case.case_no} {mask_name(case.applicant_name)} 限{case.deadline} 缺{len(case.owed)}项")
+    return t
+
+
+class DueScreen(Screen):
+    """Deferrals due today and overdue; supplement or (supervisor) void them."""
+
+    BINDINGS = [Binding("enter", "supplement", "补齐"), Binding("v", "void", "废止(主管)"),
+                Binding("pagedown", "page(1)", "下页"), Binding("pageup", "page(-1)", "上页"),
+                Binding("escape", "app.pop_screen", "返回")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cases: list[Case] = []
+        self.page = 0
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status")
+        with Vertical(classes="work"):
+            yield Label("容缺到期清单（今日到期与逾期）", classes="pane-title", id="due-title")
+            yield OptionList(id="due")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one("#due", OptionList).focus()
+
+    def reload(self) -> None:
+        self.cases = self.app.desk.deferrals_due(self.app.today())
+        self.show_page()
+
+    def show_page(self) -> None:
+        pages = max(1, -(-len(self.cases) // PAGE))
+        self.page = max(0, min(self.page, pages - 1))
+        rows = self.cases[self.page * PAGE:(self.page + 1) * PAGE]
+        today = self.app.today()
+        ol = self.query_one("#due", OptionList)
+        ol.set_options(Option(due_line(c, today), id=c.case_no) for c in rows)
+        if rows:
+            ol.highlighted = 0
+        late = sum(overdue(c, today) for c in self.cases)
+        self.query_one("#due-title", Label).update(
+            f"容缺到期清单：共 {len(self.cases)} 件，逾期 {late} 件 · 第 {self.page + 1}/{pages} 页")
+
+    def action_page(self, step: int) -> None:
+        self.page += step
+        self.show_page()
+
+    def selected(self) -> Case | None:
+        opt = self.query_one("#due", OptionList).highlighted_option
+        return next((c for c in self.cases if c.case_no == opt.id), None) if opt else None
+
+    def action_supplement(self) -> None:
+        case = self.selected()
+        if case is not None:
+            self.app.push_screen(SupplementScreen(case), lambda _r: self.reload())
+
+    def action_void(self) -> None:
+        case = self.selected()
+        if case is None:
+            return
+        app = self.app
+
+        def with_reason(supervisor) -> None:
+            def done(reason: str | None) -> None:
+                if not reason:
+                    return
+                try:
+                    app.desk.void(case, clerk_id=app.clerk.clerk_id, supervisor_id=supervisor.clerk_id,
+                                  now=app.now(), reason=reason)
+                except Exception as exc:
+                    app.notify(f"废止未保存：{exc}", severity="error")
+                    return
+                app.notify(f"{case.case_no} 已废止")
+                self.reload()
+
+            app.push_screen(PromptScreen(f"废止 {case.case_no}：原因", "如：逾期未补齐材料",
+                                         required="请填写废止原因"), done)
+
+        app.with_supervisor(f"废止办件 {case.case_no}", with_reason)
+
+
+class DeliverScreen(Screen):
+    """出件: hand the back office's results to the applicant at the window."""
+
+    BINDINGS = [Binding("enter", "deliver", "出件"), Binding("escape", "app.pop_screen", "返回")]
+
+    def __init__(self, cases: list[Case]) -> None:
+        super().__init__()
+        self.cases = list(cases)
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status")
+        with Vertical(classes="work"):
+            yield Label("结果出件：选中后回车，核对申请人身份后交付", classes="pane-title")
+            yield OptionList(id="ready")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show()
+        self.query_one("#ready", OptionList).focus()
+
+    def show(self) -> None:
+        ol = self.query_one("#ready", OptionList)
+        ol.set_options(Option(f"{c.case_no} {c.applicant_name} "
+                              f"{c.decision.label if c.decision else ''}", id=c.case_no)
+                       for c in self.cases)
+        if self.cases:
+            ol.highlighted = 0
+
+    def action_deliver(self) -> None:
+        opt = self.query_one("#ready", OptionList).highlighted_option
+        if opt is None:
+            return
+        case = next(c for c in self.cases if c.case_no == opt.id)
+        app = self.app
+
+        def done(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                app.desk.deliver(case, clerk_id=app.clerk.clerk_id, now=app.now())
+            except Exception as exc:
+                app.notify(f"出件未保存：{exc}", severity="error")
+                return
+            app.notify(f"{case.case_no} 已出件")
+            self.cases.remove(case)
+            if not self.cases:
+                self.dismiss(True)
+            else:
+                self.show()
+
+        app.push_screen(ConfirmScreen("确认出件", f"{case.case_no}\n{case.applicant_name}\n"
+                                      "已核对申请人身份并交付结果？"), done)

@@ -1,0 +1,149 @@
+"""Sign-in, the idle lock and the supervisor's PIN prompt."""
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, Label, Static
+
+from clerk_console.ui.desk import Signed
+
+PIN_WRONG = "工号或密码不正确，请重新输入（密码区分大小写）"
+
+
+def _check(app, clerk_id: str, pin: str) -> tuple[Signed | None, str]:
+    """Verify a PIN; (clerk, "") or (None, Chinese reason)."""
+    if not clerk_id.strip():
+        return None, "请输入工号"
+    if not pin:
+        return None, "请输入密码"
+    if app.open_error:
+        return None, app.open_error
+    if not app.desk.ready:
+        return None, "正在打开本窗口数据，请稍候再按回车"
+    clerk = app.desk.sign_in(clerk_id, pin)
+    return (clerk, "") if clerk else (None, PIN_WRONG)
+
+
+class SignInScreen(Screen):
+    BINDINGS = [Binding("ctrl+q", "app.quit", "退出")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="signin-box", classes="dialog"):
+            yield Label("政务服务综合受理 · 登录", classes="dialog-title")
+            yield Label("", id="window-line")
+            yield Input(placeholder="工号", id="clerk-id")
+            yield Input(placeholder="密码", password=True, id="pin")
+            yield Static("", id="signin-error", classes="error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#clerk-id", Input).focus()
+        self.query_one("#window-line", Label).update("正在打开本窗口数据…")
+
+    def on_desk_ready(self, _event) -> None:
+        self.query_one("#window-line", Label).update(f"窗口：{self.app.desk.window_label()}")
+        if self.query_one("#pin", Input).value:
+            self.submit()
+
+    @on(Input.Submitted, "#clerk-id")
+    def next_field(self) -> None:
+        self.query_one("#pin", Input).focus()
+
+    @on(Input.Submitted, "#pin")
+    def submit(self) -> None:
+        clerk_id = self.query_one("#clerk-id", Input).value
+        pin_field = self.query_one("#pin", Input)
+        clerk, why = _check(self.app, clerk_id, pin_field.value)
+        self.query_one("#signin-error", Static).update(why)
+        if clerk is None:
+            if why == PIN_WRONG:
+                pin_field.value = ""
+            pin_field.focus() if clerk_id.strip() else self.query_one("#clerk-id").focus()
+            return
+        self.app.signed_in(clerk)
+
+
+class LockScreen(ModalScreen):
+    """Covers the screen after idle time; the case in progress stays underneath."""
+
+    BINDINGS = [Binding("ctrl+q", "app.quit", "退出")]
+
+    def __init__(self, clerk: Signed) -> None:
+        super().__init__(id="lock")
+        self.clerk = clerk
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("已锁屏", classes="dialog-title")
+            yield Label(f"{self.clerk.name}（{self.clerk.clerk_id}）请输入密码解锁；"
+                        "主管可用自己的工号和密码解锁")
+            yield Input(value=self.clerk.clerk_id, placeholder="工号", id="lock-id")
+            yield Input(placeholder="密码", password=True, id="lock-pin")
+            yield Static("", id="lock-error", classes="error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#lock-pin", Input).focus()
+
+    @on(Input.Submitted, "#lock-id")
+    def next_field(self) -> None:
+        self.query_one("#lock-pin", Input).focus()
+
+    @on(Input.Submitted, "#lock-pin")
+    def submit(self) -> None:
+        clerk_id = self.query_one("#lock-id", Input).value.strip()
+        pin = self.query_one("#lock-pin", Input)
+        who, why = _check(self.app, clerk_id, pin.value)
+        if who is not None and who.clerk_id != self.clerk.clerk_id and not who.supervisor:
+            who, why = None, "只有本人或主管可以解锁"
+        if who is None:
+            self.query_one("#lock-error", Static).update(why)
+            pin.value = ""
+            return
+        if who.clerk_id != self.clerk.clerk_id:
+            self.app.desk.audit(who.clerk_id, "unlock", self.clerk.clerk_id, {"by": "supervisor"})
+        self.app.unlocked()
+        self.dismiss()
+
+
+class SupervisorScreen(ModalScreen[Signed | None]):
+    """A supervisor confirms an action (void, unmask, day close) with their own PIN."""
+
+    BINDINGS = [Binding("escape", "cancel", "取消")]
+
+    def __init__(self, purpose: str) -> None:
+        super().__init__()
+        self.purpose = purpose
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(f"需要主管授权：{self.purpose}", classes="dialog-title")
+            yield Input(placeholder="主管工号", id="sup-id")
+            yield Input(placeholder="主管密码", password=True, id="sup-pin")
+            yield Static("", id="sup-error", classes="error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#sup-id", Input).focus()
+
+    @on(Input.Submitted, "#sup-id")
+    def next_field(self) -> None:
+        self.query_one("#sup-pin", Input).focus()
+
+    @on(Input.Submitted, "#sup-pin")
+    def submit(self) -> None:
+        pin = self.query_one("#sup-pin", Input)
+        who, why = _check(self.app, self.query_one("#sup-id", Input).value, pin.value)
+        if who is not None and not who.supervisor:
+            who, why = None, f"{who.name}不是主管，不能授权此操作"
+        if who is None:
+            self.query_one("#sup-error", Static).update(why)
+            pin.value = ""
+            return
+        self.dismiss(who)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

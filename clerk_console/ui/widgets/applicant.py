@@ -1,0 +1,59 @@
+"""The applicant panel: who is at the window and what is on file for them."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from clerk_console.domain.parties import ApplicantKind, mask_id
+from clerk_console.ui.desk import ApplicantView
+
+
+def panel_text(view: ApplicantView | None, *, unmasked: bool = False, agent=None,
+               error: str = "", kind_label: str = "") -> Text:
+    t = Text()
+    if error:
+        t.append("扫码有误\n", style="bold red")
+        t.append(error + "\n\n", style="red")
+    if view is None:
+        t.append("请扫描证件号、统一社会信用代码或项目代码", style="dim")
+        return t
+    a = view.applicant
+    shown = view.code if unmasked else mask_id(view.code, view.kind)
+    if a is None:
+        t.append(f"{kind_label} {shown}\n", style="bold")
+        t.append("库中无此申请人：按 F9 快速登记", style="yellow")
+        return t
+    if view.blacklist is not None:
+        t.append(f"⚠ {view.blacklist.message}\n", style="bold white on red")
+    t.append(a.name, style="bold")
+    t.append(f"  {kind_label}\n{shown}\n")
+    if a.phone:
+        t.append(f"电话 {a.phone}\n")
+    if a.kind is ApplicantKind.ENTERPRISE and a.legal_rep_name:
+        t.append(f"法定代表人 {a.legal_rep_name}\n")
+    if a.address:
+        t.append(f"{a.address}\n", style="dim")
+    if agent is not None:
+        t.append(f"经办人 {agent.name or ''} {mask_id(agent.id_number, agent.id_kind)}\n",
+                 style="cyan")
+    if view.elicences:
+        t.append("电子证照：", style="green")
+        t.append("、".join(e.name for e in view.elicences) + "\n")
+    if view.deferrals:
+        t.append("容缺待补：\n", style="yellow")
+        for c in view.deferrals:
+            t.append(f" {c.case_no} 限 {c.deadline:%m-%d} 前补 {len(c.owed)} 项\n")
+    if view.ready:
+        t.append("结果待取（F7 出件）：\n", style="green")
+        for c in view.ready:
+            t.append(f" {c.case_no}\n")
+    others = [c for c in view.open_cases if c not in view.deferrals and c not in view.ready]
+    if others:
+        t.append(f"在办 {len(others)} 件：", style="dim")
+        t.append(" ".join(c.case_no[-4:] for c in others[:6]) + "\n", style="dim")
+    return t
+
+
+class ApplicantPanel(Static):
+    def show(self, view: ApplicantView | None, **kw) -> None:
+        self.update(panel_text(view, **kw))

@@ -1,0 +1,134 @@
+"""The merged checklist: one line per material, main and secondary apart, one key per mark."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from clerk_console.domain.case import CaseMaterial, MaterialState
+
+STATE_STYLE = {
+    MaterialState.PENDING: "dim",
+    MaterialState.RECEIVED: "green",
+    MaterialState.ELICENCE: "bold green",
+    MaterialState.MISSING: "red",
+    MaterialState.DEFECTIVE: "red",
+}
+
+
+def material_line(m: CaseMaterial) -> Text:
+    t = Text()
+    mark = {MaterialState.RECEIVED: "✔", MaterialState.ELICENCE: "✔",
+            MaterialState.MISSING: "✘", MaterialState.DEFECTIVE: "✘"}.get(m.state, "·")
+    t.append(f"{mark} ", style=STATE_STYLE[m.state])
+    t.append(m.name)
+    label = m.state.label
+    if m.state is MaterialState.RECEIVED:
+        label += "·原件" if m.original else "·复印件"
+    t.append(f"  [{label}]", style=STATE_STYLE[m.state])
+    return t
+
+
+def mark(materials: list[CaseMaterial], index: int, state: MaterialState) -> list[CaseMaterial]:
+    m = materials[index]
+    if m.state is MaterialState.ELICENCE and state is not MaterialState.ELICENCE:
+        return materials  # the e-licence library covers it; never asked on paper
+    out = list(materials)
+    out[index] = replace(m, state=state)
+    return out
+
+
+def toggle_original(materials: list[CaseMaterial], index: int) -> list[CaseMaterial]:
+    m = materials[index]
+    if m.state is MaterialState.ELICENCE:
+        return materials
+    out = list(materials)
+    out[index] = replace(m, original=not m.original, state=MaterialState.RECEIVED)
+    return out
+
+
+def receive_main(materials: list[CaseMaterial]) -> list[CaseMaterial]:
+    return [replace(m, state=MaterialState.RECEIVED)
+            if m.main and m.state is MaterialState.PENDING else m for m in materials]
+
+
+def receive_all(materials: list[CaseMaterial]) -> list[CaseMaterial]:
+    return [replace(m, state=MaterialState.RECEIVED)
+            if m.state is MaterialState.PENDING else m for m in materials]
+
+
+class Checklist(OptionList):
+    BINDINGS = [
+        Binding("r", "mark('received')", "收到"),
+        Binding("m", "mark('missing')", "缺"),
+        Binding("o", "original", "原件/复印件"),
+        Binding("a", "main", "主要材料全收"),
+        Binding("A", "all", "全部收到"),
+        Binding("enter", "done", "去选结果"),
+    ]
+
+    class Changed(Message):
+        def __init__(self, materials: list[CaseMaterial]) -> None:
+            super().__init__()
+            self.materials = materials
+
+    class Done(Message):
+        pass
+
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        self.materials: list[CaseMaterial] = []
+        self.rows: list[int | None] = []  # option index -> material index (None for headers)
+
+    def show(self, materials: list[CaseMaterial]) -> None:
+        keep = self.highlighted
+        self.materials = list(materials)
+        options: list[Option] = []
+        self.rows = []
+        for main, title in ((True, "主要材料"), (False, "次要材料")):
+            group = [i for i, m in enumerate(self.materials) if m.main is main]
+            if not group:
+                continue
+            options.append(Option(Text(f"── {title} ──", style="bold"), disabled=True))
+            self.rows.append(None)
+            for i in group:
+                options.append(Option(material_line(self.materials[i])))
+                self.rows.append(i)
+        self.set_options(options)
+        first = next((n for n, r in enumerate(self.rows) if r is not None), None)
+        if keep is not None and keep < len(self.rows) and self.rows[keep] is not None:
+            self.highlighted = keep
+        else:
+            self.highlighted = first
+
+    def _current(self) -> int | None:
+        h = self.highlighted
+        return None if h is None or h >= len(self.rows) else self.rows[h]
+
+    def _apply(self, materials: list[CaseMaterial]) -> None:
+        self.show(materials)
+        self.post_message(self.Changed(self.materials))
+
+    def action_mark(self, state: str) -> None:
+        i = self._current()
+        if i is not None:
+            self._apply(mark(self.materials, i, MaterialState(state)))
+            self.action_cursor_down()
+
+    def action_original(self) -> None:
+        i = self._current()
+        if i is not None:
+            self._apply(toggle_original(self.materials, i))
+
+    def action_main(self) -> None:
+        self._apply(receive_main(self.materials))
+
+    def action_all(self) -> None:
+        self._apply(receive_all(self.materials))
+
+    def action_done(self) -> None:
+        self.post_message(self.Done())
