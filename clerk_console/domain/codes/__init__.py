@@ -1,0 +1,147 @@
+"""一证通办: recognise and validate the codes a clerk scans or types.
+
+One small module of pure functions per standard (python-stdnum style):
+resident_id (GB 11643), permits (Hong Kong/Macao/Taiwan residence permits, foreigners'
+permanent residence IDs), uscc (GB 32100), project_code (GB/T 40058), regions (GB/T 2260
+names from python-stdnum's data), normalize (scanner/IME input). ``identify`` picks the kind
+and returns an ``Identification``; it never raises on any text.
+"""
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+
+from . import permits, project_code, resident_id, uscc
+from .messages import length_error
+from .normalize import normalize
+from .result import (FOREIGN_PR_ID, HMT_PERMIT, KIND_LABELS, PERSON_KINDS, PROJECT_CODE,
+                     RESIDENT_ID, UNKNOWN, USCC, Identification, invalid)
+
+__all__ = ["identify", "plausible_scan", "normalize", "Identification", "KIND_LABELS",
+           "PERSON_KINDS", "RESIDENT_ID", "HMT_PERMIT", "FOREIGN_PR_ID", "USCC", "PROJECT_CODE",
+           "UNKNOWN"]
+
+DIGITS = frozenset("0123456789")
+SCAN_LENGTHS = frozenset({15, 18, 20})
+MAX_SCAN = 40
+
+
+def identify(text: str, today: date | None = None) -> Identification:
+    """Recognise the kind of ``text`` and validate it; ``today`` bounds birth dates and years."""
+    today = today or date.today()
+    s = normalize(text)
+    if not s:
+        return invalid(text, UNKNOWN, s, "未输入号码，请扫描或输入证件号码、统一社会信用代码或项目代码")
+    if project_code.looks_like(s):
+        return project_code.analyse(text, s, today)
+    if len(s) == 18:
+        return _analyse18(text, s, today)
+    if len(s) == 15:
+        if s[:3].isalpha() and s[:3].isascii():
+            return permits.analyse_fpr(text, s, today)
+        return resident_id.analyse(text, s, today)
+    return _wrong_length(text, s)
+
+
+def _all_digits(s: str) -> bool:
+    return all(c in DIGITS for c in s)
+
+
+def _person_kind(s: str) -> str:
+    if s[0] == "9":
+        return FOREIGN_PR_ID
+    if permits.is_permit_prefix(s):
+        return HMT_PERMIT
+    return RESIDENT_ID
+
+
+def _analyse_as(kind: str, text: str, s: str, today: date) -> Identification:
+    if kind == USCC:
+        return uscc.analyse(text, s)
+    if kind == FOREIGN_PR_ID:
+        return permits.analyse_fpr(text, s, today)
+    if kind == HMT_PERMIT:
+        return permits.analyse_hmt(text, s, today)
+    return resident_id.analyse(text, s, today)
+
+
+def _person_shaped(s: str) -> bool:
+    """Known province (or issuing province for 9...) and a date-like birth part."""
+    from . import regions
+
+    province = s[1:3] if s[0] == "9" else s[:2]
+    month = s[10:12]
+    return (regions.province_known(province + "0000") or permits.is_permit_prefix(s)) \
+        and s[6:8] in ("18", "19", "20") and month.isdigit() and 1 <= int(month) <= 12
+
+
+def _analyse18(text: str, s: str, today: date) -> Identification:
+    """18 characters: a person's number, a credit code, or both shapes at once.
+
+    All-digit credit codes (e.g. 11.../12... organs, 51.../52... social organisations, 91...
+    enterprises) share their shape with citizen IDs of Beijing, Sichuan ... and with the
+    9-prefixed permanent residence IDs; the check characters decide. If neither check passes,
+    the error shown is the one of the more plausible reading.
+    """
+    id_like = _all_digits(s[:17]) and s[17] in "0123456789X"
+    uscc_like = all(c in uscc.ALPHABET for c in s)
+    kinds = []
+    if id_like:
+        kinds.append(_person_kind(s))
+    if uscc_like:
+        kinds.append(USCC)
+    if not kinds:
+        # Neither alphabet fits: report against the reading the text is closest to.
+        non_digits = sum(c not in DIGITS for c in s[:17])
+        kinds.append(_person_kind(s) if non_digits <= 1 else USCC)
+    results = [_analyse_as(k, text, s, today) for k in kinds]
+    valid = [r for r in results if r.valid]
+    if len(valid) == 1:
+        return valid[0]
+    if len(results) == 1:
+        return results[0]
+    person, credit = results
+    if len(valid) == 2:
+        # Both checks pass (about 1 in 341 of such numbers): keep the reading with fewer
+        # warnings, credit codes on a tie for 9... (enterprises are far more common than
+        # permanent residents), persons otherwise, and say so.
+        prefer_credit = s[0] == "9"
+        ranked = sorted(results, key=lambda r: (len(r.warnings), (r.kind == USCC) != prefer_credit))
+        best, other = ranked
+        note = f"该号码同时符合{other.label}的规则，请确认证件类型"
+        return Identification(best.input, best.kind, True, best.normalized, None,
+                              (*best.warnings, note), best.details)
+    if _person_shaped(s) and not (s[0] == "9" and uscc.entity(s)[1]):
+        return person
+    return credit
+
+
+def _wrong_length(text: str, s: str) -> Identification:
+    """Not 15, 18 or a project code: say which code it resembles and how long it should be."""
+    n = len(s)
+    if 13 <= n <= 22 and _all_digits(s[:-1]) and s[-1] in "0123456789X":
+        kind = _person_kind(s)
+        expected = "18" if kind != RESIDENT_ID else "18（一代身份证为15）"
+        return invalid(text, kind, s, length_error(KIND_LABELS[kind], n, expected))
+    if 12 <= n <= 18 and s[:3].isascii() and s[:3].isalpha() and _all_digits(s[3:]):
+        return invalid(text, FOREIGN_PR_ID, s, length_error(f"2017版{KIND_LABELS[FOREIGN_PR_ID]}", n, 15))
+    if 14 <= n <= 22 and all(c in uscc.ALPHABET for c in s):
+        return invalid(text, USCC, s, length_error(KIND_LABELS[USCC], n, 18))
+    shown = s if len(s) <= 30 else s[:30] + "…"
+    return invalid(text, UNKNOWN, s,
+                   f"无法识别“{shown}”（{n}位）：身份证件号码和统一社会信用代码为18位，"
+                   "投资项目代码为YYYY-RRRRRR-DD-TT-NNNNNN，请核对后重新扫描或输入")
+
+
+def plausible_scan(text: str) -> bool:
+    """Cheap test (length and alphabet only) whether a burst of keys can be a code."""
+    s = text.strip()
+    if not s or len(s) > MAX_SCAN:
+        return False
+    if not s.isascii():
+        s = unicodedata.normalize("NFKC", s)
+    s = s.replace(" ", "")
+    if "-" in s:
+        s = s.replace("-", "")
+        return len(s) == project_code.DIGITS_ONLY and s.isascii() and s.isdigit()
+    return len(s) in SCAN_LENGTHS and s.isascii() and s.isalnum()

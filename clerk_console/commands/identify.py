@@ -1,0 +1,23 @@
+"""``clerk-console identify CODE...``: recognise and validate scanned codes.
+
+One line per code, in input order: a readable Chinese line, or with ``--json`` one JSON
+object per line. Exit status 0 when every code is valid, 1 otherwise. Imports only the pure
+domain (no Textual, no database).
+"""
+from __future__ import annotations
+
+import json
+import sys
+
+from clerk_console.domain.codes import identify
+
+
+def run(args) -> int:
+    results = [identify(code) for code in args.codes]
+    for result in results:
+        if args.json:
+            line = json.dumps(result.to_json(), ensure_ascii=False)
+        else:
+            line = result.describe()
+        print(line, file=sys.stdout)
+    return 0 if all(r.valid for r in results) else 1

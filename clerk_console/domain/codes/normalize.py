@@ -1,0 +1,38 @@
+"""Scanner and IME input -> canonical code text.
+
+Barcode scanners in keyboard mode append CR/LF or a tab; Chinese IMEs in full-width mode type
+full-width digits and letters (NFKC folds them); people write ID numbers in groups separated by
+spaces or dashes. The canonical text has none of that: upper case, no separators, except the
+hyphens of an investment project code (``YYYY-RRRRRR-DD-TT-NNNNNN``), which are part of its
+printed form and are kept when the text is split into the project code's five groups.
+"""
+from __future__ import annotations
+
+import unicodedata
+
+# Dash-like characters NFKC leaves alone but IMEs and word processors produce.
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58"), "-")
+PROJECT_GROUPS = 5  # YYYY-RRRRRR-DD-TT-NNNNNN
+
+
+def _drop_invisible(text: str) -> str:
+    """Remove whitespace and format characters (zero-width space, BOM, direction marks)."""
+    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf")
+
+
+def normalize(text: str) -> str:
+    """Canonical form of a typed or scanned code: NFKC, no spaces, upper case.
+
+    Hyphens are dropped unless the text has exactly the project code's five hyphen-separated
+    groups, starting with a 4-character year: then they are kept (empty groups from doubled
+    hyphens are merged) so that project_code can name the group that is wrong.
+    """
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).translate(_DASHES)
+    text = _drop_invisible(text).upper()
+    if "-" not in text:
+        return text
+    groups = [g for g in text.split("-") if g]
+    if len(groups) == PROJECT_GROUPS and len(groups[0]) == 4:
+        return "-".join(groups)
+    return "".join(groups)

@@ -1,0 +1,73 @@
+"""What identify() says about one scanned or typed code."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+RESIDENT_ID = "resident_id"
+HMT_PERMIT = "hk_macao_taiwan_permit"
+FOREIGN_PR_ID = "foreign_permanent_resident_id"
+USCC = "uscc"
+PROJECT_CODE = "project_code"
+UNKNOWN = "unknown"
+
+KIND_LABELS = {
+    RESIDENT_ID: "居民身份证号码",
+    HMT_PERMIT: "港澳台居民居住证号码",
+    FOREIGN_PR_ID: "外国人永久居留身份证号码",
+    USCC: "统一社会信用代码",
+    PROJECT_CODE: "投资项目代码",
+    UNKNOWN: "未能识别的号码",
+}
+
+# Kinds that identify a natural person (the rest identify organisations or projects).
+PERSON_KINDS = frozenset({RESIDENT_ID, HMT_PERMIT, FOREIGN_PR_ID})
+
+
+@dataclass(frozen=True, slots=True)
+class Identification:
+    input: str  # the text exactly as received
+    kind: str  # one of KIND_LABELS
+    valid: bool
+    normalized: str  # canonical form (what to store and compare)
+    error: str | None = None  # why it is not valid, in Chinese, with what to do
+    warnings: tuple[str, ...] = ()  # valid but worth a look, in Chinese
+    details: dict = field(default_factory=dict, hash=False, compare=True)
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def is_person(self) -> bool:
+        return self.kind in PERSON_KINDS
+
+    def to_json(self) -> dict:
+        return {"input": self.input, "kind": self.kind, "kind_label": self.label,
+                "valid": self.valid, "normalized": self.normalized, "error": self.error,
+                "warnings": list(self.warnings), "details": dict(self.details)}
+
+    def describe(self) -> str:
+        """One readable Chinese line: kind, number, verdict, then facts or the error."""
+        head = f"{self.label} {self.normalized or '（空）'}"
+        if not self.valid:
+            return f"{head}：无效。{self.error}"
+        facts = "，".join(_facts(self.details))
+        line = f"{head}：有效" + (f"（{facts}）" if facts else "")
+        if self.warnings:
+            line += "。注意：" + "；".join(self.warnings)
+        return line
+
+
+_FACT_KEYS = ("birth_date", "sex", "region_name", "nationality_code", "authority_label",
+              "entity_type_label", "year", "dept", "type", "serial")
+_FACT_PREFIX = {"birth_date": "出生日期", "nationality_code": "国籍代码", "year": "赋码年份",
+                "dept": "部门代码", "type": "项目类型代码", "serial": "流水号"}
+
+
+def _facts(details: dict) -> list[str]:
+    return [f"{_FACT_PREFIX.get(k, '')}{details[k]}" for k in _FACT_KEYS if details.get(k)]
+
+
+def invalid(text: str, kind: str, normalized: str, error: str, details: dict | None = None,
+            warnings: tuple[str, ...] = ()) -> Identification:
+    return Identification(text, kind, False, normalized, error, warnings, details or {})
