@@ -6,7 +6,12 @@ from pathlib import Path
 import pytest
 
 from clerk_console.config import data_root
-from clerk_console.domain.calendar import schedule_from_chinese_calendar, statutory_days
+from clerk_console.domain.calendar import (
+    chinese_calendar_years,
+    default_calendar,
+    schedule_from_chinese_calendar,
+    statutory_days,
+)
 from clerk_console.storage.calendar_files import (
     CalendarFileError,
     load_calendar,
@@ -50,6 +55,15 @@ def test_round_trip_through_dict():
     assert data["holidays"]["2026-02-15"] == "春节"
     assert "2026-02-14" in data["workdays"]
     assert schedule_from_dict(data) == s
+
+
+def test_every_chinese_calendar_year_survives_the_dict_round_trip():
+    # The replica stores all non-estimated years of the calendar it is given.
+    cal = default_calendar()
+    for year in chinese_calendar_years():
+        schedule = cal.schedule(year)
+        assert schedule_from_dict(schedule_to_dict(schedule), f"本机日历 {year}") == schedule
+    assert "抗日战争" in cal.holiday_name(date(2015, 9, 3))
 
 
 def test_good_2027_file_is_used(tmp_path):

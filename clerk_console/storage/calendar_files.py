@@ -12,7 +12,8 @@ File format (see ``data/calendar/README.md``)::
 
 A malformed file is refused with a ``CalendarFileError`` naming the file, the key or line and
 the reason in Chinese; the good years stay in use. The same validation serves the dict form
-(``schedule_to_dict``/``schedule_from_dict``) stored in the replica and sent by sync.
+(``schedule_to_dict``/``schedule_from_dict``) stored in the replica and sent by sync, where
+``published`` may be absent (chinese_calendar carries no publication dates).
 """
 from __future__ import annotations
 
@@ -55,8 +56,11 @@ class CalendarFileError(ValueError):
 class _Validator:
     """Turns raw TOML/dict data into a YearSchedule, raising CalendarFileError on the first fault."""
 
-    def __init__(self, origin: str, text: str = "", file_year: int | None = None):
+    def __init__(self, origin: str, text: str = "", file_year: int | None = None,
+                 require_published: bool = True):
         self.origin, self.lines, self.file_year = origin, text.splitlines(), file_year
+        # Files must name their notice's date; stored records from chinese_calendar have none.
+        self.require_published = require_published
 
     def fail(self, reason: str, key: str = "", token: str = "") -> CalendarFileError:
         in_list = key == "workdays" and bool(token)  # a date inside the workdays array
@@ -109,7 +113,7 @@ class _Validator:
             raise self.fail("estimated 应为 true 或 false", "estimated")
         published = raw.get("published")
         if published is None:
-            if not estimated:
+            if self.require_published and not estimated:
                 raise self.fail(f"缺少发布日期 published（如 {year - 1}-11-04）；{README_HINT}", "published")
         else:
             published = self.date_value(published, "published")
@@ -223,4 +227,4 @@ def schedule_from_dict(data: dict, origin: str = "同步数据") -> YearSchedule
     if not isinstance(data, dict):
         raise CalendarFileError(origin, "日历记录应为键值对象")
     raw = {k: v for k, v in data.items() if not (k == "published" and v is None)}
-    return _Validator(origin).schedule(raw)
+    return _Validator(origin, require_published=False).schedule(raw)
