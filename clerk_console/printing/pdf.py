@@ -1,0 +1,194 @@
+"""A4 PDF of one or more Documents with reportlab (imported only when a PDF is made).
+
+Chinese needs no font file: the CID font ``STSong-Light`` is used (the viewer supplies the
+glyphs). When ``settings.cjk_font`` names a TTF/OTF it is embedded instead. Characters the
+chosen font lacks (生僻字) are printed in their safe form and the clerk is warned.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from functools import lru_cache
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer,
+                                Table, TableStyle)
+
+from clerk_console.config import Settings
+
+from . import glyphs
+from .documents import Document, Section
+
+CID_FONT = "STSong-Light"
+EMBEDDED_FONT = "ClerkCJK"
+QR_SIZE = 28 * mm
+SEAL_SIZE = 40 * mm
+
+
+@dataclass(frozen=True)
+class Font:
+    name: str
+    covers: glyphs.Covers
+    warning: str = ""  # why the configured font could not be used
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    data: bytes
+    warnings: tuple[str, ...]
+
+
+@lru_cache(maxsize=4)
+def pick_font(cjk_font: str = "") -> Font:
+    """The embedded TTF when configured and readable, else the CID font."""
+    if CID_FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
+    if not cjk_font:
+        return Font(CID_FONT, glyphs.gbk_covers)
+    name = f"{EMBEDDED_FONT}{abs(hash(cjk_font)) % 10**8}"
+    try:
+        font = TTFont(name, cjk_font)
+    except Exception as exc:  # reportlab raises TTFError, OSError and others on bad files
+        return Font(CID_FONT, glyphs.gbk_covers,
+                    f"字体文件 {cjk_font} 无法使用（{exc}），已改用内置宋体；生僻字将以编码代替。")
+    pdfmetrics.registerFont(font)
+    return Font(name, glyphs.font_covers(font.face.charToGlyph))
+
+
+@lru_cache(maxsize=4)
+def _styles(font: str) -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK")
+    return {
+        "body": base,
+        "hall": ParagraphStyle("hall", base, fontSize=11, alignment=TA_CENTER),
+        "title": ParagraphStyle("title", base, fontSize=20, leading=28, alignment=TA_CENTER,
+                                spaceBefore=2, spaceAfter=2),
+        "no": ParagraphStyle("no", base, fontSize=9.5, alignment=TA_CENTER),
+        "heading": ParagraphStyle("heading", base, fontSize=12, leading=18, spaceBefore=6,
+                                  spaceAfter=2),
+        "cell": ParagraphStyle("cell", base, fontSize=9.5, leading=13),
+        "label": ParagraphStyle("label", base, fontSize=9.5, leading=13, textColor=colors.HexColor("#333333")),
+        "seal": ParagraphStyle("seal", base, fontSize=9.5, leading=13, alignment=TA_CENTER,
+                               textColor=colors.HexColor("#888888")),
+        "footer": ParagraphStyle("footer", base, fontSize=8.5, leading=12,
+                                 textColor=colors.HexColor("#555555")),
+    }
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
+def qr_widget(payload: str) -> QrCodeWidget:
+    """reportlab's standard (not Micro) QR code, error correction level M."""
+    return QrCodeWidget(payload, barLevel="M")
+
+
+def _qr(payload: str) -> Drawing:
+    widget = qr_widget(payload)
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(QR_SIZE, QR_SIZE, transform=[QR_SIZE / (x1 - x0), 0, 0, QR_SIZE / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    return drawing
+
+
+GRID = [("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#444444")),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]
+
+
+def _section(section: Section, st: dict[str, ParagraphStyle], width: float) -> list:
+    out: list = []
+    if section.heading:
+        out.append(_p(section.heading, st["heading"]))
+    if section.fields:
+        cells = [[_p(f.label, st["label"]), _p(f.value, st["cell"])] for f in section.fields]
+        if len(cells) > 1:  # two label/value pairs a row
+            rows = [a + b for a, b in zip(cells[::2], cells[1::2] + [[_p("", st["cell"])] * 2])]
+            widths = [22 * mm, width / 2 - 22 * mm] * 2
+        else:
+            rows, widths = cells, [28 * mm, width - 28 * mm]
+        t = Table(rows, colWidths=widths)
+        t.setStyle(TableStyle(GRID + [("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#F2F2F2"))]
+                              + ([("BACKGROUND", (2, 0), (2, -1), colors.HexColor("#F2F2F2"))]
+                                 if len(widths) == 4 else [])))
+        out += [t, Spacer(1, 3)]
+    if section.table is not None:
+        head = [_p(h, st["label"]) for h in section.table.headers]
+        body = [[_p(c, st["cell"]) for c in row] for row in section.table.rows]
+        if not body:
+            body = [[_p("（无）", st["cell"])] + [_p("", st["cell"])] * (len(head) - 1)]
+        n = len(head)
+        first = width * (0.34 if n > 3 else 0.42)
+        widths = [first] + [(width - first) / (n - 1)] * (n - 1)
+        t = Table([head] + body, colWidths=widths, repeatRows=1)
+        t.setStyle(TableStyle(GRID + [("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#F2F2F2"))]))
+        out += [t, Spacer(1, 3)]
+    for text in section.paragraphs:
+        out += [_p(text, st["body"]), Spacer(1, 3)]
+    return out
+
+
+def _signatures(doc: Document, st: dict[str, ParagraphStyle], width: float) -> list:
+    lines = [_p(f"{s}：________________　　日期：____年__月__日", st["body"]) for s in doc.signatures]
+    left = [[line] for line in lines] or [[_p("", st["body"])]]
+    sign = Table(left, colWidths=[width - SEAL_SIZE - 8 * mm], rowHeights=[12 * mm] * len(left))
+    if not doc.seal_box:
+        return [Spacer(1, 6), sign]
+    seal = Table([[_p(f"（{doc.seal_label}）", st["seal"])]], colWidths=[SEAL_SIZE],
+                 rowHeights=[SEAL_SIZE])
+    seal.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.8, colors.HexColor("#888888"), None, (3, 2)),
+                              ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    both = Table([[sign, seal]], colWidths=[width - SEAL_SIZE - 6 * mm, SEAL_SIZE + 6 * mm])
+    both.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return [Spacer(1, 6), KeepTogether([both])]
+
+
+def _story(doc: Document, font: str, width: float) -> list:
+    st = _styles(font)
+    title = [_p(doc.hall, st["hall"]), _p(doc.title, st["title"]), _p(f"编号：{doc.case_no}", st["no"])]
+    if doc.qr_payload:
+        head = Table([[title, _qr(doc.qr_payload)]], colWidths=[width - QR_SIZE - 4 * mm, QR_SIZE + 4 * mm])
+        head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                                  ("LEFTPADDING", (0, 0), (0, 0), QR_SIZE + 4 * mm)]))
+        story: list = [head]
+    else:
+        story = list(title)
+    story.append(Spacer(1, 4))
+    for section in doc.sections:
+        story += _section(section, st, width)
+    story += _signatures(doc, st, width)
+    if doc.footer:
+        story += [Spacer(1, 6), _p(doc.footer, st["footer"])]
+    return story
+
+
+def render(docs: list[Document] | Document, settings: Settings | None = None) -> RenderedPdf:
+    """One PDF, each document starting on a new page; warnings for the clerk beside it."""
+    docs = [docs] if isinstance(docs, Document) else list(docs)
+    font = pick_font(settings.cjk_font if settings else "")
+    warnings = [font.warning] if font.warning else []
+    buf = io.BytesIO()
+    title = docs[0].title if docs else ""
+    template = SimpleDocTemplate(buf, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
+                                 topMargin=15 * mm, bottomMargin=15 * mm, title=title,
+                                 author=docs[0].hall if docs else "", invariant=1)
+    story: list = []
+    for i, doc in enumerate(docs):
+        fitted = doc.printable(font.covers)
+        warnings += [w for w in fitted.warnings if w not in warnings]
+        if i:
+            story.append(PageBreak())
+        story += _story(fitted, font.name, template.width)
+    template.build(story)
+    return RenderedPdf(buf.getvalue(), tuple(warnings))

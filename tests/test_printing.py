@@ -1,0 +1,341 @@
+"""Notices as documents and A4 PDFs, read back with pypdf.
+
+The sample catalogue and cases below are shared by the other tests/test_printing_*.py files.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import replace
+from datetime import date, datetime
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from clerk_console.config import Settings
+from clerk_console.domain.case import Case, CaseMaterial, Decision, MaterialState, Outcome, Status
+from clerk_console.domain.catalogue import (Catalogue, CaseType, Department, Item, ItemMaterial,
+                                            Level, MaterialSpec, Target)
+from clerk_console.domain.parties import Applicant, ApplicantKind
+from clerk_console.printing import documents as D
+from clerk_console.printing import glyphs, pdf
+from clerk_console.printing.templates import load_templates
+
+NOW = datetime(2026, 11, 27, 10, 5)
+PERSON_ID = "370602199001011237"
+MASKED = "3706**********1237"
+EXT_B_NAME = "王\U00020BB7"  # 𠮷, CJK Ext-B
+
+
+def sample_catalogue() -> Catalogue:
+    depts = {
+        "SCJG": Department("SCJG", "烟台市市场监督管理局", "市场监管", "市政务服务中心二楼",
+                           "烟台市莱山区港城东大街1000号", "0535-6788001", "工作日 9:00-17:00", "食品科"),
+        "GA": Department("GA", "烟台市公安局治安支队", "公安", "市公安局办证大厅",
+                         "烟台市芝罘区南大街99号", "0535-6788110", "工作日 8:30-17:30", "特行科"),
+    }
+    mats = {
+        "M_LIC": MaterialSpec("M_LIC", "营业执照", "government", elicence_type="YYZZ"),
+        "M_APP": MaterialSpec("M_APP", "食品经营许可申请书", form="A4纸，法定代表人签字", sample="窗口领取"),
+        "M_PLAN": MaterialSpec("M_PLAN", "经营场所平面图", form="A3或A4纸，标明设备布局"),
+        "M_HEALTH": MaterialSpec("M_HEALTH", "从业人员健康证明", form="有效期内"),
+        "M_FIRE": MaterialSpec("M_FIRE", "消防安全承诺书", form="签字盖章"),
+    }
+    food = Item("3706FOOD01", "FOOD01", "食品经营许可", "SCJG", "01", Level.CITY, Target.ENTERPRISE,
+                20, 5, CaseType.PROMISED, True, True, False, True,
+                (ItemMaterial("M_LIC", True, 0, 1), ItemMaterial("M_APP", True, 1, 0),
+                 ItemMaterial("M_PLAN", False, 0, 1), ItemMaterial("M_HEALTH", False, 0, 1)))
+    fire = Item("3706FIRE01", "FIRE01", "公众聚集场所投入使用营业前消防安全检查", "SCJG", "01",
+                Level.CITY, Target.ENTERPRISE, 10, 3, CaseType.PROMISED, True, True, False, True,
+                (ItemMaterial("M_LIC", True, 0, 1), ItemMaterial("M_FIRE", True, 1, 0)))
+    hotel = Item("3706HOTEL1", "HOTEL1", "旅馆业特种行业许可", "GA", "01", Level.CITY,
+                 Target.ENTERPRISE, 20, 10, CaseType.PROMISED, False, False, False, False,
+                 (ItemMaterial("M_LIC", True, 0, 1), ItemMaterial("M_PLAN", True, 0, 2)))
+    return Catalogue("2026.11", depts, mats, {i.code: i for i in (food, fire, hotel)}, {})
+
+
+def sample_applicant(name: str = "张三丰") -> Applicant:
+    return Applicant(PERSON_ID, "resident_id", ApplicantKind.PERSON, name, phone="13800000000")
+
+
+def _m(code, name, main, state, reason="", original=False, lic=""):
+    return CaseMaterial(code, name, main, state, original, reason, lic)
+
+
+def sample_cases() -> dict[str, Case]:
+    """One case per outcome, plus a delivered one."""
+    base = Case(id="0190-a", case_no="YT0103-20261127-0001", window_code="YT0103", clerk_id="C007",
+                applicant_id=PERSON_ID, applicant_name="张三丰", applicant_kind="person",
+                items=("3706FOOD01", "3706FIRE01"), created_at=NOW)
+    full = (_m("M_LIC", "营业执照", True, MaterialState.ELICENCE, lic="91370600MA3C00001X"),
+            _m("M_APP", "食品经营许可申请书", True, MaterialState.RECEIVED, original=True),
+            _m("M_PLAN", "经营场所平面图", False, MaterialState.RECEIVED),
+            _m("M_HEALTH", "从业人员健康证明", False, MaterialState.RECEIVED),
+            _m("M_FIRE", "消防安全承诺书", True, MaterialState.RECEIVED, original=True))
+    owed = (full[0], full[1],
+            _m("M_PLAN", "经营场所平面图", False, MaterialState.MISSING, "未携带"),
+            _m("M_HEALTH", "从业人员健康证明", False, MaterialState.DEFECTIVE, "健康证明已过期，请重新体检"),
+            full[4])
+    accepted = replace(base, status=Status.ACCEPTED, outcome=Outcome.ACCEPTED, materials=full,
+                       accepted_at=NOW, promised_date=date(2026, 12, 4))
+    return {
+        "accepted": accepted,
+        "deferred": replace(base, case_no="YT0103-20261127-0002", status=Status.DEFERRED,
+                            outcome=Outcome.DEFERRED, materials=owed, accepted_at=NOW,
+                            deadline=date(2026, 12, 4), promised_date=date(2026, 12, 11)),
+        "approved_on_commitment": replace(accepted, case_no="YT0103-20261127-0003",
+                                          status=Status.APPROVED_ON_COMMITMENT,
+                                          outcome=Outcome.APPROVED_ON_COMMITMENT),
+        "notified": replace(base, case_no="YT0103-20261127-0004", status=Status.NOTIFIED,
+                            outcome=Outcome.NOTIFIED,
+                            materials=(full[0], _m("M_APP", "食品经营许可申请书", True,
+                                                   MaterialState.MISSING, "未提交，请到窗口领取空白表"))
+                            + owed[2:]),
+        "signposted": replace(base, case_no="YT0103-20261127-0005", status=Status.SIGNPOSTED,
+                              outcome=Outcome.SIGNPOSTED, items=("3706HOTEL1",), signpost_dept="GA"),
+        "delivered": replace(accepted, case_no="YT0103-20261120-0009", status=Status.DELIVERED,
+                             decision=Decision.APPROVE, delivered_at=datetime(2026, 11, 27, 15, 30)),
+    }
+
+
+SETTINGS = Settings()
+
+
+def make(kind: str, case: Case, **kw) -> D.Document:
+    args = dict(case=case, catalogue=sample_catalogue(), applicant=sample_applicant(case.applicant_name),
+                window="3号综合窗口", clerk_name="李受理", settings=SETTINGS, now=NOW)
+    args.update(kw)
+    return D.build(kind, **args)
+
+
+def pdf_text(data: bytes) -> str:
+    reader = PdfReader(BytesIO(data))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def flat(text: str) -> str:
+    """Extracted text without the line breaks and spaces the layout puts in."""
+    return re.sub(r"\s+", "", text)
+
+
+ALL = [(name, kind) for name, case in sample_cases().items() for kind in D.kinds_for(case)]
+
+
+def test_kinds_for_every_outcome():
+    cases = sample_cases()
+    assert D.kinds_for(cases["accepted"]) == ["receipt"]
+    assert D.kinds_for(cases["deferred"]) == ["deferral_notice", "deferral_commitment"]
+    assert D.kinds_for(cases["approved_on_commitment"]) == ["commitment_approval"]
+    assert D.kinds_for(cases["notified"]) == ["one_time_notice"]
+    assert D.kinds_for(cases["signposted"]) == ["signpost"]
+    assert D.kinds_for(cases["delivered"]) == ["receipt", "delivery"]
+    assert D.kinds_for(replace(cases["deferred"], status=Status.COMPLETED)) == [
+        "deferral_notice", "deferral_commitment", "receipt"]
+
+
+@pytest.mark.parametrize("name,kind", ALL)
+def test_every_document_reads_back_with_every_field(name, kind):
+    case = sample_cases()[name]
+    doc = make(kind, case)
+    text = flat(pdf_text(pdf.render(doc, SETTINGS).data))
+    expected = [case.case_no, doc.title, "张三丰", MASKED, "李受理", "C007", "3号综合窗口",
+                SETTINGS.hall_name, "2026年11月27日"]
+    catalogue = sample_catalogue()
+    for code in case.items:
+        expected += [catalogue.items[code].name, code]
+    if kind != "signpost":
+        expected.append("受理专用章")
+    for m in case.materials if kind not in ("signpost", "delivery") else ():
+        if kind in ("deferral_commitment",) and m.state.satisfied:
+            continue
+        expected += [m.name, m.state.label]
+        if m.reason:
+            expected.append(m.reason)
+    if case.promised_date and kind != "signpost":
+        expected.append(D.day_text(case.promised_date))
+    if kind in ("deferral_notice", "deferral_commitment"):
+        expected += ["2026年12月4日（星期五）前", "废止"]
+    if kind == "commitment_approval":
+        expected += ["虚假承诺", "撤销"]
+    if kind == "signpost":
+        expected += ["烟台市公安局治安支队", "烟台市芝罘区南大街99号", "0535-6788110",
+                     "工作日8:30-17:30", "营业执照", "经营场所平面图", "复印件2份"]
+    if kind == "delivery":
+        expected += ["准予许可", "2026年11月27日15:30"]
+    if kind == "one_time_notice":
+        expected += ["原件1份", "A4纸，法定代表人签字"]
+    missing = [e for e in expected if flat(e) not in text]
+    assert not missing, f"{kind}: {missing} not in PDF text"
+    for sig in doc.signatures:
+        assert flat(sig) in text
+
+
+def test_deadline_counts_working_days_and_estimated_years_are_noted():
+    case = replace(sample_cases()["deferred"], deadline_estimated=True, deadline=date(2027, 1, 6))
+    doc = make("deferral_notice", case, deadline_days=5)
+    text = flat(pdf_text(pdf.render(doc, SETTINGS).data))
+    assert "2027年1月6日（星期三）前（自受理之日起5个工作日内，节假日不计）" in text
+    assert "2027年节假日安排尚未公布" in text
+    doc = make("deferral_notice", case, calendar_note="以国务院办公厅通知为准")
+    assert "以国务院办公厅通知为准" in flat(pdf_text(pdf.render(doc, SETTINGS).data))
+
+
+def test_one_pdf_holds_deferral_notice_and_commitment_on_separate_pages():
+    case = sample_cases()["deferred"]
+    docs = [make(k, case) for k in D.kinds_for(case)]
+    reader = PdfReader(BytesIO(pdf.render(docs, SETTINGS).data))
+    assert len(reader.pages) >= 2
+    assert "容缺受理通知书" in flat(reader.pages[0].extract_text())
+    assert any("容缺受理承诺书" in flat(p.extract_text()) for p in reader.pages[1:])
+
+
+def test_ext_b_name_is_printed_in_safe_form_with_a_warning():
+    case = replace(sample_cases()["accepted"], applicant_name=EXT_B_NAME)
+    doc = make("receipt", case)
+    assert EXT_B_NAME in doc.strings()  # the document keeps the true name
+    rendered = pdf.render(doc, SETTINGS)
+    text = pdf_text(rendered.data)
+    assert "王[U+20BB7]" in flat(text)
+    assert "\U00020BB7" not in text and "\ufffd" not in text
+    assert not re.search(r"[\ud800-\udfff]", text)  # no stray surrogate halves
+    assert any("U+20BB7" in w and "生僻字" in w for w in rendered.warnings)
+    # the rest of the name's line is intact
+    assert MASKED in flat(text)
+
+
+def test_ext_a_and_gbk_coverage():
+    assert glyphs.gbk_covers("张") and glyphs.gbk_covers("A") and glyphs.gbk_covers("：")
+    assert not glyphs.gbk_covers("\u3400")  # Ext-A
+    assert not glyphs.gbk_covers("\U00020BB7")  # Ext-B
+    assert glyphs.uncovered("\u3400王\U00020BB7\u3400") == ["\u3400", "\U00020BB7"]
+    assert glyphs.safe_form("王\u3400") == "王[U+3400]"
+    assert glyphs.warning([]) == ""
+
+
+def _tiny_font(path: Path, chars: str) -> Path:
+    """A real TrueType font with a square glyph for each of ``chars`` (Ext-B included)."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    names = [".notdef", "space"] + [f"uni{ord(c):X}" for c in chars]
+    fb = FontBuilder(1000, isTTF=True)
+    fb.setupGlyphOrder(names)
+    fb.setupCharacterMap({32: "space", **{ord(c): f"uni{ord(c):X}" for c in chars}})
+    glyphs_ = {}
+    for n in names:
+        pen = TTGlyphPen(None)
+        if n != "space":
+            pen.moveTo((100, 0)); pen.lineTo((100, 800)); pen.lineTo((900, 800)); pen.lineTo((900, 0))
+            pen.closePath()
+        glyphs_[n] = pen.glyph()
+    fb.setupGlyf(glyphs_)
+    fb.setupHorizontalMetrics({n: (1000, 100) for n in names})
+    fb.setupHorizontalHeader(ascent=880, descent=-120)
+    fb.setupNameTable({"familyName": "ClerkTest", "styleName": "Regular"})
+    fb.setupOS2()
+    fb.setupPost()
+    fb.save(str(path))
+    return path
+
+
+def test_embedded_font_prints_the_ext_b_name_itself(tmp_path):
+    pytest.importorskip("fontTools")
+    case = replace(sample_cases()["accepted"], applicant_name=EXT_B_NAME)
+    doc = make("receipt", case)
+    renderer_text = "".join(chr(c) for c in range(33, 127)) + "（）：　年月日编号受理专用章无"
+    chars = "".join(sorted({ch for s in doc.strings() for ch in s if ch != " "} | set(renderer_text)))
+    font = _tiny_font(tmp_path / "tiny.ttf", chars)
+    rendered = pdf.render(doc, Settings(cjk_font=str(font)))
+    assert not rendered.warnings
+    reader = PdfReader(BytesIO(rendered.data))
+    fonts = reader.pages[0]["/Resources"]["/Font"]
+    embedded = [f.get_object() for f in fonts.values()]
+    assert any(f["/Subtype"] == "/TrueType" and "/FontFile2" in f["/FontDescriptor"] for f in embedded)
+    assert not any("STSong" in f["/BaseFont"] for f in embedded)  # no CID fallback
+    text = reader.pages[0].extract_text()
+    assert "[U+20BB7]" not in text and "\x00" not in text
+    # reportlab writes the ToUnicode entry of a non-BMP glyph as 5 hex digits, which readers
+    # cannot map back: the glyph prints, the copied text lacks it; the line stays intact
+    assert re.search(r"申请人\s*王\U00020BB7?\s*证件号码\s*" + re.escape(MASKED), text)
+
+
+def test_unreadable_font_falls_back_to_cid_with_a_warning(tmp_path):
+    bad = tmp_path / "broken.ttf"
+    bad.write_bytes(b"not a font")
+    rendered = pdf.render(make("receipt", sample_cases()["accepted"]), Settings(cjk_font=str(bad)))
+    assert any("无法使用" in w for w in rendered.warnings)
+    assert "受理回执" in flat(pdf_text(rendered.data))
+
+
+def test_qr_is_standard_not_micro():
+    widget = pdf.qr_widget("YT0103-20261127-0001")
+    widget.qr.make()
+    n = widget.qr.getModuleCount()
+    assert n >= 21 and (n - 17) % 4 == 0  # standard sizes 21, 25, ...; Micro QR is 11-17
+    m = widget.qr.modules
+
+    def finder(r, c):  # 7x7 finder pattern: dark ring, light ring, dark 3x3 centre
+        return all(m[r + i][c + j] == (i in (0, 6) or j in (0, 6) or (2 <= i <= 4 and 2 <= j <= 4))
+                   for i in range(7) for j in range(7))
+
+    assert finder(0, 0) and finder(0, n - 7) and finder(n - 7, 0)  # Micro QR has only one
+
+
+def test_text_with_markup_characters_does_not_break_the_pdf():
+    case = replace(sample_cases()["notified"], applicant_name="A&B<公司>")
+    text = pdf_text(pdf.render(make("one_time_notice", case), SETTINGS).data)
+    assert "A&B<公司>" in flat(text)
+
+
+def test_handover_report_lists_every_case():
+    cases = list(sample_cases().values())
+    doc = D.handover_report(cases, catalogue=sample_catalogue(), window="3号综合窗口",
+                            clerk_name="李受理", settings=SETTINGS, day=date(2026, 11, 27), now=NOW)
+    text = flat(pdf_text(pdf.render(doc, SETTINGS).data))
+    for c in cases:
+        assert c.case_no in text and c.status.label in text
+    assert "张*丰" in text and "窗口日结交接报表" in text and f"办件总数{len(cases)}" in text
+
+
+def test_hall_wording_override_and_bad_keys(tmp_path):
+    (tmp_path / "receipt.toml").write_text(
+        'title = "受理通知书"\nintro = "{applicant}，您好：{nosuch}"\npromise = "{promised_date"\n'
+        'colour = "red"\nsignatures = "x"\n', encoding="utf-8")
+    (tmp_path / "nosuchdoc.toml").write_text('title = "x"\n', encoding="utf-8")
+    t = load_templates(tmp_path)
+    assert t.raw("receipt", "title") == "受理通知书"
+    assert t.raw("receipt", "intro") == load_templates().raw("receipt", "intro")
+    joined = "\n".join(t.warnings)
+    assert "receipt.toml 的“intro”使用了未知的占位符 {nosuch}" in joined
+    assert "“promise”花括号不成对" in joined
+    assert "“colour”不是可设置的项" in joined
+    assert "“signatures”应为文字列表" in joined
+    assert "没有名为“nosuchdoc”的文书" in joined
+    doc = make("receipt", sample_cases()["accepted"], templates=t)
+    assert doc.title == "受理通知书" and doc.warnings == t.warnings
+    (tmp_path / "receipt.toml").write_text("title = [broken", encoding="utf-8")
+    assert any("格式有误" in w for w in load_templates(tmp_path).warnings)
+
+
+def test_unknown_item_code_is_shown_not_crashed():
+    case = replace(sample_cases()["accepted"], items=("3706FOOD01", "GONE99"))
+    text = flat(pdf_text(pdf.render(make("receipt", case), SETTINGS).data))
+    assert "GONE99" in text and "目录中已无此事项" in text
+
+
+def test_render_page_to_png_artefact():
+    exe = shutil.which("pdftoppm")
+    if not exe:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    out = Path(__file__).parent / "artifacts"
+    out.mkdir(exist_ok=True)
+    case = sample_cases()["deferred"]
+    src = out / "deferral_notice.pdf"
+    src.write_bytes(pdf.render([make(k, case) for k in D.kinds_for(case)], SETTINGS).data)
+    subprocess.run([exe, "-png", "-r", "60", "-f", "1", "-l", "1", str(src), str(out / "deferral_notice")],
+                   check=True, timeout=60)
+    pngs = list(out.glob("deferral_notice*.png"))
+    assert pngs and pngs[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
