@@ -116,6 +116,16 @@ def test_statutory_days_of_other_years():
     assert schedule.estimated and schedule.workdays == frozenset() and schedule.published is None
 
 
+def test_mid_autumn_on_national_day_keeps_thirteen_days():
+    # 2020: Mid-Autumn fell on 1 October and the notice gave 1-8 October (one day more than
+    # usual); 2028 (Mid-Autumn 3 October) is the next such year.
+    for year, mid_autumn in ((2020, date(2020, 10, 1)), (2028, date(2028, 10, 3))):
+        days = statutory_days(year)
+        assert len(days) == 13 and days[mid_autumn] == "国庆节"
+        assert days[date(year, 10, 4)] == "中秋节"
+    assert chinese_calendar.is_holiday(date(2020, 10, 8))
+
+
 def test_published_schedule_overrides_and_removes_estimate():
     published = YearSchedule(
         year=2027, holidays={**statutory_days(2027), date(2027, 2, 9): SPRING_FESTIVAL},
@@ -164,3 +174,25 @@ def test_add_workdays_properties(start, n):
     first = (start + timedelta(days=1)).year
     assert CAL.add_workdays(start, n).estimated_years == tuple(
         y for y in range(first, result.year + 1) if CAL.is_estimated(y))
+
+
+@settings(max_examples=40, deadline=None)
+@given(year=st.integers(min_value=1950, max_value=2100))
+def test_statutory_days_follow_the_law_in_any_year(year):
+    from lunar_python import Solar
+
+    days = statutory_days(year)
+    assert len(days) == 13 and all(d.year == year for d in days)
+    spring = [d for d, name in days.items() if name == SPRING_FESTIVAL]
+    assert [(d - spring[0]).days for d in spring] == [0, 1, 2, 3]
+    eve = Solar.fromYmd(spring[0].year, spring[0].month, spring[0].day).getLunar()
+    assert eve.getMonth() == 12 and eve.getDay() in (29, 30)  # 除夕: last day of the 12th month
+    first = Solar.fromYmd(spring[1].year, spring[1].month, spring[1].day).getLunar()
+    assert (first.getMonth(), first.getDay()) == (1, 1)
+    qingming = [d for d, name in days.items() if name == "清明节"]
+    assert len(qingming) == 1 and qingming[0].month == 4 and 4 <= qingming[0].day <= 6
+    schedule = statutory_schedule(year)
+    cal = WorkCalendar({})
+    for d in days:
+        assert not cal.is_workday(d) and cal.holiday_name(d) == days[d]
+    assert cal.is_estimated(year) and schedule.holidays == days

@@ -93,6 +93,7 @@ def statutory_days(year: int) -> dict[date, str]:
 
     Spring Festival is lunar New Year's Eve (the last day of the 12th lunar month, the 29th or
     the 30th) and the 1st-3rd of the first month; Qingming is the Qingming solar-term day.
+    Always 13 distinct days (see the Mid-Autumn/National Day overlap below).
     """
     days: dict[date, str] = {date(year, 1, 1): NEW_YEAR}
     new_year = _lunar_to_date(year, 1, 1)
@@ -104,9 +105,14 @@ def statutory_days(year: int) -> dict[date, str]:
     days[date(year, 5, 1)] = LABOUR_DAY
     days[date(year, 5, 2)] = LABOUR_DAY
     days[_lunar_to_date(year, 5, 5)] = DRAGON_BOAT
-    days[_lunar_to_date(year, 8, 15)] = MID_AUTUMN
     for d in (1, 2, 3):
         days[date(year, 10, d)] = NATIONAL_DAY
+    mid_autumn = _lunar_to_date(year, 8, 15)
+    if mid_autumn in days:
+        # Mid-Autumn on 1-3 October (2009, 2020, next 2028): the notices kept all four days
+        # (8 days off instead of 7), so the estimate adds 4 October to keep the 13 days.
+        mid_autumn = date(year, 10, 4)
+    days[mid_autumn] = MID_AUTUMN
     return dict(sorted(days.items()))
 
 
