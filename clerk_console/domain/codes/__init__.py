@@ -37,7 +37,7 @@ def identify(text: str, today: date | None = None) -> Identification:
     if len(s) == 18:
         return _analyse18(text, s, today)
     if len(s) == 15:
-        if s[:3].isalpha() and s[:3].isascii():
+        if s[0].isalpha() and s[0].isascii():
             return permits.analyse_fpr(text, s, today)
         return resident_id.analyse(text, s, today)
     return _wrong_length(text, s)
@@ -111,6 +111,12 @@ def _analyse18(text: str, s: str, today: date) -> Identification:
         note = f"该号码同时符合{other.label}的规则，请确认证件类型"
         return Identification(best.input, best.kind, True, best.normalized, None,
                               (*best.warnings, note), best.details)
+    # Neither is valid. A reading whose check character matches has its error elsewhere
+    # (date, region): that error is the useful one. Otherwise go by the shape.
+    person_checked = resident_id.calc_check_char(s) == s[17]
+    credit_checked = uscc.calc_check_char(s) == s[17]
+    if person_checked != credit_checked:
+        return person if person_checked else credit
     if _person_shaped(s) and not (s[0] == "9" and uscc.entity(s)[1]):
         return person
     return credit
@@ -124,7 +130,7 @@ def _wrong_length(text: str, s: str) -> Identification:
         expected = "18" if kind != RESIDENT_ID else "18（一代身份证为15）"
         return invalid(text, kind, s, length_error(KIND_LABELS[kind], n, expected))
     if 12 <= n <= 18 and s[:3].isascii() and s[:3].isalpha() and _all_digits(s[3:]):
-        return invalid(text, FOREIGN_PR_ID, s, length_error(f"2017版{KIND_LABELS[FOREIGN_PR_ID]}", n, 15))
+        return invalid(text, FOREIGN_PR_ID, s, permits.fpr2017_length_error(s))
     if 14 <= n <= 22 and all(c in uscc.ALPHABET for c in s):
         return invalid(text, USCC, s, length_error(KIND_LABELS[USCC], n, 18))
     shown = s if len(s) <= 30 else s[:30] + "…"

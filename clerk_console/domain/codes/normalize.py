@@ -12,7 +12,6 @@ import unicodedata
 
 # Dash-like characters NFKC leaves alone but IMEs and word processors produce.
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58"), "-")
-PROJECT_GROUPS = 5  # YYYY-RRRRRR-DD-TT-NNNNNN
 
 
 def _drop_invisible(text: str) -> str:
@@ -23,9 +22,9 @@ def _drop_invisible(text: str) -> str:
 def normalize(text: str) -> str:
     """Canonical form of a typed or scanned code: NFKC, no spaces, upper case.
 
-    Hyphens are dropped unless the text has exactly the project code's five hyphen-separated
-    groups, starting with a 4-character year: then they are kept (empty groups from doubled
-    hyphens are merged) so that project_code can name the group that is wrong.
+    Hyphens are dropped unless the text is grouped like a project code (a 4-character year,
+    a 6-character region, then more groups): then they are kept (doubled hyphens merged) so
+    that project_code can name the group that is wrong.
     """
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text).translate(_DASHES)
@@ -33,6 +32,6 @@ def normalize(text: str) -> str:
     if "-" not in text:
         return text
     groups = [g for g in text.split("-") if g]
-    if len(groups) == PROJECT_GROUPS and len(groups[0]) == 4:
+    if len(groups) >= 3 and len(groups[0]) == 4 and len(groups[1]) == 6:
         return "-".join(groups)
     return "".join(groups)

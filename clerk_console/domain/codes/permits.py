@@ -44,7 +44,7 @@ def analyse_hmt(text: str, s: str, today: date) -> Identification:
 
 def analyse_fpr(text: str, s: str, today: date) -> Identification:
     """Foreigners' permanent residence ID: 18-digit 2023 edition or 15-character 2017 one."""
-    if len(s) == 15 and s[:3].isalpha():
+    if len(s) == 15 and s[0].isalpha():
         return _analyse_fpr2017(text, s)
     facts = analyse_layout18(s, FPR_LABEL, today)
     if isinstance(facts, str):

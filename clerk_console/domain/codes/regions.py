@@ -154,3 +154,8 @@ def name(code: str, year: int | None = None) -> str | None:
             parts.append(pref)
     parts.append(own)
     return "".join(parts)
+
+
+def all_codes() -> list[str]:
+    """Every 6-digit code in the table (for pickers and test data)."""
+    return list(_table()[1])
