@@ -1,0 +1,103 @@
+"""The back office's HTTP API (FastAPI). Handlers hold no state: everything is in the database."""
+from __future__ import annotations
+
+import gzip
+import logging
+from datetime import datetime, timezone
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
+from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
+
+from clerk_console.backoffice import service
+from clerk_console.backoffice.db import reading
+from clerk_console.backoffice.service import BackofficeError
+from clerk_console.sync.protocol import (API_PREFIX, GZIP_MIN_BYTES, SERVER_TIME_HEADER,
+                                         EnrollRequest, EnrollResponse, PullRequest, PushRequest,
+                                         PushResponse, decode_body)
+
+log = logging.getLogger("clerk_backoffice")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _json(body: bytes, request: Request, status: int = 200) -> Response:
+    headers = {SERVER_TIME_HEADER: utcnow().isoformat()}
+    if len(body) >= GZIP_MIN_BYTES and "gzip" in request.headers.get("accept-encoding", ""):
+        body = gzip.compress(body, compresslevel=5)
+        headers["Content-Encoding"] = "gzip"
+    return Response(body, status_code=status, media_type="application/json", headers=headers)
+
+
+async def _read(request: Request, model):
+    raw = await request.body()
+    try:
+        return model.model_validate_json(decode_body(raw, request.headers.get("content-encoding")))
+    except (ValidationError, OSError, EOFError, ValueError) as exc:
+        raise BackofficeError(f"请求格式错误，终端与后台版本可能不一致：{type(exc).__name__}", 400)
+
+
+def _token(request: Request) -> str | None:
+    auth = request.headers.get("authorization", "")
+    return auth[7:].strip() if auth.lower().startswith("bearer ") else None
+
+
+def create_app(engine: Engine) -> FastAPI:
+    app = FastAPI(title="clerk-backoffice", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @app.exception_handler(BackofficeError)
+    async def _refused(request: Request, exc: BackofficeError):
+        return JSONResponse({"detail": exc.message}, status_code=exc.status,
+                            headers={SERVER_TIME_HEADER: utcnow().isoformat()})
+
+    @app.get(API_PREFIX + "/ping")
+    async def ping(request: Request):
+        return _json(f'{{"server_time":"{utcnow().isoformat()}"}}'.encode(), request)
+
+    @app.post(API_PREFIX + "/enroll")
+    async def enroll(request: Request):
+        req = await _read(request, EnrollRequest)
+
+        def work():
+            with engine.begin() as conn:
+                window, token = service.enroll(conn, req.code, now=utcnow())
+                service.log_admin(conn, actor=f"window:{window.code}", action="enroll",
+                                  subject=window.code, detail=req.hostname[:64], now=utcnow())
+            return EnrollResponse(window_id=window.id, window_code=window.code,
+                                  region=window.region, token=token, server_time=utcnow())
+
+        resp = await run_in_threadpool(work)
+        log.info("window %s enrolled", resp.window_code)
+        return _json(resp.model_dump_json().encode(), request)
+
+    @app.post(API_PREFIX + "/push")
+    async def push(request: Request):
+        req = await _read(request, PushRequest)
+
+        def work():
+            with engine.begin() as conn:
+                window = service.authenticate(conn, _token(request))
+                results = service.push(conn, window, req.items, now=utcnow())
+            return window, PushResponse(results=results, server_time=utcnow())
+
+        window, resp = await run_in_threadpool(work)
+        log.info("push from %s: %d items", window.code, len(req.items))
+        return _json(resp.model_dump_json().encode(), request)
+
+    @app.post(API_PREFIX + "/pull")
+    async def pull(request: Request):
+        req = await _read(request, PullRequest)
+
+        def work():
+            with reading(engine) as conn:
+                window = service.authenticate(conn, _token(request))
+                pages = service.pull(conn, window, req.cursors, req.limits)
+            return service.render_pull(pages, utcnow())
+
+        return _json(await run_in_threadpool(work), request)
+
+    return app

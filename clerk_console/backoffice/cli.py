@@ -1,0 +1,163 @@
+"""``clerk-backoffice``: serve the sync API and run admin commands. Every admin action is logged."""
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from clerk_console.domain.case import Decision
+from clerk_console.sync.protocol import Dataset
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="clerk-backoffice", description="政务服务后台（同步与分类审批）")
+    p.add_argument("--db", help="database URL (sqlite:///file or postgresql://…); default: "
+                   "$CLERK_BACKOFFICE_DB or a SQLite file in $CLERK_BACKOFFICE_HOME")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("serve", help="serve the sync API")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8700)
+    s.add_argument("--ssl-certfile", help="PEM certificate: serve HTTPS")
+    s.add_argument("--ssl-keyfile", help="PEM private key for --ssl-certfile")
+    s.add_argument("--log-level", default="info")
+    s = sub.add_parser("enrollment-code", help="print a one-time enrollment code for a window")
+    s.add_argument("window_code", metavar="WINDOW_CODE")
+    s.add_argument("--region", help="6-digit region code of the window (e-licence scope)")
+    s = sub.add_parser("revoke", help="revoke a window's token")
+    s.add_argument("window_code", metavar="WINDOW_CODE")
+    s = sub.add_parser("load-catalog", help="publish the service catalogue (data/catalogue)")
+    s.add_argument("folder", metavar="DIR", type=Path)
+    s = sub.add_parser("load-calendar", help="publish one calendar year (data/calendar/YYYY.toml)")
+    s.add_argument("file", metavar="FILE", type=Path)
+    s = sub.add_parser("import-elicenses", help="import the e-licence index (CSV)")
+    s.add_argument("file", metavar="CSV", type=Path)
+    s.add_argument("--replace", action="store_true",
+                   help="delete the file's regions' licences that the file no longer lists")
+    s = sub.add_parser("import-blacklist", help="replace the credit blacklist (CSV)")
+    s.add_argument("file", metavar="CSV", type=Path)
+    s = sub.add_parser("cases", help="list received cases")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--limit", type=int, default=1000)
+    s = sub.add_parser("decide", help="record a decision; it syncs back to the window")
+    s.add_argument("case_no", metavar="CASE_NO")
+    s.add_argument("decision", choices=[d.value for d in Decision])
+    s = sub.add_parser("compact", help="drop old tombstones (older cursors then re-download)")
+    s.add_argument("dataset", choices=[d.value for d in Dataset])
+    s.add_argument("--keep", type=int, default=100_000, help="newest sequences to keep")
+    s = sub.add_parser("admin-log", help="show the admin log")
+    s.add_argument("--limit", type=int, default=50)
+    return p
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _serve(args, url: str) -> int:
+    import uvicorn
+
+    from clerk_console.backoffice.app import create_app
+    from clerk_console.backoffice.db import make_engine
+
+    if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
+        print("启用HTTPS需要同时给出 --ssl-certfile 和 --ssl-keyfile", file=sys.stderr)
+        return 2
+    app = create_app(make_engine(url))
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
+                ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile)
+    return 0
+
+
+def _admin(args, url: str) -> int:
+    from clerk_console.backoffice import loaders, service
+    from clerk_console.backoffice.db import make_engine
+
+    engine = make_engine(url)
+    actor = getpass.getuser()
+    now = _now()
+    cmd = args.command
+    with engine.begin() as conn:
+        if cmd == "enrollment-code":
+            code = service.issue_enrollment_code(conn, args.window_code, region=args.region,
+                                                 now=now)
+            subject, detail = args.window_code.upper(), f"region={args.region or ''}"
+            print(code)
+        elif cmd == "revoke":
+            service.revoke(conn, args.window_code, now=now)
+            subject, detail = args.window_code.upper(), ""
+            print(f"窗口{args.window_code.upper()}已停用")
+        elif cmd in ("load-catalog", "load-calendar", "import-blacklist", "import-elicenses"):
+            path = args.folder if cmd == "load-catalog" else args.file
+            dataset, records, scopes = {
+                "load-catalog": lambda: (Dataset.CATALOGUE, loaders.catalogue_records(path), [""]),
+                "load-calendar": lambda: (Dataset.CALENDAR, loaders.calendar_records(path), None),
+                "import-blacklist": lambda: (Dataset.BLACKLIST, loaders.blacklist_records(path),
+                                             [""]),
+                "import-elicenses": lambda: _elicences(loaders.elicence_records(path),
+                                                       args.replace),
+            }[cmd]()
+            counts = service.put_records(conn, dataset, records, replace_scopes=scopes)
+            subject = path.name
+            detail = json.dumps(counts)
+            print(f"已发布：新增或更新{counts['changed']}条，删除{counts['deleted']}条，"
+                  f"未变{counts['unchanged']}条")
+        elif cmd == "cases":
+            rows = service.list_cases(conn, args.limit)
+            subject, detail = "cases", f"rows={len(rows)}"
+            if args.json:
+                print(json.dumps(rows, ensure_ascii=False, default=str, indent=1))
+            else:
+                for r in rows:
+                    print(f"{r['case_no']}\t{r['window_code']}\t{r['status']}\t"
+                          f"{','.join(r['items'])}\t{r['decision']}")
+                print(f"共{len(rows)}件")
+        elif cmd == "decide":
+            service.decide(conn, args.case_no, Decision(args.decision), actor=actor, now=now)
+            subject, detail = args.case_no.upper(), args.decision
+            print(f"办件{args.case_no.upper()}：{Decision(args.decision).label}，将同步到受理窗口出件")
+        elif cmd == "compact":
+            n = service.compact(conn, Dataset(args.dataset), keep=args.keep)
+            subject, detail = args.dataset, f"tombstones={n}"
+            print(f"已清理{n}条删除记录")
+        elif cmd == "admin-log":
+            for r in reversed(service.admin_log(conn, args.limit)):
+                print(f"{r['at']}\t{r['actor']}\t{r['action']}\t{r['subject']}\t{r['detail']}")
+            return 0
+        service.log_admin(conn, actor=actor, action=cmd, subject=subject, detail=detail, now=now)
+    return 0
+
+
+def _elicences(records, replace: bool):
+    scopes = sorted({scope for scope, _key in records}) if replace else None
+    return Dataset.ELICENCE, records, scopes
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from clerk_console.backoffice.db import database_url
+    from clerk_console.backoffice.loaders import LoadError
+    from clerk_console.backoffice.service import BackofficeError
+
+    url = database_url(args.db)
+    try:
+        if args.command == "serve":
+            return _serve(args, url)
+        return _admin(args, url)
+    except (BackofficeError, LoadError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # database unreachable and the like: say so, no traceback
+        from sqlalchemy.exc import OperationalError
+
+        if isinstance(exc, OperationalError):
+            print(f"错误：无法连接数据库（{url.split('@')[-1]}），请检查 --db 或 "
+                  f"CLERK_BACKOFFICE_DB", file=sys.stderr)
+            return 1
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""Read the admin's input files (catalogue, calendar, CSV lists) into change-log records.
+
+Each loader returns ``{(scope, key): payload}`` or raises ``LoadError`` with a Chinese message
+naming the file, the line and what to fix.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from datetime import date
+from pathlib import Path
+
+REGION_RE = re.compile(r"^\d{6}$")
+
+BLACKLIST_COLUMNS = ("subject_id", "name", "reason", "listed_on")
+ELICENCE_COLUMNS = ("holder_id", "type_code", "name", "number", "issued", "expires", "region")
+
+
+class LoadError(ValueError):
+    """Bad input file; the message (Chinese) says where and what to do."""
+
+
+def catalogue_records(folder: Path) -> dict[tuple[str, str], dict]:
+    """The whole validated catalogue as one record (its dict form carries the version)."""
+    from clerk_console.storage.catalogue_files import (CatalogueError, catalogue_to_dict,
+                                                       load_catalogue)
+
+    try:
+        cat = load_catalogue(folder)
+    except CatalogueError as exc:
+        raise LoadError(str(exc)) from None
+    return {("", "catalogue"): catalogue_to_dict(cat)}
+
+
+def calendar_records(path: Path) -> dict[tuple[str, str], dict]:
+    """One published calendar year (a file such as data/calendar/2027.toml), validated."""
+    from clerk_console.storage.calendar_files import (CalendarFileError, load_calendar_file,
+                                                      schedule_to_dict)
+
+    try:
+        schedule = load_calendar_file(path)
+    except CalendarFileError as exc:
+        raise LoadError(str(exc)) from None
+    return {("", str(schedule.year)): schedule_to_dict(schedule)}
+
+
+def _date(value: str, path: Path, line: int, column: str) -> str:
+    if not value:
+        return ""
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise LoadError(f"{path} 第{line}行：{column}“{value}”不是日期，应写成 2026-01-31") from None
+
+
+def _rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...]):
+    if not path.is_file():
+        raise LoadError(f"文件{path}不存在")
+    try:
+        fh = path.open(encoding="utf-8-sig", newline="")
+        reader = csv.DictReader(fh)
+        header = reader.fieldnames or []
+    except UnicodeDecodeError:
+        raise LoadError(f"{path}：不是UTF-8编码的CSV，请另存为UTF-8后重试") from None
+    missing = [c for c in columns if c not in header]
+    if missing:
+        fh.close()
+        raise LoadError(f"{path}：缺少列 {', '.join(missing)}；第一行应为 {','.join(columns)}")
+    with fh:
+        try:
+            for n, row in enumerate(reader, start=2):
+                values = {c: (row.get(c) or "").strip() for c in columns}
+                empty = [c for c in required if not values[c]]
+                if empty:
+                    raise LoadError(f"{path} 第{n}行：{', '.join(empty)} 不能为空")
+                yield n, values
+        except UnicodeDecodeError:
+            raise LoadError(f"{path}：不是UTF-8编码的CSV，请另存为UTF-8后重试") from None
+
+
+def blacklist_records(path: Path) -> dict[tuple[str, str], dict]:
+    out = {}
+    for n, v in _rows(path, BLACKLIST_COLUMNS, ("subject_id", "name", "reason")):
+        sid = v["subject_id"].upper()
+        out[("", sid)] = {"subject_id": sid, "name": v["name"], "reason": v["reason"],
+                          "listed_on": _date(v["listed_on"], path, n, "listed_on")}
+    return out
+
+
+def elicence_records(path: Path) -> dict[tuple[str, str], dict]:
+    out = {}
+    for n, v in _rows(path, ELICENCE_COLUMNS, ("holder_id", "type_code", "name", "number",
+                                               "region")):
+        if not REGION_RE.match(v["region"]):
+            raise LoadError(f"{path} 第{n}行：region“{v['region']}”应为6位行政区划代码")
+        holder = v["holder_id"].upper()
+        key = f"{holder}|{v['type_code']}|{v['number']}"
+        out[(v["region"], key)] = {
+            "holder_id": holder, "type_code": v["type_code"], "name": v["name"],
+            "number": v["number"], "issued": _date(v["issued"], path, n, "issued"),
+            "expires": _date(v["expires"], path, n, "expires")}
+    return out

@@ -1,0 +1,422 @@
+"""Back-office operations on one open transaction (a SQLAlchemy Connection).
+
+Plain functions used by the HTTP app and the admin CLI alike; nothing here keeps state between
+calls, so any number of server processes can share one database.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Iterable, Mapping
+
+from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from clerk_console.backoffice.tables import (AdminLog, ChangeLog, Counter, DatasetFloor,
+                                             DecisionRecord, ReceivedEvent, ServerCase, Window)
+from clerk_console.domain.case import TRANSITIONS, Decision, Status
+from clerk_console.domain.ids import new_id, parse_case_no
+from clerk_console.sync.protocol import (DEFAULT_PAGE_LIMIT, PAGE_LIMITS, PULL_DATASETS, Dataset,
+                                         ItemStatus, PushItem, PushResult, canonical_json,
+                                         payload_hash)
+
+ENROLL_CODE_TTL = timedelta(hours=24)
+MAX_PAGE = 50_000
+CHUNK = 900  # ids per IN (...) query
+
+W = Window.__table__
+EV = ReceivedEvent.__table__
+CASE = ServerCase.__table__
+LOG = ChangeLog.__table__
+COUNTER = Counter.__table__
+FLOOR = DatasetFloor.__table__
+DEC = DecisionRecord.__table__
+ADMIN = AdminLog.__table__
+
+
+class BackofficeError(Exception):
+    """A refusal with a Chinese message and the HTTP status that carries it."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class WindowRow:
+    id: str
+    code: str
+    region: str
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _insert(conn: Connection, table):
+    return (postgresql.insert(table) if conn.dialect.name == "postgresql"
+            else sqlite.insert(table))
+
+
+def _chunks(seq: list, size: int = CHUNK):
+    for i in range(0, len(seq), size):
+        yield seq[i:i + size]
+
+
+# ---------------------------------------------------------------- admin log
+
+
+def log_admin(conn: Connection, *, actor: str, action: str, subject: str, detail: str,
+              now: datetime) -> None:
+    conn.execute(ADMIN.insert().values(at=now, actor=actor, action=action, subject=subject,
+                                       detail=detail))
+
+
+def admin_log(conn: Connection, limit: int = 100) -> list[dict]:
+    rows = conn.execute(select(ADMIN).order_by(ADMIN.c.id.desc()).limit(limit)).mappings()
+    return [dict(r) for r in rows]
+
+
+# ---------------------------------------------------------------- windows and tokens
+
+
+def issue_enrollment_code(conn: Connection, window_code: str, *, region: str | None,
+                          now: datetime) -> str:
+    """Create the window if new and return a one-time code; the server keeps only its hash."""
+    code_norm = window_code.strip().upper()
+    if not parse_case_no(f"{code_norm}-20000101-0001"):
+        raise BackofficeError(f"窗口编号“{window_code}”不合规：应为2-12位大写字母或数字，如 YT0101")
+    code = "-".join(secrets.token_hex(2).upper() for _ in range(3))
+    row = conn.execute(select(W).where(W.c.code == code_norm)).mappings().first()
+    values = dict(enroll_code_hash=_hash(code), enroll_expires=now + ENROLL_CODE_TTL,
+                  revoked_at=None)
+    if region is not None:
+        values["region"] = region
+    if row is None:
+        conn.execute(W.insert().values(id=new_id(), code=code_norm, created_at=now,
+                                       **{"region": "", **values}))
+    else:
+        conn.execute(W.update().where(W.c.id == row["id"]).values(**values))
+    return code
+
+
+def enroll(conn: Connection, code: str, *, now: datetime) -> tuple[WindowRow, str]:
+    """Exchange a one-time code for (window, token); the old token of that window stops working."""
+    row = conn.execute(select(W).where(W.c.enroll_code_hash == _hash(code.strip().upper()))
+                       ).mappings().first()
+    if row is None:
+        raise BackofficeError("注册码无效或已使用，请向后台管理员重新申请注册码", 403)
+    if row["enroll_expires"] is not None and row["enroll_expires"] < now:
+        raise BackofficeError("注册码已过期（24小时有效），请向后台管理员重新申请", 403)
+    token = secrets.token_urlsafe(32)
+    conn.execute(W.update().where(W.c.id == row["id"]).values(
+        token_hash=_hash(token), enroll_code_hash=None, enroll_expires=None, enrolled_at=now))
+    return WindowRow(row["id"], row["code"], row["region"]), token
+
+
+def revoke(conn: Connection, window_code: str, *, now: datetime) -> None:
+    n = conn.execute(W.update().where(W.c.code == window_code.strip().upper()).values(
+        revoked_at=now, token_hash=None, enroll_code_hash=None)).rowcount
+    if not n:
+        raise BackofficeError(f"没有编号为“{window_code}”的窗口", 404)
+
+
+def authenticate(conn: Connection, token: str | None) -> WindowRow:
+    if not token:
+        raise BackofficeError("缺少窗口令牌：请先注册本窗口（clerk-console enroll 地址 注册码）", 401)
+    row = conn.execute(select(W).where(W.c.token_hash == _hash(token))).mappings().first()
+    if row is None:
+        raise BackofficeError("窗口令牌无效或窗口已被停用：请向后台管理员申请新的注册码并重新注册", 401)
+    if row["revoked_at"] is not None:
+        raise BackofficeError("本窗口已被后台停用，请联系后台管理员", 403)
+    return WindowRow(row["id"], row["code"], row["region"])
+
+
+# ---------------------------------------------------------------- push
+
+
+def _check_case(window: WindowRow, item: PushItem, existing: Mapping | None) -> str:
+    """Return a Chinese refusal, or "" when the case event may be applied."""
+    if item.entity != "case" or item.op != "save":
+        return f"不支持的记录类型“{item.entity}/{item.op}”，请升级终端"
+    p = item.payload
+    if p.get("id") != item.entity_id or not isinstance(p.get("version"), int):
+        return "办件数据不完整（缺少编号或版本），已拒收，请联系技术支持"
+    try:
+        Status(p.get("status"))
+    except ValueError:
+        return f"办件状态“{p.get('status')}”无法识别，已拒收"
+    parsed = parse_case_no(str(p.get("case_no", "")))
+    if p.get("window_code") != window.code or (parsed and parsed[0] != window.code):
+        return f"办件{p.get('case_no', '')}不是本窗口（{window.code}）受理的，已拒收"
+    if existing is not None and existing["window_id"] != window.id:
+        return f"办件{p.get('case_no', '')}属于其他窗口，已拒收"
+    return ""
+
+
+def push(conn: Connection, window: WindowRow, items: list[PushItem], *,
+         now: datetime) -> list[PushResult]:
+    """Store each event exactly once; per-item results, a refused item never blocks the rest."""
+    hashes: dict[str, str] = {}
+    for it in items:
+        hashes.setdefault(it.id, payload_hash(it.payload))
+    claimed: set[str] = set()
+    rows = [dict(window_id=window.id, event_id=it.id, payload_hash=hashes[it.id],
+                 status=ItemStatus.ACCEPTED.value, message="", received_at=now)
+            for it in items]
+    for chunk in _chunks(rows):
+        stmt = _insert(conn, EV).on_conflict_do_nothing(
+            index_elements=["window_id", "event_id"]).returning(EV.c.event_id)
+        claimed.update(conn.execute(stmt, chunk).scalars())
+
+    results: dict[str, PushResult] = {}
+    mine = [it for it in items if it.id in claimed]
+    case_ids = list({it.entity_id for it in mine})
+    existing: dict[str, dict] = {}
+    for chunk in _chunks(case_ids):
+        for r in conn.execute(select(CASE.c.id, CASE.c.window_id, CASE.c.version)
+                              .where(CASE.c.id.in_(chunk))).mappings():
+            existing[r["id"]] = dict(r)
+    inserts: dict[str, dict] = {}
+    updates: dict[str, dict] = {}
+    refused: list[dict] = []
+    seen_mine: set[str] = set()
+    for it in mine:
+        if it.id in seen_mine:
+            continue
+        seen_mine.add(it.id)
+        prior = existing.get(it.entity_id)
+        problem = _check_case(window, it, prior)
+        if problem:
+            results[it.id] = PushResult(id=it.id, status=ItemStatus.REFUSED, message=problem)
+            refused.append(dict(w=window.id, e=it.id, m=problem))
+            continue
+        results[it.id] = PushResult(id=it.id, status=ItemStatus.ACCEPTED)
+        p = it.payload
+        version = p["version"]
+        if prior is not None and prior["version"] >= version:
+            continue  # an older version arriving late: keep the newer one
+        row = dict(id=it.entity_id, case_no=p.get("case_no", ""), window_id=window.id,
+                   version=version, status=p["status"], payload=canonical_json(p),
+                   updated_at=now)
+        if prior is None:
+            inserts[it.entity_id] = row
+        else:
+            updates[it.entity_id] = row
+        existing[it.entity_id] = dict(id=it.entity_id, window_id=window.id, version=version)
+    if inserts:
+        conn.execute(CASE.insert(), list(inserts.values()))
+    if updates:
+        stmt = (CASE.update().where(CASE.c.id == bindparam("b_id"))
+                .values(version=bindparam("b_version"), status=bindparam("b_status"),
+                        payload=bindparam("b_payload"), updated_at=bindparam("b_at"),
+                        case_no=bindparam("b_case_no")))
+        conn.execute(stmt, [dict(b_id=r["id"], b_version=r["version"], b_status=r["status"],
+                                 b_payload=r["payload"], b_at=now, b_case_no=r["case_no"])
+                            for r in updates.values()])
+    if refused:
+        conn.execute(EV.update().where((EV.c.window_id == bindparam("w"))
+                                       & (EV.c.event_id == bindparam("e")))
+                     .values(status=ItemStatus.REFUSED.value, message=bindparam("m")), refused)
+
+    others = [it.id for it in items if it.id not in claimed]
+    stored: dict[str, Mapping] = {}
+    for chunk in _chunks(list(set(others))):
+        for r in conn.execute(select(EV.c.event_id, EV.c.payload_hash, EV.c.status, EV.c.message)
+                              .where((EV.c.window_id == window.id)
+                                     & EV.c.event_id.in_(chunk))).mappings():
+            stored[r["event_id"]] = r
+    out: list[PushResult] = []
+    answered: set[str] = set()
+    for it in items:
+        if it.id in claimed and it.id not in answered:
+            out.append(results[it.id])
+            answered.add(it.id)
+            continue
+        prev = stored.get(it.id)
+        if prev is None:  # a second copy of an event claimed earlier in this very batch
+            first = results[it.id]
+            prev = {"payload_hash": hashes[it.id], "status": first.status.value,
+                    "message": first.message}
+        if prev["payload_hash"] != payload_hash(it.payload):
+            out.append(PushResult(id=it.id, status=ItemStatus.CONFLICT,
+                                  message="同一记录编号已收到过不同的内容，本次已拒收；"
+                                          "请核对该办件后联系后台处理"))
+        elif prev["status"] == ItemStatus.REFUSED.value:
+            out.append(PushResult(id=it.id, status=ItemStatus.REFUSED, message=prev["message"]))
+        else:
+            out.append(PushResult(id=it.id, status=ItemStatus.DUPLICATE))
+    return out
+
+
+# ---------------------------------------------------------------- change log and pull
+
+
+def allocate_seq(conn: Connection, n: int) -> int:
+    """Reserve ``n`` sequence numbers; returns the first. The counter row stays locked until
+    commit, so change-log sequences become visible strictly in order (no late commits)."""
+    last = conn.execute(update(COUNTER).where(COUNTER.c.name == "change_log")
+                        .values(value=COUNTER.c.value + n).returning(COUNTER.c.value)).scalar_one()
+    return last - n + 1
+
+
+def put_records(conn: Connection, dataset: Dataset, records: Mapping[tuple[str, str], dict], *,
+                replace_scopes: Iterable[str] | None = None) -> dict[str, int]:
+    """Upsert ``{(scope, key): payload}``; with ``replace_scopes`` every other live record of
+    those scopes becomes a tombstone. Unchanged records keep their sequence (not re-sent)."""
+    existing: dict[tuple[str, str], tuple[str, bool]] = {}
+    for r in conn.execute(select(LOG.c.scope, LOG.c.key, LOG.c.hash, LOG.c.deleted)
+                          .where(LOG.c.dataset == dataset.value)):
+        existing[(r[0], r[1])] = (r[2], r[3])
+    changes: list[dict] = []
+    for (scope, key), payload in records.items():
+        h = payload_hash(payload)
+        old = existing.get((scope, key))
+        if old is not None and old[0] == h and not old[1]:
+            continue
+        changes.append(dict(scope=scope, key=key, deleted=False, hash=h,
+                            payload=canonical_json(payload)))
+    deleted = 0
+    if replace_scopes is not None:
+        scopes = set(replace_scopes)
+        for (scope, key), (_h, dead) in existing.items():
+            if not dead and scope in scopes and (scope, key) not in records:
+                changes.append(dict(scope=scope, key=key, deleted=True, hash="", payload="{}"))
+                deleted += 1
+    if changes:
+        first = allocate_seq(conn, len(changes))
+        for i, ch in enumerate(changes):
+            ch["seq"] = first + i
+            ch["dataset"] = dataset.value
+        for chunk in _chunks(changes, 5_000):
+            stmt = _insert(conn, LOG)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["dataset", "scope", "key"],
+                set_=dict(seq=stmt.excluded.seq, deleted=stmt.excluded.deleted,
+                          hash=stmt.excluded.hash, payload=stmt.excluded.payload))
+            conn.execute(stmt, chunk)
+    return {"changed": len(changes) - deleted, "deleted": deleted,
+            "unchanged": len(records) - (len(changes) - deleted)}
+
+
+def compact(conn: Connection, dataset: Dataset, *, keep: int) -> int:
+    """Drop tombstones except the newest ``keep`` sequences of the log; raise the floor."""
+    top = conn.execute(select(func.max(LOG.c.seq))).scalar() or 0
+    limit = top - keep
+    if limit <= 0:
+        return 0
+    n = conn.execute(LOG.delete().where((LOG.c.dataset == dataset.value) & LOG.c.deleted
+                                        & (LOG.c.seq <= limit))).rowcount
+    current = conn.execute(select(FLOOR.c.floor).where(FLOOR.c.dataset == dataset.value)).scalar()
+    if current is None:
+        conn.execute(FLOOR.insert().values(dataset=dataset.value, floor=limit))
+    elif current < limit:
+        conn.execute(FLOOR.update().where(FLOOR.c.dataset == dataset.value).values(floor=limit))
+    return n
+
+
+def scope_of(dataset: Dataset, window: WindowRow) -> str:
+    if dataset is Dataset.ELICENCE:
+        return window.region
+    if dataset is Dataset.DECISIONS:
+        return window.id
+    return ""
+
+
+@dataclass
+class RawPage:
+    rows: list[tuple[str, str]]  # (key, payload JSON text)
+    tombstones: list[str]
+    cursor: int
+    more: bool = False
+    reset: bool = False
+
+
+def pull(conn: Connection, window: WindowRow, cursors: Mapping[Dataset, int],
+         limits: Mapping[Dataset, int] | None = None) -> dict[Dataset, RawPage]:
+    """One page per dataset after each cursor, only the window's own scope."""
+    limits = limits or {}
+    floors = {d: f for d, f in conn.execute(select(FLOOR.c.dataset, FLOOR.c.floor))}
+    pages: dict[Dataset, RawPage] = {}
+    for ds in PULL_DATASETS:
+        cursor = max(0, int(cursors.get(ds, 0)))
+        if 0 < cursor < floors.get(ds.value, 0):
+            pages[ds] = RawPage([], [], 0, more=True, reset=True)
+            continue
+        limit = min(MAX_PAGE, max(1, limits.get(ds) or PAGE_LIMITS.get(ds, DEFAULT_PAGE_LIMIT)))
+        got = conn.execute(
+            select(LOG.c.seq, LOG.c.key, LOG.c.deleted, LOG.c.payload)
+            .where((LOG.c.dataset == ds.value) & (LOG.c.scope == scope_of(ds, window))
+                   & (LOG.c.seq > cursor))
+            .order_by(LOG.c.seq).limit(limit + 1)).all()
+        more = len(got) > limit
+        got = got[:limit]
+        page = RawPage([], [], got[-1][0] if got else cursor, more=more)
+        for _seq, key, dead, payload in got:
+            if dead:
+                page.tombstones.append(key)
+            else:
+                page.rows.append((key, payload))
+        pages[ds] = page
+    return pages
+
+
+def render_pull(pages: Mapping[Dataset, RawPage], server_time: datetime) -> bytes:
+    """PullResponse JSON built from the stored JSON texts without re-parsing them."""
+    parts = []
+    for ds, p in pages.items():
+        rows = ",".join(f'{{"key":{json.dumps(k, ensure_ascii=False)},"payload":{v}}}'
+                        for k, v in p.rows)
+        parts.append(
+            f'"{ds.value}":{{"rows":[{rows}],'
+            f'"tombstones":{json.dumps(p.tombstones, ensure_ascii=False)},'
+            f'"cursor":{p.cursor},"more":{"true" if p.more else "false"},'
+            f'"reset":{"true" if p.reset else "false"}}}')
+    return (f'{{"pages":{{{",".join(parts)}}},"server_time":"{server_time.isoformat()}"}}'
+            .encode())
+
+
+# ---------------------------------------------------------------- cases and decisions
+
+
+def list_cases(conn: Connection, limit: int = 1000) -> list[dict]:
+    q = (select(CASE, W.c.code.label("window_code"), DEC.c.decision)
+         .join(W, W.c.id == CASE.c.window_id)
+         .join(DEC, DEC.c.case_id == CASE.c.id, isouter=True)
+         .order_by(CASE.c.case_no).limit(limit))
+    out = []
+    for r in conn.execute(q).mappings():
+        p = json.loads(r["payload"])
+        out.append(dict(case_no=r["case_no"], window_code=r["window_code"], status=r["status"],
+                        version=r["version"], items=p.get("items", []),
+                        decision=r["decision"] or "", updated_at=r["updated_at"]))
+    return out
+
+
+def count_cases(conn: Connection) -> int:
+    return conn.execute(select(func.count()).select_from(CASE)).scalar_one()
+
+
+def decide(conn: Connection, case_no: str, decision: Decision, *, actor: str,
+           now: datetime) -> dict:
+    """Record the back office's decision and queue it for the window that took the case."""
+    row = conn.execute(select(CASE).where(CASE.c.case_no == case_no.strip().upper())
+                       ).mappings().first()
+    if row is None:
+        raise BackofficeError(f"后台没有办件{case_no}：请确认编号，或等待窗口同步后再试", 404)
+    if conn.execute(select(DEC.c.decision).where(DEC.c.case_id == row["id"])).first():
+        raise BackofficeError(f"办件{case_no}已有决定，不能重复决定", 409)
+    status = Status(row["status"])
+    if Status.DECIDED not in TRANSITIONS.get(status, frozenset()):
+        raise BackofficeError(f"办件{case_no}当前状态为“{status.label}”，不能作出决定", 409)
+    conn.execute(DEC.insert().values(case_id=row["id"], case_no=row["case_no"],
+                                     window_id=row["window_id"], decision=decision.value,
+                                     decided_at=now, decided_by=actor))
+    payload = dict(case_id=row["id"], case_no=row["case_no"], decision=decision.value,
+                   decided_at=now.isoformat())
+    put_records(conn, Dataset.DECISIONS, {(row["window_id"], row["id"]): payload})
+    return payload

@@ -1,0 +1,116 @@
+"""Applying pulled pages to the replica, each page and its cursor in ONE transaction.
+
+Incremental pages go through ``Replica.apply_page``. A first download, or a reset (the cursor
+is older than the server keeps), is staged page by page in ``sync_stage`` inside the replica
+file, with its progress in ``kv`` in the same transaction (so a killed console resumes where
+it stopped); the last page swaps the staged copy in for the live one in one transaction.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy import text
+
+from clerk_console.storage.replica import Replica
+from clerk_console.sync.protocol import Dataset, Page
+
+STAGE_KEY = "sync_stage_{}"  # kv: last staged sequence of a full download in progress
+STAGED = frozenset({Dataset.CATALOGUE, Dataset.CALENDAR, Dataset.BLACKLIST, Dataset.ELICENCE})
+
+_STAGE_DDL = ("CREATE TABLE IF NOT EXISTS sync_stage (dataset TEXT NOT NULL, key TEXT NOT NULL, "
+              "payload TEXT NOT NULL, PRIMARY KEY (dataset, key)) WITHOUT ROWID")
+
+# one INSERT … SELECT swaps a million e-licences in without loading them into Python
+_ELICENCE_SWAP = """
+INSERT OR REPLACE INTO elicence (key, holder_id, type_code, name, number, issued, expires)
+SELECT key, json_extract(payload, '$.holder_id'), json_extract(payload, '$.type_code'),
+       json_extract(payload, '$.name'), json_extract(payload, '$.number'),
+       NULLIF(json_extract(payload, '$.issued'), ''), NULLIF(json_extract(payload, '$.expires'), '')
+FROM sync_stage WHERE dataset = 'elicence' ORDER BY key
+"""
+
+
+def ensure_stage(replica: Replica) -> None:
+    with replica.write() as s:
+        s.execute(text(_STAGE_DDL))
+
+
+def _kv(s, key: str) -> str | None:
+    return s.execute(text("SELECT value FROM kv WHERE key = :k"), {"k": key}).scalar()
+
+
+def _set_kv(s, key: str, value: str | None) -> None:
+    if value is None:
+        s.execute(text("DELETE FROM kv WHERE key = :k"), {"k": key})
+    else:
+        s.execute(text("INSERT INTO kv (key, value) VALUES (:k, :v) "
+                       "ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+                  {"k": key, "v": value})
+
+
+def positions(replica: Replica) -> tuple[dict[Dataset, int], set[Dataset]]:
+    """The position to ask the server for, per dataset, and which datasets are staging."""
+    cursors: dict[Dataset, int] = {}
+    staging: set[Dataset] = set()
+    with replica.tx.read() as s:
+        for ds in Dataset:
+            staged = _kv(s, STAGE_KEY.format(ds.value))
+            if staged is not None:
+                cursors[ds] = int(staged)
+                staging.add(ds)
+                continue
+            cur = s.execute(text("SELECT cursor FROM sync_cursor WHERE dataset = :d"),
+                            {"d": ds.value}).scalar()
+            cursors[ds] = int(cur) if cur is not None else 0
+            if cur is None and ds in STAGED:
+                staging.add(ds)  # first download: build the whole copy, then swap it in
+    return cursors, staging
+
+
+def restart(replica: Replica, ds: Dataset) -> None:
+    """The server no longer keeps our position: download the dataset again from scratch."""
+    with replica.write() as s:
+        s.execute(text("DELETE FROM sync_stage WHERE dataset = :d"), {"d": ds.value})
+        if ds in STAGED:
+            _set_kv(s, STAGE_KEY.format(ds.value), "0")
+        else:
+            replica.apply_page(ds.value, [], [], 0)
+
+
+def apply(replica: Replica, ds: Dataset, page: Page, *, staging: bool,
+          at: datetime | None = None) -> None:
+    """Apply one page (rows, tombstones, cursor) atomically."""
+    if not staging:
+        replica.apply_page(ds.value, page.rows, page.tombstones, page.cursor, at=at)
+        return
+    if page.cursor == 0 and not page.rows and not page.more:
+        return  # the server has never published this dataset: keep the local copy
+    with replica.write() as s:
+        if page.tombstones:
+            s.execute(text("DELETE FROM sync_stage WHERE dataset = :d AND key = :k"),
+                      [{"d": ds.value, "k": k} for k in page.tombstones])
+        if page.rows:
+            s.execute(text("INSERT OR REPLACE INTO sync_stage (dataset, key, payload) "
+                           "VALUES (:d, :k, :p)"),
+                      [{"d": ds.value, "k": r.key,
+                        "p": json.dumps(r.payload, ensure_ascii=False)} for r in page.rows])
+        if page.more:
+            _set_kv(s, STAGE_KEY.format(ds.value), str(page.cursor))
+            return
+        _swap(replica, s, ds, page.cursor, at)
+
+
+def _swap(replica: Replica, s, ds: Dataset, cursor: int, at: datetime | None) -> None:
+    """Replace the live dataset by the staged copy (inside the caller's transaction)."""
+    if ds is Dataset.ELICENCE:
+        s.execute(text("DELETE FROM elicence"))
+        s.execute(text(_ELICENCE_SWAP))
+        replica.apply_page(ds.value, [], [], cursor, at=at)
+    else:
+        rows = [{"key": k, "payload": json.loads(p)} for k, p in s.execute(
+            text("SELECT key, payload FROM sync_stage WHERE dataset = :d ORDER BY key"),
+            {"d": ds.value})]
+        replica.apply_page(ds.value, rows, [], cursor, replace_all=True, at=at)
+    s.execute(text("DELETE FROM sync_stage WHERE dataset = :d"), {"d": ds.value})
+    _set_kv(s, STAGE_KEY.format(ds.value), None)

@@ -1,0 +1,146 @@
+"""HTTP client of the sync protocol: httpx, gzip bodies, tenacity retries with jitter.
+
+Network errors, 5xx and 429 are retried with exponential backoff and jitter; any other refusal
+raises ``SyncRefused`` with the back office's Chinese message.
+"""
+from __future__ import annotations
+
+import socket
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import httpx
+from pydantic import BaseModel
+from tenacity import (Retrying, retry_if_exception_type, stop_after_attempt,
+                      wait_exponential_jitter)
+
+from clerk_console.sync.protocol import (API_PREFIX, SERVER_TIME_HEADER, Dataset, EnrollRequest,
+                                         EnrollResponse, PullRequest, PullResponse, PushItem,
+                                         PushRequest, PushResponse, encode_body)
+
+
+class SyncError(Exception):
+    """Sync could not complete; ``str()`` is a Chinese message for the clerk."""
+
+
+class SyncOffline(SyncError):
+    """The back office cannot be reached (after retries)."""
+
+
+class SyncRefused(SyncError):
+    """The back office answered with a refusal that retrying cannot fix (4xx)."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
+class _Retryable(Exception):
+    def __init__(self, status: int):
+        super().__init__(f"HTTP {status}")
+        self.status = status
+
+
+@dataclass
+class Timing:
+    """Server time and the local clock's offset from it, measured on the last answer."""
+
+    server_time: datetime
+    offset_seconds: float  # server - local
+
+
+def _server_time(resp: httpx.Response) -> datetime | None:
+    value = resp.headers.get(SERVER_TIME_HEADER)
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+class SyncClient:
+    def __init__(self, base_url: str, token: str = "", *, timeout: float = 30.0,
+                 attempts: int = 5, max_wait: float = 30.0,
+                 transport: httpx.BaseTransport | None = None, verify: bool | str = True,
+                 clock=time.time):
+        self.base_url = base_url.rstrip("/")
+        self.attempts = attempts
+        self.max_wait = max_wait
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.http = httpx.Client(base_url=self.base_url + API_PREFIX, headers=headers,
+                                 timeout=timeout, transport=transport, verify=verify)
+        self.timing: Timing | None = None
+        self.bytes_sent = 0
+        self.bytes_received = 0
+        self.requests = 0
+        self.clock = clock  # the local clock (tests pass a skewed one)
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self) -> "SyncClient":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _once(self, path: str, body: BaseModel | None) -> httpx.Response:
+        sent = self.clock()
+        if body is None:
+            resp = self.http.get(path)
+            size = 0
+        else:
+            raw, headers = encode_body(body)
+            size = len(raw)
+            resp = self.http.post(path, content=raw, headers=headers)
+        received = self.clock()
+        self.requests += 1
+        self.bytes_sent += size + sum(len(k) + len(v) + 4 for k, v in resp.request.headers.items())
+        self.bytes_received += (int(resp.headers.get("content-length", 0) or 0)
+                                + sum(len(k) + len(v) + 4 for k, v in resp.headers.items()))
+        server = _server_time(resp)
+        if server is not None:
+            local_mid = datetime.fromtimestamp((sent + received) / 2, timezone.utc)
+            self.timing = Timing(server, (server - local_mid).total_seconds())
+        if resp.status_code >= 500 or resp.status_code == 429:
+            raise _Retryable(resp.status_code)
+        return resp
+
+    def _call(self, path: str, body: BaseModel | None = None) -> httpx.Response:
+        retrying = Retrying(
+            retry=retry_if_exception_type((httpx.TransportError, _Retryable)),
+            wait=wait_exponential_jitter(initial=0.2, max=self.max_wait, jitter=0.5),
+            stop=stop_after_attempt(self.attempts), reraise=True)
+        try:
+            resp = retrying(self._once, path, body)
+        except httpx.TransportError as exc:
+            raise SyncOffline(f"无法连接后台（{self.base_url}）：{type(exc).__name__}。"
+                              "数据已保存在本机，网络恢复后自动同步") from None
+        except _Retryable as exc:
+            raise SyncOffline(f"后台暂时不可用（HTTP {exc.status}），稍后自动重试") from None
+        if resp.status_code >= 400:
+            try:
+                detail = resp.json().get("detail")
+            except ValueError:
+                detail = None
+            raise SyncRefused(str(detail or f"后台拒绝了请求（HTTP {resp.status_code}）"),
+                              resp.status_code)
+        return resp
+
+    def ping(self) -> datetime:
+        self._call("/ping")
+        assert self.timing is not None
+        return self.timing.server_time
+
+    def enroll(self, code: str) -> EnrollResponse:
+        req = EnrollRequest(code=code.strip(), hostname=socket.gethostname())
+        return EnrollResponse.model_validate_json(self._call("/enroll", req).content)
+
+    def push(self, items: list[PushItem]) -> PushResponse:
+        return PushResponse.model_validate_json(self._call("/push", PushRequest(items=items))
+                                                .content)
+
+    def pull(self, cursors: dict[Dataset, int],
+             limits: dict[Dataset, int] | None = None) -> PullResponse:
+        req = PullRequest(cursors=cursors, limits=limits or {})
+        return PullResponse.model_validate_json(self._call("/pull", req).content)

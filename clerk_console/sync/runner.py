@@ -1,0 +1,149 @@
+"""One sync round: push the outbox, pull every dataset, push what the pull produced.
+
+Used by the background worker and by ``clerk-console sync --once``. A round never loses or
+doubles anything when it is interrupted at any point: events leave the outbox only when the
+server's answer for them is recorded, and a page is applied in the same transaction as its
+cursor.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+from clerk_console.storage.replica import KV_LAST_SYNC, Replica
+from clerk_console.sync import apply
+from clerk_console.sync.client import SyncClient, SyncError, SyncOffline
+from clerk_console.sync.clock import clock_warning
+from clerk_console.sync.protocol import PushItem
+
+log = logging.getLogger(__name__)
+
+KV_URL = "sync_url"
+KV_WINDOW_ID = "window_id"
+KV_REGION = "window_region"
+PUSH_BATCH = 500
+
+
+@dataclass
+class RoundReport:
+    online: bool = False
+    pushed: int = 0  # accepted by the server now
+    duplicates: int = 0  # the server had them already (an earlier answer was lost)
+    refused: list[dict] = field(default_factory=list)  # {id, entity_id, status, message}
+    pulled: dict[str, int] = field(default_factory=dict)  # rows applied per dataset
+    deleted: dict[str, int] = field(default_factory=dict)  # tombstones applied per dataset
+    resets: list[str] = field(default_factory=list)  # datasets downloaded again from scratch
+    queued: int = 0  # events still waiting after the round
+    requests: int = 0
+    bytes_sent: int = 0
+    bytes_received: int = 0
+    clock_offset: float | None = None
+    clock_warning: str = ""
+    error: str = ""
+    finished_at: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _push(replica: Replica, client: SyncClient, report: RoundReport, batch: int) -> None:
+    while True:
+        events = replica.outbox_pending(batch)
+        if not events:
+            return
+        items = [PushItem(id=e.id, entity=e.entity, entity_id=e.entity_id, op=e.op,
+                          payload=e.payload, payload_hash=e.payload_hash) for e in events]
+        try:
+            resp = client.push(items)
+        except SyncError as exc:
+            replica.mark_failed([e.id for e in events], str(exc)[:200])
+            raise
+        by_id = {e.id: e for e in events}
+        answered = [r for r in resp.results if r.id in by_id]
+        replica.mark_pushed(answered)
+        for r in answered:
+            if r.status == "accepted":
+                report.pushed += 1
+            elif r.status == "duplicate":
+                report.duplicates += 1
+            else:
+                report.refused.append({"id": r.id, "entity_id": by_id[r.id].entity_id,
+                                       "case_no": by_id[r.id].payload.get("case_no", ""),
+                                       "status": r.status.value, "message": r.message})
+        if not answered:  # a server that answers nothing usable: stop, try next round
+            raise SyncError("后台的回答不完整，本轮同步中止，稍后自动重试")
+
+
+def _pull(replica: Replica, client: SyncClient, report: RoundReport,
+          limits: dict | None) -> None:
+    while True:
+        cursors, staging = apply.positions(replica)
+        resp = client.pull(cursors, limits)
+        more = False
+        for ds, page in resp.pages.items():
+            if page.reset:
+                apply.restart(replica, ds)
+                report.resets.append(ds.value)
+                more = True
+                continue
+            changed = page.rows or page.tombstones or page.cursor != cursors.get(ds, 0)
+            if changed or ds in staging:
+                apply.apply(replica, ds, page, staging=ds in staging)
+            if page.rows:
+                report.pulled[ds.value] = report.pulled.get(ds.value, 0) + len(page.rows)
+            if page.tombstones:
+                report.deleted[ds.value] = report.deleted.get(ds.value, 0) + len(page.tombstones)
+            more = more or page.more
+        if not more:
+            return
+
+
+def sync_once(replica: Replica, client: SyncClient, *, batch: int = PUSH_BATCH,
+              limits: dict | None = None) -> RoundReport:
+    """Push, pull, push; the report says what moved. Network trouble ends the round cleanly."""
+    report = RoundReport()
+    apply.ensure_stage(replica)
+    try:
+        _push(replica, client, report, batch)
+        _pull(replica, client, report, limits)
+        _push(replica, client, report, batch)  # decided cases go back up at once
+        report.online = True
+        replica.set_kv(KV_LAST_SYNC, datetime.now().isoformat(timespec="seconds"))
+    except SyncOffline as exc:
+        report.error = str(exc)
+    except SyncError as exc:
+        report.online = client.requests > 0
+        report.error = str(exc)
+    if client.timing is not None:
+        replica.clock_offset = client.timing.offset_seconds
+        report.clock_offset = round(client.timing.offset_seconds, 3)
+        report.clock_warning = clock_warning(client.timing.offset_seconds)
+    report.queued = replica.outbox_counts().get("pending", 0)
+    report.requests = client.requests
+    report.bytes_sent = client.bytes_sent
+    report.bytes_received = client.bytes_received
+    report.finished_at = datetime.now().isoformat(timespec="seconds")
+    if report.error:
+        log.warning("sync round ended: %s", report.error)
+    return report
+
+
+def client_for(replica: Replica, **kwargs) -> SyncClient:
+    """A client for the back office this window enrolled with; SyncError if not enrolled."""
+    from clerk_console.storage.replica import KV_WINDOW_TOKEN
+
+    url, token = replica.get_kv(KV_URL), replica.get_kv(KV_WINDOW_TOKEN)
+    if not url or not token:
+        raise SyncError("本窗口尚未注册到后台：请运行 clerk-console enroll 后台地址 注册码")
+    return SyncClient(url, token, **kwargs)
+
+
+def save_enrollment(replica: Replica, url: str, resp) -> None:
+    from clerk_console.storage.replica import KV_WINDOW_TOKEN
+
+    with replica.write():
+        replica.set_kv(KV_URL, url.rstrip("/"))
+        replica.set_kv(KV_WINDOW_TOKEN, resp.token)
+        replica.set_kv(KV_WINDOW_ID, resp.window_id)
+        replica.set_kv(KV_REGION, resp.region)

@@ -1,0 +1,137 @@
+"""Background sync for the console: a daemon thread with its own replica connection.
+
+The UI calls ``SyncWorker(home, replica_path).start()``, reads ``status()`` for the status
+bar (never blocks: it returns the last values the thread measured), may call ``nudge()`` after
+saving a case, and ``stop()`` on exit.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from clerk_console.config import Settings
+
+log = logging.getLogger(__name__)
+
+QUEUE_REFRESH_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    online: bool  # the last round reached the back office
+    queued: int  # events waiting in the outbox
+    last_sync: datetime | None  # end of the last successful round
+    clock_warning: str  # Chinese, "" when the clock is within 5 minutes
+    message: str = ""  # Chinese: last error, refusals, or "未注册"
+    refused: int = 0  # events the back office refused (shown to the clerk)
+
+    @property
+    def label(self) -> str:
+        """Status-bar text, e.g. ``在线 · 待同步 3 · 上次同步 14:05``."""
+        state = "在线" if self.online else "离线"
+        last = self.last_sync.strftime("%H:%M") if self.last_sync else "无"
+        text = f"{state} · 待同步 {self.queued} · 上次同步 {last}"
+        if self.refused:
+            text += f" · 被拒 {self.refused}"
+        return text
+
+
+class SyncWorker:
+    def __init__(self, home: Path, replica_path: Path, *, interval: float | None = None):
+        self.home = Path(home)
+        self.replica_path = Path(replica_path)
+        self.interval = interval if interval is not None else \
+            Settings.load(self.home).sync_interval_seconds
+        self._status = SyncStatus(False, 0, None, "", "正在连接后台…")
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.rounds = 0
+
+    def start(self) -> "SyncWorker":
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="sync-worker", daemon=True)
+            self._thread.start()
+        return self
+
+    def status(self) -> SyncStatus:
+        with self._lock:
+            return self._status
+
+    def nudge(self) -> None:
+        """Sync soon (e.g. right after a case was saved)."""
+        self._wake.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _set(self, **changes) -> None:
+        with self._lock:
+            self._status = SyncStatus(**{**self._status.__dict__, **changes})
+
+    def _run(self) -> None:
+        from clerk_console.storage.replica import KV_LAST_SYNC, Replica
+
+        try:
+            replica = Replica.open(self.replica_path)
+        except Exception as exc:  # the UI shows it; the console keeps working offline
+            self._set(online=False, message=f"同步无法打开本机数据：{exc}")
+            return
+        try:
+            last = replica.get_kv(KV_LAST_SYNC)
+            self._set(last_sync=datetime.fromisoformat(last) if last else None)
+            while not self._stop.is_set():
+                again = self._round(replica)
+                self._wait(replica, 0 if again else self.interval)
+        finally:
+            replica.close()
+
+    def _round(self, replica) -> bool:
+        """One round; True when more is waiting (sync again at once)."""
+        from clerk_console.sync.client import SyncError
+        from clerk_console.sync.clock import clock_warning
+        from clerk_console.sync.runner import client_for, sync_once
+
+        try:
+            client = client_for(replica, attempts=3, max_wait=10.0, timeout=20.0)
+        except SyncError as exc:
+            self._set(online=False, message=str(exc), queued=self._queued(replica))
+            return False
+        try:
+            with client:
+                report = sync_once(replica, client)
+        except Exception as exc:  # never let the thread die: report and retry next round
+            log.exception("sync round failed")
+            self._set(online=False, message=f"同步出错：{type(exc).__name__}")
+            return False
+        self.rounds += 1
+        counts = replica.outbox_counts()
+        self._set(online=report.online, queued=counts.get("pending", 0),
+                  refused=counts.get("refused", 0),
+                  last_sync=datetime.now() if report.online and not report.error
+                  else self._status.last_sync,
+                  clock_warning=clock_warning(report.clock_offset), message=report.error)
+        return report.online and not report.error and report.queued > 0
+
+    def _queued(self, replica) -> int:
+        try:
+            return replica.outbox_counts().get("pending", 0)
+        except Exception:
+            return self._status.queued
+
+    def _wait(self, replica, seconds: float) -> None:
+        """Sleep until the next round, refreshing the queue length for the status bar."""
+        remaining = seconds
+        while remaining > 0 and not self._stop.is_set():
+            if self._wake.wait(min(QUEUE_REFRESH_SECONDS, remaining)):
+                self._wake.clear()
+                return
+            remaining -= QUEUE_REFRESH_SECONDS
+            self._set(queued=self._queued(replica))
