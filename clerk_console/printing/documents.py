@@ -193,8 +193,9 @@ class _Facts:
     items_section: Section
 
 
-def _facts(case: Case, catalogue: Catalogue, applicant: Applicant | None, window: object,
-           clerk_name: str, settings: Settings, now: datetime, deadline_days: int | None) -> _Facts:
+def _facts(kind: str, case: Case, catalogue: Catalogue, applicant: Applicant | None,
+           window: object, clerk_name: str, settings: Settings, now: datetime,
+           deadline_days: int | None) -> _Facts:
     items = _items(case, catalogue)
     known = [i.code for i in items if isinstance(i, Item)]
     checklist = {line.material.code: line for line in catalogue.checklist(known)}
@@ -232,8 +233,9 @@ def _facts(case: Case, catalogue: Catalogue, applicant: Applicant | None, window
         fields.append(Field("联系电话", applicant.phone))
     if case.agent_name:
         fields.append(Field("经办人", case.agent_name))
-    fields += [Field("受理地点", f"{settings.hall_name}　{win}"), Field("受理人", clerk),
-               Field("受理时间", time_text(accepted))]
+    verb = "接待" if kind in (SIGNPOST, ONE_TIME_NOTICE) else "受理"  # nothing accepted yet
+    fields += [Field(f"{verb}地点", f"{settings.hall_name}　{win}"), Field(f"{verb}人", clerk),
+               Field(f"{verb}时间", time_text(accepted))]
     if case.promised_date:
         fields.append(Field("承诺办结日期", day_text(case.promised_date)))
     rows = []
@@ -289,7 +291,7 @@ def build(kind: str, *, case: Case, catalogue: Catalogue, applicant: Applicant |
     if kind not in CASE_KINDS:
         raise ValueError(f"未知的文书种类“{kind}”，可选：{'、'.join(CASE_KINDS)}")
     t = templates or load_templates()
-    f = _facts(case, catalogue, applicant, window, clerk_name, settings, now, deadline_days)
+    f = _facts(kind, case, catalogue, applicant, window, clerk_name, settings, now, deadline_days)
     ctx = f.context
     sections: list[Section] = [f.header, f.items_section]
     intro = Section("", paragraphs=(t.fill(kind, "intro", ctx),))
@@ -331,7 +333,8 @@ def build(kind: str, *, case: Case, catalogue: Catalogue, applicant: Applicant |
     return Document(kind=kind, title=t.fill(kind, "title", ctx), case_no=case.case_no,
                     hall=settings.hall_name, sections=tuple(sections),
                     signatures=t.fill_all(kind, "signatures", ctx),
-                    seal_label=t.fill("common", "seal", ctx), qr_payload=case.case_no,
+                    seal_label="" if kind == SIGNPOST else t.fill("common", "seal", ctx),
+                    qr_payload=case.case_no,
                     footer=t.fill("common", "footer", ctx), warnings=t.warnings)
 
 
