@@ -12,6 +12,7 @@ from clerk_console.domain.calendar import (
     WorkCalendar,
     YearSchedule,
     default_calendar,
+    legal_holidays,
     schedule_from_chinese_calendar,
     statutory_days,
     statutory_schedule,
@@ -120,9 +121,10 @@ def test_mid_autumn_on_national_day_keeps_thirteen_days():
     # 2020: Mid-Autumn fell on 1 October and the notice gave 1-8 October (one day more than
     # usual); 2028 (Mid-Autumn 3 October) is the next such year.
     for year, mid_autumn in ((2020, date(2020, 10, 1)), (2028, date(2028, 10, 3))):
+        assert len(legal_holidays(year)) == 12
         days = statutory_days(year)
-        assert len(days) == 13 and days[mid_autumn] == "国庆节"
-        assert days[date(year, 10, 4)] == "中秋节"
+        assert len(days) == 13 and days[mid_autumn] == "国庆节、中秋节"
+        assert days[date(year, 10, 4)] == "国庆节、中秋节"
     assert chinese_calendar.is_holiday(date(2020, 10, 8))
 
 

@@ -9,6 +9,7 @@ from clerk_console.config import data_root
 from clerk_console.domain.calendar import (
     chinese_calendar_years,
     default_calendar,
+    legal_holidays,
     schedule_from_chinese_calendar,
     statutory_days,
 )
@@ -79,6 +80,14 @@ workdays = [2027-02-20]
     assert not cal.is_estimated(2027)
     assert not cal.is_workday(date(2027, 2, 9))
     assert cal.is_workday(date(2027, 2, 20))
+
+
+def test_file_checked_against_the_law_not_the_estimate(tmp_path):
+    # 2028: Mid-Autumn on 3 October; the estimate adds 4 October, a real notice need not.
+    table = "\n".join(f'{d} = "{name}"' for d, name in legal_holidays(2028).items())
+    write(tmp_path, "2028.toml", f'source = "测试"\npublished = 2027-11-01\n[holidays]\n{table}\n')
+    schedules, errors = read_calendar_folder(tmp_path)
+    assert errors == [] and date(2028, 10, 4) not in schedules[2028].holidays
 
 
 @pytest.mark.parametrize("text, key, line, reason", [

@@ -28,6 +28,7 @@ LABOUR_DAY = "劳动节"
 DRAGON_BOAT = "端午节"
 MID_AUTUMN = "中秋节"
 NATIONAL_DAY = "国庆节"
+NATIONAL_AND_MID_AUTUMN = "国庆节、中秋节"  # as the 2020 notice names the shared days
 
 _CHINESE_CALENDAR_NAMES = {
     Holiday.new_years_day.value: NEW_YEAR,
@@ -88,12 +89,12 @@ def _lunar_to_date(year: int, month: int, day: int) -> date:
     return _solar(Lunar.fromYmd(year, month, day).getSolar())
 
 
-def statutory_days(year: int) -> dict[date, str]:
-    """The 13 statutory holiday days of ``year`` (law as amended in 2024), date -> name.
+def legal_holidays(year: int) -> dict[date, str]:
+    """The dates the law names for ``year`` (as amended in 2024), date -> name.
 
     Spring Festival is lunar New Year's Eve (the last day of the 12th lunar month, the 29th or
     the 30th) and the 1st-3rd of the first month; Qingming is the Qingming solar-term day.
-    Always 13 distinct days (see the Mid-Autumn/National Day overlap below).
+    13 dates, or 12 when Mid-Autumn falls on 1-3 October (that date is named for both).
     """
     days: dict[date, str] = {date(year, 1, 1): NEW_YEAR}
     new_year = _lunar_to_date(year, 1, 1)
@@ -108,11 +109,17 @@ def statutory_days(year: int) -> dict[date, str]:
     for d in (1, 2, 3):
         days[date(year, 10, d)] = NATIONAL_DAY
     mid_autumn = _lunar_to_date(year, 8, 15)
-    if mid_autumn in days:
-        # Mid-Autumn on 1-3 October (2009, 2020, next 2028): the notices kept all four days
-        # (8 days off instead of 7), so the estimate adds 4 October to keep the 13 days.
-        mid_autumn = date(year, 10, 4)
-    days[mid_autumn] = MID_AUTUMN
+    days[mid_autumn] = NATIONAL_AND_MID_AUTUMN if mid_autumn in days else MID_AUTUMN
+    return dict(sorted(days.items()))
+
+
+def statutory_days(year: int) -> dict[date, str]:
+    """The 13 statutory days off of ``year`` for the estimate: ``legal_holidays``, plus 4 October
+    when Mid-Autumn falls on 1-3 October (2009, 2020, next 2028): the notices then kept all four
+    days (8 days off instead of 7), so the estimate keeps 13 days too."""
+    days = legal_holidays(year)
+    if len(days) == 12:
+        days[date(year, 10, 4)] = NATIONAL_AND_MID_AUTUMN
     return dict(sorted(days.items()))
 
 

@@ -28,7 +28,7 @@ from clerk_console.domain.calendar import (
     WorkCalendar,
     YearSchedule,
     default_calendar,
-    statutory_days,
+    legal_holidays,
     weekday_name,
 )
 
@@ -120,7 +120,7 @@ class _Validator:
         holidays = self.holidays(raw.get("holidays"), year)
         workdays = self.workdays(raw.get("workdays", []), year, holidays)
         if not estimated and year >= STATUTORY_LAW_FROM:
-            for d, name in statutory_days(year).items():
+            for d, name in legal_holidays(year).items():
                 if d not in holidays:
                     raise self.fail(f"法定节假日 {d}（{name}）未列入放假日期，请核对放假通知", "holidays")
         return YearSchedule(year=year, holidays=holidays, workdays=frozenset(workdays),
