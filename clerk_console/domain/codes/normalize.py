@@ -29,6 +29,8 @@ def normalize(text: str) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text).translate(_DASHES)
     text = _drop_invisible(text).upper()
+    if not text.isascii():  # dropping spaces or upper-casing can leave composable pairs
+        text = unicodedata.normalize("NFKC", text)
     if "-" not in text:
         return text
     groups = [g for g in text.split("-") if g]
