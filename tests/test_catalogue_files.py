@@ -1,0 +1,261 @@
+"""The shipped catalogue under data/catalogue and its loader's validation."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from clerk_console.config import data_root
+from clerk_console.domain.catalogue import CaseType, Level, Target
+from clerk_console.storage.catalogue_files import (
+    CatalogueError,
+    CatalogueStore,
+    catalogue_from_dict,
+    catalogue_to_dict,
+    catalogue_version,
+    load_catalogue,
+)
+
+SHIPPED = data_root() / "catalogue"
+INDUSTRIES = ("便利店", "健身场馆", "宾馆", "饭店", "小餐饮", "现制现售小商铺", "烘焙店/面包房",
+              "咖啡店/茶馆", "酒吧", "药店")
+
+
+@pytest.fixture(scope="module")
+def cat():
+    return load_catalogue(SHIPPED)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    dst = tmp_path / "catalogue"
+    shutil.copytree(SHIPPED, dst)
+    return dst
+
+
+def edit(folder: Path, rel: str, old: str, new: str) -> int:
+    """Replace the first ``old`` in a file; return the 1-based line where it was."""
+    path = folder / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {rel}"
+    line = text[: text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return line
+
+
+# --- the shipped catalogue -------------------------------------------------------------------
+
+def test_shipped_catalogue_size_and_bundles(cat):
+    assert len(cat.items) >= 60
+    industry = [b for b in cat.bundles.values() if b.kind == "industry"]
+    life = [b for b in cat.bundles.values() if b.kind == "life_event"]
+    names = " ".join(b.name for b in industry)
+    assert all(ind in names for ind in INDUSTRIES)
+    assert len(industry) == 10
+    assert len(life) >= 5
+    assert {"出生一件事", "退休一件事", "身后一件事", "入学一件事"} <= {b.name for b in life}
+    assert all(b.keywords for b in cat.bundles.values())
+
+
+def test_shipped_catalogue_references_resolve(cat):
+    for item in cat.items.values():
+        assert item.dept in cat.departments
+        assert all(m.code in cat.materials for m in item.materials)
+        assert cat.department_of(item).contact
+    for mat in cat.materials.values():
+        assert mat.elicence_type is None or mat.elicence_type in cat.elicence_types
+    for bundle in cat.bundles.values():
+        assert [i.code for i in cat.bundle_items(bundle.code)] == list(bundle.items)
+    for dept in cat.departments.values():
+        assert all((dept.name, dept.hall, dept.address, dept.phone, dept.hours, dept.contact))
+
+
+def test_shipped_catalogue_rules_and_variety(cat):
+    items = list(cat.items.values())
+    for item in items:
+        assert 0 <= item.promised_days <= item.legal_days, item.name
+        if item.target in (Target.ENTERPRISE, Target.BOTH):
+            assert item.deferral, item.name
+        assert (item.case_type is CaseType.IMMEDIATE) == (item.promised_days == 0)
+        assert item.legal_basis and item.base_code and item.keywords
+    assert len({i.base_code for i in items}) == len(items)
+    local = [i for i in items if i.level in (Level.TOWNSHIP, Level.VILLAGE)]
+    assert len(local) >= 12
+    assert {"居住证申领", "残疾人证核发", "最低生活保障审核确认"} <= {i.name for i in local}
+    assert {i.item_type for i in items} >= {"01", "05", "07", "10", "20"}
+    elsewhere = {i.name for i in items if not i.in_hall}
+    assert {"普通护照签发", "机动车驾驶证期满换证", "不动产转移登记（继承）"} <= elsewhere
+    assert any(i.commitment for i in items) and any(i.instant for i in items)
+    assert sum(1 for i in items for m in i.materials if m.cancelled) >= 5
+    assert any(i.promised_days < i.legal_days for i in items)
+
+
+def test_coffee_shop_checklist_merged(cat):
+    bundle = next(b for b in cat.bundles.values() if b.name == "开办咖啡店/茶馆")
+    items = cat.bundle_items(bundle.code)
+    assert len(items) >= 3 and all(i.deferral for i in items)
+    lines = cat.checklist(bundle.items)
+    codes = [line.material.code for line in lines]
+    assert len(codes) == len(set(codes))
+    cancelled = {m.code for i in items for m in i.materials if m.cancelled}
+    assert cancelled and not cancelled & set(codes)
+    main = {line.material.code for line in lines if line.main}
+    secondary = {line.material.code for line in lines if not line.main}
+    assert {"premises_proof", "floor_plan", "business_licence", "id_card"} <= main
+    assert {"health_cert", "food_safety_rules"} <= secondary
+    shared = next(line for line in lines if line.material.code == "premises_proof")
+    assert len(shared.items) >= 3  # asked by several items, listed once
+    by_elicence = {line.material.elicence_type for line in lines if line.material.elicence_type}
+    assert {"YYZZ", "SFZ"} <= by_elicence
+    # main materials come before secondary ones
+    assert [line.main for line in lines] == sorted((line.main for line in lines), reverse=True)
+
+
+def test_every_bundle_checklist_drops_cancelled(cat):
+    for bundle in cat.bundles.values():
+        lines = cat.checklist(bundle.items)
+        codes = [line.material.code for line in lines]
+        assert len(codes) == len(set(codes))
+        for line in lines:
+            for code in line.items:
+                im = next(m for m in cat.items[code].materials if m.code == line.material.code)
+                assert not im.cancelled
+
+
+# --- malformed files -------------------------------------------------------------------------
+
+SCJG = "items/scjg.toml"
+FIRST_ITEM = "3706134010020001000"  # 企业设立登记, the first item of items/scjg.toml
+
+
+def _check(folder: Path, origin: str, key: str, reason: str, line: int | None):
+    with pytest.raises(CatalogueError) as err:
+        load_catalogue(folder)
+    exc = err.value
+    assert exc.origin == origin
+    assert exc.key == key
+    assert reason in exc.reason
+    assert line is None or exc.line == line
+    message = str(exc)
+    assert origin in message and reason in message
+    if key:
+        assert key in message
+    if line is not None:
+        assert f"第{line}行" in message
+
+
+# (file, old text, new text, expected key, expected reason, reported on the edited line)
+MALFORMED = [
+    ("departments.toml", 'short_name = "市场监管"', 'short_name = "市场监管', "", "TOML 格式错误", True),
+    ("departments.toml", "hours = ", "opening = ", "departments[0].opening", "未知的键 opening", True),
+    (SCJG, "promised_days = 1", 'promised_days = "1"', "items[0].promised_days", "应为整数", True),
+    (SCJG, "legal_days = 3", "legal_days = true", "items[0].legal_days", "应为整数", True),
+    (SCJG, 'level = "county"', 'level = "town"', "items[0].level", "未知的行使层级 'town'", True),
+    (SCJG, "promised_days = 1", "promised_days = 9", "items[0].promised_days", "不得超过法定时限", True),
+    (SCJG, "deferral = true\ncommitment", "deferral = false\ncommitment", "items[0].deferral",
+     "必须允许容缺受理", True),
+    (SCJG, "instant = false", "instant = true", "items[0].promised_days", "承诺时限应为 0", False),
+    (SCJG, 'dept = "SCJG"', 'dept = "NOPE"', "dept", "部门 NOPE 未在 departments.toml 中定义", True),
+    (SCJG, '{ code = "articles"', '{ code = "articlez"', "items[0].materials[1].code",
+     "材料 articlez 未在 materials.toml 中定义", False),
+    (SCJG, '{ code = "articles"', '{ code = "company_setup_form"', "items[0].materials[1].code",
+     "重复列出", False),
+    ("materials.toml", 'elicence_type = "SFZ"', 'elicence_type = "SFZZ"', "materials[0].elicence_type",
+     "SFZZ 未在 elicence_types.toml", True),
+    ("materials.toml", 'code = "business_licence"', 'code = "id_card"', "materials[1].code",
+     "材料编码 id_card 重复", True),
+    ("items/wj.toml", 'code = "3706134010030001000"', f'code = "{FIRST_ITEM}"', "items[0].code",
+     f"事项编码 {FIRST_ITEM} 重复", True),
+    ("bundles.toml", '"3706134100020006000",', '"3706134100020006999",', "bundles[0].items",
+     "事项 3706134100020006999 不在任何 items/*.toml 中", False),
+    ("bundles.toml", 'kind = "industry"', 'kind = "shop"', "bundles[0].kind", "未知的一件事类别", True),
+    ("items/xf.toml", 'dept = "XF"\n', "", "dept", "缺少文件开头的 dept", False),
+]
+
+
+@pytest.mark.parametrize("rel, old, new, key, reason, on_line", MALFORMED,
+                         ids=[f"{m[0]}:{m[4]}" for m in MALFORMED])
+def test_malformed_file_names_file_key_and_reason(folder, rel, old, new, key, reason, on_line):
+    line = edit(folder, rel, old, new)
+    _check(folder, rel, key, reason, line if on_line else None)
+
+
+def test_missing_key_points_at_the_record(folder):
+    edit(folder, SCJG, 'legal_basis = "《中华人民共和国市场主体登记管理条例》第三条、第十九条"\n', "")
+    text = (folder / SCJG).read_text(encoding="utf-8")
+    header = text.splitlines().index("[[items]]  # 企业设立登记") + 1
+    _check(folder, SCJG, "items[0]", "缺少必填的键 legal_basis", header)
+
+
+def test_missing_file(folder):
+    (folder / "bundles.toml").unlink()
+    _check(folder, "bundles.toml", "", "文件不存在", None)
+
+
+def test_not_utf8(folder):
+    path = folder / "departments.toml"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("gb18030"))
+    _check(folder, "departments.toml", "", "不是 UTF-8", None)
+
+
+def test_missing_dept_line(folder):
+    edit(folder, "items/xf.toml", 'dept = "XF"\n', "")
+    _check(folder, "items/xf.toml", "dept", "缺少文件开头的 dept", None)
+
+
+# --- keeping the last good catalogue ---------------------------------------------------------
+
+def test_store_keeps_last_good_catalogue(folder):
+    store = CatalogueStore(folder)
+    assert store.reload() and store.last_error is None
+    good = store.current
+    edit(folder, SCJG, "promised_days = 1", "promised_days = 9")
+    assert store.reload() is False
+    assert store.current is good
+    assert "不得超过法定时限" in str(store.last_error)
+    edit(folder, SCJG, "promised_days = 9", "promised_days = 2")
+    assert store.reload() is True and store.last_error is None
+    assert store.current.version != good.version
+    assert store.current.items[FIRST_ITEM].promised_days == 2
+
+
+def test_store_fallback_when_first_load_fails(folder, cat):
+    (folder / "materials.toml").write_text("[[materials]\n", encoding="utf-8")
+    empty = CatalogueStore(folder)
+    assert empty.reload() is False and not empty.loaded
+    with pytest.raises(CatalogueError):
+        empty.current
+    seeded = CatalogueStore(folder, fallback=cat)
+    assert seeded.reload() is False
+    assert seeded.current is cat and seeded.last_error.origin == "materials.toml"
+
+
+# --- dict form -------------------------------------------------------------------------------
+
+def test_dict_round_trip_exact(cat):
+    d = catalogue_to_dict(cat)
+    again = catalogue_from_dict(json.loads(json.dumps(d, ensure_ascii=False)))
+    assert again == cat
+    assert list(again.items) == list(cat.items)
+    assert catalogue_to_dict(again) == d
+
+
+def test_version_is_a_content_hash(folder, cat):
+    assert cat.version == catalogue_version(cat) and len(cat.version) == 16
+    assert load_catalogue(folder).version == cat.version  # same content elsewhere, same version
+    edit(folder, "departments.toml", 'phone = "0535-6788001"', 'phone = "0535-6788002"')
+    assert load_catalogue(folder).version != cat.version
+
+
+def test_from_dict_refuses_malformed(cat):
+    d = catalogue_to_dict(cat)
+    broken = json.loads(json.dumps(d))
+    del broken["items"][0]["promised_days"]
+    with pytest.raises(CatalogueError, match="目录数据"):
+        catalogue_from_dict(broken)
+    dangling = json.loads(json.dumps(d))
+    dangling["bundles"][0]["items"].append("nope")
+    with pytest.raises(CatalogueError, match="不存在的事项"):
+        catalogue_from_dict(dangling)
