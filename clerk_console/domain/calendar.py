@@ -63,7 +63,7 @@ class YearSchedule:
     holidays: dict[date, str] = field(hash=False)
     workdays: frozenset[date]
     source: str
-    published: date | None = None  # date of the notice, None when not published
+    published: date | None = None  # date of the notice; None if unknown (chinese_calendar) or estimated
     estimated: bool = False  # True: computed from the law, not a published notice
 
 
