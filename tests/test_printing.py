@@ -81,7 +81,7 @@ def sample_cases() -> dict[str, Case]:
             full[4])
     accepted = replace(base, status=Status.ACCEPTED, outcome=Outcome.ACCEPTED, materials=full,
                        accepted_at=NOW, promised_date=date(2026, 12, 4))
-    return {
+    cases = {
         "accepted": accepted,
         "deferred": replace(base, case_no="YT0103-20261127-0002", status=Status.DEFERRED,
                             outcome=Outcome.DEFERRED, materials=owed, accepted_at=NOW,
@@ -99,6 +99,8 @@ def sample_cases() -> dict[str, Case]:
         "delivered": replace(accepted, case_no="YT0103-20261120-0009", status=Status.DELIVERED,
                              decision=Decision.APPROVE, delivered_at=datetime(2026, 11, 27, 15, 30)),
     }
+    return {name: replace(c, id=f"01960000-0000-7000-8000-00000000000{i}")
+            for i, (name, c) in enumerate(cases.items())}
 
 
 SETTINGS = Settings()

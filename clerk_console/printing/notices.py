@@ -1,0 +1,37 @@
+"""The documents of a saved case, gathered from the window's replica: used by the console
+to print after intake and by ``clerk-console notice`` to reprint."""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from clerk_console.config import Settings
+from clerk_console.domain.case import Case
+
+from .documents import CASE_KINDS, Document, build, kinds_for
+from .templates import load_templates
+
+
+def case_documents(replica, case: Case, *, settings: Settings, home: Path, now: datetime,
+                   kinds: list[str] | None = None) -> list[Document]:
+    """Every document ``case`` calls for (or ``kinds``), built from the replica's data.
+
+    ``replica`` provides ``catalogue()``, ``find_applicant(id)``, ``window()``,
+    ``calendar()`` and ``get_clerk(id)`` (clerk_console.storage.replica.Replica).
+    """
+    kinds = list(kinds or kinds_for(case))
+    unknown = [k for k in kinds if k not in CASE_KINDS]
+    if unknown:
+        raise ValueError(f"未知的文书种类“{'、'.join(unknown)}”，可选：{'、'.join(CASE_KINDS)}")
+    clerk = replica.get_clerk(case.clerk_id)
+    deadline_days = None
+    if case.deadline:
+        start = (case.accepted_at or case.created_at).date()
+        deadline_days = replica.calendar().workdays_between(start, case.deadline) or None
+    templates = load_templates(home / "templates")
+    common = dict(case=case, catalogue=replica.catalogue(),
+                  applicant=replica.find_applicant(case.applicant_id),
+                  window=replica.window() or case.window_code,
+                  clerk_name=clerk.name if clerk else "", settings=settings, now=now,
+                  deadline_days=deadline_days, templates=templates)
+    return [build(kind, **common) for kind in kinds]

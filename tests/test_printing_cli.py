@@ -1,0 +1,94 @@
+"""``clerk-console notice CASE_NO``: reprint from a real replica file."""
+from __future__ import annotations
+
+import importlib.util
+from datetime import date
+
+import pytest
+
+from clerk_console.cli import main
+from clerk_console.storage.replica import Replica
+from test_printing import flat, pdf_text, sample_applicant, sample_cases, sample_catalogue
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLERK_CONSOLE_HOME", str(tmp_path / "home"))
+    replica = Replica.open(tmp_path / "home" / "replica.sqlite3")
+    try:
+        replica.store_catalogue(sample_catalogue())
+        replica.set_window("YT0103", "3号综合窗口", "烟台市政务服务中心")
+        replica.add_clerk("C007", "李受理", "2468")
+        replica.save_applicant(sample_applicant(), "C007")
+        for case in sample_cases().values():
+            replica.save_case(case, clerk_id="C007", action="intake.close")
+    finally:
+        replica.close()
+    return tmp_path / "home"
+
+
+def test_reprint_pdf_has_every_document_and_is_stable(home, tmp_path):
+    no = sample_cases()["deferred"].case_no
+    assert main(["notice", no, "--pdf", str(tmp_path / "a.pdf")]) == 0
+    assert main(["notice", no.lower(), "--pdf", str(tmp_path / "b.pdf")]) == 0
+    first = pdf_text((tmp_path / "a.pdf").read_bytes())
+    assert first == pdf_text((tmp_path / "b.pdf").read_bytes())
+    text = flat(first)
+    for s in ("容缺受理通知书", "容缺受理承诺书", no, "3706**********1237", "李受理", "3号综合窗口",
+              "经营场所平面图", "2026年12月4日（星期五）前（自受理之日起5个工作日内", "废止"):
+        assert s in text, s
+    replica = Replica.open(home / "replica.sqlite3")
+    try:
+        assert [e.action for e in replica.audit_entries(no)].count("notice.reprint") == 2
+    finally:
+        replica.close()
+
+
+def test_text_escpos_kind_and_printer(home, tmp_path, capsys):
+    no = sample_cases()["signposted"].case_no
+    assert main(["notice", no, "--text"]) == 0
+    out = capsys.readouterr().out
+    assert "办事指引单" in out and "烟台市公安局治安支队" in out
+    assert main(["notice", no, "--escpos", str(tmp_path / "r.bin")]) == 0
+    assert (tmp_path / "r.bin").read_bytes().startswith(b"\x1b@\x1c&")
+    no = sample_cases()["delivered"].case_no
+    assert main(["notice", no, "--kind", "delivery", "--text"]) == 0
+    out = capsys.readouterr().out
+    assert "出件回执" in out and "受理回执" not in out
+    assert main(["notice", no]) == 0  # default printer: save PDF to <home>/notices
+    assert (home / "notices" / f"{no}-receipt-all.pdf").exists()
+    assert "已保存为 PDF" in capsys.readouterr().err
+
+
+def test_errors_are_chinese(home, capsys):
+    assert main(["notice", "YT0103-20261127-0999", "--text"]) == 1
+    assert "未找到办件" in capsys.readouterr().err
+    assert main(["notice", "nonsense", "--text"]) == 1
+    assert "格式不对" in capsys.readouterr().err
+    assert main(["notice", sample_cases()["accepted"].case_no, "--kind", "poster"]) == 2
+    assert "未知的文书种类" in capsys.readouterr().err
+
+
+def test_no_replica_yet(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CLERK_CONSOLE_HOME", str(tmp_path / "empty"))
+    assert main(["notice", "YT0103-20261127-0001", "--text"]) == 1
+    assert "还没有数据" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(importlib.util.find_spec("clerk_console.commands.demo") is None,
+                    reason="the demo command has not landed yet")
+def test_demo_replica_reprints(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLERK_CONSOLE_HOME", str(tmp_path / "demo"))
+    assert main(["demo", "--init-only", "--no-backoffice", "--cases", "6"]) == 0
+    replica = Replica.open(tmp_path / "demo" / "replica.sqlite3")
+    try:
+        cases = [c for c in replica.list_cases() if c.outcome]
+    finally:
+        replica.close()
+    assert cases
+    for case in cases[:6]:
+        a, b = tmp_path / f"{case.case_no}-a.pdf", tmp_path / f"{case.case_no}-b.pdf"
+        assert main(["notice", case.case_no, "--pdf", str(a)]) == 0
+        assert main(["notice", case.case_no, "--pdf", str(b)]) == 0
+        text = pdf_text(a.read_bytes())
+        assert text == pdf_text(b.read_bytes()) and case.case_no in flat(text)
