@@ -4,7 +4,7 @@ The data is python-stdnum's ``stdnum/cn/loc.dat`` (the table ``stdnum.cn.ric`` c
 places against), read once, lazily, into a dict. It is read with a small line parser rather than
 ``stdnum.numdb.get``: the numdb reader builds a generic prefix tree with regular expressions and
 takes about 0.1 s on this machine, which would be felt on the first scan of the day, while a
-straight split of the same lines into a dict takes a few milliseconds.
+single regular expression over the same lines into a dict takes a few milliseconds.
 
 Line format (see ``stdnum.numdb``): ``PP province="..."`` then, indented, ``CCDD county="..."``
 where the county value is one name or a comma list of ``[start-end]name`` periods (either year
@@ -12,6 +12,7 @@ may be empty: open-ended).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib.util import find_spec
@@ -68,6 +69,11 @@ def _data_file() -> Path:
     return Path(spec.submodule_search_locations[0]) / "cn" / "loc.dat"
 
 
+# One line of the file: indent, code range(s), one property. A single regular expression over
+# the whole text (C speed) instead of a Python loop over 7,000 split lines.
+_LINE_RE = re.compile(r'^( *)([0-9][0-9,-]*) +(province|county)="([^"]*)"', re.MULTILINE)
+
+
 @cache
 def _table() -> tuple[dict[str, str], dict[str, str]]:
     """(province code -> name, 6-digit code -> raw periods text), loaded once; the periods are
@@ -75,19 +81,17 @@ def _table() -> tuple[dict[str, str], dict[str, str]]:
     provinces: dict[str, str] = {}
     codes: dict[str, str] = {}
     province = ""
-    for line in _data_file().read_text(encoding="utf-8").splitlines():
-        if line[:1] == "#" or not line.strip():
-            continue
-        ranges, _, prop = line.lstrip().partition(" ")
-        key, _, value = prop.partition("=")
-        value = value.strip('" ')
-        if line[0] != " ":
+    for indent, ranges, key, value in _LINE_RE.findall(_data_file().read_text(encoding="utf-8")):
+        if not indent:
             province = ranges
             for p in _expand(ranges):
                 provinces[p] = value
         elif key == "county":
-            for code in _expand(ranges):
-                codes[province + code] = value
+            if ranges.isdigit():  # the usual case, without the call
+                codes[province + ranges] = value
+            else:
+                for code in _expand(ranges):
+                    codes[province + code] = value
     return provinces, codes
 
 
