@@ -1,0 +1,49 @@
+"""Signing in and the audited actions on personal data."""
+from __future__ import annotations
+
+from clerk_console.storage.replica import MAX_PIN_ATTEMPTS, Clerk, Replica
+
+from . import ServiceError
+from .common import require_supervisor
+
+
+def login(replica: Replica, clerk_id: str, pin: str) -> Clerk:
+    """The clerk when the PIN is right; failures are counted and audited, and the account
+    locks after ``MAX_PIN_ATTEMPTS`` wrong PINs (a supervisor unlocks it)."""
+    clerk_id = (clerk_id or "").strip()
+    known = replica.get_clerk(clerk_id) if clerk_id else None
+    if known is None or not known.active:
+        raise ServiceError("工号不存在或已停用，请核对工号")
+    if known.locked:
+        raise ServiceError("PIN 连续输错次数过多，账号已锁定，请联系负责人解锁")
+    clerk = replica.verify_pin(clerk_id, pin or "")
+    if clerk is None:
+        left = MAX_PIN_ATTEMPTS - known.failed_attempts - 1
+        replica.audit(clerk_id, "clerk.login_failed", clerk_id, {"left": left})
+        if left <= 0:
+            raise ServiceError("PIN 错误，账号已锁定，请联系负责人解锁")
+        raise ServiceError(f"PIN 错误，还可再试 {left} 次")
+    replica.audit(clerk_id, "clerk.login", clerk_id)
+    return clerk
+
+
+def unlock(replica: Replica, clerk_id: str, *, supervisor_id: str) -> None:
+    boss = require_supervisor(replica, supervisor_id)
+    if replica.get_clerk(clerk_id) is None:
+        raise ServiceError(f"工号 {clerk_id} 不存在")
+    with replica.write():
+        replica.unlock_clerk(clerk_id)
+        replica.audit(boss.id, "clerk.unlock", clerk_id)
+
+
+def audit_unmask(replica: Replica, supervisor_id: str, applicant_id: str, *,
+                 clerk_id: str = "") -> str:
+    """The applicant's full ID number, shown only with a supervisor's confirmation; the
+    unmasking is written to the audit log."""
+    boss = require_supervisor(replica, supervisor_id)
+    applicant = replica.find_applicant((applicant_id or "").strip())
+    if applicant is None:
+        raise ServiceError("找不到该申请人，无法显示完整证件号码")
+    replica.audit(clerk_id or boss.id, "applicant.unmask", applicant.id_number,
+                  {"supervisor": boss.id})
+    return applicant.id_number

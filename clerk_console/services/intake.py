@@ -1,0 +1,160 @@
+"""Intake (受理): a draft case from the chosen items, the rules' verdict, and closing it with
+one of the five outcomes."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from clerk_console.config import Settings
+from clerk_console.domain import deadlines
+from clerk_console.domain.case import Case, CaseMaterial, MaterialState, Outcome, Status, transition
+from clerk_console.domain.catalogue import Catalogue, Item, Target
+from clerk_console.domain.ids import new_id
+from clerk_console.domain.parties import Applicant, ApplicantKind
+from clerk_console.domain.rules import CITY_SCOPE, Verdict, decide
+from clerk_console.storage.replica import Replica, WindowInfo
+
+from . import ServiceError
+from .common import require_now, settings_of
+
+# Outcomes that accept the application (an acceptance time and a promised date).
+ACCEPTING = frozenset({Outcome.ACCEPTED, Outcome.DEFERRED, Outcome.APPROVED_ON_COMMITMENT})
+
+
+def _items(cat: Catalogue, codes) -> list[Item]:
+    missing = [c for c in codes if c not in cat.items]
+    if missing:
+        raise ServiceError(f"事项 {'、'.join(missing)} 不在本机事项目录中，请重新选择或先同步目录")
+    return [cat.items[c] for c in codes]
+
+
+def _check_target(applicant: Applicant, items: list[Item]) -> None:
+    person = applicant.kind is ApplicantKind.PERSON
+    for item in items:
+        if item.target is Target.PERSON and not person:
+            raise ServiceError(f"“{item.name}”只面向自然人，当前申请人“{applicant.name}”不是个人，"
+                               "请核对申请人或事项")
+        if item.target is Target.ENTERPRISE and person:
+            raise ServiceError(f"“{item.name}”只面向法人，请扫描企业的统一社会信用代码后再选此事项")
+
+
+def new_draft(replica: Replica, *, window: str | WindowInfo, clerk_id: str,
+              applicant: Applicant, items, bundle: str | None = None,
+              agent: Applicant | None = None, now: datetime) -> Case:
+    """A draft case with the merged checklist; materials held in the e-licence library are
+    already marked ``ELICENCE`` (never asked for on paper)."""
+    require_now(now)
+    cat = replica.catalogue()
+    if bundle is not None and bundle not in cat.bundles:
+        raise ServiceError(f"“一件事”{bundle} 不在事项目录中，请重新选择")
+    codes = tuple(dict.fromkeys(items or (cat.bundles[bundle].items if bundle else ())))
+    if not codes:
+        raise ServiceError("请至少选择一个办理事项")
+    if applicant is None or not applicant.id_number or not applicant.name.strip():
+        raise ServiceError("请先扫描或输入申请人的证件号码和姓名（名称）")
+    chosen = _items(cat, codes)
+    _check_target(applicant, chosen)
+    window_code = window.code if isinstance(window, WindowInfo) else str(window or "")
+    if not window_code:
+        raise ServiceError("本机尚未设置窗口编号，请先完成窗口注册")
+    held = {lic.type_code: lic for lic in replica.elicences(applicant.id_number)
+            if lic.valid_on(now.date())}
+    materials = []
+    for line in cat.checklist(codes):
+        lic = held.get(line.material.elicence_type) if line.material.elicence_type else None
+        materials.append(CaseMaterial(
+            code=line.material.code, name=line.material.name, main=line.main,
+            state=MaterialState.ELICENCE if lic else MaterialState.PENDING,
+            elicence_number=lic.number if lic else ""))
+    return Case(id=new_id(), case_no="", window_code=window_code, clerk_id=clerk_id,
+                applicant_id=applicant.id_number, applicant_name=applicant.name,
+                applicant_kind=applicant.kind.value, items=codes, created_at=now,
+                bundle=bundle, agent_id=agent.id_number if agent else "",
+                agent_name=agent.name if agent else "", materials=tuple(materials))
+
+
+def set_material(draft: Case, code: str, state: MaterialState, *, original: bool = False,
+                 reason: str = "") -> Case:
+    """The draft with one material's state changed (what the clerk ticks on the checklist)."""
+    if draft.status is not Status.DRAFT:
+        raise ServiceError("办件已办结受理，不能再修改材料；补交材料请用“补正”")
+    if not any(m.code == code for m in draft.materials):
+        raise ServiceError(f"材料 {code} 不在本办件的材料清单中")
+    state = MaterialState(state)
+    if state is MaterialState.DEFECTIVE and not reason.strip():
+        raise ServiceError("请写明材料不符合要求的原因和需要怎样改正")
+    if state is MaterialState.ELICENCE:
+        raise ServiceError("电子证照由系统核验，不能手工标记")
+    mats = tuple(replace(m, state=state, original=original, reason=reason.strip())
+                 if m.code == code else m for m in draft.materials)
+    return replace(draft, materials=mats)
+
+
+def _applicant_of(replica: Replica, case: Case) -> Applicant:
+    return replica.find_applicant(case.applicant_id) or Applicant(
+        id_number=case.applicant_id, id_kind="", kind=ApplicantKind(case.applicant_kind),
+        name=case.applicant_name)
+
+
+def evaluate(replica: Replica, draft: Case) -> Verdict:
+    """Every outcome with allowed/forbidden and why (the rules, the applicant's credit and
+    the window's scope)."""
+    cat = replica.catalogue()
+    items = _items(cat, draft.items)
+    window = replica.window()
+    scope = window.scope if window else CITY_SCOPE
+    return decide(items, draft.materials, replica.credit(_applicant_of(replica, draft)), scope)
+
+
+def close_intake(replica: Replica, draft: Case, outcome: Outcome, *, clerk_id: str,
+                 now: datetime, signpost_dept: str | None = None,
+                 settings: Settings | None = None) -> Case:
+    """Close the intake with ``outcome``: refuse one the rules forbid, number the case, set
+    the acceptance time, deferral deadline and promised date, and save it (case + outbox +
+    audit + item usage in one transaction)."""
+    require_now(now)
+    if draft.status is not Status.DRAFT:
+        raise ServiceError(f"办件 {draft.case_no} 已是“{draft.status.label}”，不能再次受理")
+    try:
+        outcome = Outcome(outcome)
+    except ValueError:
+        raise ServiceError(f"未知的办理结果“{outcome}”") from None
+    verdict = evaluate(replica, draft)
+    option = verdict.option(outcome)
+    if not option.allowed:
+        raise ServiceError(f"不能{outcome.label}：{option.reason}")
+    cat = replica.catalogue()
+    items = _items(cat, draft.items)
+    cal = replica.calendar()
+    day = now.date()
+    changes: dict = {"outcome": outcome}
+    try:
+        if outcome in ACCEPTING:
+            changes["accepted_at"] = now
+            changes["promised_date"] = deadlines.promised_date(cal, day, items).day
+        if outcome is Outcome.DEFERRED:
+            due = deadlines.deferral_deadline(cal, day, items, settings_of(replica, settings)
+                                              .deferral_days)
+            changes["deadline"] = due.day
+            changes["deadline_estimated"] = due.estimated
+    except deadlines.DeadlineError as exc:
+        raise ServiceError(str(exc)) from None
+    if outcome is Outcome.SIGNPOSTED:
+        window = replica.window()
+        scope = window.scope if window else CITY_SCOPE
+        dept = signpost_dept or next(i.dept for i in items if not scope.takes(i))
+        if dept not in cat.departments:
+            raise ServiceError(f"部门 {dept} 不在事项目录中，请选择要指引去的部门")
+        changes["signpost_dept"] = dept
+    if outcome is Outcome.NOTIFIED:  # what was not looked at is owed too: list it once
+        changes["materials"] = tuple(replace(m, state=MaterialState.MISSING)
+                                     if m.state is MaterialState.PENDING else m
+                                     for m in draft.materials)
+    with replica.write():
+        case_no = replica.next_case_no(draft.window_code, day)
+        case = transition(draft, Status(outcome.value), case_no=case_no, **changes)
+        replica.save_case(case, clerk_id=clerk_id, action=f"intake.{outcome.value}",
+                          detail={"items": list(case.items), "owed": [m.code for m in case.owed]},
+                          at=now)
+        replica.note_item_usage(clerk_id, case.items, now)
+    return case

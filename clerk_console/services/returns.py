@@ -1,0 +1,100 @@
+"""After intake: supplying deferred materials (补正), voiding an overdue deferral (废止, by a
+supervisor) and handing out the result (出件)."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from clerk_console.domain.case import (Case, Decision, MaterialState, Status, TransitionError,
+                                       transition)
+from clerk_console.storage.replica import Replica
+
+from . import ServiceError
+from .common import load_case, require_now, require_supervisor
+
+
+def _save(replica: Replica, case: Case, *, clerk_id: str, action: str, now: datetime,
+          detail: dict | None = None) -> Case:
+    return replica.save_case(case, clerk_id=clerk_id, action=action, detail=detail, at=now)
+
+
+def _move(case: Case, to: Status, **changes) -> Case:
+    try:
+        return transition(case, to, **changes)
+    except TransitionError as exc:
+        raise ServiceError(f"办件 {case.case_no}：{exc}") from None
+
+
+def supplement(replica: Replica, case: Case | str, codes, *, clerk_id: str,
+               now: datetime, originals=()) -> Case:
+    """Record deferred materials handed in; when nothing is owed any more the case is
+    completed (已补齐). ``originals``: codes whose original was seen."""
+    require_now(now)
+    case = load_case(replica, case)
+    if case.status is not Status.DEFERRED:
+        raise ServiceError(f"办件 {case.case_no} 是“{case.status.label}”，只有容缺受理的办件需要补正")
+    if case.deadline is not None and now.date() > case.deadline:
+        raise ServiceError(f"补正期限 {case.deadline:%Y年%m月%d日} 已过，不能再补正；"
+                           "请负责人按规定废止该办件")
+    codes = list(dict.fromkeys(c.strip() for c in codes if c and c.strip()))
+    if not codes:
+        raise ServiceError("请选择本次补交的材料")
+    owed = {m.code for m in case.owed}
+    unknown = [c for c in codes if c not in owed]
+    if unknown:
+        names = {m.code: m.name for m in case.materials}
+        listed = "、".join(names.get(c, c) for c in unknown)
+        raise ServiceError(f"{listed} 不在该办件待补材料中，请核对")
+    originals = set(originals)
+    mats = tuple(replace(m, state=MaterialState.RECEIVED, original=m.code in originals,
+                         reason="") if m.code in codes else m for m in case.materials)
+    updated = replace(case, materials=mats, version=case.version + 1)
+    if not updated.owed:
+        updated = _move(replace(updated, version=case.version), Status.COMPLETED)
+    return _save(replica, updated, clerk_id=clerk_id, action="case.supplement", now=now,
+                 detail={"supplied": codes, "still_owed": [m.code for m in updated.owed]})
+
+
+def void(replica: Replica, case: Case | str, *, clerk_id: str, supervisor_id: str,
+         now: datetime, reason: str) -> Case:
+    """Void (废止) a deferral whose supply-by date has passed; a supervisor must confirm.
+    The applicant's credit then records a broken deferral promise."""
+    require_now(now)
+    case = load_case(replica, case)
+    boss = require_supervisor(replica, supervisor_id)
+    if case.status is not Status.DEFERRED:
+        raise ServiceError(f"办件 {case.case_no} 是“{case.status.label}”，只有逾期未补正的容缺办件可以废止")
+    if case.deadline is None or now.date() <= case.deadline:
+        due = f"{case.deadline:%Y年%m月%d日}" if case.deadline else "未设定"
+        raise ServiceError(f"补正期限（{due}）尚未届满，不能废止")
+    if not reason or not reason.strip():
+        raise ServiceError("请填写废止原因（如：逾期未补正哪些材料）")
+    voided = _move(case, Status.VOIDED, note=reason.strip())
+    return _save(replica, voided, clerk_id=clerk_id, action="case.void", now=now,
+                 detail={"supervisor": boss.id, "reason": reason.strip(),
+                         "owed": [m.code for m in case.owed]})
+
+
+def deliver(replica: Replica, case: Case | str, *, clerk_id: str, now: datetime,
+            receiver_id: str = "") -> Case:
+    """Hand out the decided result (出件) at the window."""
+    require_now(now)
+    case = load_case(replica, case)
+    if case.status is not Status.DECIDED:
+        raise ServiceError(f"办件 {case.case_no} 是“{case.status.label}”，后台尚未办结，暂不能出件")
+    receiver = receiver_id.strip()
+    if receiver and receiver not in (case.applicant_id, case.agent_id):
+        raise ServiceError("领取人不是该办件的申请人或经办人，请核对证件或出示授权委托书")
+    delivered = _move(case, Status.DELIVERED, delivered_at=now)
+    return _save(replica, delivered, clerk_id=clerk_id, action="case.deliver", now=now,
+                 detail={"receiver": receiver or case.applicant_id,
+                         "decision": case.decision.value if case.decision else None})
+
+
+def record_decision(replica: Replica, case: Case | str, decision: Decision, *,
+                    decided_at: datetime) -> Case:
+    """Apply a back-office decision, as a ``decisions`` sync page does."""
+    case = load_case(replica, case)
+    if case.status not in (Status.ACCEPTED, Status.COMPLETED, Status.APPROVED_ON_COMMITMENT):
+        raise ServiceError(f"办件 {case.case_no} 是“{case.status.label}”，不能登记办结结果")
+    return replica.apply_decision(case.id, Decision(decision), decided_at)

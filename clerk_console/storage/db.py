@@ -1,0 +1,101 @@
+"""The SQLite engine of the local replica: durable pragmas and explicit transactions.
+
+pysqlite opens transactions lazily and never with ``BEGIN IMMEDIATE``; a write that starts as
+a read can then fail with "database is locked" half-way through. So the driver's own
+transaction handling is switched off (``isolation_level = None``) and SQLAlchemy's ``begin``
+event emits the BEGIN itself: ``BEGIN IMMEDIATE`` on connections opened by :func:`write`, a
+plain (deferred) ``BEGIN`` for reads. This is SQLAlchemy's documented pysqlite recipe.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlmodel import Session
+
+BUSY_TIMEOUT_MS = 10_000
+_BEGIN_OPTION = "clerk_begin"  # execution option read by the begin hook
+
+
+def make_engine(path: Path, *, foreign_keys: bool = True) -> Engine:
+    """An engine on the SQLite file ``path`` with WAL, synchronous=FULL and foreign keys."""
+    engine = create_engine(f"sqlite:///{Path(path)}", connect_args={"check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = FULL")
+        cur.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:
+        mode = conn.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine, but every transaction it begins is ``BEGIN IMMEDIATE``."""
+    return engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+
+
+class Transactions:
+    """Sessions on one engine; a write nested in another write (same thread) joins it.
+
+    Nesting lets a batch (``with tx.write(): ...`` around many service calls) commit once,
+    while each service call on its own still commits its own transaction.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._writer = writer(engine)
+        self._local = threading.local()
+
+    @property
+    def in_write(self) -> bool:
+        return getattr(self._local, "session", None) is not None
+
+    def write(self):
+        """One ``BEGIN IMMEDIATE`` transaction: committed on success, rolled back on error."""
+        return self._session(self._writer, writing=True)
+
+    def read(self):
+        """A read-only session (a consistent snapshot); inside a write, the write's session."""
+        return self._session(self.engine, writing=False)
+
+    @contextmanager
+    def _session(self, engine: Engine, *, writing: bool) -> Iterator[Session]:
+        current = getattr(self._local, "session", None)
+        if current is not None:
+            yield current
+            return
+        with Session(engine, expire_on_commit=False) as session:
+            if writing:
+                self._local.session = session
+            try:
+                with session.begin():
+                    if writing:
+                        session.connection()  # BEGIN IMMEDIATE now: the lock from the start
+                    yield session
+            finally:
+                if writing:
+                    self._local.session = None
+
+
+def pragmas(engine: Engine) -> dict[str, object]:
+    """The pragmas that make commits durable, as the connection reports them."""
+    with engine.connect() as conn:
+        return {name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+                for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")}
+
+
+class ReplicaError(RuntimeError):
+    """The replica cannot be opened or migrated; the message is Chinese and says what to do."""

@@ -1,0 +1,105 @@
+"""Schema migrations of the replica, run in code (no alembic.ini needed at run time).
+
+``upgrade(path)`` brings a replica file to the newest revision. An existing file that needs
+migrating is first copied (SQLite online backup) to ``<dir>/backups/``; the whole upgrade runs
+in one ``BEGIN IMMEDIATE`` transaction, so a failing revision rolls back and leaves the file as
+it was. Failures raise ``ReplicaError`` with a Chinese message; nothing is ever wiped.
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from ..db import ReplicaError, make_engine, writer
+
+HERE = Path(__file__).resolve().parent
+BACKUP_DIR = "backups"
+
+
+def alembic_config(extra_versions: Sequence[Path] = ()) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(HERE))
+    cfg.set_main_option("path_separator", "os")
+    locations = [str(HERE / "versions"), *(str(p) for p in extra_versions)]
+    cfg.set_main_option("version_locations", os.pathsep.join(locations))
+    return cfg
+
+
+def head(extra_versions: Sequence[Path] = ()) -> str:
+    return ScriptDirectory.from_config(alembic_config(extra_versions)).get_current_head()
+
+
+def current(path: Path) -> str | None:
+    """The revision a replica file is at (None: new or empty file)."""
+    if not Path(path).exists():
+        return None
+    engine = make_engine(path)
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    finally:
+        engine.dispose()
+
+
+def backup(path: Path, rev: str | None, now: datetime | None = None) -> Path:
+    """Copy the replica (consistently, WAL included) to ``<dir>/backups/``."""
+    stamp = (now or datetime.now()).strftime("%Y%m%dT%H%M%S%f")
+    folder = Path(path).parent / BACKUP_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"replica-{rev or 'none'}-{stamp}.sqlite3"
+    src = sqlite3.connect(path)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target
+
+
+def upgrade(path: Path, *, extra_versions: Sequence[Path] = ()) -> Path | None:
+    """Bring ``path`` to head; returns the backup made (None when nothing had to change)."""
+    path = Path(path)
+    cfg = alembic_config(extra_versions)
+    script = ScriptDirectory.from_config(cfg)
+    target = script.get_current_head()
+    try:
+        rev = current(path)
+    except Exception as exc:  # not a SQLite file, unreadable, locked ...
+        raise ReplicaError(f"无法打开本机数据库 {path}：{exc}。文件未做任何改动，"
+                           "请联系技术支持，切勿删除该文件。") from exc
+    if rev == target:
+        return None
+    if rev is not None:
+        try:
+            script.get_revision(rev)
+        except Exception as exc:
+            raise ReplicaError(f"本机数据库版本（{rev}）比本程序新或无法识别，请升级受理终端程序；"
+                               "数据库未做任何改动。") from exc
+    saved = backup(path, rev) if rev is not None else None
+    engine = make_engine(path, foreign_keys=False)  # batch migrations recreate tables
+    try:
+        with writer(engine).begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, target)
+            problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if problems:
+                raise RuntimeError(f"外键检查未通过：{problems[:3]}")
+    except Exception as exc:
+        where = f"升级前的备份在 {saved}。" if saved else ""
+        raise ReplicaError(f"本机数据库升级失败（{rev or '空库'} → {target}）：{exc}。"
+                           f"数据库已回滚、未做改动，{where}受理终端暂不能启动，请联系技术支持，"
+                           "切勿删除数据文件。") from exc
+    finally:
+        engine.dispose()
+    return saved

@@ -1,0 +1,230 @@
+"""SQLModel tables of the local replica.
+
+They use their own registry (``ReplicaModel``) so that the back office's tables, which live in
+the same process during tests, never share a MetaData with them. Conversion to and from the
+domain objects is in ``replica.py``; the schema itself is created by the alembic revisions in
+``migrations/versions`` (tests compare both).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
+
+
+class ReplicaModel(SQLModel, registry=registry()):
+    pass
+
+
+metadata = ReplicaModel.metadata
+
+# Datetimes are the window's naive wall-clock time (the replica converts aware ones to local).
+
+
+class WindowRow(ReplicaModel, table=True):
+    __tablename__ = "window"
+    code: str = Field(primary_key=True)  # YT0101
+    name: str  # 综合受理1号窗口
+    hall: str  # 烟台市政务服务中心
+    level: str = "city"  # catalogue.Level value of the hall
+    levels: list = Field(default_factory=list, sa_type=JSON)  # levels whose items it takes
+
+
+class ClerkRow(ReplicaModel, table=True):
+    __tablename__ = "clerk"
+    id: str = Field(primary_key=True)
+    name: str
+    role: str = "clerk"  # clerk | supervisor
+    pin_salt: bytes
+    pin_hash: bytes
+    failed_attempts: int = 0
+    active: bool = True
+
+
+class ApplicantRow(ReplicaModel, table=True):
+    __tablename__ = "applicant"
+    id_number: str = Field(primary_key=True)
+    id_kind: str
+    kind: str
+    name: str
+    phone: str = ""
+    address: str = ""
+    legal_rep_id: str = ""
+    legal_rep_name: str = ""
+    related_ids: list = Field(default_factory=list, sa_type=JSON)
+    region: str = ""
+    note: str = ""
+    updated_at: datetime | None = Field(default=None, sa_type=DateTime)
+
+
+class RelatedPersonRow(ReplicaModel, table=True):
+    __tablename__ = "related_person"
+    __table_args__ = (UniqueConstraint("enterprise_id", "person_id", "role"),)
+    id: int | None = Field(default=None, primary_key=True)
+    enterprise_id: str = Field(index=True)
+    person_id: str = Field(index=True)
+    role: str  # 法定代表人 / 股东 / 高级管理人员
+    name: str = ""
+
+
+class ELicenceRow(ReplicaModel, table=True):
+    __tablename__ = "elicence"
+    __table_args__ = (UniqueConstraint("type_code", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(sa_column=Column(String, unique=True, nullable=False))  # sync key
+    holder_id: str = Field(index=True)
+    type_code: str
+    name: str
+    number: str
+    issued: date | None = None
+    expires: date | None = None
+
+
+class BlacklistRow(ReplicaModel, table=True):
+    __tablename__ = "blacklist"
+    subject_id: str = Field(primary_key=True)
+    name: str
+    reason: str
+    listed_on: date | None = None
+
+
+class CatalogueSnapshotRow(ReplicaModel, table=True):
+    __tablename__ = "catalogue_snapshot"
+    id: int | None = Field(default=None, primary_key=True)
+    version: str = Field(sa_column=Column(String, unique=True, nullable=False))
+    data: dict = Field(sa_type=JSON)
+    stored_at: datetime = Field(sa_type=DateTime)
+
+
+class CalendarYearRow(ReplicaModel, table=True):
+    __tablename__ = "calendar_year"
+    year: int = Field(primary_key=True)
+    data: dict = Field(sa_type=JSON)
+
+
+class CaseRow(ReplicaModel, table=True):
+    __tablename__ = "case"
+    __table_args__ = (Index("ix_case_applicant_status", "applicant_id", "status"),)
+    id: str = Field(primary_key=True)  # UUIDv7
+    case_no: str = Field(sa_column=Column(String, unique=True, nullable=False))
+    window_code: str
+    clerk_id: str
+    applicant_id: str
+    applicant_name: str
+    applicant_kind: str
+    items: list = Field(default_factory=list, sa_type=JSON)
+    created_at: datetime = Field(index=True, sa_type=DateTime)
+    status: str = Field(index=True)
+    outcome: str | None = None
+    bundle: str | None = None
+    agent_id: str = ""
+    agent_name: str = ""
+    accepted_at: datetime | None = Field(default=None, sa_type=DateTime)
+    deadline: date | None = Field(default=None, index=True)
+    deadline_estimated: bool = False
+    promised_date: date | None = None
+    signpost_dept: str = ""
+    decision: str | None = None
+    decided_at: datetime | None = Field(default=None, sa_type=DateTime)
+    delivered_at: datetime | None = Field(default=None, sa_type=DateTime)
+    note: str = ""
+    version: int = 0
+    false_commitment: bool = False  # set by the back office when a commitment proved false
+
+
+class CaseMaterialRow(ReplicaModel, table=True):
+    __tablename__ = "case_material"
+    __table_args__ = (UniqueConstraint("case_id", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: str = Field(sa_column=Column(String, ForeignKey("case.id", ondelete="CASCADE"),
+                                          nullable=False))
+    position: int
+    code: str
+    name: str
+    main: bool
+    state: str
+    original: bool = False
+    reason: str = ""
+    elicence_number: str = ""
+
+
+class CaseSeqRow(ReplicaModel, table=True):
+    """Last case-number sequence used per window and day (allocated in the write txn)."""
+
+    __tablename__ = "case_seq"
+    window_code: str = Field(primary_key=True)
+    day: date = Field(primary_key=True)
+    seq: int = 0
+
+
+class AuditLogRow(ReplicaModel, table=True):
+    """Append-only: triggers (see the migrations) refuse UPDATE and DELETE."""
+
+    __tablename__ = "audit_log"
+    id: str = Field(primary_key=True)  # UUIDv7
+    at: datetime = Field(index=True, sa_type=DateTime)
+    clerk_id: str
+    action: str
+    subject: str = Field(index=True)
+    detail: dict = Field(default_factory=dict, sa_type=JSON)
+
+
+class RatingRow(ReplicaModel, table=True):
+    __tablename__ = "rating"
+    id: str = Field(primary_key=True)  # UUIDv7
+    case_no: str = Field(sa_column=Column(String, unique=True, nullable=False))
+    level: int  # GB/T 39046: 1 非常满意 … 5 非常不满意
+    comment: str = ""
+    clerk_id: str
+    at: datetime = Field(index=True, sa_type=DateTime)
+
+
+class FollowupRow(ReplicaModel, table=True):
+    __tablename__ = "followup"
+    id: str = Field(primary_key=True)  # UUIDv7
+    case_no: str = Field(index=True)
+    due: date = Field(index=True)
+    due_estimated: bool = False
+    status: str = "open"  # open | closed
+    opened_at: datetime = Field(sa_type=DateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=DateTime)
+    answer: str = ""
+
+
+class ItemUsageRow(ReplicaModel, table=True):
+    __tablename__ = "item_usage"
+    clerk_id: str = Field(primary_key=True)
+    item: str = Field(primary_key=True)
+    count: int = 0
+    last_used: datetime = Field(sa_type=DateTime)
+
+
+class OutboxRow(ReplicaModel, table=True):
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_created", "status", "created_at"),)
+    id: str = Field(primary_key=True)  # UUIDv7
+    entity: str
+    entity_id: str
+    op: str  # upsert | delete
+    payload: dict = Field(sa_type=JSON)
+    payload_hash: str
+    created_at: datetime = Field(sa_type=DateTime)
+    status: str = "pending"  # pending | pushed | refused
+    attempts: int = 0
+    last_error: str = ""
+    pushed_at: datetime | None = Field(default=None, sa_type=DateTime)
+
+
+class SyncCursorRow(ReplicaModel, table=True):
+    __tablename__ = "sync_cursor"
+    dataset: str = Field(primary_key=True)
+    cursor: str
+    updated_at: datetime = Field(sa_type=DateTime)
+
+
+class KvRow(ReplicaModel, table=True):
+    __tablename__ = "kv"
+    key: str = Field(primary_key=True)
+    value: str
