@@ -15,7 +15,6 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from ..db import ReplicaError, make_engine, writer
@@ -38,15 +37,21 @@ def head(extra_versions: Sequence[Path] = ()) -> str:
 
 
 def current(path: Path) -> str | None:
-    """The revision a replica file is at (None: new or empty file)."""
-    if not Path(path).exists():
+    """The revision a replica file is at (None: new or empty file); opened read-only."""
+    path = Path(path)
+    if not path.exists() or path.stat().st_size == 0:
         return None
-    engine = make_engine(path)
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        with engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "alembic_version" not in tables:
+            if tables:
+                raise ReplicaError(f"{path} 不是受理终端的数据库（缺少版本信息），文件未做任何改动")
+            return None
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        return row[0] if row else None
     finally:
-        engine.dispose()
+        conn.close()
 
 
 def backup(path: Path, rev: str | None, now: datetime | None = None) -> Path:
@@ -67,14 +72,18 @@ def backup(path: Path, rev: str | None, now: datetime | None = None) -> Path:
     return target
 
 
-def upgrade(path: Path, *, extra_versions: Sequence[Path] = ()) -> Path | None:
-    """Bring ``path`` to head; returns the backup made (None when nothing had to change)."""
+def upgrade(path: Path, *, target: str | None = None,
+            extra_versions: Sequence[Path] = ()) -> Path | None:
+    """Bring ``path`` to ``target`` (default: head); returns the backup made (None when the
+    file was new or already there)."""
     path = Path(path)
     cfg = alembic_config(extra_versions)
     script = ScriptDirectory.from_config(cfg)
-    target = script.get_current_head()
+    target = target or script.get_current_head()
     try:
         rev = current(path)
+    except ReplicaError:
+        raise
     except Exception as exc:  # not a SQLite file, unreadable, locked ...
         raise ReplicaError(f"无法打开本机数据库 {path}：{exc}。文件未做任何改动，"
                            "请联系技术支持，切勿删除该文件。") from exc
@@ -97,7 +106,8 @@ def upgrade(path: Path, *, extra_versions: Sequence[Path] = ()) -> Path | None:
                 raise RuntimeError(f"外键检查未通过：{problems[:3]}")
     except Exception as exc:
         where = f"升级前的备份在 {saved}。" if saved else ""
-        raise ReplicaError(f"本机数据库升级失败（{rev or '空库'} → {target}）：{exc}。"
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise ReplicaError(f"本机数据库升级失败（{rev or '空库'} → {target}）：{first}。"
                            f"数据库已回滚、未做改动，{where}受理终端暂不能启动，请联系技术支持，"
                            "切勿删除数据文件。") from exc
     finally:

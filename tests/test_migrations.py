@@ -1,0 +1,112 @@
+"""Migrations on real files: data kept across upgrades, backups made, failures roll back."""
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from clerk_console.domain.case import Status
+from clerk_console.storage import migrations
+from clerk_console.storage.db import make_engine
+from clerk_console.storage.replica import Replica, ReplicaError
+from clerk_console.storage.tables import metadata
+
+CASE_ID = "0192f0c0-0000-7000-8000-000000000001"
+
+
+def old_replica(tmp_path):
+    """A replica at revision 0001 holding one applicant, one case with a material and an
+    audit entry, written with plain SQL as the 0001 program would have."""
+    path = tmp_path / "replica.sqlite3"
+    migrations.upgrade(path, target="0001")
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("INSERT INTO applicant VALUES ('370602199203154321', 'resident_id', "
+                     "'person', '李小梅', '', '', '', '', '[]', '', '', NULL)")
+        conn.execute(
+            'INSERT INTO "case" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, 0, ?, '
+            "'', NULL, NULL, NULL, '', 1, 0)",
+            (CASE_ID, "YT0101-20261127-0001", "YT0101", "c1", "370602199203154321", "李小梅",
+             "person", '["SIGN"]', "2026-11-27 09:30:00.000000", "deferred", "deferred", "", "",
+             "2026-11-27 09:40:00.000000", "2026-12-04", "2026-12-04"))
+        conn.execute("INSERT INTO case_material (case_id, position, code, name, main, state, "
+                     "original, reason, elicence_number) VALUES (?, 0, 'plan', '平面图', 0, "
+                     "'missing', 0, '未带', '')", (CASE_ID,))
+        conn.execute("INSERT INTO audit_log VALUES ('a1', '2026-11-27 09:40:00.000000', 'c1', "
+                     "'intake.deferred', 'YT0101-20261127-0001', '{}')")
+    conn.close()
+    return path
+
+
+def test_upgrade_keeps_data_and_backs_up(tmp_path):
+    path = old_replica(tmp_path)
+    assert migrations.current(path) == "0001"
+    with Replica.open(path) as rep:
+        case = rep.get_case("YT0101-20261127-0001")
+        assert case.status is Status.DEFERRED and case.deadline == date(2026, 12, 4)
+        assert [m.code for m in case.owed] == ["plan"]
+        assert rep.find_applicant("370602199203154321").name == "李小梅"
+        assert [e.action for e in rep.audit_entries()] == ["intake.deferred"]
+        assert rep.rating("YT0101-20261127-0001") is None  # 0002's table is there
+    assert migrations.current(path) == migrations.head()
+    backups = list((tmp_path / "backups").glob("replica-0001-*.sqlite3"))
+    assert len(backups) == 1
+    assert migrations.current(backups[0]) == "0001"
+    with sqlite3.connect(backups[0]) as b:
+        assert b.execute('SELECT case_no FROM "case"').fetchall() == [("YT0101-20261127-0001",)]
+    with Replica.open(path):  # already at head: no second backup
+        pass
+    assert len(list((tmp_path / "backups").glob("*.sqlite3"))) == 1
+
+
+def test_failing_migration_leaves_file_and_backup_intact(tmp_path):
+    path = old_replica(tmp_path)
+    migrations.upgrade(path)
+    before = _dump(path)
+    extra = tmp_path / "broken_versions"
+    extra.mkdir()
+    (extra / "0003_broken.py").write_text(
+        'import sqlalchemy as sa\nfrom alembic import op\n'
+        'revision = "0003"\ndown_revision = "0002"\nbranch_labels = None\ndepends_on = None\n'
+        'def upgrade():\n'
+        '    op.create_table("half_done", sa.Column("id", sa.Integer(), primary_key=True))\n'
+        '    op.execute("UPDATE applicant SET name = \'touched\'")\n'
+        '    op.execute("INSERT INTO no_such_table VALUES (1)")\n'
+        'def downgrade():\n    pass\n', encoding="utf-8")
+    with pytest.raises(ReplicaError, match="升级失败.*备份"):
+        migrations.upgrade(path, extra_versions=[extra])
+    assert migrations.current(path) == "0002"
+    assert _dump(path) == before  # no half_done table, no touched note
+    backups = list((tmp_path / "backups").glob("replica-0002-*.sqlite3"))
+    assert len(backups) == 1 and _dump(backups[0]) == before
+
+
+def test_newer_replica_is_refused_untouched(tmp_path):
+    path = old_replica(tmp_path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    before = _dump(path)
+    with pytest.raises(ReplicaError, match="比本程序新"):
+        Replica.open(path)
+    assert _dump(path) == before and not (tmp_path / "backups").exists()
+
+
+def test_migrations_build_the_model_schema(migrated_template):
+    engine = make_engine(migrated_template)
+    try:
+        with engine.connect() as conn:
+            diffs = compare_metadata(MigrationContext.configure(conn), metadata)
+    finally:
+        engine.dispose()
+    assert diffs == []
+
+
+def _dump(path) -> list[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
