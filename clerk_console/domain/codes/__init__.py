@@ -125,8 +125,8 @@ def _wrong_length(text: str, s: str) -> Identification:
     n = len(s)
     if 13 <= n <= 22 and _all_digits(s[:-1]) and s[-1] in "0123456789X":
         kind = _person_kind(s)
-        expected = "18" if kind != RESIDENT_ID else "18（一代身份证为15）"
-        return invalid(text, kind, s, length_error(KIND_LABELS[kind], n, expected))
+        note = "（一代身份证为15位）" if kind == RESIDENT_ID else ""
+        return invalid(text, kind, s, length_error(KIND_LABELS[kind], n, 18, note))
     if 12 <= n <= 18 and s[:3].isascii() and s[:3].isalpha() and _all_digits(s[3:]):
         return invalid(text, FOREIGN_PR_ID, s, permits.fpr2017_length_error(s))
     if 14 <= n <= 22 and all(c in uscc.ALPHABET for c in s):

@@ -5,8 +5,8 @@ from __future__ import annotations
 _LOOKALIKE = {"O": "0", "I": "1", "Z": "2", "S": "5", "L": "1", "B": "8"}
 
 
-def length_error(label: str, seen: int, expected: int | str) -> str:
-    return f"{label}长度为{seen}位，应为{expected}位，请核对是否漏输或多输"
+def length_error(label: str, seen: int, expected: int, note: str = "") -> str:
+    return f"{label}长度为{seen}位，应为{expected}位{note}，请核对是否漏输或多输"
 
 
 def check_error(expected: str, actual: str) -> str:

@@ -68,6 +68,6 @@ def _facts(details: dict) -> list[str]:
     return [f"{_FACT_PREFIX.get(k, '')}{details[k]}" for k in _FACT_KEYS if details.get(k)]
 
 
-def invalid(text: str, kind: str, normalized: str, error: str, details: dict | None = None,
-            warnings: tuple[str, ...] = ()) -> Identification:
-    return Identification(text, kind, False, normalized, error, warnings, details or {})
+def invalid(text: str, kind: str, normalized: str, error: str,
+            details: dict | None = None) -> Identification:
+    return Identification(text, kind, False, normalized, error, (), details or {})
