@@ -3,8 +3,8 @@
 Both are spawned as fresh processes in a real pty, alternating, and timed until the sign-in
 title is in the terminal output. The console runs as a clerk would start it:
 ``clerk-console --data-dir X run`` after ``clerk-console --data-dir X demo --init-only``.
-If the console cannot be prepared (the UI or the demo command is missing), the bare app is
-measured on both sides and the script says so.
+If the demo command is missing, the console runs on the generated bench replica instead;
+``--bare-only`` measures the bare app on both sides (checks the harness itself).
 
     python bench/bench_startup.py            # 7 runs each
     python bench/bench_startup.py --quick    # 2 runs each
@@ -12,35 +12,15 @@ measured on both sides and the script says so.
 from __future__ import annotations
 
 import argparse
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import benchlib
+import homes
 from bare_app import MARKER
 from ptyrun import time_to_text
 
 TARGET_RATIO = 1.5
-VENV_BIN = Path(sys.executable).parent
-
-
-def clerk_console_cmd() -> list[str]:
-    exe = VENV_BIN / "clerk-console"
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "clerk_console"]
-
-
-def prepare_console(home: Path) -> tuple[list[str] | None, str]:
-    """(argv that opens the console on a demo replica, "") or (None, why not)."""
-    if home.exists():
-        shutil.rmtree(home)
-    home.mkdir(parents=True)
-    cmd = clerk_console_cmd() + ["--data-dir", str(home), "demo", "--init-only"]
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=benchlib.ROOT, timeout=600)
-    if proc.returncode != 0:
-        why = (proc.stderr or proc.stdout).strip().splitlines()
-        return None, f"`demo --init-only` failed ({proc.returncode}): {why[-1] if why else ''}"
-    return clerk_console_cmd() + ["--data-dir", str(home), "run"], ""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,11 +34,14 @@ def main(argv: list[str] | None = None) -> int:
     runs = 2 if args.quick else args.runs
 
     bare = [sys.executable, str(benchlib.BENCH_DIR / "bare_app.py")]
-    console, why = (None, "--bare-only given") if args.bare_only else prepare_console(args.home)
-    label = "console"
-    if console is None:
-        print(f"console not measured: {why}; timing the bare app on both sides")
-        console, label = bare, "bare(as console)"
+    console, label = bare, "bare(as console)"
+    if not args.bare_only:
+        home, why = homes.demo_home(args.home)
+        label = "console(demo)"
+        if home is None:  # the demo command is not there yet: the generated window instead
+            print(f"demo replica not available: {why}; using the generated replica")
+            home, label = homes.scratch_home("startup").home, "console(generated)"
+        console = homes.console_cmd() + ["--data-dir", str(home), "run"]
 
     times: dict[str, list[float]] = {"bare": [], "console": []}
     for i in range(runs):

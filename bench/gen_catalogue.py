@@ -19,7 +19,7 @@ from clerk_console.domain.catalogue import (  # noqa: E402
     Bundle, CaseType, Catalogue, Department, Item, ItemMaterial, Level, MaterialSpec, Target,
 )
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "3"
 
 DEPARTMENTS = [
     ("SCJG", "市场监督管理局", "市场监管"), ("WJW", "卫生健康委员会", "卫健"),
@@ -117,13 +117,17 @@ def generate(n_items: int = 10_000, seed: int = 20261127) -> Catalogue:
         code = f"11370600MB{serial:08d}{base_code}"
         mats = rnd.sample(MATERIALS, k=rnd.randint(3, 7))
         immediate = rnd.random() < 0.3
+        # the first item of an activity (city level, 新办) is the one bundles use: a window
+        # takes it and it allows deferral, as the industry licences do
+        bundled = activity not in first_of_activity
         items[code] = Item(
             code=code, base_code=base_code, name=name, dept=dept, item_type=item_type, level=level,
-            target=rnd.choice([Target.ENTERPRISE, Target.ENTERPRISE, Target.PERSON, Target.BOTH]),
+            target=Target.BOTH if bundled else rnd.choice([Target.ENTERPRISE, Target.ENTERPRISE,
+                                                            Target.PERSON, Target.BOTH]),
             legal_days=20, promised_days=0 if immediate else rnd.choice([3, 5, 7, 10]),
             case_type=CaseType.IMMEDIATE if immediate else CaseType.PROMISED,
-            deferral=rnd.random() < 0.7, commitment=rnd.random() < 0.4, instant=immediate and rnd.random() < 0.3,
-            in_hall=rnd.random() < 0.85,
+            deferral=bundled or rnd.random() < 0.7, commitment=rnd.random() < 0.4,
+            instant=immediate and rnd.random() < 0.3, in_hall=bundled or rnd.random() < 0.85,
             materials=tuple(ItemMaterial(m[0], main=j < 2, originals=int(j == 0), copies=1)
                             for j, m in enumerate(mats)),
             keywords=(activity,) if action.startswith("许可（新办") else (),

@@ -81,7 +81,8 @@ def schema_fingerprint() -> str:
 
 
 def cached_path(sizes: Sizes) -> Path:
-    return benchlib.OUT_DIR / f"replica-g{GENERATOR_VERSION}-s{schema_fingerprint()}-{sizes.label}" \
+    version = f"{GENERATOR_VERSION}.{gen_catalogue.GENERATOR_VERSION}"
+    return benchlib.OUT_DIR / f"replica-g{version}-s{schema_fingerprint()}-{sizes.label}" \
         / "replica.sqlite3"
 
 
