@@ -303,6 +303,24 @@ def test_normalize_is_idempotent_and_keeps_project_hyphens():
     assert normalize("37-06-02") == "370602"
 
 
+def test_describe_is_one_readable_line():
+    good = ident(person())
+    assert good.describe() == ("居民身份证号码 370602199001011239：有效（出生日期1990-01-01，男，"
+                               "山东省烟台市芝罘区）")
+    bad = ident(person()[:17])
+    assert bad.describe().startswith(f"居民身份证号码 {person()[:17]}：无效。")
+    warned = ident(person(region="110118"))
+    assert "注意：" in warned.describe()
+    assert ident(person()).is_person and not ident(credit()).is_person
+
+
+def test_warm_up_loads_the_region_table():
+    from clerk_console.domain.codes import warm_up
+
+    warm_up()
+    assert regions.known("370602")
+
+
 def test_to_json_round_trips():
     r = ident(person())
     data = json.loads(json.dumps(r.to_json(), ensure_ascii=False))

@@ -126,6 +126,23 @@ def test_every_neighbour_swap_is_caught_or_flagged(kind_code):
             assert caught_or_flagged(mutated), (code, mutated)
 
 
+FULL_WIDTH = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-"})
+
+
+@SETTINGS
+@given(checked_codes | project_codes().map(lambda c: (PROJECT_CODE, c)),
+       st.booleans(), st.booleans(), st.sampled_from(["", "\r", "\n", "\r\n", "\t"]),
+       st.integers(1, 5))
+def test_dressed_input_reads_the_same(kind_code, full_width, lower, ending, space_every):
+    _, code = kind_code
+    text = code.translate(FULL_WIDTH) if full_width else code
+    text = text.lower() if lower else text
+    text = " ".join(text[i:i + space_every] for i in range(0, len(text), space_every)) + ending
+    dressed, plain = identify(text, TODAY).to_json(), identify(code, TODAY).to_json()
+    assert dressed.pop("input") == text and plain.pop("input") == code
+    assert dressed == plain
+
+
 @SETTINGS
 @given(project_codes())
 def test_project_codes_pass_and_non_digits_are_caught(code):
