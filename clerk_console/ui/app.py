@@ -61,7 +61,7 @@ class ClerkApp(App[int]):
 
         self.push_screen(SignInScreen())
         self.call_after_refresh(self._open_desk)
-        self.set_interval(5, self.check_idle)
+        self.set_interval(5, self.lock_if_idle)
 
     def _open_desk(self) -> None:
         self.run_worker(self.desk.open, thread=True, name="open-desk", exit_on_error=False)
@@ -105,7 +105,7 @@ class ClerkApp(App[int]):
         self.desk.close()
 
     # -- idle lock ---------------------------------------------------------------------------
-    def check_idle(self, now: float | None = None) -> bool:
+    def lock_if_idle(self, now: float | None = None) -> bool:
         """Lock when the console has been idle for ``idle_lock_seconds``; True if it locked."""
         if self.clerk is None or self.locked:
             return False
@@ -146,9 +146,7 @@ class ClerkApp(App[int]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
             self.last_activity = time.monotonic()
-            if getattr(event, "_replayed", False):
-                await super().on_event(event)
-            elif await self._scanner_key(event):
+            if not getattr(event, "_replayed", False) and await self._scanner_key(event):
                 return
         elif isinstance(event, events.Paste) and not event.is_forwarded:
             self.last_activity = time.monotonic()
@@ -164,8 +162,6 @@ class ClerkApp(App[int]):
 
     async def _scanner_key(self, event: events.Key) -> bool:
         """True when the key was taken by the scanner (held back or swallowed)."""
-        if not self.scan_enabled:
-            return False
         now = event.time
         char = scan_char(event.character)
         if char is not None:
@@ -228,15 +224,24 @@ class ClerkApp(App[int]):
             return
         field, value, cursor = self._snapshot
         self._snapshot = None
-        if field.is_mounted:
+
+        def restore() -> None:
             field.value = value
             field.cursor_position = cursor
+
+        # the field still has the burst's keys queued: restore after it has handled them
+        if field.is_mounted:
+            field.call_later(restore)
 
     def handle_scan(self, code: str) -> None:
         """A scan from any screen: back to the intake screen and look the code up."""
         from clerk_console.ui.screens.intake import IntakeScreen
 
         self.scans_seen += 1
+        if not self.scan_enabled:
+            self.notify("请先登录或解锁，再扫码" if self.clerk is None or self.locked else "",
+                        severity="warning")
+            return
         intake = next((s for s in self.screen_stack if isinstance(s, IntakeScreen)), None)
         if intake is None:
             return

@@ -122,10 +122,15 @@ class Desk:
         info = self.replica.window()
         return f"{info.code} {info.hall}{info.name}" if info else "本窗口尚未注册"
 
-    def sign_in(self, clerk_id: str, pin: str) -> Signed | None:
-        clerk = self.replica.verify_pin(clerk_id.strip(), pin)
-        if clerk is None:
-            return None
+    def sign_in(self, clerk_id: str, pin: str) -> Signed:
+        """The clerk, or DeskError saying why not (wrong PIN, attempts left, locked)."""
+        from clerk_console.services import ServiceError
+        from clerk_console.services.audit import login
+
+        try:
+            clerk = login(self.replica, clerk_id, pin)
+        except ServiceError as exc:
+            raise DeskError(str(exc)) from None
         return Signed(clerk_id=clerk.id, name=clerk.name, role=clerk.role)
 
     def audit(self, clerk_id: str, action: str, subject: str, detail: dict | None = None) -> None:
@@ -180,26 +185,26 @@ class Desk:
         from clerk_console.services import intake
 
         return intake.close_intake(self.replica, draft, outcome, clerk_id=clerk_id, now=now,
-                                   signpost_dept=signpost_dept)
+                                   signpost_dept=signpost_dept, settings=self.settings)
 
-    def print_notice(self, case: Case) -> list[tuple[bool, str]]:
-        """Print every document the case calls for; (ok, Chinese message) per document."""
-        from clerk_console.printing import documents, printers
+    def documents(self, case: Case, now: datetime) -> list:
+        from clerk_console.printing.notices import case_documents
 
-        results = []
-        for kind in documents.kinds_for(case):
-            doc = documents.build(self.replica, case, kind, settings=self.settings)
-            res = printers.print_document(doc, self.settings, home=self.home)
-            results.append((res.ok, res.message))
-        return results
+        return case_documents(self.replica, case, settings=self.settings, home=self.home, now=now)
 
-    def preview(self, case: Case) -> str:
-        from clerk_console.printing import documents, text
+    def print_notice(self, case: Case, now: datetime):
+        """Print (or save as PDF) every document the case calls for -> PrintResult."""
+        from clerk_console.printing import printers
 
-        kinds = documents.kinds_for(case)
-        if not kinds:
-            return ""
-        return text.render(documents.build(self.replica, case, kinds[0], settings=self.settings))
+        docs = self.documents(case, now)
+        if not docs:
+            return None
+        return printers.print_documents(docs, self.settings, home=self.home)
+
+    def preview(self, case: Case, now: datetime) -> str:
+        from clerk_console.printing import text
+
+        return "\n\n".join(text.render(doc) for doc in self.documents(case, now))
 
     def note_use(self, kind: str, code: str) -> None:
         """Count a pick so recent and frequent items come first in the next search."""
@@ -246,7 +251,8 @@ class Desk:
     def rate(self, case: Case, level: int, *, clerk_id: str, now: datetime, reason: str = ""):
         from clerk_console.services import rating
 
-        return rating.rate(self.replica, case, level, clerk_id=clerk_id, now=now, reason=reason)
+        return rating.rate(self.replica, case, level, clerk_id=clerk_id, now=now, reason=reason,
+                           settings=self.settings)
 
     def supplement(self, case: Case, codes: list[str], *, clerk_id: str, now: datetime) -> Case:
         from clerk_console.services import returns
@@ -274,8 +280,7 @@ class Desk:
     def audit_unmask(self, *, clerk_id: str, supervisor_id: str, subject: str) -> None:
         from clerk_console.services import audit
 
-        audit.audit_unmask(self.replica, clerk_id=clerk_id, supervisor_id=supervisor_id,
-                           subject=subject)
+        audit.audit_unmask(self.replica, supervisor_id, subject, clerk_id=clerk_id)
 
     def stats(self, day: date):
         from clerk_console.services import stats

@@ -7,22 +7,13 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
-from clerk_console.domain.case import Outcome
 from clerk_console.ui.widgets.status import StatusBar
 
 
 def day_text(stats) -> str:
-    lines = [f"日期 {stats.day}"]
-    counts = stats.by_outcome
-    for outcome in Outcome:
-        lines.append(f"  {outcome.label:<6} {counts.get(outcome, counts.get(outcome.value, 0)):>5} 件")
-    median = stats.median_handling_seconds
-    lines.append(f"办理时长中位数 {'—' if median is None else f'{median / 60:.1f} 分钟'}")
-    rate = stats.satisfaction_rate
-    lines.append(f"满意率 {'—（尚无评价）' if rate is None else f'{rate * 100:.1f}%'}"
-                 f"（评价 {stats.ratings} 次）")
-    lines.append(f"逾期未补容缺 {stats.overdue_deferrals} 件")
-    return "\n".join(lines)
+    width = max(len(label) for label, _ in stats.lines)
+    rows = [f"日期 {stats.day}"] + [f"{label:\u3000<{width}} {value}" for label, value in stats.lines]
+    return "\n".join(rows)
 
 
 class DayScreen(Screen):

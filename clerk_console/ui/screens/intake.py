@@ -11,7 +11,8 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Label
 
 from clerk_console.domain.case import Case, CaseMaterial, MaterialState, Outcome
-from clerk_console.domain.parties import ORGANISATION_KINDS, Applicant, ApplicantKind
+from clerk_console.domain.codes import PERSON_KINDS
+from clerk_console.domain.parties import Applicant, ApplicantKind
 from clerk_console.ui.desk import ApplicantView
 from clerk_console.ui.screens.dialogs import ConfirmScreen
 from clerk_console.ui.widgets.applicant import ApplicantPanel
@@ -124,7 +125,7 @@ class IntakeScreen(Screen):
         cur = self.current
         if (cur is not None and cur.view.applicant is not None
                 and cur.view.applicant.kind is not ApplicantKind.PERSON
-                and kind not in ORGANISATION_KINDS and norm != cur.view.code):
+                and kind in PERSON_KINDS and norm != cur.view.code):
             cur.agent = self.desk.replica.find_applicant(norm) or Applicant(
                 id_number=norm, id_kind=kind, kind=ApplicantKind.PERSON, name="")
             self.rebuild()
@@ -257,10 +258,20 @@ class IntakeScreen(Screen):
     def print_case(self, case: Case) -> None:
         app = self.app
 
+        now = app.now()
+
         def work() -> None:
-            for ok, message in self.desk.print_notice(case):
-                app.call_from_thread(app.notify, message, severity="information" if ok else "error",
-                                     timeout=5 if ok else 15)
+            try:
+                result = self.desk.print_notice(case, now)
+            except Exception as exc:  # the case is saved; only the paper failed
+                app.call_from_thread(app.notify, f"告知书未打印：{exc}（办件已保存，可用 "
+                                     f"clerk-console notice {case.case_no} 补打）",
+                                     severity="error", timeout=15)
+                return
+            if result is not None:
+                app.call_from_thread(app.notify, result.message,
+                                     severity="information" if result.ok else "error",
+                                     timeout=5 if result.ok else 15)
 
         app.run_worker(work, thread=True, name=f"print-{case.case_no}", exit_on_error=False)
 

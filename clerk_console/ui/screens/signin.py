@@ -8,9 +8,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Label, Static
 
-from clerk_console.ui.desk import Signed
+from clerk_console.ui.desk import DeskError, Signed
 
-PIN_WRONG = "工号或密码不正确，请重新输入（密码区分大小写）"
 
 
 def _check(app, clerk_id: str, pin: str) -> tuple[Signed | None, str]:
@@ -23,8 +22,10 @@ def _check(app, clerk_id: str, pin: str) -> tuple[Signed | None, str]:
         return None, app.open_error
     if not app.desk.ready:
         return None, "正在打开本窗口数据，请稍候再按回车"
-    clerk = app.desk.sign_in(clerk_id, pin)
-    return (clerk, "") if clerk else (None, PIN_WRONG)
+    try:
+        return app.desk.sign_in(clerk_id, pin), ""
+    except DeskError as exc:
+        return None, str(exc)
 
 
 class SignInScreen(Screen):
@@ -59,8 +60,7 @@ class SignInScreen(Screen):
         clerk, why = _check(self.app, clerk_id, pin_field.value)
         self.query_one("#signin-error", Static).update(why)
         if clerk is None:
-            if why == PIN_WRONG:
-                pin_field.value = ""
+            pin_field.value = ""
             pin_field.focus() if clerk_id.strip() else self.query_one("#clerk-id").focus()
             return
         self.app.signed_in(clerk)

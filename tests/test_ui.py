@@ -1,0 +1,379 @@
+"""Pilot tests of the intake console on a real replica file (SQLite in tmp_path)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+import shutil
+from pathlib import Path
+
+import pytest
+from textual import events
+
+from clerk_console.domain.calendar import default_calendar
+from clerk_console.domain.catalogue import (Bundle, CaseType, Catalogue, Department, Item,
+                                            ItemMaterial, Level, MaterialSpec, Target)
+from clerk_console.domain.parties import Applicant, ApplicantKind, BlacklistEntry, ELicence
+from clerk_console.storage.replica import Replica
+from clerk_console.ui.app import ClerkApp
+
+NOW = datetime(2026, 11, 27, 10, 0)  # a Friday
+PERSON = "370602199003071235"  # 张伟, known, holds an ID-card e-licence
+AGENT = "370602198012120030"  # 刘洋, known person, comes as an agent
+LISTED = "370602197510100046"  # 赵强, on the blacklist
+UNKNOWN = "370687200001010016"  # not in the replica
+COMPANY = "91370600MA3C123466"  # 烟台海风咖啡有限公司, its legal rep is 张伟
+RARE = "37020219851111002X"  # unknown: registered with a name outside the BMP
+BAD_CHECK = "370602199003071236"  # check character should be 5
+SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
+
+
+def dept(code, name, short, hall="烟台市政务服务中心"):
+    return Department(code, name, short, hall, "烟台市莱山区港城东大街1000号", "0535-6688000",
+                      "工作日 9:00-17:00", contact=f"{short}窗口")
+
+
+def item(code, name, dept_code, materials, *, deferral=True, commitment=False, in_hall=True,
+         level=Level.CITY, promised=10):
+    return Item(code=code, base_code="B" + code, name=name, dept=dept_code, item_type="01",
+                level=level, target=Target.BOTH, legal_days=20, promised_days=promised,
+                case_type=CaseType.PROMISED, deferral=deferral, commitment=commitment,
+                instant=False, in_hall=in_hall, materials=tuple(materials))
+
+
+def catalogue() -> Catalogue:
+    m = ItemMaterial
+    materials = {
+        "sfz": MaterialSpec("sfz", "法定代表人身份证", "government", elicence_type="id_card"),
+        "yyzz": MaterialSpec("yyzz", "营业执照", "government", elicence_type="business_licence"),
+        "cszm": MaterialSpec("cszm", "经营场所使用证明"),
+        "spzd": MaterialSpec("spzd", "食品安全管理制度"),
+        "jkzm": MaterialSpec("jkzm", "从业人员健康证明"),
+        "bjt": MaterialSpec("bjt", "设施布局和工艺流程图"),
+        "zpt": MaterialSpec("zpt", "招牌设计效果图"),
+        "xfcn": MaterialSpec("xfcn", "消防安全承诺书"),
+        "old": MaterialSpec("old", "卫生许可证（已取消）"),
+        "hz": MaterialSpec("hz", "护照申请表"),
+    }
+    items = {
+        "SP01": item("SP01", "食品经营许可", "SCJG", [
+            m("yyzz", True), m("sfz", True), m("cszm", True), m("spzd", False),
+            m("jkzm", False), m("bjt", False), m("old", True, cancelled=True)]),
+        "ZP01": item("ZP01", "户外招牌设置许可", "CGJ", [
+            m("yyzz", True), m("cszm", True), m("zpt", False)], commitment=True),
+        "XF01": item("XF01", "公众聚集场所投入使用前消防安全检查", "XFJ", [
+            m("yyzz", True), m("xfcn", True)], commitment=True),
+        "CR01": item("CR01", "普通护照签发", "GAJ", [m("hz", True)], in_hall=False,
+                     level=Level.CITY),
+    }
+    bundles = {"KFD": Bundle("KFD", "开办咖啡店", "industry", ("SP01", "ZP01", "XF01"),
+                             keywords=("咖啡馆",))}
+    depts = {d.code: d for d in [dept("SCJG", "烟台市市场监督管理局", "市场监管"),
+                                 dept("CGJ", "烟台市城市管理局", "城管"),
+                                 dept("XFJ", "烟台市消防救援支队", "消防"),
+                                 dept("GAJ", "烟台市公安局出入境管理支队", "出入境",
+                                      hall="烟台市出入境接待大厅")]}
+    return Catalogue("test-1", depts, materials, items, bundles,
+                     {"id_card": "居民身份证", "business_licence": "营业执照"})
+
+
+def make_home(tmp: Path, *, idle: int = 300, burst_ms: int = 200) -> Path:
+    home = tmp / "window"
+    home.mkdir()
+    (home / "settings.toml").write_text(
+        f"idle_lock_seconds = {idle}\nscan_burst_ms = {burst_ms}\nprinter = \"pdf\"\n",
+        encoding="utf-8")
+    r = Replica.open(home / "replica.sqlite3")
+    r.set_window("YT0101", "1号综合窗口", "烟台市政务服务中心")
+    r.add_clerk("1001", "王芳", "1234", "clerk")
+    r.add_clerk("9001", "李主管", "9999", "supervisor")
+    r.store_catalogue(catalogue())
+    r.store_calendar(default_calendar())
+    r.save_applicant(Applicant(PERSON, "resident_id", ApplicantKind.PERSON, "张伟",
+                               phone="13805351234"), "setup")
+    r.save_applicant(Applicant(AGENT, "resident_id", ApplicantKind.PERSON, "刘洋"), "setup")
+    r.save_applicant(Applicant(LISTED, "resident_id", ApplicantKind.PERSON, "赵强"), "setup")
+    r.save_applicant(Applicant(COMPANY, "uscc", ApplicantKind.ENTERPRISE, "烟台海风咖啡有限公司",
+                               legal_rep_id=PERSON, legal_rep_name="张伟"), "setup")
+    r.save_elicences([
+        ELicence(PERSON, "id_card", "居民身份证", PERSON),
+        ELicence(COMPANY, "business_licence", "营业执照", COMPANY, expires=date(2030, 1, 1)),
+    ])
+    r.save_blacklist([BlacklistEntry(LISTED, "赵强", "拒不履行法院判决", date(2025, 3, 1))])
+    r.close()
+    return home
+
+
+@pytest.fixture(scope="session")
+def template_home(tmp_path_factory) -> Path:
+    return make_home(tmp_path_factory.mktemp("template"))
+
+
+@pytest.fixture
+def home(template_home, tmp_path) -> Path:
+    """A fresh copy of the prepared window folder (PIN hashing is slow by design)."""
+    target = tmp_path / "window"
+    shutil.copytree(template_home, target)
+    return target
+
+
+def new_app(home: Path) -> ClerkApp:
+    return ClerkApp(home, clock=lambda: NOW)
+
+
+async def wait_ready(app: ClerkApp, pilot) -> None:
+    for _ in range(400):
+        if app.desk.ready or app.open_error:
+            break
+        await pilot.pause(0.02)
+    assert app.desk.ready, app.open_error
+    await pilot.pause()
+
+
+async def type_text(pilot, text: str) -> None:
+    for ch in text:
+        await pilot.press(ch)
+
+
+async def sign_in(app: ClerkApp, pilot, clerk: str = "1001", pin: str = "1234") -> None:
+    await wait_ready(app, pilot)
+    await type_text(pilot, clerk)
+    await pilot.press("enter")
+    await type_text(pilot, pin)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def burst(app: ClerkApp, pilot, code: str, enter: bool = True) -> None:
+    """Send a scanner burst: every key in one go, the way a keyboard-mode scanner types."""
+    driver = app._driver
+    for ch in code:
+        key = events.Key(ch, ch)
+        key.set_sender(app)
+        driver.send_message(key)
+    if enter:
+        key = events.Key("enter", "\r")
+        key.set_sender(app)
+        driver.send_message(key)
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def keys(pilot, *names: str) -> None:
+    """Press keys one by one; the scanner holds single keys back for a moment (see app)."""
+    for name in names:
+        await pilot.press(name)
+        await pilot.pause(0.35)
+
+
+def intake(app: ClerkApp):
+    from clerk_console.ui.screens.intake import IntakeScreen
+
+    return next(s for s in app.screen_stack if isinstance(s, IntakeScreen))
+
+
+def panel(app: ClerkApp) -> str:
+    from clerk_console.ui.widgets.applicant import ApplicantPanel
+
+    return str(intake(app).query_one(ApplicantPanel).render())
+
+
+# -- sign-in, roles, lock -------------------------------------------------------------------
+
+async def test_sign_in_rejects_a_wrong_pin_then_accepts_the_right_one(home):
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot, pin="1111")
+        assert app.clerk is None
+        assert "PIN 错误" in str(app.screen.query_one("#signin-error").render())
+        await type_text(pilot, "1234")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.clerk is not None and app.clerk.name == "王芳"
+        assert not app.clerk.supervisor
+
+
+async def test_idle_lock_keeps_the_case_in_progress(home):
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await burst(app, pilot, PERSON)
+        await type_text(pilot, "kfd")
+        assert not app.lock_if_idle(now=app.last_activity + 10)
+        assert app.lock_if_idle(now=app.last_activity + 301)
+        await pilot.pause()
+        assert app.screen.id == "lock"
+        await burst(app, pilot, AGENT)  # a scan while locked changes nothing
+        await type_text(pilot, "1234")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.id == "intake"
+        assert intake(app).current.view.code == PERSON
+        assert app.screen.query_one("#item-query").value == "kfd"
+
+
+async def test_unlock_refuses_another_clerk(home):
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        app.action_lock()
+        await pilot.pause()
+        field = app.screen.query_one("#lock-id")
+        field.value = ""
+        field.focus()
+        await type_text(pilot, "9001")
+        await pilot.press("enter")
+        await type_text(pilot, "0000")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.id == "lock"
+        assert "PIN 错误" in str(app.screen.query_one("#lock-error").render())
+
+
+# -- scanning and the applicant panel --------------------------------------------------------
+
+async def test_scan_shows_the_applicant_masked(home):
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await burst(app, pilot, PERSON)
+        text = panel(app)
+        assert "张伟" in text
+        assert "3706**********1235" in text
+        assert PERSON not in text
+        assert "居民身份证" in text  # the e-licence on file
+
+
+async def test_a_bad_scan_shows_the_check_error_and_keeps_the_search_text(home):
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await burst(app, pilot, PERSON)
+        await type_text(pilot, "kfd")
+        await pilot.pause(0.3)  # the clerk stops typing, then scans
+        await burst(app, pilot, BAD_CHECK)
+        text = panel(app)
+        assert "校验位应为5" in text
+        assert intake(app).current.view.code == PERSON  # still the same applicant
+        assert app.screen.query_one("#item-query").value == "kfd"  # nothing leaked, nothing lost
+
+
+async def test_a_scan_into_a_field_is_removed_from_it(home):
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await type_text(pilot, "kf")
+        await pilot.pause(0.3)
+        await burst(app, pilot, PERSON)
+        assert app.screen.query_one("#item-query").value == "kf"
+        assert intake(app).current.view.code == PERSON
+        assert app.scans_seen == 1
+
+
+async def test_typed_code_is_not_taken_for_a_scan(home):
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        app.scanner.gap = 0.0001  # every key arrives "late": a person typing
+        await type_text(pilot, "kfd")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.scans_seen == 0
+
+
+async def test_blacklisted_applicant_gets_a_red_warning(home):
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await burst(app, pilot, LISTED)
+        assert "失信黑名单" in panel(app)
+
+
+async def test_unmask_needs_a_supervisor_and_is_audited(home):
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await burst(app, pilot, PERSON)
+        await pilot.press("f8")
+        await pilot.pause()
+        assert "需要主管授权" in str(app.screen.query_one(".dialog-title").render())
+        await type_text(pilot, "1001")  # a plain clerk cannot authorise
+        await pilot.press("enter")
+        await type_text(pilot, "1234")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "不是主管" in str(app.screen.query_one("#sup-error").render())
+        app.screen.query_one("#sup-id").value = ""
+        app.screen.query_one("#sup-id").focus()
+        await type_text(pilot, "9001")
+        await pilot.press("enter")
+        await type_text(pilot, "9999")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert PERSON in panel(app)
+        entries = app.desk.replica.audit_entries(subject=PERSON)
+        assert any(e.clerk_id in ("1001", "9001") and "unmask" in e.action for e in entries)
+
+
+async def test_unknown_applicant_quick_entry_with_a_chinese_name(home):
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await burst(app, pilot, UNKNOWN)
+        assert app.screen.query_one("#qe-name")
+        await pilot.press("enter")  # empty name: told what to do, nothing saved
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "请输入姓名" in str(app.screen.query_one("#qe-error").render())
+        app.screen.query_one("#qe-name").insert_text_at_cursor("欧阳娜娜")  # as an IME commits
+        app.screen.query_one("#qe-phone").focus()
+        await type_text(pilot, "13805")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "格式不对" in str(app.screen.query_one("#qe-error").render())
+        await type_text(pilot, "356789")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "欧阳娜娜" in panel(app)
+        assert app.desk.replica.find_applicant(UNKNOWN).phone == "13805356789"
+
+
+async def test_rare_character_name_outside_the_bmp_is_kept(home):
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await burst(app, pilot, RARE)
+        app.screen.query_one("#qe-name").insert_text_at_cursor("𠮷𡈼")
+        app.screen.query_one("#qe-phone").insert_text_at_cursor("0535-6688123")
+        app.screen.query_one("#qe-phone").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.desk.replica.find_applicant(RARE).name == "𠮷𡈼"
+        assert "𠮷𡈼" in panel(app)
+
+
+async def test_agent_scan_after_an_enterprise_records_the_agent(home):
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await burst(app, pilot, COMPANY)
+        text = panel(app)
+        assert "烟台海风咖啡有限公司" in text and "法定代表人 张伟" in text
+        assert COMPANY in text  # credit codes are not masked
+        await burst(app, pilot, AGENT)
+        assert intake(app).current.view.code == COMPANY
+        assert intake(app).current.agent.id_number == AGENT
+        assert "经办人 刘洋" in panel(app)
+
+
+# -- item search -----------------------------------------------------------------------------
+
+async def test_item_search_by_initials_finds_the_bundle(home):
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await burst(app, pilot, PERSON)
+        await type_text(pilot, "kfd")
+        picker = app.screen.query_one("#picker")
+        assert picker.hits and picker.hits[0].code == "KFD"
+        app.screen.query_one("#item-query").value = "护照"
+        await pilot.pause()
+        assert picker.hits[0].code == "CR01" and picker.hits[0].signpost
