@@ -28,15 +28,19 @@ def cat():
     return load_catalogue(SHIPPED)
 
 
+def copy_folder(src: Path, tmp_path: Path) -> Path:
+    """A scratch copy of a shipped data folder, to break files in."""
+    return Path(shutil.copytree(src, tmp_path / src.name))
+
+
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    dst = tmp_path / "catalogue"
-    shutil.copytree(SHIPPED, dst)
-    return dst
+    return copy_folder(SHIPPED, tmp_path)
 
 
 def edit(folder: Path, rel: str, old: str, new: str) -> int:
-    """Replace the first ``old`` in a file; return the 1-based line where it was."""
+    """Replace the first ``old`` in a file; return the 1-based line where it was (shared with
+    test_demo_data)."""
     path = folder / rel
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {rel}"

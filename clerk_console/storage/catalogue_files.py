@@ -24,6 +24,7 @@ import logging
 import re
 import tomllib
 from dataclasses import dataclass, replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -55,12 +56,15 @@ BUNDLE_KINDS = {"industry": "一证准营行业", "life_event": "个人一件事
 TARGETS_NEEDING_DEFERRAL = frozenset({Target.ENTERPRISE, Target.BOTH})  # 涉企事项100%容缺受理
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
-_REQUIRED = object()
-_TYPE_NAMES = {str: "文字（加英文双引号）", int: "整数", bool: "true 或 false", list: "文字列表"}
+REQUIRED = object()
+_TYPE_NAMES = {str: "文字（加英文双引号）", int: "整数", bool: "true 或 false", list: "列表",
+               date: "日期（如 2026-01-31，不加引号）"}
 
 
-class CatalogueError(ValueError):
-    """A catalogue file or record that cannot be used; ``str()`` is the Chinese message."""
+class DataFileError(ValueError):
+    """A data file or record that cannot be used; ``str()`` is the Chinese message."""
+
+    label = "数据文件"
 
     def __init__(self, origin: str, reason: str, key: str = "", line: int | None = None):
         self.origin, self.reason, self.key, self.line = origin, reason, key, line
@@ -69,51 +73,56 @@ class CatalogueError(ValueError):
             where += f" 第{line}行"
         if key:
             where += f"（{key}）"
-        super().__init__(f"事项目录 {where}：{reason}")
+        super().__init__(f"{self.label} {where}：{reason}")
 
 
-# --- field specs: key -> (python type, default or _REQUIRED) ---------------------------------
+class CatalogueError(DataFileError):
+    """A catalogue file or record that cannot be used."""
+
+    label = "事项目录"
+
+
+# --- field specs: key -> (python type, default or REQUIRED) ---------------------------------
 
 _DEPARTMENT = {
-    "code": (str, _REQUIRED), "name": (str, _REQUIRED), "short_name": (str, _REQUIRED),
-    "hall": (str, _REQUIRED), "address": (str, _REQUIRED), "phone": (str, _REQUIRED),
-    "hours": (str, _REQUIRED), "contact": (str, _REQUIRED),
+    "code": (str, REQUIRED), "name": (str, REQUIRED), "short_name": (str, REQUIRED),
+    "hall": (str, REQUIRED), "address": (str, REQUIRED), "phone": (str, REQUIRED),
+    "hours": (str, REQUIRED), "contact": (str, REQUIRED),
 }
-_ELICENCE_TYPE = {"code": (str, _REQUIRED), "name": (str, _REQUIRED)}
+_ELICENCE_TYPE = {"code": (str, REQUIRED), "name": (str, REQUIRED)}
 _MATERIAL = {
-    "code": (str, _REQUIRED), "name": (str, _REQUIRED), "source": (str, "applicant"),
+    "code": (str, REQUIRED), "name": (str, REQUIRED), "source": (str, "applicant"),
     "elicence_type": (str, ""), "form": (str, ""), "sample": (str, ""),
 }
 _ITEM = {
-    "code": (str, _REQUIRED), "base_code": (str, _REQUIRED), "name": (str, _REQUIRED),
-    "type": (str, _REQUIRED), "level": (str, _REQUIRED), "target": (str, _REQUIRED),
-    "legal_days": (int, _REQUIRED), "promised_days": (int, _REQUIRED),
-    "deferral": (bool, _REQUIRED), "commitment": (bool, _REQUIRED), "instant": (bool, _REQUIRED),
-    "in_hall": (bool, _REQUIRED), "legal_basis": (str, _REQUIRED), "fee": (str, "不收费"),
-    "keywords": (list, ()), "materials": (list, _REQUIRED),
+    "code": (str, REQUIRED), "base_code": (str, REQUIRED), "name": (str, REQUIRED),
+    "type": (str, REQUIRED), "level": (str, REQUIRED), "target": (str, REQUIRED),
+    "legal_days": (int, REQUIRED), "promised_days": (int, REQUIRED),
+    "deferral": (bool, REQUIRED), "commitment": (bool, REQUIRED), "instant": (bool, REQUIRED),
+    "in_hall": (bool, REQUIRED), "legal_basis": (str, REQUIRED), "fee": (str, "不收费"),
+    "keywords": (list, ()), "materials": (list, REQUIRED),
 }
 _ITEM_MATERIAL = {
-    "code": (str, _REQUIRED), "main": (bool, _REQUIRED), "originals": (int, 0),
+    "code": (str, REQUIRED), "main": (bool, REQUIRED), "originals": (int, 0),
     "copies": (int, 1), "cancelled": (bool, False), "note": (str, ""),
 }
 _BUNDLE = {
-    "code": (str, _REQUIRED), "name": (str, _REQUIRED), "kind": (str, _REQUIRED),
-    "items": (list, _REQUIRED), "description": (str, ""), "keywords": (list, ()),
+    "code": (str, REQUIRED), "name": (str, REQUIRED), "kind": (str, REQUIRED),
+    "items": (list, REQUIRED), "description": (str, ""), "keywords": (list, ()),
 }
 _ITEMS_FILE_KEYS = ("dept", "items")
-# keys that may be empty strings
-_MAY_BE_EMPTY = frozenset({"elicence_type", "form", "sample", "description", "note", "fee"})
 
 
 @dataclass
-class _Source:
+class TomlSource:
     """One parsed file: its name for messages and its lines for locating records."""
 
     origin: str
     lines: list[str]
+    error: type[DataFileError] = CatalogueError
 
-    def fail(self, reason: str, key: str = "") -> CatalogueError:
-        return CatalogueError(self.origin, reason, key, self.line_of(key))
+    def fail(self, reason: str, key: str = "") -> DataFileError:
+        return self.error(self.origin, reason, key, self.line_of(key))
 
     def line_of(self, key: str) -> int | None:
         """Line of ``table[i].field`` in a file made of ``[[table]]`` blocks, when it can be found."""
@@ -143,27 +152,29 @@ class _Source:
         return None
 
 
-def _read(folder: Path, path: Path) -> tuple[_Source, dict]:
+def read_toml(folder: Path, path: Path, error: type[DataFileError] = CatalogueError,
+              hint: str = README_HINT) -> tuple[TomlSource, dict]:
+    """Parse one UTF-8 TOML file; any fault raises ``error`` naming the file (and line)."""
     origin = path.relative_to(folder).as_posix()
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise CatalogueError(origin, f"文件不存在；{README_HINT}") from None
+        raise error(origin, f"文件不存在；{hint}") from None
     except UnicodeDecodeError:
-        raise CatalogueError(origin, "文件不是 UTF-8 编码，请用 UTF-8 另存后重试") from None
+        raise error(origin, "文件不是 UTF-8 编码，请用 UTF-8 另存后重试") from None
     except OSError as exc:
-        raise CatalogueError(origin, f"无法读取文件（{exc.strerror or exc}）") from None
-    src = _Source(origin, text.splitlines())
+        raise error(origin, f"无法读取文件（{exc.strerror or exc}）") from None
+    src = TomlSource(origin, text.splitlines(), error)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = _TOML_POSITION.search(str(exc))
-        raise CatalogueError(origin, f"TOML 格式错误（{_TOML_POSITION.sub('', str(exc)).strip()}），"
-                             "请检查引号、逗号和方括号是否成对", line=int(m.group(1)) if m else None) from None
+        raise error(origin, f"TOML 格式错误（{_TOML_POSITION.sub('', str(exc)).strip()}），"
+                    "请检查引号、逗号和方括号是否成对", line=int(m.group(1)) if m else None) from None
     return src, data
 
 
-def _record(src: _Source, raw: Any, key: str, spec: dict) -> dict:
+def check_record(src: TomlSource, raw: Any, key: str, spec: dict) -> dict:
     """Check one table against its spec: no unknown or missing keys, right types, no blanks."""
     if not isinstance(raw, dict):
         raise src.fail("应为一个表（[[...]] 或 {...}），请检查写法", key)
@@ -175,7 +186,7 @@ def _record(src: _Source, raw: Any, key: str, spec: dict) -> dict:
     for name, (kind, default) in spec.items():
         where = f"{key}.{name}"
         if name not in raw:
-            if default is _REQUIRED:
+            if default is REQUIRED:
                 raise src.fail(f"缺少必填的键 {name}", key)
             out[name] = default
             continue
@@ -186,27 +197,29 @@ def _record(src: _Source, raw: Any, key: str, spec: dict) -> dict:
             raise src.fail(f"应为{_TYPE_NAMES[kind]}，实际是 {value!r}", where)
         if kind is str:
             value = value.strip()
-            if not value and name not in _MAY_BE_EMPTY:
+            if not value and default is REQUIRED:
                 raise src.fail("不能为空", where)
+        if kind is date and isinstance(value, datetime):
+            raise src.fail(f"应为{_TYPE_NAMES[date]}，不要写时间，实际是 {value.isoformat()}", where)
         out[name] = value
     return out
 
 
-def _strings(src: _Source, values: list, key: str) -> tuple[str, ...]:
+def check_strings(src: TomlSource, values: list, key: str) -> tuple[str, ...]:
     for n, value in enumerate(values):
         if not isinstance(value, str) or not value.strip():
             raise src.fail(f"第{n + 1}个值应为非空文字，实际是 {value!r}", key)
     return tuple(v.strip() for v in values)
 
 
-def _choice(src: _Source, value: str, allowed: dict, key: str, what: str) -> str:
+def check_choice(src: TomlSource, value: str, allowed: dict, key: str, what: str) -> str:
     if value not in allowed:
         options = "、".join(f"{k}（{v}）" for k, v in allowed.items())
         raise src.fail(f"未知的{what} {value!r}；可选：{options}", key)
     return value
 
 
-def _table(src: _Source, data: dict, table: str, spec: dict) -> list[dict]:
+def table_records(src: TomlSource, data: dict, table: str, spec: dict) -> list[dict]:
     """The records of a file made of ``[[table]]`` blocks."""
     unknown = sorted(set(data) - {table})
     if unknown:
@@ -214,41 +227,43 @@ def _table(src: _Source, data: dict, table: str, spec: dict) -> list[dict]:
     rows = data.get(table)
     if not isinstance(rows, list) or not rows:
         raise src.fail(f"没有任何 [[{table}]] 记录", table)
-    return [_record(src, raw, f"{table}[{n}]", spec) for n, raw in enumerate(rows)]
+    return [check_record(src, raw, f"{table}[{n}]", spec) for n, raw in enumerate(rows)]
 
 
-def _unique(src: _Source, seen: dict[str, str], code: str, key: str, what: str) -> None:
+def _unique(src: TomlSource, seen: dict[str, str], code: str, key: str, what: str) -> None:
     if code in seen:
-        raise src.fail(f"{what}编码 {code} 重复（已在 {seen[code]} 中定义），编码必须唯一", key)
+        raise src.fail(f"{what} {code} 重复（已在 {seen[code]} 中定义），不得重复", key)
     seen[code] = f"{src.origin} {key}"
 
 
-def _coded(src: _Source, data: dict, table: str, spec: dict, what: str,
-           seen: dict[str, str] | None = None) -> Iterator[tuple[str, dict]]:
-    """Each record of ``[[table]]`` with its key, its ``code`` checked unique within ``seen``."""
+def coded_records(src: TomlSource, data: dict, table: str, spec: dict, what: str,
+                  seen: dict[str, str] | None = None,
+                  code_key: str = "code") -> Iterator[tuple[str, dict]]:
+    """Each record of ``[[table]]`` with its key, its ``code_key`` checked unique within ``seen``."""
     seen = {} if seen is None else seen
-    for n, r in enumerate(_table(src, data, table, spec)):
+    for n, r in enumerate(table_records(src, data, table, spec)):
         key = f"{table}[{n}]"
-        _unique(src, seen, r["code"], f"{key}.code", what)
+        _unique(src, seen, r[code_key], f"{key}.{code_key}", what)
         yield key, r
 
 
 def _load_departments(folder: Path) -> dict[str, Department]:
-    src, data = _read(folder, folder / DEPARTMENTS_FILE)
-    return {r["code"]: Department(**r) for _, r in _coded(src, data, "departments", _DEPARTMENT, "部门")}
+    src, data = read_toml(folder, folder / DEPARTMENTS_FILE)
+    return {r["code"]: Department(**r)
+            for _, r in coded_records(src, data, "departments", _DEPARTMENT, "部门编码")}
 
 
 def _load_elicence_types(folder: Path) -> dict[str, str]:
-    src, data = _read(folder, folder / ELICENCE_TYPES_FILE)
+    src, data = read_toml(folder, folder / ELICENCE_TYPES_FILE)
     return {r["code"]: r["name"]
-            for _, r in _coded(src, data, "elicence_types", _ELICENCE_TYPE, "电子证照类型")}
+            for _, r in coded_records(src, data, "elicence_types", _ELICENCE_TYPE, "电子证照类型编码")}
 
 
 def _load_materials(folder: Path, elicence_types: dict[str, str]) -> dict[str, MaterialSpec]:
-    src, data = _read(folder, folder / MATERIALS_FILE)
+    src, data = read_toml(folder, folder / MATERIALS_FILE)
     out: dict[str, MaterialSpec] = {}
-    for key, r in _coded(src, data, "materials", _MATERIAL, "材料"):
-        _choice(src, r["source"], MATERIAL_SOURCES, f"{key}.source", "材料来源")
+    for key, r in coded_records(src, data, "materials", _MATERIAL, "材料编码"):
+        check_choice(src, r["source"], MATERIAL_SOURCES, f"{key}.source", "材料来源")
         if r["elicence_type"] and r["elicence_type"] not in elicence_types:
             raise src.fail(f"电子证照类型 {r['elicence_type']} 未在 {ELICENCE_TYPES_FILE} 中定义",
                            f"{key}.elicence_type")
@@ -256,13 +271,13 @@ def _load_materials(folder: Path, elicence_types: dict[str, str]) -> dict[str, M
     return out
 
 
-def _item_materials(src: _Source, raw: list, key: str,
+def _item_materials(src: TomlSource, raw: list, key: str,
                     materials: dict[str, MaterialSpec]) -> tuple[ItemMaterial, ...]:
     out: list[ItemMaterial] = []
     seen: set[str] = set()
     for n, entry in enumerate(raw):
         mkey = f"{key}.materials[{n}]"
-        r = _record(src, entry, mkey, _ITEM_MATERIAL)
+        r = check_record(src, entry, mkey, _ITEM_MATERIAL)
         if r["code"] not in materials:
             raise src.fail(f"材料 {r['code']} 未在 {MATERIALS_FILE} 中定义，请先在那里添加", f"{mkey}.code")
         if r["code"] in seen:
@@ -278,11 +293,11 @@ def _item_materials(src: _Source, raw: list, key: str,
     return tuple(out)
 
 
-def _item(src: _Source, r: dict, key: str, dept: str, materials: dict[str, MaterialSpec]) -> Item:
-    _choice(src, r["type"], ITEM_TYPES, f"{key}.type", "事项类型")
-    level = Level(_choice(src, r["level"], {lv.value: lab for lv, lab in LEVEL_LABELS.items()},
+def _item(src: TomlSource, r: dict, key: str, dept: str, materials: dict[str, MaterialSpec]) -> Item:
+    check_choice(src, r["type"], ITEM_TYPES, f"{key}.type", "事项类型")
+    level = Level(check_choice(src, r["level"], {lv.value: lab for lv, lab in LEVEL_LABELS.items()},
                           f"{key}.level", "行使层级"))
-    target = Target(_choice(src, r["target"], {t.value: t.label for t in Target},
+    target = Target(check_choice(src, r["target"], {t.value: t.label for t in Target},
                             f"{key}.target", "服务对象"))
     legal, promised = r["legal_days"], r["promised_days"]
     if legal < 0:
@@ -304,7 +319,7 @@ def _item(src: _Source, r: dict, key: str, dept: str, materials: dict[str, Mater
         deferral=r["deferral"], commitment=r["commitment"], instant=r["instant"],
         in_hall=r["in_hall"], materials=_item_materials(src, r["materials"], key, materials),
         legal_basis=r["legal_basis"], fee=r["fee"] or "不收费",
-        keywords=_strings(src, r["keywords"], f"{key}.keywords"),
+        keywords=check_strings(src, r["keywords"], f"{key}.keywords"),
     )
 
 
@@ -316,7 +331,7 @@ def _load_items(folder: Path, departments: dict[str, Department],
     out: dict[str, Item] = {}
     seen: dict[str, str] = {}
     for path in files:
-        src, data = _read(folder, path)
+        src, data = read_toml(folder, path)
         unknown = sorted(set(data) - set(_ITEMS_FILE_KEYS))
         if unknown:
             raise src.fail(f"未知的键 {'、'.join(unknown)}；本文件只应包含 dept 和 [[items]]", unknown[0])
@@ -325,17 +340,17 @@ def _load_items(folder: Path, departments: dict[str, Department],
         dept = data["dept"].strip()
         if dept not in departments:
             raise src.fail(f"部门 {dept} 未在 {DEPARTMENTS_FILE} 中定义", "dept")
-        for key, r in _coded(src, {"items": data.get("items")}, "items", _ITEM, "事项", seen):
+        for key, r in coded_records(src, {"items": data.get("items")}, "items", _ITEM, "事项编码", seen):
             out[r["code"]] = _item(src, r, key, dept, materials)
     return out
 
 
 def _load_bundles(folder: Path, items: dict[str, Item]) -> dict[str, Bundle]:
-    src, data = _read(folder, folder / BUNDLES_FILE)
+    src, data = read_toml(folder, folder / BUNDLES_FILE)
     out: dict[str, Bundle] = {}
-    for key, r in _coded(src, data, "bundles", _BUNDLE, "一件事"):
-        _choice(src, r["kind"], BUNDLE_KINDS, f"{key}.kind", "一件事类别")
-        codes = _strings(src, r["items"], f"{key}.items")
+    for key, r in coded_records(src, data, "bundles", _BUNDLE, "一件事编码"):
+        check_choice(src, r["kind"], BUNDLE_KINDS, f"{key}.kind", "一件事类别")
+        codes = check_strings(src, r["items"], f"{key}.items")
         if not codes:
             raise src.fail("一件事至少包含一个事项", f"{key}.items")
         for code in codes:
@@ -345,7 +360,7 @@ def _load_bundles(folder: Path, items: dict[str, Item]) -> dict[str, Bundle]:
             raise src.fail("同一事项在一件事中重复列出", f"{key}.items")
         out[r["code"]] = Bundle(code=r["code"], name=r["name"], kind=r["kind"], items=codes,
                                 description=r["description"],
-                                keywords=_strings(src, r["keywords"], f"{key}.keywords"))
+                                keywords=check_strings(src, r["keywords"], f"{key}.keywords"))
     return out
 
 
