@@ -54,7 +54,7 @@ def birth_facts(birth_digits: str, sex_digit: str, today: date) -> dict | str:
 
 
 def check_layout18(s: str, label: str) -> str | None:
-    """Length, alphabet and MOD 11-2 check of an 18-character ID-layout number."""
+    """Length and alphabet of an 18-character ID-layout number (the check comes later)."""
     if len(s) != 18:
         return length_error(label, len(s), 18)
     bad = first_bad(s, DIGITS, 0, 17)
