@@ -44,7 +44,7 @@ __all__ = ["Replica", "ReplicaError", "WindowInfo", "Clerk", "OutboxEvent", "Aud
 ROLES = ("clerk", "supervisor")
 MAX_PIN_ATTEMPTS = 5
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
-RELATED_ROLES = ("法定代表人", "股东", "高级管理人员")
+RELATED_ROLES = ("法定代表人", "股东", "高级管理人员", "项目单位")
 
 # Pull datasets (sync/protocol.py Dataset values) the replica knows how to apply.
 DATASETS = ("catalogue", "calendar", "blacklist", "elicence", "decisions")

@@ -1,0 +1,81 @@
+"""``clerk-console cases [--json] [--limit N]``: the replica's newest cases, applicants masked."""
+from __future__ import annotations
+
+import json
+import sys
+
+from clerk_console import config
+
+
+def case_row(case, id_kind: str = "resident_id") -> dict:
+    """One case as the listing shows it (ID number and person's name masked)."""
+    from clerk_console.domain.parties import ORGANISATION_KINDS, mask_id, mask_name
+
+    organisation = id_kind in ORGANISATION_KINDS or case.applicant_kind != "person"
+    return {
+        "case_no": case.case_no,
+        "outcome": case.outcome.value if case.outcome else None,
+        "outcome_label": case.outcome.label if case.outcome else "",
+        "status": case.status.value,
+        "status_label": case.status.label,
+        "applicant_id": mask_id(case.applicant_id, id_kind),
+        "applicant_name": case.applicant_name if organisation else mask_name(case.applicant_name),
+        "items": list(case.items),
+        "deadline": case.deadline.isoformat() if case.deadline else None,
+        "created_at": case.created_at.isoformat(timespec="minutes"),
+    }
+
+
+def run(args) -> int:
+    from clerk_console.storage.db import ReplicaError
+    from clerk_console.storage.replica import Replica
+
+    limit = getattr(args, "limit", 200)
+    if limit is None or limit < 1:
+        print("--limit 应为正整数", file=sys.stderr)
+        return 2
+    path = config.home(getattr(args, "data_dir", None)) / config.REPLICA_FILE
+    if not path.exists():
+        print(f"本窗口还没有数据（{path} 不存在），请先运行 clerk-console demo 或完成窗口注册",
+              file=sys.stderr)
+        return 1
+    try:
+        with Replica.open(path) as replica:
+            cases = replica.list_cases(limit=limit)
+            kinds = {}
+            for c in cases:
+                if c.applicant_id not in kinds:
+                    found = replica.find_applicant(c.applicant_id)
+                    kinds[c.applicant_id] = found.id_kind if found else _guess_kind(c)
+            names = _item_names(replica)
+    except ReplicaError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    rows = [case_row(c, kinds[c.applicant_id]) for c in cases]
+    if getattr(args, "json", False):
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+        return 0
+    if not rows:
+        print("暂无办件")
+        return 0
+    for row in rows:
+        items = "、".join(names.get(code, code) for code in row["items"])
+        due = f"  补正期限 {row['deadline']}" if row["deadline"] else ""
+        print(f"{row['case_no']}  {row['outcome_label'] or '-':<6}  {row['status_label']:<8}  "
+              f"{row['applicant_name']} {row['applicant_id']}  {items}{due}")
+    return 0
+
+
+def _guess_kind(case) -> str:
+    return "resident_id" if case.applicant_kind == "person" else (
+        "uscc" if case.applicant_kind == "enterprise" else "project_code")
+
+
+def _item_names(replica) -> dict[str, str]:
+    from clerk_console.storage.db import ReplicaError
+
+    try:
+        return {code: item.name for code, item in replica.catalogue().items.items()}
+    except ReplicaError:
+        return {}
