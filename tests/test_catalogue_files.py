@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -60,7 +61,8 @@ def test_shipped_catalogue_size_and_bundles(cat):
     assert len(industry) == 10
     assert len(life) >= 5
     assert {"出生一件事", "退休一件事", "身后一件事", "入学一件事"} <= {b.name for b in life}
-    assert all(b.keywords for b in cat.bundles.values())
+    for b in cat.bundles.values():  # Chinese aliases and pinyin for clerks typing without an IME
+        assert any(not k.isascii() for k in b.keywords) and any(k.isascii() for k in b.keywords)
 
 
 def test_shipped_catalogue_references_resolve(cat):
@@ -186,6 +188,16 @@ def test_malformed_file_names_file_key_and_reason(folder, rel, old, new, key, re
     _check(folder, rel, key, reason, line if on_line else None)
 
 
+def test_item_with_only_cancelled_materials(folder):
+    path = folder / "items/xzsp.toml"
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"cancelled = \w+", "", text)
+    text = text.replace(" }", ", cancelled = true }")
+    path.write_text(text, encoding="utf-8")
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if t.startswith("materials = ["))
+    _check(folder, "items/xzsp.toml", "items[0].materials", "至少需要一项未取消", line)
+
+
 def test_missing_key_points_at_the_record(folder):
     edit(folder, SCJG, 'legal_basis = "《中华人民共和国市场主体登记管理条例》第三条、第十九条"\n', "")
     text = (folder / SCJG).read_text(encoding="utf-8")
@@ -259,6 +271,10 @@ def test_from_dict_refuses_malformed(cat):
     del broken["items"][0]["promised_days"]
     with pytest.raises(CatalogueError, match="目录数据"):
         catalogue_from_dict(broken)
+    rule = json.loads(json.dumps(d))
+    rule["items"][0]["promised_days"] = rule["items"][0]["legal_days"] + 1
+    with pytest.raises(CatalogueError, match="不得超过法定时限"):
+        catalogue_from_dict(rule)
     dangling = json.loads(json.dumps(d))
     dangling["bundles"][0]["items"].append("nope")
     with pytest.raises(CatalogueError, match="不存在的事项"):

@@ -288,39 +288,49 @@ def _item_materials(src: TomlSource, raw: list, key: str,
                 raise src.fail("份数不能为负数", f"{mkey}.{count}")
         out.append(ItemMaterial(code=r["code"], main=r["main"], originals=r["originals"],
                                 copies=r["copies"], cancelled=r["cancelled"], note=r["note"]))
-    if not any(not m.cancelled for m in out):
-        raise src.fail("事项至少需要一项未取消的申请材料", f"{key}.materials")
     return tuple(out)
+
+
+def item_problem(item: Item) -> tuple[str, str] | None:
+    """The first rule an item breaks, as (field, Chinese reason); shared by files and dict form."""
+    legal, promised = item.legal_days, item.promised_days
+    if legal < 0:
+        return "legal_days", "法定时限不能为负数"
+    if promised < 0:
+        return "promised_days", "承诺时限不能为负数"
+    if promised > legal:
+        return "promised_days", f"承诺时限（{promised}个工作日）不得超过法定时限（{legal}个工作日）"
+    if item.target in TARGETS_NEEDING_DEFERRAL and not item.deferral:
+        return "deferral", f"服务对象为{item.target.label}的涉企事项必须允许容缺受理（deferral = true）"
+    if item.instant and promised != 0:
+        return "promised_days", "秒批秒办事项（instant = true）的承诺时限应为 0（即办件）"
+    if (item.case_type is CaseType.IMMEDIATE) != (promised == 0):
+        return "promised_days", "即办件的承诺时限应为 0，承诺件的承诺时限应大于 0"
+    if not item.required_materials:
+        return "materials", "事项至少需要一项未取消的申请材料"
+    return None
 
 
 def _item(src: TomlSource, r: dict, key: str, dept: str, materials: dict[str, MaterialSpec]) -> Item:
     check_choice(src, r["type"], ITEM_TYPES, f"{key}.type", "事项类型")
-    level = Level(check_choice(src, r["level"], {lv.value: lab for lv, lab in LEVEL_LABELS.items()},
-                          f"{key}.level", "行使层级"))
-    target = Target(check_choice(src, r["target"], {t.value: t.label for t in Target},
-                            f"{key}.target", "服务对象"))
-    legal, promised = r["legal_days"], r["promised_days"]
-    if legal < 0:
-        raise src.fail("法定时限不能为负数", f"{key}.legal_days")
-    if promised < 0:
-        raise src.fail("承诺时限不能为负数", f"{key}.promised_days")
-    if promised > legal:
-        raise src.fail(f"承诺时限（{promised}个工作日）不得超过法定时限（{legal}个工作日）",
-                       f"{key}.promised_days")
-    if target in TARGETS_NEEDING_DEFERRAL and not r["deferral"]:
-        raise src.fail(f"服务对象为{target.label}的涉企事项必须允许容缺受理（deferral = true）",
-                       f"{key}.deferral")
-    if r["instant"] and promised != 0:
-        raise src.fail("秒批秒办事项（instant = true）的承诺时限应为 0（即办件）", f"{key}.promised_days")
-    return Item(
+    levels = {lv.value: label for lv, label in LEVEL_LABELS.items()}
+    level = Level(check_choice(src, r["level"], levels, f"{key}.level", "行使层级"))
+    targets = {t.value: t.label for t in Target}
+    target = Target(check_choice(src, r["target"], targets, f"{key}.target", "服务对象"))
+    item = Item(
         code=r["code"], base_code=r["base_code"], name=r["name"], dept=dept,
-        item_type=r["type"], level=level, target=target, legal_days=legal, promised_days=promised,
-        case_type=CaseType.IMMEDIATE if promised == 0 else CaseType.PROMISED,
+        item_type=r["type"], level=level, target=target, legal_days=r["legal_days"],
+        promised_days=r["promised_days"],
+        case_type=CaseType.IMMEDIATE if r["promised_days"] == 0 else CaseType.PROMISED,
         deferral=r["deferral"], commitment=r["commitment"], instant=r["instant"],
         in_hall=r["in_hall"], materials=_item_materials(src, r["materials"], key, materials),
         legal_basis=r["legal_basis"], fee=r["fee"] or "不收费",
         keywords=check_strings(src, r["keywords"], f"{key}.keywords"),
     )
+    problem = item_problem(item)
+    if problem:
+        raise src.fail(problem[1], f"{key}.{problem[0]}")
+    return item
 
 
 def _load_items(folder: Path, departments: dict[str, Department],
@@ -446,6 +456,9 @@ def catalogue_from_dict(d: dict) -> Catalogue:
         missing = [m.code for m in item.materials if m.code not in materials]
         if item.dept not in departments or missing:
             raise CatalogueError("目录数据", f"事项 {item.code} 引用了不存在的部门或材料，请重新同步事项目录")
+        problem = item_problem(item)
+        if problem:
+            raise CatalogueError("目录数据", f"事项 {item.code}：{problem[1]}", f"{item.code}.{problem[0]}")
     for bundle in bundles.values():
         if any(code not in items for code in bundle.items):
             raise CatalogueError("目录数据", f"一件事 {bundle.code} 引用了不存在的事项，请重新同步事项目录")
