@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import importlib.util
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -69,6 +69,23 @@ def test_errors_are_chinese(home, capsys):
     assert "未知的文书种类" in capsys.readouterr().err
 
 
+def test_handover_report_from_the_replica(home):
+    from clerk_console.config import Settings
+    from clerk_console.printing import pdf
+    from clerk_console.printing.notices import handover_document
+
+    replica = Replica.open(home / "replica.sqlite3")
+    try:
+        doc = handover_document(replica, date(2026, 11, 27), settings=Settings(), home=home,
+                                now=datetime(2026, 11, 27, 17, 30), clerk_name="李受理")
+    finally:
+        replica.close()
+    text = flat(pdf_text(pdf.render(doc).data))
+    on_day = [c for c in sample_cases().values() if c.created_at.date() == date(2026, 11, 27)]
+    assert f"办件总数{len(on_day)}" in text and "3号综合窗口" in text
+    assert all(c.case_no in text for c in on_day)
+
+
 def test_no_replica_yet(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("CLERK_CONSOLE_HOME", str(tmp_path / "empty"))
     assert main(["notice", "YT0103-20261127-0001", "--text"]) == 1
@@ -77,18 +94,38 @@ def test_no_replica_yet(tmp_path, monkeypatch, capsys):
 
 @pytest.mark.skipif(importlib.util.find_spec("clerk_console.commands.demo") is None,
                     reason="the demo command has not landed yet")
-def test_demo_replica_reprints(tmp_path, monkeypatch):
-    monkeypatch.setenv("CLERK_CONSOLE_HOME", str(tmp_path / "demo"))
-    assert main(["demo", "--init-only", "--no-backoffice", "--cases", "6"]) == 0
-    replica = Replica.open(tmp_path / "demo" / "replica.sqlite3")
+def test_every_document_of_the_demo_cases(tmp_path, monkeypatch):
+    from clerk_console.config import Settings
+    from clerk_console.domain.parties import mask_id
+    from clerk_console.printing import pdf
+    from clerk_console.printing.documents import kinds_for
+    from clerk_console.printing.notices import case_documents
+
+    home = tmp_path / "demo"
+    monkeypatch.setenv("CLERK_CONSOLE_HOME", str(home))
+    assert main(["demo", "--init-only", "--no-backoffice"]) == 0
+    replica = Replica.open(home / "replica.sqlite3")
     try:
         cases = [c for c in replica.list_cases() if c.outcome]
+        catalogue = replica.catalogue()
+        assert {c.outcome for c in cases} >= {"accepted", "deferred", "notified", "signposted",
+                                              "approved_on_commitment"}
+        for case in cases:
+            docs = case_documents(replica, case, settings=Settings(), home=home,
+                                  now=datetime(2026, 11, 27, 12, 0))
+            assert [d.kind for d in docs] == kinds_for(case)
+            text = flat(pdf_text(pdf.render(docs).data))
+            applicant = replica.find_applicant(case.applicant_id)
+            id_kind = applicant.id_kind if applicant else "resident_id"
+            for s in [case.case_no, mask_id(case.applicant_id, id_kind)] + list(case.items) + [
+                    catalogue.items[code].name for code in case.items if code in catalogue.items]:
+                assert flat(s) in text, (case.case_no, s)
+            for doc in docs:
+                assert flat(doc.title) in text
     finally:
         replica.close()
-    assert cases
-    for case in cases[:6]:
-        a, b = tmp_path / f"{case.case_no}-a.pdf", tmp_path / f"{case.case_no}-b.pdf"
-        assert main(["notice", case.case_no, "--pdf", str(a)]) == 0
-        assert main(["notice", case.case_no, "--pdf", str(b)]) == 0
-        text = pdf_text(a.read_bytes())
-        assert text == pdf_text(b.read_bytes()) and case.case_no in flat(text)
+    deferred = next(c for c in cases if c.outcome == "deferred")
+    a, b = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    assert main(["notice", deferred.case_no, "--pdf", str(a)]) == 0
+    assert main(["notice", deferred.case_no, "--pdf", str(b)]) == 0
+    assert pdf_text(a.read_bytes()) == pdf_text(b.read_bytes())

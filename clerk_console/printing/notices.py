@@ -2,13 +2,13 @@
 to print after intake and by ``clerk-console notice`` to reprint."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from clerk_console.config import Settings
 from clerk_console.domain.case import Case
 
-from .documents import CASE_KINDS, Document, build, kinds_for
+from .documents import CASE_KINDS, Document, build, handover_report, kinds_for
 from .templates import load_templates
 
 
@@ -35,3 +35,18 @@ def case_documents(replica, case: Case, *, settings: Settings, home: Path, now: 
                   clerk_name=clerk.name if clerk else "", settings=settings, now=now,
                   deadline_days=deadline_days, templates=templates)
     return [build(kind, **common) for kind in kinds]
+
+
+def handover_document(replica, day: date, *, settings: Settings, home: Path, now: datetime,
+                      clerk_name: str = "") -> Document:
+    """The window's daily handover report over every case created on ``day``."""
+    cases: list[Case] = []
+    while True:
+        page = replica.list_cases(day=day, limit=500, offset=len(cases))
+        cases += page
+        if len(page) < 500:
+            break
+    return handover_report(cases, catalogue=replica.catalogue(),
+                           window=replica.window() or (cases[0].window_code if cases else ""),
+                           clerk_name=clerk_name, settings=settings, day=day, now=now,
+                           templates=load_templates(home / "templates"))

@@ -141,7 +141,7 @@ def _section(section: Section, st: dict[str, ParagraphStyle], width: float) -> l
         cells = [[_p(f.label, st["label"]), _p(f.value, st["cell"])] for f in section.fields]
         if len(cells) > 1:  # two label/value pairs a row
             rows = [a + b for a, b in zip(cells[::2], cells[1::2] + [[_p("", st["cell"])] * 2])]
-            widths = [22 * mm, width / 2 - 22 * mm] * 2
+            widths = [26 * mm, width / 2 - 26 * mm] * 2
         else:
             rows, widths = cells, [28 * mm, width - 28 * mm]
         t = Table(rows, colWidths=widths)
