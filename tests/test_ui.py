@@ -377,3 +377,151 @@ async def test_item_search_by_initials_finds_the_bundle(home):
         app.screen.query_one("#item-query").value = "护照"
         await pilot.pause()
         assert picker.hits[0].code == "CR01" and picker.hits[0].signpost
+
+
+# -- the intake flow -------------------------------------------------------------------------
+
+def replica_of(app: ClerkApp):
+    return app.desk.replica
+
+
+async def test_coffee_shop_deferral_in_few_keystrokes(home):
+    """Scan, then: k f d Enter, A (main received), Enter, Enter, 1 (rating) = 8 keys."""
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await burst(app, pilot, PERSON)
+        sequence = ["k", "f", "d", "enter", "a", "enter"]
+        await keys(pilot, *sequence)
+        screen = intake(app)
+        draft = screen.current.draft
+        by_code = {m.code: m for m in draft.materials}
+        assert by_code["sfz"].state.value == "elicence"  # covered by the e-licence library
+        assert "old" not in by_code  # cancelled material never shown
+        assert by_code["cszm"].state.value == "received" and by_code["spzd"].state.value == "pending"
+        outcomes = screen.query_one("#outcomes")
+        assert outcomes.highlighted_option.id == "deferred"  # preselected: the best allowed
+        detail = str(screen.query_one("#outcome-detail").render())
+        assert "2026-12-04" in detail and "食品安全管理制度" in detail  # 5 working days
+        await keys(pilot, "enter")
+        assert app.screen.id == "rating"
+        await keys(pilot, "1")
+        sequence += ["enter", "1"]
+        assert len(sequence) <= 25
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        [case] = replica_of(app).cases_of(PERSON)
+        assert case.status.value == "deferred" and case.deadline == date(2026, 12, 4)
+        assert {m.code for m in case.owed} == {"spzd", "jkzm", "bjt", "zpt"}
+        assert replica_of(app).rating(case.case_no).level == 1
+        assert replica_of(app).outbox_counts().get("pending", 0) >= 1  # saved with its sync record
+        assert list((home / "notices").glob("*.pdf")), "the notice was printed to PDF"
+        assert app.screen.id == "intake"
+        assert case.case_no in panel(app)  # the deferral now shows as owed
+
+
+async def test_checklist_keys_mark_missing_and_original(home):
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await burst(app, pilot, PERSON)
+        await keys(pilot, "k", "f", "d", "enter")
+        checklist = intake(app).query_one("#checklist")
+        first = checklist.rows[checklist.highlighted]
+        await keys(pilot, "o")  # original seen -> received, original
+        m = checklist.materials[first]
+        assert m.state.value == "received" and m.original
+        await keys(pilot, "down", "down", "m")  # the e-licence line below cannot be marked
+        missing = [x for x in checklist.materials if x.state.value == "missing"]
+        assert len(missing) == 1
+        assert intake(app).current.verdict.best.value == "notified"  # a main material missing
+        await keys(pilot, "enter")
+        detail = str(intake(app).query_one("#outcome-detail").render())
+        assert missing[0].name in detail
+
+
+async def test_notice_outcome_lists_everything_missing_and_a_bad_rating_opens_a_followup(home):
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await burst(app, pilot, PERSON)
+        await keys(pilot, "k", "f", "d", "enter", "enter", "enter")  # nothing received
+        assert app.screen.id == "rating"
+        await keys(pilot, "5")
+        assert app.screen.query_one("#reason").has_focus
+        await pilot.press("enter")  # no reason: asked again
+        await pilot.pause()
+        assert "原因" in str(app.screen.query_one("#rating-error").render())
+        app.screen.query_one("#reason").insert_text_at_cursor("等候时间太长")
+        await pilot.press("enter")
+        await pilot.pause()
+        [case] = replica_of(app).cases_of(PERSON)
+        assert case.status.value == "notified" and len(case.owed) == 7
+        followups = replica_of(app).followups()
+        assert [f.case_no for f in followups] == [case.case_no]
+
+
+async def test_commitment_approval_asks_the_applicant_to_confirm(home):
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await burst(app, pilot, COMPANY)
+        await type_text(pilot, "户外招牌")
+        await keys(pilot, "enter", "a", "enter")
+        assert intake(app).query_one("#outcomes").highlighted_option.id == "approved_on_commitment"
+        await keys(pilot, "enter")
+        assert "申请人确认" in str(app.screen.query_one(".dialog-title").render())
+        await keys(pilot, "n")  # declined: nothing saved, the draft stays
+        assert replica_of(app).cases_of(COMPANY) == []
+        assert intake(app).current.draft is not None
+        await keys(pilot, "enter", "y")
+        [case] = replica_of(app).cases_of(COMPANY)
+        assert case.status.value == "approved_on_commitment"
+
+
+async def test_blacklisted_applicant_cannot_defer(home):
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await burst(app, pilot, LISTED)
+        await keys(pilot, "k", "f", "d", "enter", "a", "enter")
+        verdict = intake(app).current.verdict
+        assert "deferred" not in [o.value for o in verdict.allowed]
+        assert "失信" in verdict.option(verdict.options[2].outcome).reason or \
+            any("失信" in o.reason for o in verdict.options)
+        assert intake(app).query_one("#outcomes").highlighted_option.id == "notified"
+
+
+async def test_item_of_another_hall_leads_to_a_signpost(home):
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await burst(app, pilot, PERSON)
+        await type_text(pilot, "护照")
+        await keys(pilot, "enter", "enter")
+        outcomes = intake(app).query_one("#outcomes")
+        allowed = [o.id for o in outcomes.options if not o.disabled]
+        assert "signposted" in allowed and "accepted" not in allowed
+        while outcomes.highlighted_option.id != "signposted":
+            await keys(pilot, "down")
+        detail = str(intake(app).query_one("#outcome-detail").render())
+        assert "烟台市出入境接待大厅" in detail and "出入境窗口" in detail
+        await keys(pilot, "enter", "escape")
+        [case] = replica_of(app).cases_of(PERSON)
+        assert case.status.value == "signposted" and case.signpost_dept == "GAJ"
+
+
+async def test_switching_applicants_parks_the_first_intake(home):
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await burst(app, pilot, PERSON)
+        await keys(pilot, "k", "f", "d", "enter", "a")
+        await pilot.pause(0.3)
+        await burst(app, pilot, LISTED)
+        assert intake(app).current.view.code == LISTED
+        await pilot.pause(0.3)
+        await burst(app, pilot, PERSON)
+        cur = intake(app).current
+        assert cur.view.code == PERSON and cur.items == ["SP01", "ZP01", "XF01"]
+        assert any(m.state.value == "received" for m in cur.draft.materials)

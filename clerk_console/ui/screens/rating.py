@@ -15,6 +15,7 @@ BAD = frozenset({4, 5})
 
 
 class RatingScreen(ModalScreen[int | None]):
+    AUTO_FOCUS = ""  # digits are ratings until a bad one asks for the reason
     BINDINGS = [Binding(str(n), f"rate({n})", label) for n, label in LEVELS.items()] + [
         Binding("escape", "skip", "申请人不评价")]
 
@@ -27,12 +28,11 @@ class RatingScreen(ModalScreen[int | None]):
         with Vertical(classes="dialog"):
             yield Label(f"请申请人评价本次服务 · {self.case.case_no}", classes="dialog-title")
             yield Static("  ".join(f"{n} {label}" for n, label in LEVELS.items()))
-            yield Input(placeholder="不满意的原因（必填），回车提交", id="reason")
+            reason = Input(placeholder="不满意的原因（必填），回车提交", id="reason")
+            reason.display = False
+            yield reason
             yield Static("", classes="error", id="rating-error")
         yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#reason", Input).display = False
 
     def action_rate(self, level: int) -> None:
         if self.query_one("#reason", Input).has_focus:
