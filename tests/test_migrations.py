@@ -65,12 +65,13 @@ def test_upgrade_keeps_data_and_backs_up(tmp_path):
 def test_failing_migration_leaves_file_and_backup_intact(tmp_path):
     path = old_replica(tmp_path)
     migrations.upgrade(path)
+    head = migrations.head()
     before = _dump(path)
     extra = tmp_path / "broken_versions"
     extra.mkdir()
-    (extra / "0003_broken.py").write_text(
+    (extra / "9001_broken.py").write_text(
         'import sqlalchemy as sa\nfrom alembic import op\n'
-        'revision = "0003"\ndown_revision = "0002"\nbranch_labels = None\ndepends_on = None\n'
+        f'revision = "9001"\ndown_revision = "{head}"\nbranch_labels = None\ndepends_on = None\n'
         'def upgrade():\n'
         '    op.create_table("half_done", sa.Column("id", sa.Integer(), primary_key=True))\n'
         '    op.execute("UPDATE applicant SET name = \'touched\'")\n'
@@ -78,9 +79,9 @@ def test_failing_migration_leaves_file_and_backup_intact(tmp_path):
         'def downgrade():\n    pass\n', encoding="utf-8")
     with pytest.raises(ReplicaError, match="升级失败.*备份"):
         migrations.upgrade(path, extra_versions=[extra])
-    assert migrations.current(path) == "0002"
-    assert _dump(path) == before  # no half_done table, no touched note
-    backups = list((tmp_path / "backups").glob("replica-0002-*.sqlite3"))
+    assert migrations.current(path) == head
+    assert _dump(path) == before  # no half_done table, no touched name
+    backups = list((tmp_path / "backups").glob(f"replica-{head}-*.sqlite3"))
     assert len(backups) == 1 and _dump(backups[0]) == before
 
 

@@ -455,8 +455,8 @@ class Replica:
         prefix = format_case_no(window_code, day, 0)[:-4]
         with self.write() as s:
             row = s.get(CaseSeqRow, (window_code, day))
-            last_no = s.execute(select(func.max(CaseRow.case_no)).where(
-                CaseRow.case_no.like(prefix + "%"))).scalar()
+            last_no = s.execute(select(func.max(CaseRow.case_no)).where(  # index range
+                CaseRow.case_no > prefix, CaseRow.case_no < prefix + "~")).scalar()
             parsed = parse_case_no(last_no) if last_no else None
             seq = max(row.seq if row else 0, parsed[2] if parsed else 0) + 1
             _upsert(s, CaseSeqRow, {"window_code": window_code, "day": day, "seq": seq},

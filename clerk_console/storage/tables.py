@@ -106,7 +106,8 @@ class CalendarYearRow(ReplicaModel, table=True):
 
 class CaseRow(ReplicaModel, table=True):
     __tablename__ = "case"
-    __table_args__ = (Index("ix_case_applicant_status", "applicant_id", "status"),)
+    __table_args__ = (Index("ix_case_applicant_status", "applicant_id", "status"),
+                      Index("ix_case_status_deadline", "status", "deadline"))
     id: str = Field(primary_key=True)  # UUIDv7
     case_no: str = Field(sa_column=Column(String, unique=True, nullable=False))
     window_code: str
@@ -116,7 +117,7 @@ class CaseRow(ReplicaModel, table=True):
     applicant_kind: str
     items: list = Field(default_factory=list, sa_type=JSON)
     created_at: datetime = Field(index=True, sa_type=DateTime)
-    status: str = Field(index=True)
+    status: str
     outcome: str | None = None
     bundle: str | None = None
     agent_id: str = ""

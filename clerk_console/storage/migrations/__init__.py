@@ -78,8 +78,12 @@ def upgrade(path: Path, *, target: str | None = None,
     file was new or already there)."""
     path = Path(path)
     cfg = alembic_config(extra_versions)
-    script = ScriptDirectory.from_config(cfg)
-    target = target or script.get_current_head()
+    try:
+        script = ScriptDirectory.from_config(cfg)
+        target = target or script.get_current_head()
+    except Exception as exc:  # a broken installation: refuse before touching the file
+        raise ReplicaError(f"受理终端程序的数据库升级脚本有误（{exc}），数据库未做任何改动，"
+                           "请重新安装程序或联系技术支持。") from exc
     try:
         rev = current(path)
     except ReplicaError:
