@@ -126,7 +126,7 @@ class TomlSource:
 
     def line_of(self, key: str) -> int | None:
         """Line of ``table[i].field`` in a file made of ``[[table]]`` blocks, when it can be found."""
-        m = re.match(r"^(\w+)\[(\d+)\](?:\.(\w+))?", key)
+        m = re.match(r"^(\w+)\[(\d+)\](?:\.(\w+)(?:\[(\d+)\])?)?", key)
         if not m or not self.lines:
             top = re.match(r"^(\w+)", key)
             return self._key_line(0, len(self.lines), top.group(1)) if top else None
@@ -140,6 +140,11 @@ class TomlSource:
                     if text.lstrip().startswith("[")), len(self.lines))
         if field:
             found = self._key_line(start + 1, end, field)
+            if found is not None and m.group(4) is not None:  # n-th inline table, one a line
+                inline = [n for n in range(found - 1, end) if self.lines[n].lstrip().startswith(
+                    "{") or (n == found - 1 and "{" in self.lines[n])]
+                sub = int(m.group(4))
+                return inline[sub] + 1 if sub < len(inline) else found
             if found is not None:
                 return found
         return start + 1
