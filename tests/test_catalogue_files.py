@@ -276,3 +276,56 @@ def test_from_dict_refuses_malformed(cat):
     dangling["bundles"][0]["items"].append("nope")
     with pytest.raises(CatalogueError, match="不存在的事项"):
         catalogue_from_dict(dangling)
+
+
+# --- any edit gives a catalogue or a CatalogueError, never another exception -----------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+TOML_VALUES = ['""', '"x"', "0", "-1", "99", "true", "false", "1.5", "[]", '["a"]', "[1, 2]", "{}",
+               '{ code = "x" }', "2026-01-01", '"SCJG"', '"id_card"', '"county"', '"enterprise"']
+ASSIGNMENT = re.compile(r"(\b\w+ = )(\"[^\"\n]*\"|\[[^\]\n]*\]|[^,}\n\[]+)")
+
+
+@pytest.fixture(scope="module")
+def mini(tmp_path_factory) -> Path:
+    """A small but complete catalogue: every file kind, one items file, one bundle."""
+    dst = tmp_path_factory.mktemp("mini")
+    for name in ("departments.toml", "elicence_types.toml"):
+        shutil.copy(SHIPPED / name, dst / name)
+    (dst / "items").mkdir()
+    shutil.copy(SHIPPED / "items/xf.toml", dst / "items/xf.toml")
+    cat = load_catalogue(SHIPPED)
+    code = next(c for c, i in cat.items.items() if i.dept == "XF")
+    needed = {m.code for m in cat.items[code].materials}
+    blocks = (SHIPPED / "materials.toml").read_text(encoding="utf-8").split("[[materials]]")
+    kept = [b for b in blocks[1:] if re.search(r'code = "(\w+)"', b).group(1) in needed]
+    (dst / "materials.toml").write_text("".join("[[materials]]" + b for b in kept), encoding="utf-8")
+    (dst / "bundles.toml").write_text(
+        f'[[bundles]]\ncode = "B1"\nname = "测试"\nkind = "industry"\nitems = ["{code}"]\n'
+        'keywords = ["cs"]\n', encoding="utf-8")
+    return dst
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(file=st.sampled_from(["departments.toml", "materials.toml", "items/xf.toml", "bundles.toml"]),
+       pick=st.integers(min_value=0, max_value=10_000), value=st.sampled_from(TOML_VALUES + [None]))
+def test_any_single_edit_is_loaded_or_refused_in_chinese(mini, tmp_path_factory, file, pick, value):
+    folder = Path(shutil.copytree(mini, tmp_path_factory.mktemp("edit") / "catalogue"))
+    path = folder / file
+    text = path.read_text(encoding="utf-8")
+    spots = list(ASSIGNMENT.finditer(text))
+    spot = spots[pick % len(spots)]
+    if value is None:  # drop the key altogether
+        line_start = text.rfind("\n", 0, spot.start()) + 1
+        line_end = text.find("\n", spot.end())
+        whole_line = text[line_start:line_end].strip()
+        new = text[:line_start] + text[line_end + 1:] if whole_line == spot.group(0).strip() else text
+    else:
+        new = text[:spot.start()] + spot.group(1) + value + text[spot.end():]
+    path.write_text(new, encoding="utf-8")
+    try:
+        load_catalogue(folder)
+    except CatalogueError as exc:
+        assert exc.origin and exc.reason and str(exc).startswith("事项目录 ")
