@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from clerk_console.config import data_root
 from clerk_console.domain.catalogue import CaseType, Level, Target
@@ -279,9 +281,6 @@ def test_from_dict_refuses_malformed(cat):
 
 
 # --- any edit gives a catalogue or a CatalogueError, never another exception -----------------
-
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 TOML_VALUES = ['""', '"x"', "0", "-1", "99", "true", "false", "1.5", "[]", '["a"]', "[1, 2]", "{}",
                '{ code = "x" }', "2026-01-01", '"SCJG"', '"id_card"', '"county"', '"enterprise"']
