@@ -321,6 +321,12 @@ def test_hall_wording_override_and_bad_keys(tmp_path):
     assert any("格式有误" in w for w in load_templates(tmp_path).warnings)
 
 
+def test_signpost_without_department_points_to_the_hotline():
+    case = replace(sample_cases()["signposted"], signpost_dept="", items=("GONE99",))
+    text = flat(pdf_text(pdf.render(make("signpost", case), SETTINGS).data))
+    assert "请拨打服务热线12345查询办理地点" in text
+
+
 def test_unknown_item_code_is_shown_not_crashed():
     case = replace(sample_cases()["accepted"], items=("3706FOOD01", "GONE99"))
     text = flat(pdf_text(pdf.render(make("receipt", case), SETTINGS).data))
@@ -340,3 +346,15 @@ def test_render_page_to_png_artefact():
                    check=True, timeout=60)
     pngs = list(out.glob("deferral_notice*.png"))
     assert pngs and pngs[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_reportlab_and_escpos_load_only_when_printing():
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "import clerk_console.printing.documents, clerk_console.printing.text\n"
+            "import clerk_console.printing.printers, clerk_console.printing.notices\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'reportlab', 'escpos', 'textual'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

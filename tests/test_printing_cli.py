@@ -60,6 +60,16 @@ def test_text_escpos_kind_and_printer(home, tmp_path, capsys):
     assert "已保存为 PDF" in capsys.readouterr().err
 
 
+def test_hall_wording_from_home_templates(home, tmp_path, capsys):
+    (home / "templates").mkdir()
+    (home / "templates" / "receipt.toml").write_text(
+        'title = "受理通知书"\npromise = "{nosuch}"\n', encoding="utf-8")
+    no = sample_cases()["accepted"].case_no
+    assert main(["notice", no, "--pdf", str(tmp_path / "r.pdf")]) == 0
+    assert "受理通知书" in flat(pdf_text((tmp_path / "r.pdf").read_bytes()))
+    assert "receipt.toml 的“promise”使用了未知的占位符 {nosuch}" in capsys.readouterr().err
+
+
 def test_errors_are_chinese(home, capsys):
     assert main(["notice", "YT0103-20261127-0999", "--text"]) == 1
     assert "未找到办件" in capsys.readouterr().err

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from clerk_console.printing import documents as D
@@ -72,3 +74,12 @@ def test_wrap_keeps_ascii_words_and_closing_punctuation():
     assert "12345" in joined and "YT0103-20261127-0005" in joined
     assert not any(line.startswith("。") for line in lines)
     assert text.wrap_cells("x" * 30, 10) == ["x" * 10] * 3
+
+
+@settings(deadline=None)
+@given(st.text(alphabet=st.sampled_from("张三丰王A1-_ ，。（）：YT0103\u3000"), max_size=120),
+       st.integers(min_value=4, max_value=80))
+def test_wrap_never_overflows_and_keeps_every_character(s, width):
+    lines = text.wrap_cells(s, width, "  ")
+    assert all(cell_len(line) <= width for line in lines)
+    assert "".join("".join(lines).split()) == "".join(s.split())  # only blanks may go

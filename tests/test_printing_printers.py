@@ -133,3 +133,12 @@ def test_a4_only_documents_on_a_thermal_window_go_to_pdf(tmp_path):
     result = print_documents(_docs("deferred"), Settings(printer="escpos", printer_target="tcp://127.0.0.1:9"),
                              home=tmp_path)
     assert not result.ok and "A4 打印机" in result.message and result.path.exists()
+
+
+def test_usb_and_serial_without_their_libraries_say_so(monkeypatch):
+    from escpos import printer
+
+    for cls, target in ((printer.Usb, "usb:0416:5011"), (printer.Serial, "serial:/dev/ttyS0:19200")):
+        monkeypatch.setattr(cls, "is_usable", staticmethod(lambda: False))
+        ok, message = send_escpos(b"x", target)
+        assert not ok and "组件未安装" in message

@@ -199,8 +199,7 @@ def _facts(kind: str, case: Case, catalogue: Catalogue, applicant: Applicant | N
     items = _items(case, catalogue)
     known = [i.code for i in items if isinstance(i, Item)]
     checklist = {line.material.code: line for line in catalogue.checklist(known)}
-    kind = ApplicantKind(applicant.kind if applicant else case.applicant_kind)
-    id_kind = applicant.id_kind if applicant else _ID_KIND_OF[kind]
+    id_kind = applicant.id_kind if applicant else _ID_KIND_OF.get(case.applicant_kind, "resident_id")
     id_masked = mask_id(applicant.id_number if applicant else case.applicant_id, id_kind)
     name = applicant.name if applicant else case.applicant_name
     win = window_label(window, case.window_code)
@@ -351,6 +350,10 @@ def _signpost_sections(f: _Facts) -> list[Section]:
         out.append(Section("请到以下地点办理", fields=fields))
         out.append(Section(f"需携带的材料（{dept.short_name}）",
                            table=Table(("材料名称", "类别", "要求"), rows)))
+    if not out:
+        hotline = f.context["hotline"]
+        out.append(Section("请到以下地点办理", paragraphs=(
+            f"服务目录中没有该事项办理部门的信息，请拨打服务热线 {hotline} 查询办理地点。",)))
     return out
 
 

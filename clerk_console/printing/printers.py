@@ -125,8 +125,9 @@ def _windows(path: Path) -> tuple[bool, str]:
     return True, ""
 
 
-def _transport(target: str):
-    """The python-escpos printer for ``target``; raises ValueError with a Chinese message."""
+def _transport(target: str) -> tuple[type, dict]:
+    """The python-escpos printer class for ``target`` and its arguments; raises ValueError
+    with a Chinese message when the target cannot be understood."""
     from escpos import printer
 
     t = target.strip()
@@ -134,39 +135,47 @@ def _transport(target: str):
         host, _, port = t[len("tcp://"):].partition(":")
         if not host or (port and not port.isdigit()):
             raise ValueError(f"网络打印机地址“{target}”格式不对，应为 tcp://IP地址:9100")
-        return printer.Network(host, int(port or 9100), timeout=NETWORK_TIMEOUT)
+        return printer.Network, {"host": host, "port": int(port or 9100), "timeout": NETWORK_TIMEOUT}
     if t.startswith("serial:"):
         parts = t[len("serial:"):].split(":")
         baud = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 9600
-        return printer.Serial(parts[0], baudrate=baud, timeout=NETWORK_TIMEOUT)
+        return printer.Serial, {"devfile": parts[0], "baudrate": baud, "timeout": NETWORK_TIMEOUT}
     if t.startswith("usb:"):
         try:
             vid, pid = (int(x, 16) for x in t[len("usb:"):].split(":"))
         except ValueError:
-            raise ValueError(f"USB 打印机“{target}”格式不对，应为 usb:厂商ID:产品ID（十六进制，如 usb:0416:5011）") from None
-        return printer.Usb(vid, pid)
+            raise ValueError(f"USB 打印机“{target}”格式不对，应为 usb:厂商ID:产品ID"
+                             "（十六进制，如 usb:0416:5011）") from None
+        return printer.Usb, {"idVendor": vid, "idProduct": pid}
     if t:
-        return printer.File(t)
-    raise ValueError("没有设置小票打印机地址（printer_target），请在 settings.toml 中填写，如 tcp://192.168.1.50:9100")
+        return printer.File, {"devfile": t}
+    raise ValueError("没有设置小票打印机地址（printer_target），请在 settings.toml 中填写，"
+                     "如 tcp://192.168.1.50:9100")
 
 
 def send_escpos(data: bytes, target: str) -> tuple[bool, str]:
     """Send raw ESC/POS bytes; (ok, Chinese message)."""
     try:
-        device = _transport(target)
+        cls, kwargs = _transport(target)
     except ValueError as exc:
         return False, str(exc)
+    if not cls.is_usable():
+        return False, (f"小票打印机（{target}）所需的组件未安装（USB 需要 pyusb，串口需要 pyserial），"
+                       "请联系技术支持安装，或改用网络打印机 tcp://IP地址:9100")
+    device = None
     try:
+        device = cls(**kwargs)
         device.open()
         device._raw(data)
     except Exception as exc:  # transports raise socket, serial, usb and escpos errors
         return False, (f"小票打印机（{target}）无法连接或打印失败（{exc}）："
                        "请检查打印机电源、连线或网络，是否缺纸；办件已保存，可稍后补打")
     finally:
-        try:
-            device.close()
-        except Exception:
-            pass
+        if device is not None:
+            try:
+                device.close()
+            except Exception:
+                pass
     return True, ""
 
 

@@ -20,30 +20,34 @@ class Line:
 
 
 # an ASCII word or one other character, with the closing punctuation that must follow it
-_TOKEN = re.compile(r"[!-~]+[，。、；：）】」』”’！？]*|.[，。、；：）】」』”’！？]*", re.S)
+_CLOSING = "，。、；：）】」』”’！？"
+_TOKEN = re.compile(f"[!-~]+[{_CLOSING}]*|.[{_CLOSING}]*", re.S)
+_CHAR = re.compile(f".[{_CLOSING}]*", re.S)  # pieces of a token longer than a line
 
 
 def wrap_cells(text: str, width: int, indent: str = "") -> list[str]:
     """Break ``text`` into lines of at most ``width`` cells, never inside an ASCII word (unless
     it is longer than a line) nor before closing punctuation; continuation lines get ``indent``."""
     out: list[str] = []
+    start = cell_len(indent)
     for para in text.split("\n"):
-        line, used = "", 0
+        line, used, fresh = "", 0, True  # fresh: nothing but the indent on this line yet
+
+        def put(piece: str, w: int) -> None:
+            nonlocal line, used, fresh
+            if used + w > width and not fresh:
+                out.append(line.rstrip())
+                line, used = indent, start
+            line, used, fresh = line + piece, used + w, False
+
         for token in _TOKEN.findall(para):
             w = cell_len(token)
-            if used + w > width and line.strip():
-                out.append(line.rstrip())
-                line, used = indent, cell_len(indent)
-            if used + w > width:  # a token longer than the line: split it by characters
-                for ch in token:
-                    if used + cell_len(ch) > width and line.strip():
-                        out.append(line.rstrip())
-                        line, used = indent, cell_len(indent)
-                    line += ch
-                    used += cell_len(ch)
-                continue
-            line += token
-            used += w
+            if (used + w > width and not fresh and start + w <= width) or used + w <= width:
+                put(token, w)
+            else:  # longer than a whole line: split it by characters
+                for piece in _CHAR.findall(token):
+                    for part in (piece,) if start + cell_len(piece) <= width else piece:
+                        put(part, cell_len(part))
         out.append(line.rstrip())
     return out
 
