@@ -109,7 +109,7 @@ class SyncClient:
     def _call(self, path: str, body: BaseModel | None = None) -> httpx.Response:
         retrying = Retrying(
             retry=retry_if_exception_type((httpx.TransportError, _Retryable)),
-            wait=wait_exponential_jitter(initial=0.2, max=self.max_wait, jitter=0.5),
+            wait=wait_exponential_jitter(multiplier=0.2, max=self.max_wait, jitter=0.5),
             stop=stop_after_attempt(self.attempts), reraise=True)
         try:
             resp = retrying(self._once, path, body)

@@ -108,8 +108,18 @@ class FaultProxy:
 
     def stop(self) -> None:
         if self._loop is not None:
+            asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result(5)
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(5)
+            self._loop.close()
+
+    async def _shutdown(self) -> None:
+        self._server.close()
+        current = asyncio.current_task()
+        tasks = [t for t in asyncio.all_tasks() if t is not current]
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     def __enter__(self) -> "FaultProxy":
         return self.start()
@@ -164,3 +174,27 @@ class FaultProxy:
                     w.transport.abort()
                 except Exception:
                     pass
+
+
+def sync_in_child(replica_path: str, batch: int = 500, limits: dict | None = None,
+                  rounds: int = 1) -> None:
+    """What a console does in a sync round, for a child process the drill kills with SIGKILL."""
+    from clerk_console.storage.replica import Replica
+    from clerk_console.sync.runner import client_for, sync_once
+
+    replica = Replica.open(Path(replica_path))
+    for _ in range(rounds):
+        with client_for(replica, attempts=2, max_wait=0.5) as client:
+            sync_once(replica, client, batch=batch, limits=limits)
+    replica.close()
+
+
+def child_context():
+    """A multiprocessing context whose children start fast (fork server with our modules
+    preloaded) and do not inherit the test runner's threads."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["clerk_console.sync.loopback", "clerk_console.sync.runner",
+                                "clerk_console.storage.replica"])
+    return ctx

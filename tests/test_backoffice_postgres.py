@@ -1,0 +1,158 @@
+"""The back office on PostgreSQL (this machine's server: 127.0.0.1:5432, database ``test``).
+
+Skipped when the server is unreachable, except in CI (CLERK_REQUIRE_POSTGRES=1), where an
+unreachable server is a failure. Each test works in its own schema.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from datetime import date, datetime, timezone
+
+import pytest
+
+from clerk_console.backoffice import service
+from clerk_console.backoffice.db import make_engine, reading
+from clerk_console.sync.protocol import Dataset, ItemStatus, PushItem, payload_hash
+
+pytestmark = pytest.mark.postgres
+
+NOW = datetime(2026, 11, 27, 9, tzinfo=timezone.utc)
+USERS = ("postgres", "root")
+
+
+def _server_url() -> str | None:
+    import psycopg
+
+    errors = []
+    for user in USERS:
+        try:
+            with psycopg.connect(host="127.0.0.1", port=5432, dbname="test", user=user,
+                                 connect_timeout=3):
+                return f"postgresql://{user}@127.0.0.1:5432/test"
+        except psycopg.Error as exc:
+            errors.append(f"{user}: {exc}".strip())
+    reason = "PostgreSQL at 127.0.0.1:5432/test unreachable: " + "; ".join(errors)
+    if os.environ.get("CLERK_REQUIRE_POSTGRES") == "1":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture()
+def pg_url():
+    import psycopg
+
+    base = _server_url()
+    schema = f"bo_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    yield f"{base}?options=-csearch_path%3D{schema}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def _window(engine, code):
+    with engine.begin() as conn:
+        otc = service.issue_enrollment_code(conn, code, region="370602", now=NOW)
+    with engine.begin() as conn:
+        return service.enroll(conn, otc, now=NOW)[0]
+
+
+def _item(window_code, n, version=1):
+    p = {"id": f"{window_code}-{n}", "case_no": f"{window_code}-20261127-{n:04d}",
+         "window_code": window_code, "version": version, "status": "accepted"}
+    return PushItem(id=f"ev-{window_code}-{n}-{version}", entity="case", entity_id=p["id"],
+                    op="save", payload=p, payload_hash=payload_hash(p))
+
+
+def test_exactly_once_under_concurrent_duplicate_batches(pg_url):
+    engine = make_engine(pg_url)
+    window = _window(engine, "YT0101")
+    items = [_item("YT0101", n) for n in range(1, 201)]
+    answers = []
+
+    def send(batch):
+        with engine.begin() as conn:
+            answers.append(service.push(conn, window, batch, now=NOW))
+
+    threads = [threading.Thread(target=send, args=(b,)) for b in (items, items[::-1], items)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    statuses = [r.status for a in answers for r in a]
+    assert statuses.count(ItemStatus.ACCEPTED) == 200
+    assert statuses.count(ItemStatus.DUPLICATE) == 400
+    with reading(engine) as conn:
+        assert service.count_cases(conn) == 200
+
+
+def test_readers_never_skip_rows_committed_late(pg_url):
+    """Writers in parallel threads, a reader following its cursor: it sees every record."""
+    engine = make_engine(pg_url)
+    window = _window(engine, "YT0101")
+    n_writers, per_writer = 4, 30
+    done = threading.Event()
+
+    def writer(w):
+        for i in range(per_writer):
+            with engine.begin() as conn:
+                service.put_records(conn, Dataset.BLACKLIST,
+                                    {("", f"W{w}-{i}"): {"subject_id": f"W{w}-{i}"}})
+
+    seen: set[str] = set()
+    cursor = 0
+
+    def read_once():
+        nonlocal cursor
+        with reading(engine) as conn:
+            page = service.pull(conn, window, {Dataset.BLACKLIST: cursor},
+                                {Dataset.BLACKLIST: 7})[Dataset.BLACKLIST]
+        seen.update(k for k, _p in page.rows)
+        cursor = page.cursor
+        return page.more
+
+    threads = [threading.Thread(target=writer, args=(w,)) for w in range(n_writers)]
+    for t in threads:
+        t.start()
+    while any(t.is_alive() for t in threads):
+        read_once()
+    done.set()
+    while read_once():
+        pass
+    assert len(seen) == n_writers * per_writer
+
+
+def test_two_server_processes_share_one_database(pg_url, tmp_path):
+    from clerk_console.storage.replica import Replica
+    from clerk_console.sync.embedded import enroll_replica
+    from clerk_console.sync.loopback import BackofficeProcess
+    from clerk_console.sync.runner import client_for, sync_once
+    from clerk_console.sync.synthetic import add_cases
+
+    engine = make_engine(pg_url)
+    servers = [BackofficeProcess(pg_url, home=tmp_path).start() for _ in range(2)]
+    try:
+        replicas = []
+        for i, server in enumerate(servers):
+            r = Replica.open(tmp_path / f"w{i}" / "replica.sqlite3")
+            r.set_window(f"YT010{i}", f"{i}号窗口", "烟台市政务服务中心")
+            enroll_replica(engine, r, server.url)
+            add_cases(r, 25, window_code=f"YT010{i}", day=date(2026, 11, 27))
+            replicas.append(r)
+        reports = []
+        threads = [threading.Thread(target=lambda r=r: reports.append(
+            sync_once(r, client_for(r), batch=5))) for r in replicas]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert all(rep.online and rep.pushed == 25 for rep in reports)
+        with reading(engine) as conn:
+            assert service.count_cases(conn) == 50
+        for r in replicas:
+            r.close()
+    finally:
+        for s in servers:
+            s.stop()

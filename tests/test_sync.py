@@ -1,0 +1,226 @@
+"""Console <-> back office over real HTTP on loopback: enrollment, push, pull, decisions back
+to the window, staged full downloads that resume, clock offset, the background worker."""
+from __future__ import annotations
+
+import json
+import time
+from datetime import date, datetime, timezone
+
+import pytest
+from sqlalchemy import text
+
+from clerk_console import cli as console_cli
+from clerk_console.backoffice import service
+from clerk_console.backoffice.db import make_engine, reading
+from clerk_console.domain.case import Decision, Status
+from clerk_console.storage.replica import Replica
+from clerk_console.sync import apply
+from clerk_console.sync.client import SyncClient, SyncOffline
+from clerk_console.sync.embedded import enroll_replica, start_embedded
+from clerk_console.sync.protocol import Dataset
+from clerk_console.sync.runner import client_for, sync_once
+from clerk_console.sync.synthetic import add_cases
+from clerk_console.sync.worker import SyncWorker
+
+DAY = date(2026, 11, 27)
+NOW = datetime(2026, 11, 27, 9, tzinfo=timezone.utc)
+
+
+@pytest.fixture()
+def bo(tmp_path):
+    server = start_embedded(tmp_path / "bo-home")
+    yield server
+    server.stop()
+
+
+@pytest.fixture()
+def engine(bo):
+    return make_engine(bo.db_url)
+
+
+@pytest.fixture()
+def replica(tmp_path, bo, engine):
+    r = Replica.open(tmp_path / "window" / "replica.sqlite3")
+    r.set_window("YT0101", "综合受理1号窗口", "烟台市政务服务中心")
+    enroll_replica(engine, r, bo.url, region="370602")
+    yield r
+    r.close()
+
+
+def round_(replica, **kw):
+    with client_for(replica) as client:
+        return sync_once(replica, client, **kw)
+
+
+def test_enroll_command_then_sync_once_json(tmp_path, bo, engine, capsys):
+    home = tmp_path / "cli-window"
+    with engine.begin() as conn:
+        code = service.issue_enrollment_code(conn, "YT0303", region="370602", now=NOW)
+    assert console_cli.main(["--data-dir", str(home), "enroll", bo.url, code]) == 0
+    assert "YT0303" in capsys.readouterr().out
+    assert console_cli.main(["--data-dir", str(home), "enroll", bo.url, code]) == 1
+    assert "注册码无效或已使用" in capsys.readouterr().err
+    with Replica.open(home / "replica.sqlite3") as r:
+        assert r.window().code == "YT0303"
+        add_cases(r, 3, window_code="YT0303", day=DAY)
+    assert console_cli.main(["--data-dir", str(home), "sync", "--once", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["pushed"] == 3 and report["queued"] == 0 and report["online"]
+    with reading(engine) as conn:
+        assert service.count_cases(conn) == 3
+
+
+def test_enroll_refuses_a_bad_url(tmp_path, capsys):
+    assert console_cli.main(["--data-dir", str(tmp_path), "enroll", "backoffice:8700", "X"]) == 2
+    assert "http://" in capsys.readouterr().err
+
+
+def test_decision_comes_back_and_the_decided_case_goes_up_again(replica, engine):
+    cases = add_cases(replica, 2, window_code="YT0101", day=DAY)
+    assert round_(replica).pushed == 2
+    with engine.begin() as conn:
+        service.decide(conn, cases[0].case_no, Decision.APPROVE, actor="审批员", now=NOW)
+    report = round_(replica)
+    assert report.pulled.get("decisions") == 1 and report.pushed == 1
+    local = replica.get_case(cases[0].case_no)
+    assert local.status is Status.DECIDED and local.decision is Decision.APPROVE
+    with reading(engine) as conn:
+        rows = {r["case_no"]: r for r in service.list_cases(conn)}
+    assert rows[cases[0].case_no]["status"] == "decided"
+    assert rows[cases[0].case_no]["decision"] == "approve"
+    assert rows[cases[1].case_no]["status"] == "accepted"
+    # pulling the same decision again (cursor reset) changes nothing
+    apply.restart(replica, Dataset.DECISIONS)
+    assert round_(replica).pushed == 0
+
+
+def test_nothing_new_costs_one_small_request(replica):
+    round_(replica)
+    report = round_(replica)
+    assert report.requests == 1
+    assert report.bytes_sent + report.bytes_received <= 2048
+
+
+def test_first_download_is_staged_and_resumes_after_interruption(replica, engine):
+    with engine.begin() as conn:
+        service.put_records(conn, Dataset.ELICENCE, {
+            ("370602", f"H{i}|yyzz|N{i}"): {"holder_id": f"H{i}", "type_code": "yyzz",
+                                             "name": "营业执照", "number": f"N{i}",
+                                             "issued": "2024-01-02", "expires": ""}
+            for i in range(50)})
+        service.put_records(conn, Dataset.ELICENCE, {("370211", "other|yyzz|1"): {
+            "holder_id": "other", "type_code": "yyzz", "name": "营业执照", "number": "1"}})
+
+    class Flaky(SyncClient):
+        pulls = 0
+
+        def pull(self, cursors, limits=None):
+            Flaky.pulls += 1
+            if Flaky.pulls == 3:
+                raise SyncOffline("网络中断（测试）")
+            return super().pull(cursors, limits)
+
+    limits = {Dataset.ELICENCE: 10}
+    with Flaky(replica.get_kv("sync_url"), replica.get_kv("window_token")) as client:
+        report = sync_once(replica, client, limits=limits)
+    assert not report.online and "网络中断" in report.error
+    with replica.tx.read() as s:
+        live = s.execute(text("SELECT count(*) FROM elicence")).scalar()
+        staged = s.execute(text("SELECT count(*) FROM sync_stage")).scalar()
+    assert live == 0 and staged == 20  # two pages staged, nothing half-applied
+    cursors, staging = apply.positions(replica)
+    assert Dataset.ELICENCE in staging and cursors[Dataset.ELICENCE] > 0
+    assert round_(replica, limits=limits).online
+    assert len(replica.elicences("H7")) == 1 and replica.elicences("other") == []
+    assert replica.elicences("H7")[0].issued == date(2024, 1, 2)
+    with replica.tx.read() as s:
+        assert s.execute(text("SELECT count(*) FROM elicence")).scalar() == 50
+        assert s.execute(text("SELECT count(*) FROM sync_stage")).scalar() == 0
+    assert Dataset.ELICENCE not in apply.positions(replica)[1]
+    # later changes arrive incrementally, deletions as tombstones
+    with engine.begin() as conn:
+        service.put_records(conn, Dataset.ELICENCE, {
+            ("370602", f"H{i}|yyzz|N{i}"): {"holder_id": f"H{i}", "type_code": "yyzz",
+                                             "name": "营业执照", "number": f"N{i}"}
+            for i in range(1, 50)}, replace_scopes=["370602"])
+    report = round_(replica)
+    assert report.deleted == {"elicence": 1} and replica.elicences("H0") == []
+
+
+def test_reset_after_compaction_replaces_the_local_copy(replica, engine):
+    with engine.begin() as conn:
+        service.put_records(conn, Dataset.BLACKLIST, {
+            ("", s): {"subject_id": s, "name": "某", "reason": "失信"} for s in ("A", "B")})
+    round_(replica)
+    with engine.begin() as conn:
+        service.put_records(conn, Dataset.BLACKLIST, {
+            ("", "B"): {"subject_id": "B", "name": "某", "reason": "失信"}}, replace_scopes=[""])
+        service.put_records(conn, Dataset.CALENDAR, {})  # no-op
+        service.compact(conn, Dataset.BLACKLIST, keep=0)
+    report = round_(replica)
+    assert report.resets == ["blacklist"]
+    with replica.tx.read() as s:
+        assert [r[0] for r in s.execute(text("SELECT subject_id FROM blacklist"))] == ["B"]
+
+
+def test_revoked_window_gets_a_clear_message_and_keeps_its_queue(replica, engine):
+    add_cases(replica, 1, window_code="YT0101", day=DAY)
+    with engine.begin() as conn:
+        service.revoke(conn, "YT0101", now=NOW)
+    report = round_(replica)
+    assert "重新注册" in report.error or "停用" in report.error
+    assert report.queued == 1
+
+
+def test_clock_days_off_is_measured_and_warned(replica):
+    skew = -3 * 86400  # the window's clock is three days behind
+    with SyncClient(replica.get_kv("sync_url"), replica.get_kv("window_token"),
+                    clock=lambda: time.time() + skew) as client:
+        report = sync_once(replica, client)
+    assert abs(report.clock_offset - 3 * 86400) < 60
+    assert "慢3.0天" in report.clock_warning
+    assert abs(replica.clock_offset - 3 * 86400) < 60
+
+
+def test_shipped_catalogue_reaches_the_window(replica):
+    from clerk_console.config import data_root
+    from clerk_console.storage.catalogue_files import load_catalogue
+
+    if not (data_root() / "catalogue").is_dir():
+        pytest.skip("no data/catalogue in this checkout")
+    round_(replica)
+    assert replica.catalogue().version == load_catalogue(data_root() / "catalogue").version
+
+
+def test_worker_syncs_in_the_background(tmp_path, replica):
+    worker = SyncWorker(tmp_path, replica.path, interval=0.2).start()
+    try:
+        add_cases(replica, 2, window_code="YT0101", day=DAY)
+        worker.nudge()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            st = worker.status()
+            if st.online and st.queued == 0 and worker.rounds >= 1 and st.last_sync:
+                break
+            time.sleep(0.05)
+        st = worker.status()
+        assert st.online and st.queued == 0 and st.clock_warning == ""
+        assert st.label.startswith("在线 · 待同步 0")
+    finally:
+        worker.stop()
+
+
+def test_worker_reports_offline_without_blocking(tmp_path, replica):
+    replica.set_kv("sync_url", "http://127.0.0.1:9")  # nothing listens there
+    add_cases(replica, 1, window_code="YT0101", day=DAY)
+    worker = SyncWorker(tmp_path, replica.path, interval=60).start()
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and worker.rounds == 0 \
+                and "无法连接" not in worker.status().message:
+            time.sleep(0.05)
+        st = worker.status()
+        assert not st.online and st.queued == 1 and "无法连接后台" in st.message
+        assert st.label.startswith("离线")
+    finally:
+        worker.stop()
