@@ -7,6 +7,7 @@ to the window's configured printer. ``--kind`` picks one document. Exit status 0
 """
 from __future__ import annotations
 
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -69,8 +70,12 @@ def _output(args, docs, settings, home: Path) -> int:
 
     done = False
     if args.text:
-        for doc in docs:
-            sys.stdout.write(text.render(doc))
+        try:
+            for doc in docs:
+                sys.stdout.write(text.render(doc))
+            sys.stdout.flush()
+        except BrokenPipeError:  # e.g. piped into head: the reader has all it wanted
+            sys.stdout = open(os.devnull, "w")
         done = True
     if args.escpos:
         data = b"".join(escpos.render(d) for d in docs)

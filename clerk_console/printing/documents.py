@@ -172,6 +172,13 @@ def _requirement(line: ChecklistLine | None) -> str:
     return "；".join(parts)
 
 
+def state_label(m: CaseMaterial, case: Case) -> str:
+    """Once intake is closed a material never looked at was simply not handed in."""
+    if m.state is MaterialState.PENDING and case.status is not Status.DRAFT:
+        return "未提交"
+    return m.state.label
+
+
 def _state_note(m: CaseMaterial) -> str:
     if m.state is MaterialState.ELICENCE:
         return f"电子证照库调取 {m.elicence_number}".strip()
@@ -258,13 +265,13 @@ def _departments(case: Case, catalogue: Catalogue, items: list[Item | str]) -> l
 
 
 def _materials_section(f: _Facts, heading: str = "申请材料") -> Section:
-    rows = tuple((m.name, "主要" if m.main else "次要", m.state.label, _state_note(m))
+    rows = tuple((m.name, "主要" if m.main else "次要", state_label(m, f.case), _state_note(m))
                  for m in f.case.materials)
     return Section(heading, table=Table(("材料名称", "类别", "状态", "说明"), rows))
 
 
 def _owed_section(f: _Facts, heading: str) -> Section:
-    rows = tuple((m.name, m.state.label, _requirement(f.checklist.get(m.code)), m.reason)
+    rows = tuple((m.name, state_label(m, f.case), _requirement(f.checklist.get(m.code)), m.reason)
                  for m in f.case.owed)
     return Section(heading, table=Table(("材料名称", "情况", "提交要求", "原因及补正要求"), rows))
 
