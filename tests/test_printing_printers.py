@@ -60,6 +60,9 @@ def test_cups_lp_failure_and_unknown_queue(tmp_path, monkeypatch):
     _fake_lp(bin_, 'echo "lp: The printer or class does not exist." >&2; exit 1')
     result = print_document(_docs("accepted")[0], Settings(printer="cups", printer_target="NOPE"), home=tmp_path)
     assert not result.ok and "打印队列“NOPE”不存在" in result.message and "可稍后补打" in result.message
+    _fake_lp(bin_, 'echo "lp: Error - Scheduler not responding." >&2; exit 1')
+    result = print_document(_docs("accepted")[0], Settings(printer="cups", printer_target="Q1"), home=tmp_path)
+    assert not result.ok and "CUPS）没有运行" in result.message
     _fake_lp(bin_, 'echo "lp: Error - printer jammed" >&2; exit 1')
     result = print_document(_docs("accepted")[0], Settings(printer="cups", printer_target="Q1"), home=tmp_path)
     assert not result.ok and "打印失败" in result.message and "printer jammed" in result.message

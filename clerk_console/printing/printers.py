@@ -106,6 +106,8 @@ def _lp(path: Path, queue: str) -> tuple[bool, str]:
     low = err.lower()
     if "does not exist" in low or "unknown destination" in low or "not exist" in low:
         return False, f"打印失败：打印队列“{queue}”不存在，请在设置中核对打印机名称"
+    if "scheduler not responding" in low or "connection refused" in low:
+        return False, "打印失败：打印服务（CUPS）没有运行，请联系技术支持启动打印服务，或改用“保存 PDF”"
     if "no default destination" in low:
         return False, "打印失败：没有设置默认打印机，请在设置中填写打印队列名称"
     if "not accepting" in low or "paused" in low or "disabled" in low:
