@@ -69,9 +69,30 @@ def run(args) -> int:
     print(report.text())
     if getattr(args, "init_only", False):
         return 0
-    from clerk_console.ui.app import run_console
+    backoffice = None if getattr(args, "no_backoffice", False) else _start_backoffice(home)
+    try:
+        from clerk_console.ui.app import run_console
 
-    return run_console(home)
+        return run_console(home)
+    finally:
+        if backoffice is not None:
+            backoffice.stop()
+
+
+def _start_backoffice(home: Path):
+    """The embedded back office on loopback, the demo window enrolled with it; on failure
+    the console still opens and works offline."""
+    from clerk_console.storage.replica import Replica
+    from clerk_console.sync.embedded import start_embedded
+
+    try:
+        with Replica.open(Path(home) / config.REPLICA_FILE) as replica:
+            office = start_embedded(home, replica)
+    except Exception as exc:  # the demo must open even without its back office
+        print(f"内置后台未能启动（{exc}），终端将离线运行", file=sys.stderr)
+        return None
+    print(f"内置后台：{office.url}")
+    return office
 
 
 def build_demo(home: Path, *, now: datetime, cases: int = 0):
