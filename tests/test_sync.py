@@ -224,3 +224,11 @@ def test_worker_reports_offline_without_blocking(tmp_path, replica):
         assert st.label.startswith("离线")
     finally:
         worker.stop()
+
+
+def test_worker_accepts_the_consoles_open_replica_and_settings(tmp_path, replica):
+    from clerk_console.config import Settings
+
+    worker = SyncWorker(replica, Settings(sync_interval_seconds=7), home=tmp_path)
+    assert worker.replica_path == replica.path and worker.interval == 7
+    assert worker.home == tmp_path and not worker.status().online

@@ -40,11 +40,21 @@ class SyncStatus:
 
 
 class SyncWorker:
-    def __init__(self, home: Path, replica_path: Path, *, interval: float | None = None):
+    def __init__(self, home, replica_path=None, /, *, interval: float | None = None,
+                 **kwargs):
+        """``SyncWorker(home, replica_path)``; also ``SyncWorker(replica, settings, home=…)``
+        (the console's own open replica and settings: the worker opens its own connection)."""
+        settings = None
+        if hasattr(home, "path") and hasattr(home, "outbox_pending"):  # an open Replica
+            settings = replica_path if isinstance(replica_path, Settings) else None
+            replica_path = home.path
+            home = kwargs.pop("home", None) or Path(replica_path).parent
+        if kwargs:
+            raise TypeError(f"unexpected arguments: {', '.join(kwargs)}")
         self.home = Path(home)
-        self.replica_path = Path(replica_path)
-        self.interval = interval if interval is not None else \
-            Settings.load(self.home).sync_interval_seconds
+        self.replica_path = Path(replica_path) if replica_path else self.home / "replica.sqlite3"
+        settings = settings or Settings.load(self.home)
+        self.interval = interval if interval is not None else settings.sync_interval_seconds
         self._status = SyncStatus(False, 0, None, "", "正在连接后台…")
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -111,13 +121,13 @@ class SyncWorker:
             log.exception("sync round failed")
             self._set(online=False, message=f"同步出错：{type(exc).__name__}")
             return False
-        self.rounds += 1
         counts = replica.outbox_counts()
         self._set(online=report.online, queued=counts.get("pending", 0),
                   refused=counts.get("refused", 0),
                   last_sync=datetime.now() if report.online and not report.error
                   else self._status.last_sync,
                   clock_warning=clock_warning(report.clock_offset), message=report.error)
+        self.rounds += 1  # after the status is set: readers of ``rounds`` see its outcome
         return report.online and not report.error and report.queued > 0
 
     def _queued(self, replica) -> int:

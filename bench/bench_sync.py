@@ -1,0 +1,167 @@
+"""Sync benchmarks on loopback; prints figures and their ratio to the targets.
+
+    .venv/bin/python bench/bench_sync.py [--events 10000] [--licences 1000000] [--windows 50]
+                                         [--postgres postgresql://postgres@127.0.0.1/test]
+
+Targets (issue): 10,000 queued events pushed in <= 10 s; 1,000,000 e-licence rows pulled and
+applied in <= 60 s with console RSS <= 200 MB; a sync with nothing new = 1 request, <= 2 KB;
+50 windows syncing at once: throughput on SQLite and on PostgreSQL.
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from clerk_console.backoffice import service  # noqa: E402
+from clerk_console.backoffice.db import make_engine  # noqa: E402
+from clerk_console.storage.replica import Replica  # noqa: E402
+from clerk_console.sync.embedded import enroll_replica  # noqa: E402
+from clerk_console.sync.loopback import BackofficeProcess, child_context  # noqa: E402
+from clerk_console.sync.protocol import Dataset  # noqa: E402
+from clerk_console.sync.runner import client_for, sync_once  # noqa: E402
+from clerk_console.sync.synthetic import add_cases  # noqa: E402
+
+DAY = date(2026, 11, 27)
+REGION = "370602"
+
+
+def window(tmp: Path, engine, url: str, code: str) -> Replica:
+    r = Replica.open(tmp / code / "replica.sqlite3")
+    r.set_window(code, f"{code}窗口", "烟台市政务服务中心")
+    enroll_replica(engine, r, url, region=REGION)
+    return r
+
+
+def bench_push(tmp: Path, engine, url: str, n: int) -> None:
+    r = window(tmp, engine, url, "YT0101")
+    t = time.perf_counter()
+    add_cases(r, n, window_code="YT0101", day=DAY)
+    setup = time.perf_counter() - t
+    with client_for(r) as c:
+        t = time.perf_counter()
+        rep = sync_once(r, c)
+        took = time.perf_counter() - t
+    scale = 10_000 / n
+    print(f"push: {rep.pushed} events in {took:.2f} s ({rep.pushed / took:.0f}/s; "
+          f"setup {setup:.1f} s); scaled to 10,000: {took * scale:.2f} s = "
+          f"{took * scale / 10:.2f} x target 10 s")
+    with client_for(r) as c:
+        idle = sync_once(r, c)
+    size = idle.bytes_sent + idle.bytes_received
+    print(f"nothing new: {idle.requests} request(s), {size} bytes = {size / 2048:.2f} x target "
+          "2 KB")
+    r.close()
+
+
+def _pull_child(path: str, out: str) -> None:
+    replica = Replica.open(Path(path))
+    t = time.perf_counter()
+    with client_for(replica) as c:
+        rep = sync_once(replica, c)
+    took = time.perf_counter() - t
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    Path(out).write_text(f"{took} {rss} {rep.pulled.get('elicence', 0)} {rep.error}")
+
+
+def bench_pull(tmp: Path, engine, url: str, n: int) -> None:
+    t = time.perf_counter()
+    chunk = 100_000
+    for start in range(0, n, chunk):
+        with engine.begin() as conn:
+            service.put_records(conn, Dataset.ELICENCE, {
+                (REGION, f"37060219900101{i:07d}|yyzz|N{i}"): {
+                    "holder_id": f"37060219900101{i:07d}", "type_code": "yyzz",
+                    "name": "营业执照", "number": f"N{i}", "issued": "2020-01-01", "expires": ""}
+                for i in range(start, min(n, start + chunk))})
+    print(f"(server loaded {n} licences in {time.perf_counter() - t:.1f} s)")
+    r = window(tmp, engine, url, "YT0202")
+    r.close()
+    out = tmp / "pull.txt"
+    proc = child_context().Process(target=_pull_child, args=(str(r.path), str(out)))
+    proc.start()
+    proc.join()
+    took, rss, rows, *err = out.read_text().split(" ", 3)
+    took, rss = float(took), float(rss)
+    scale = 1_000_000 / n
+    print(f"pull: {rows} rows pulled and applied in {took:.1f} s, console peak RSS {rss:.0f} MB;"
+          f" scaled to 1,000,000: {took * scale:.1f} s = {took * scale / 60:.2f} x target 60 s; "
+          f"RSS = {rss / 200:.2f} x target 200 MB {' '.join(err)}")
+
+
+def bench_windows(tmp: Path, engine, url: str, windows: int, per_window: int, label: str):
+    reps = [window(tmp, engine, url, f"W{label[:1].upper()}{i:03d}") for i in range(windows)]
+    for i, r in enumerate(reps):
+        add_cases(r, per_window, window_code=r.window().code, day=DAY)
+    results = []
+
+    def run(r):
+        with client_for(r) as c:
+            results.append(sync_once(r, c, batch=100))
+
+    threads = [threading.Thread(target=run, args=(r,)) for r in reps]
+    t = time.perf_counter()
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    took = time.perf_counter() - t
+    pushed = sum(x.pushed for x in results)
+    failed = sum(1 for x in results if x.error)
+    print(f"{windows} windows at once on {label}: {pushed} events in {took:.1f} s = "
+          f"{pushed / took:.0f} events/s, {windows / took:.1f} window rounds/s, "
+          f"{failed} rounds with errors")
+    for r in reps:
+        r.close()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--events", type=int, default=10_000)
+    ap.add_argument("--licences", type=int, default=1_000_000)
+    ap.add_argument("--windows", type=int, default=50)
+    ap.add_argument("--per-window", type=int, default=40)
+    ap.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        db = f"sqlite:///{tmp / 'bo.sqlite3'}"
+        engine = make_engine(db)
+        with BackofficeProcess(db, home=tmp) as bo:
+            bench_push(tmp, engine, bo.url, args.events)
+            bench_pull(tmp, engine, bo.url, args.licences)
+            bench_windows(tmp / "sqlite-windows", engine, bo.url, args.windows,
+                          args.per_window, "SQLite")
+        if args.postgres:
+            import psycopg
+
+            schema = f"bench_{uuid.uuid4().hex[:8]}"
+            try:
+                with psycopg.connect(args.postgres, autocommit=True) as conn:
+                    conn.execute(f'CREATE SCHEMA "{schema}"')
+            except psycopg.Error as exc:
+                print(f"PostgreSQL skipped: {exc}")
+                return 0
+            url = f"{args.postgres}?options=-csearch_path%3D{schema}"
+            try:
+                pg = make_engine(url)
+                with BackofficeProcess(url, home=tmp) as bo:
+                    bench_windows(tmp / "pg-windows", pg, bo.url, args.windows,
+                                  args.per_window, "PostgreSQL")
+                pg.dispose()
+            finally:
+                with psycopg.connect(args.postgres, autocommit=True) as conn:
+                    conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
