@@ -190,9 +190,11 @@ def test_one_pdf_holds_deferral_notice_and_commitment_on_separate_pages():
     case = sample_cases()["deferred"]
     docs = [make(k, case) for k in D.kinds_for(case)]
     reader = PdfReader(BytesIO(pdf.render(docs, SETTINGS).data))
-    assert len(reader.pages) >= 2
-    assert "容缺受理通知书" in flat(reader.pages[0].extract_text())
-    assert any("容缺受理承诺书" in flat(p.extract_text()) for p in reader.pages[1:])
+    pages = [flat(p.extract_text()) for p in reader.pages]
+    notice = [i for i, p in enumerate(pages) if "容缺受理通知书" in p and "编号：" in p]
+    assert "第一联申请人留存" in pages[notice[0]]  # 一式两份: applicant's and the file's
+    assert any("第二联受理机关存档" in pages[i] for i in notice[1:])
+    assert any("容缺受理承诺书" in p for p in pages[notice[-1] + 1:])
 
 
 def test_ext_b_name_is_printed_in_safe_form_with_a_warning():

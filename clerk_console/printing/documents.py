@@ -73,6 +73,7 @@ class Document:
     qr_payload: str = ""
     footer: str = ""
     warnings: tuple[str, ...] = ()  # for the clerk, never printed
+    copy_labels: tuple[str, ...] = ()  # A4: one copy per label (一式两份), else one copy
 
     @property
     def seal_box(self) -> bool:
@@ -84,7 +85,7 @@ class Document:
 
     def strings(self) -> list[str]:
         """Every printed string, in reading order."""
-        out = [self.hall, self.title]
+        out = [self.hall, self.title, *self.copy_labels]
         for s in self.sections:
             out.append(s.heading)
             for f in s.fields:
@@ -112,6 +113,7 @@ class Document:
                     tuple(map(fix, s.paragraphs)))
             for s in self.sections)
         return replace(self, title=fix(self.title), hall=fix(self.hall), sections=sections,
+                       copy_labels=tuple(map(fix, self.copy_labels)),
                        signatures=tuple(map(fix, self.signatures)), seal_label=fix(self.seal_label),
                        footer=fix(self.footer),
                        warnings=self.warnings + (glyphs.warning(missing),))
@@ -341,7 +343,9 @@ def build(kind: str, *, case: Case, catalogue: Catalogue, applicant: Applicant |
                     signatures=t.fill_all(kind, "signatures", ctx),
                     seal_label="" if kind == SIGNPOST else t.fill("common", "seal", ctx),
                     qr_payload=case.case_no,
-                    footer=t.fill("common", "footer", ctx), warnings=t.warnings)
+                    footer=t.fill("common", "footer", ctx), warnings=t.warnings,
+                    copy_labels=t.fill_all(kind, "copy_labels", ctx)
+                    if "copy_labels" in t.texts[kind] else ())
 
 
 def _signpost_sections(f: _Facts) -> list[Section]:

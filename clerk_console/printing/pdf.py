@@ -180,9 +180,10 @@ def _signatures(doc: Document, st: dict[str, ParagraphStyle], width: float) -> l
     return [Spacer(1, 6), KeepTogether([both])]
 
 
-def _story(doc: Document, font: str, width: float) -> list:
+def _story(doc: Document, font: str, width: float, copy_label: str = "") -> list:
     st = _styles(font)
-    title = [_p(doc.hall, st["hall"]), _p(doc.title, st["title"]), _p(f"编号：{doc.case_no}", st["no"])]
+    number = f"编号：{doc.case_no}" + (f"　（{copy_label}）" if copy_label else "")
+    title = [_p(doc.hall, st["hall"]), _p(doc.title, st["title"]), _p(number, st["no"])]
     if doc.qr_payload:
         head = Table([[title, QrFlowable(doc.qr_payload, QR_SIZE)]], colWidths=[width - QR_SIZE - 4 * mm, QR_SIZE + 4 * mm])
         head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -210,11 +211,12 @@ def render(docs: list[Document] | Document, settings: Settings | None = None) ->
                                  topMargin=15 * mm, bottomMargin=15 * mm, title=title,
                                  author=docs[0].hall if docs else "", invariant=1)
     story: list = []
-    for i, doc in enumerate(docs):
+    for doc in docs:
         fitted = doc.printable(font.covers)
         warnings += [w for w in fitted.warnings if w not in warnings]
-        if i:
-            story.append(PageBreak())
-        story += _story(fitted, font.name, template.width)
+        for label in fitted.copy_labels or ("",):
+            if story:
+                story.append(PageBreak())
+            story += _story(fitted, font.name, template.width, label)
     template.build(story)
     return RenderedPdf(buf.getvalue(), tuple(warnings))
