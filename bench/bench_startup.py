@@ -7,7 +7,7 @@ If the demo command is missing, the console runs on the generated bench replica 
 ``--bare-only`` measures the bare app on both sides (checks the harness itself).
 
     python bench/bench_startup.py            # 7 runs each
-    python bench/bench_startup.py --quick    # 2 runs each
+    python bench/bench_startup.py --quick    # 1 run each
 """
 from __future__ import annotations
 
@@ -26,12 +26,12 @@ TARGET_RATIO = 1.5
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--runs", type=int, default=7)
-    p.add_argument("--quick", action="store_true", help="2 runs each (smoke test)")
+    p.add_argument("--quick", action="store_true", help="1 run each (smoke test)")
     p.add_argument("--home", type=Path, default=benchlib.OUT_DIR / "startup-home",
                    help="window folder for the demo replica (recreated)")
     p.add_argument("--bare-only", action="store_true", help="measure the bare app on both sides")
     args = p.parse_args(argv)
-    runs = 2 if args.quick else args.runs
+    runs = 1 if args.quick else args.runs
 
     bare = [sys.executable, str(benchlib.BENCH_DIR / "bare_app.py")]
     console, label = bare, "bare(as console)"

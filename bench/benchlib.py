@@ -10,13 +10,16 @@ which ``bench/run_all.py`` collects into its summary table. Lower is better for 
 from __future__ import annotations
 
 import json
+import math
+import os
 import statistics
 import sys
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
-OUT_DIR = BENCH_DIR / "out"  # git-ignored: generated replicas and caches
+# git-ignored: generated replicas and scratch windows; tests point it at a tmp dir
+OUT_DIR = Path(os.environ.get("CLERK_BENCH_OUT") or BENCH_DIR / "out")
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -29,7 +32,7 @@ def median(values: list[float]) -> float:
 def percentile(values: list[float], pct: float) -> float:
     """Nearest-rank percentile (pct in 0..100)."""
     ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(pct / 100 * len(ordered) + 0.5)))
+    rank = max(1, min(len(ordered), math.ceil(pct / 100 * len(ordered))))
     return ordered[rank - 1]
 
 
