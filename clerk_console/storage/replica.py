@@ -276,6 +276,7 @@ class Replica:
         self.tx = tx
         self._catalogue: Catalogue | None = None
         self._calendar: WorkCalendar | None = None
+        self._window: WindowInfo | None = None
 
     @classmethod
     def open(cls, path: Path) -> "Replica":
@@ -399,8 +400,12 @@ class Replica:
     def related_roles(self, enterprise_id: str) -> dict[str, str]:
         """person id -> role (法定代表人 wins over 股东 over 高级管理人员)."""
         with self.tx.read() as s:
-            rows = s.execute(select(RelatedPersonRow.person_id, RelatedPersonRow.role)
-                          .where(RelatedPersonRow.enterprise_id == enterprise_id)).all()
+            return self._related_roles(s, enterprise_id)
+
+    @staticmethod
+    def _related_roles(s: Session, enterprise_id: str) -> dict[str, str]:
+        rows = s.execute(select(RelatedPersonRow.person_id, RelatedPersonRow.role)
+                         .where(RelatedPersonRow.enterprise_id == enterprise_id)).all()
         roles: dict[str, str] = {}
         for pid, role in sorted(rows, key=lambda r: RELATED_ROLES.index(r[1])
                                 if r[1] in RELATED_ROLES else 9, reverse=True):
@@ -425,14 +430,14 @@ class Replica:
     def credit(self, applicant: Applicant) -> CreditRecord:
         """Blacklist (itself, legal rep, shareholders, managers), broken deferrals, false
         commitments: what bars 容缺受理 and 承诺即准."""
-        roles = self.related_roles(applicant.id_number)
-        legal_rep = applicant.legal_rep_id or next(
-            (pid for pid, role in roles.items() if role == "法定代表人"), "")
-        related = tuple(dict.fromkeys(
-            [*applicant.related_ids, *(p for p in roles if p != legal_rep)]))
-        subject = replace(applicant, legal_rep_id=legal_rep, related_ids=related)
-        ids = {applicant.id_number, legal_rep, *related} - {""}
         with self.tx.read() as s:
+            roles = self._related_roles(s, applicant.id_number)
+            legal_rep = applicant.legal_rep_id or next(
+                (pid for pid, role in roles.items() if role == "法定代表人"), "")
+            related = tuple(dict.fromkeys(
+                [*applicant.related_ids, *(p for p in roles if p != legal_rep)]))
+            subject = replace(applicant, legal_rep_id=legal_rep, related_ids=related)
+            ids = {applicant.id_number, legal_rep, *related} - {""}
             rows = s.execute(select(BlacklistRow).where(BlacklistRow.subject_id.in_(ids))) \
                 .scalars().all()
             broken = s.execute(select(CaseRow.id).where(
@@ -618,12 +623,15 @@ class Replica:
             s.execute(update(ClerkRow).where(ClerkRow.id == clerk_id).values(failed_attempts=0))
 
     def window(self) -> WindowInfo | None:
-        with self.tx.read() as s:
-            row = s.execute(select(WindowRow).limit(1)).scalars().first()
-        if row is None:
-            return None
-        return WindowInfo(row.code, row.name, row.hall, Level(row.level),
-                          frozenset(Level(v) for v in row.levels))
+        """This window (cached after the first read; ``set_window`` refreshes it)."""
+        if self._window is None:
+            with self.tx.read() as s:
+                row = s.execute(select(WindowRow).limit(1)).scalars().first()
+            if row is None:
+                return None
+            self._window = WindowInfo(row.code, row.name, row.hall, Level(row.level),
+                                      frozenset(Level(v) for v in row.levels))
+        return self._window
 
     def set_window(self, code: str, name: str, hall: str, level: Level = Level.CITY,
                    levels: Iterable[Level] = (Level.CITY, Level.COUNTY)) -> WindowInfo:
@@ -633,6 +641,7 @@ class Replica:
             s.execute(insert(WindowRow).values(code=code, name=name, hall=hall,
                                                level=info.level.value,
                                                levels=sorted(v.value for v in info.levels)))
+        self._window = None
         return info
 
     # ------------------------------------------------------------------ audit
