@@ -15,10 +15,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from datetime import datetime
 
 import benchlib
-import gen_replica
+import console
 import homes
 
 TARGET_KEYS = 25
@@ -31,15 +30,11 @@ async def _settle(pilot) -> None:
 
 
 async def run_intake(scratch: homes.Scratch) -> tuple[list[str], object]:
-    from textual import events
-
     from clerk_console.domain.case import Outcome, Status
-    from clerk_console.ui.app import ClerkApp
     from clerk_console.ui.screens.intake import IntakeScreen
     from clerk_console.ui.widgets.outcome import OutcomeList
 
-    now = datetime.combine(gen_replica.TODAY, datetime.min.time()).replace(hour=10)
-    app = ClerkApp(scratch.home, clock=lambda: now)
+    app = console.new_app(scratch.home)
     pressed: list[str] = []
 
     async def press(pilot, key: str) -> None:
@@ -48,23 +43,8 @@ async def run_intake(scratch: homes.Scratch) -> tuple[list[str], object]:
         await _settle(pilot)
 
     async with app.run_test(size=(120, 40)) as pilot:
-        while not (app.desk.ready or app.open_error):
-            await pilot.pause(0.05)
-        if app.open_error:
-            raise RuntimeError(app.open_error)
-        clerk_id, pin = scratch.clerk
-        for text in (clerk_id, pin):  # signing in happens once a day, not per intake
-            for ch in text:
-                await pilot.press(ch)
-            await pilot.press("enter")
-        await pilot.pause()
-        for ch in scratch.company:  # the scanner's burst
-            key = events.Key(ch, ch)
-            key.set_sender(app)
-            app._driver.send_message(key)
-        key = events.Key("enter", "\r")
-        key.set_sender(app)
-        app._driver.send_message(key)
+        await console.sign_in(app, pilot, scratch.clerk)  # once a day, not per intake
+        console.scan_burst(app, scratch.company)  # the scanner types it
         await _settle(pilot)
         screen = app.screen
         if not isinstance(screen, IntakeScreen) or screen.current is None:

@@ -17,11 +17,10 @@ import asyncio
 import random
 import statistics
 import sys
-from datetime import datetime
 from pathlib import Path
 
 import benchlib
-import gen_replica
+import console
 import homes
 
 TARGET_MB = 150.0
@@ -54,30 +53,19 @@ async def settle(pilot) -> None:
 
 async def session(scratch: homes.Scratch, n: int, every: int) -> tuple[list[tuple[int, float]], dict]:
     from clerk_console.domain.catalogue import Target
-    from clerk_console.ui.app import ClerkApp
     from clerk_console.ui.screens.intake import IntakeScreen
     from clerk_console.ui.screens.rating import RatingScreen
     from clerk_console.ui.widgets.checklist import Checklist
     from clerk_console.ui.widgets.picker import ItemPicker
 
-    now = datetime.combine(gen_replica.TODAY, datetime.min.time()).replace(hour=9)
-    app = ClerkApp(scratch.home, clock=lambda: now)
+    app = console.new_app(scratch.home, hour=9)
     rnd = random.Random(1)
     codes = applicant_codes(scratch.home, n)
     samples: list[tuple[int, float]] = []
     tally: dict[str, int] = {}
 
     async with app.run_test(size=(120, 40)) as pilot:
-        while not (app.desk.ready or app.open_error):
-            await pilot.pause(0.05)
-        if app.open_error:
-            raise RuntimeError(app.open_error)
-        clerk_id, pin = scratch.clerk
-        for text in (clerk_id, pin):
-            for ch in text:
-                await pilot.press(ch)
-            await pilot.press("enter")
-        await pilot.pause()
+        await console.sign_in(app, pilot, scratch.clerk)
         screen = app.screen
         assert isinstance(screen, IntakeScreen), screen
         items = list(app.desk.catalogue.items.values())

@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 import benchlib
+import console
 import gen_replica
 
 TARGET_MS = 50.0
@@ -86,49 +87,28 @@ def measure_lookups(desk, codes: list[str]) -> tuple[list[float], dict]:
 
 def measure_pilot(path: Path, codes: list[str]) -> list[float]:
     """Scanner burst into the running app until the applicant panel shows the applicant."""
-    from datetime import datetime
-
-    from textual import events
-
-    from clerk_console.ui.app import ClerkApp
     from clerk_console.ui.widgets.applicant import ApplicantPanel
 
     clerk_id, _, pin, _ = gen_replica.CLERKS[0]
-    now = datetime.combine(gen_replica.TODAY, datetime.min.time()).replace(hour=10)
-    app = ClerkApp(path.parent, clock=lambda: now)
+    app = console.new_app(path.parent)
     timings: list[float] = []
-
-    def send(key: str, char: str | None) -> None:
-        event = events.Key(key, char)
-        event.set_sender(app)
-        app._driver.send_message(event)
 
     async def drive() -> None:
         async with app.run_test(size=(120, 40)) as pilot:
-            while not (app.desk.ready or app.open_error):
-                await pilot.pause(0.05)
-            if app.open_error:
-                raise RuntimeError(app.open_error)
-            for text in (clerk_id, pin):
-                for ch in text:
-                    await pilot.press(ch)
-                await pilot.press("enter")
-            await pilot.pause()
+            await console.sign_in(app, pilot, (clerk_id, pin))
             panel = None
             for raw in codes:
                 code = raw.strip().upper()
-                name = app.desk.replica.find_applicant(code)
-                if name is None:
+                applicant = app.desk.replica.find_applicant(code)
+                if applicant is None:
                     continue
                 t0 = time.perf_counter()
-                for ch in code:
-                    send(ch, ch)
-                send("enter", "\r")
+                console.scan_burst(app, code)
                 for _ in range(400):
                     await pilot.pause()
                     panel = panel or app.screen.query_one(ApplicantPanel)
                     shown = str(panel.render())
-                    if name.name in shown or code[-4:] in shown:
+                    if applicant.name in shown or code[-4:] in shown:
                         timings.append((time.perf_counter() - t0) * 1000)
                         break
                 else:
