@@ -28,7 +28,7 @@ def utcnow() -> datetime:
 def _json(body: bytes, request: Request, status: int = 200) -> Response:
     headers = {SERVER_TIME_HEADER: utcnow().isoformat()}
     if len(body) >= GZIP_MIN_BYTES and "gzip" in request.headers.get("accept-encoding", ""):
-        body = gzip.compress(body, compresslevel=5)
+        body = gzip.compress(body, compresslevel=1 if len(body) > 1_000_000 else 5)
         headers["Content-Encoding"] = "gzip"
     return Response(body, status_code=status, media_type="application/json", headers=headers)
 

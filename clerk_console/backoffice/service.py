@@ -369,8 +369,8 @@ def render_pull(pages: Mapping[Dataset, RawPage], server_time: datetime) -> byte
     """PullResponse JSON built from the stored JSON texts without re-parsing them."""
     parts = []
     for ds, p in pages.items():
-        rows = ",".join(f'{{"key":{json.dumps(k, ensure_ascii=False)},"payload":{v}}}'
-                        for k, v in p.rows)
+        rows = ",".join(f'{{"key":{json.dumps(k, ensure_ascii=False)},'
+                        f'"payload":{json.dumps(v, ensure_ascii=False)}}}' for k, v in p.rows)
         parts.append(
             f'"{ds.value}":{{"rows":[{rows}],'
             f'"tombstones":{json.dumps(p.tombstones, ensure_ascii=False)},'

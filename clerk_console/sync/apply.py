@@ -82,19 +82,21 @@ def apply(replica: Replica, ds: Dataset, page: Page, *, staging: bool,
           at: datetime | None = None) -> None:
     """Apply one page (rows, tombstones, cursor) atomically."""
     if not staging:
-        replica.apply_page(ds.value, page.rows, page.tombstones, page.cursor, at=at)
+        rows = [{"key": r.key, "payload": r.data()} for r in page.rows]
+        replica.apply_page(ds.value, rows, page.tombstones, page.cursor, at=at)
         return
     if page.cursor == 0 and not page.rows and not page.more:
         return  # the server has never published this dataset: keep the local copy
     with replica.write() as s:
+        # the raw driver cursor inside the same transaction: tens of thousands of rows a page
+        cur = s.connection().connection.driver_connection.cursor()
         if page.tombstones:
-            s.execute(text("DELETE FROM sync_stage WHERE dataset = :d AND key = :k"),
-                      [{"d": ds.value, "k": k} for k in page.tombstones])
+            cur.executemany("DELETE FROM sync_stage WHERE dataset = ? AND key = ?",
+                            [(ds.value, k) for k in page.tombstones])
         if page.rows:
-            s.execute(text("INSERT OR REPLACE INTO sync_stage (dataset, key, payload) "
-                           "VALUES (:d, :k, :p)"),
-                      [{"d": ds.value, "k": r.key,
-                        "p": json.dumps(r.payload, ensure_ascii=False)} for r in page.rows])
+            cur.executemany("INSERT OR REPLACE INTO sync_stage (dataset, key, payload) "
+                            "VALUES (?, ?, ?)", [(ds.value, r.key, r.payload) for r in page.rows])
+        cur.close()
         if page.more:
             _set_kv(s, STAGE_KEY.format(ds.value), str(page.cursor))
             return

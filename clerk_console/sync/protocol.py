@@ -115,7 +115,10 @@ class PullRequest(BaseModel):
 
 class Row(BaseModel):
     key: str
-    payload: dict[str, Any]
+    payload: str  # the record's canonical JSON text: staged as is, parsed only when applied
+
+    def data(self) -> dict[str, Any]:
+        return json.loads(self.payload)
 
 
 class Page(BaseModel):
