@@ -262,3 +262,34 @@ def test_not_a_database_is_refused_untouched(tmp_path):
     with pytest.raises(ReplicaError, match="无法打开"):
         Replica.open(path)
     assert path.read_bytes() == b"this is not sqlite" * 100
+
+
+def test_two_writers_on_one_file_never_share_a_number(replica):
+    """Two replica handles (as the console and its sync worker) numbering at once: BEGIN
+    IMMEDIATE serialises them, every number is used once and the sequence has no gaps."""
+    import threading
+
+    day = date(2026, 11, 27)
+    second = Replica.open(replica.path)
+    numbers: list[str] = []
+    errors: list[BaseException] = []
+
+    def work(rep: Replica) -> None:
+        try:
+            for _ in range(15):
+                with rep.write():
+                    no = rep.next_case_no("YT0101", day)
+                    rep.save_case(make_case(no), clerk_id="c1", action="x", at=NOW)
+                numbers.append(no)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(r,)) for r in (replica, second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    second.close()
+    assert errors == []
+    assert sorted(numbers) == [f"YT0101-20261127-{n:04d}" for n in range(1, 31)]
+    assert replica.count_cases() == 30 and len(replica.outbox_pending()) == 30
