@@ -129,6 +129,14 @@ def test_recency_beats_an_old_higher_count() -> None:
     assert usage_weight(1, NOW, NOW) > usage_weight(1, NOW - DAY, NOW)
 
 
+def test_counts_without_a_time_are_not_decayed_by_a_timed_use(catalogue: Catalogue) -> None:
+    # counts loaded from storage without times, then one pick timed now
+    usage = {"370600-0102": (5, 0.0), "370600-0101": (1, NOW)}
+    idx = SearchIndex.build(catalogue, usage)
+    assert names(idx.search("spjy")) == ["食品经营许可证补办", "食品经营许可"]
+    assert usage_weight(5, 0.0, NOW) == 5.0
+
+
 def test_recent_item_first_among_equal_counts(catalogue: Catalogue) -> None:
     usage = {"370600-0101": (2, NOW - 30 * DAY), "370600-0102": (2, NOW - DAY)}
     idx = SearchIndex.build(catalogue, usage, now=NOW)

@@ -51,9 +51,12 @@ def normalize(text: str) -> str:
 
 
 def usage_weight(count: int, last_used: float, now: float) -> float:
-    """Frecency: the use count, halved for every HALF_LIFE_SECONDS since the last use."""
+    """Frecency: the use count, halved for every HALF_LIFE_SECONDS since the last use.
+    ``last_used`` <= 0 means the time is not known: the count stands undecayed."""
     if count <= 0:
         return 0.0
+    if last_used <= 0:
+        return float(count)
     age = max(0.0, now - last_used)
     return count * 0.5 ** (age / HALF_LIFE_SECONDS)
 
