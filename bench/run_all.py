@@ -5,7 +5,7 @@ that crashes is reported as such and makes the exit status 1; a missed target do
 table says MISSED).
 
     python bench/run_all.py                   # full sizes (the replica is cached in bench/out)
-    python bench/run_all.py --quick           # every bench in its smoke-test size
+    python bench/run_all.py --quick           # smoke-test sizes (benches without --quick skipped)
     python bench/run_all.py --only search scan
 """
 from __future__ import annotations
@@ -25,6 +25,10 @@ ORDER = ["search", "startup", "scan", "keystrokes", "memory"]
 def bench_names() -> list[str]:
     found = sorted(p.stem.removeprefix("bench_") for p in benchlib.BENCH_DIR.glob("bench_*.py"))
     return [n for n in ORDER if n in found] + [n for n in found if n not in ORDER]
+
+
+def offers_quick(name: str) -> bool:
+    return '"--quick"' in (benchlib.BENCH_DIR / f"bench_{name}.py").read_text(encoding="utf-8")
 
 
 def run_one(name: str, quick: bool, timeout: float) -> tuple[list[dict], str]:
@@ -75,6 +79,9 @@ def main(argv: list[str] | None = None) -> int:
     failures: dict[str, str] = {}
     t0 = time.perf_counter()
     for name in names:
+        if args.quick and not offers_quick(name):
+            print(f"== {name}: skipped (it has no --quick size)")
+            continue
         records, error = run_one(name, args.quick, args.timeout)
         rows.extend(records)
         if error:
