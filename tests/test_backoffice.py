@@ -250,3 +250,31 @@ def test_admin_cli_logs_every_action_and_explains_bad_input(tmp_path, capsys):
                           default=str, ensure_ascii=False)
     assert actions == ["enrollment-code", "import-blacklist", "cases", "revoke"]
     assert "张三" not in text and "某公司" not in text
+
+
+def test_whole_download_after_compaction_is_not_reset_again(engine):
+    """A download started under the current floor has missed nothing: no reset loop."""
+    window, _ = enrolled(engine)
+    with engine.begin() as conn:
+        service.put_records(conn, Dataset.BLACKLIST, {("", f"K{i}"): {"subject_id": f"K{i}"}
+                                                      for i in range(6)})
+        service.put_records(conn, Dataset.BLACKLIST, {("", f"K{i}"): {"subject_id": f"K{i}"}
+                                                      for i in range(3)}, replace_scopes=[""])
+        service.put_records(conn, Dataset.BLACKLIST, {("", f"K{i}"): {"subject_id": f"K{i}",
+                                                                      "v": 2} for i in range(3)})
+        service.compact(conn, Dataset.BLACKLIST, keep=0)
+    first = _pull(engine, window, {Dataset.BLACKLIST: 0}, {Dataset.BLACKLIST: 1})
+    page = first[Dataset.BLACKLIST]
+    assert page.floor > page.cursor > 0 and not page.reset
+    keys = [page.rows[0][0]]
+    while page.more:
+        with reading(engine) as conn:
+            page = service.pull(conn, window, {Dataset.BLACKLIST: page.cursor},
+                                {Dataset.BLACKLIST: 1},
+                                {Dataset.BLACKLIST: page.floor})[Dataset.BLACKLIST]
+        assert not page.reset
+        keys += [k for k, _v in page.rows]
+    assert sorted(keys) == ["K0", "K1", "K2"]
+    # the same position without the floor it was staged under is an old cursor: reset
+    stale = _pull(engine, window, {Dataset.BLACKLIST: first[Dataset.BLACKLIST].cursor})
+    assert stale[Dataset.BLACKLIST].reset

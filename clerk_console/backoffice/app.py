@@ -95,7 +95,7 @@ def create_app(engine: Engine) -> FastAPI:
         def work():
             with reading(engine) as conn:
                 window = service.authenticate(conn, _token(request))
-                pages = service.pull(conn, window, req.cursors, req.limits)
+                pages = service.pull(conn, window, req.cursors, req.limits, req.stage_floors)
             return service.render_pull(pages, utcnow())
 
         return _json(await run_in_threadpool(work), request)

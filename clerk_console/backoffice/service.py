@@ -334,18 +334,27 @@ class RawPage:
     cursor: int
     more: bool = False
     reset: bool = False
+    floor: int = 0
 
 
 def pull(conn: Connection, window: WindowRow, cursors: Mapping[Dataset, int],
-         limits: Mapping[Dataset, int] | None = None) -> dict[Dataset, RawPage]:
-    """One page per dataset after each cursor, only the window's own scope."""
+         limits: Mapping[Dataset, int] | None = None,
+         stage_floors: Mapping[Dataset, int] | None = None) -> dict[Dataset, RawPage]:
+    """One page per dataset after each cursor, only the window's own scope.
+
+    A cursor below the dataset's floor has missed compacted tombstones: the page says
+    ``reset``. A whole-dataset download that started under the current floor (its
+    ``stage_floors`` entry equals the floor) has missed nothing and goes on.
+    """
     limits = limits or {}
+    stage_floors = stage_floors or {}
     floors = {d: f for d, f in conn.execute(select(FLOOR.c.dataset, FLOOR.c.floor))}
     pages: dict[Dataset, RawPage] = {}
     for ds in PULL_DATASETS:
         cursor = max(0, int(cursors.get(ds, 0)))
-        if 0 < cursor < floors.get(ds.value, 0):
-            pages[ds] = RawPage([], [], 0, more=True, reset=True)
+        floor = floors.get(ds.value, 0)
+        if 0 < cursor < floor and stage_floors.get(ds) != floor:
+            pages[ds] = RawPage([], [], 0, more=True, reset=True, floor=floor)
             continue
         limit = min(MAX_PAGE, max(1, limits.get(ds) or PAGE_LIMITS.get(ds, DEFAULT_PAGE_LIMIT)))
         got = conn.execute(
@@ -355,7 +364,7 @@ def pull(conn: Connection, window: WindowRow, cursors: Mapping[Dataset, int],
             .order_by(LOG.c.seq).limit(limit + 1)).all()
         more = len(got) > limit
         got = got[:limit]
-        page = RawPage([], [], got[-1][0] if got else cursor, more=more)
+        page = RawPage([], [], got[-1][0] if got else cursor, more=more, floor=floor)
         for _seq, key, dead, payload in got:
             if dead:
                 page.tombstones.append(key)
@@ -375,7 +384,7 @@ def render_pull(pages: Mapping[Dataset, RawPage], server_time: datetime) -> byte
             f'"{ds.value}":{{"rows":[{rows}],'
             f'"tombstones":{json.dumps(p.tombstones, ensure_ascii=False)},'
             f'"cursor":{p.cursor},"more":{"true" if p.more else "false"},'
-            f'"reset":{"true" if p.reset else "false"}}}')
+            f'"reset":{"true" if p.reset else "false"},"floor":{p.floor}}}')
     return (f'{{"pages":{{{",".join(parts)}}},"server_time":"{server_time.isoformat()}"}}'
             .encode())
 

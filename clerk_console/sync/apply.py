@@ -15,7 +15,8 @@ from sqlalchemy import text
 from clerk_console.storage.replica import Replica
 from clerk_console.sync.protocol import Dataset, Page
 
-STAGE_KEY = "sync_stage_{}"  # kv: last staged sequence of a full download in progress
+# kv: "<last staged sequence>:<server floor it is consistent with>" of a download in progress
+STAGE_KEY = "sync_stage_{}"
 STAGED = frozenset({Dataset.CATALOGUE, Dataset.CALENDAR, Dataset.BLACKLIST, Dataset.ELICENCE})
 
 _STAGE_DDL = ("CREATE TABLE IF NOT EXISTS sync_stage (dataset TEXT NOT NULL, key TEXT NOT NULL, "
@@ -49,22 +50,24 @@ def _set_kv(s, key: str, value: str | None) -> None:
                   {"k": key, "v": value})
 
 
-def positions(replica: Replica) -> tuple[dict[Dataset, int], set[Dataset]]:
-    """The position to ask the server for, per dataset, and which datasets are staging."""
+def positions(replica: Replica) -> tuple[dict[Dataset, int], dict[Dataset, int]]:
+    """The position to ask the server for, per dataset, and the datasets being downloaded
+    whole with the floor their staged part is consistent with (-1: not known yet)."""
     cursors: dict[Dataset, int] = {}
-    staging: set[Dataset] = set()
+    staging: dict[Dataset, int] = {}
     with replica.tx.read() as s:
         for ds in Dataset:
             staged = _kv(s, STAGE_KEY.format(ds.value))
             if staged is not None:
-                cursors[ds] = int(staged)
-                staging.add(ds)
+                position, _, floor = staged.partition(":")
+                cursors[ds] = int(position)
+                staging[ds] = int(floor or -1)
                 continue
             cur = s.execute(text("SELECT cursor FROM sync_cursor WHERE dataset = :d"),
                             {"d": ds.value}).scalar()
             cursors[ds] = int(cur) if cur is not None else 0
             if cur is None and ds in STAGED:
-                staging.add(ds)  # first download: build the whole copy, then swap it in
+                staging[ds] = -1  # first download: build the whole copy, then swap it in
     return cursors, staging
 
 
@@ -73,7 +76,7 @@ def restart(replica: Replica, ds: Dataset) -> None:
     with replica.write() as s:
         s.execute(text("DELETE FROM sync_stage WHERE dataset = :d"), {"d": ds.value})
         if ds in STAGED:
-            _set_kv(s, STAGE_KEY.format(ds.value), "0")
+            _set_kv(s, STAGE_KEY.format(ds.value), "0:-1")
         else:
             replica.apply_page(ds.value, [], [], 0)
 
@@ -98,7 +101,7 @@ def apply(replica: Replica, ds: Dataset, page: Page, *, staging: bool,
                             "VALUES (?, ?, ?)", [(ds.value, r.key, r.payload) for r in page.rows])
         cur.close()
         if page.more:
-            _set_kv(s, STAGE_KEY.format(ds.value), str(page.cursor))
+            _set_kv(s, STAGE_KEY.format(ds.value), f"{page.cursor}:{page.floor}")
             return
         _swap(replica, s, ds, page.cursor, at)
 

@@ -140,7 +140,7 @@ class SyncClient:
         return PushResponse.model_validate_json(self._call("/push", PushRequest(items=items))
                                                 .content)
 
-    def pull(self, cursors: dict[Dataset, int],
-             limits: dict[Dataset, int] | None = None) -> PullResponse:
-        req = PullRequest(cursors=cursors, limits=limits or {})
+    def pull(self, cursors: dict[Dataset, int], limits: dict[Dataset, int] | None = None,
+             stage_floors: dict[Dataset, int] | None = None) -> PullResponse:
+        req = PullRequest(cursors=cursors, limits=limits or {}, stage_floors=stage_floors or {})
         return PullResponse.model_validate_json(self._call("/pull", req).content)

@@ -111,6 +111,8 @@ class PushResponse(BaseModel):
 class PullRequest(BaseModel):
     cursors: dict[Dataset, int]  # last applied sequence per dataset (0 = never)
     limits: dict[Dataset, int] = Field(default_factory=dict)
+    # datasets being downloaded whole: the floor their staged copy is consistent with
+    stage_floors: dict[Dataset, int] = Field(default_factory=dict)
 
 
 class Row(BaseModel):
@@ -127,6 +129,7 @@ class Page(BaseModel):
     cursor: int  # new cursor after applying this page
     more: bool = False  # another page is waiting
     reset: bool = False  # the cursor is older than the server keeps: download everything again
+    floor: int = 0  # tombstones at or below this sequence are no longer kept
 
 
 class PullResponse(BaseModel):

@@ -79,7 +79,7 @@ def _pull(replica: Replica, client: SyncClient, report: RoundReport,
           limits: dict | None) -> None:
     while True:
         cursors, staging = apply.positions(replica)
-        resp = client.pull(cursors, limits)
+        resp = client.pull(cursors, limits, staging)
         more = False
         for ds, page in resp.pages.items():
             if page.reset:
