@@ -148,6 +148,8 @@ class ClerkApp(App[int]):
             self.last_activity = time.monotonic()
             if not getattr(event, "_replayed", False) and await self._scanner_key(event):
                 return
+            if event.key == "enter" and self._advance():
+                return
         elif isinstance(event, events.Paste) and not event.is_forwarded:
             self.last_activity = time.monotonic()
             code = pasted_scan(event.text)
@@ -155,6 +157,16 @@ class ClerkApp(App[int]):
                 self.handle_scan(code)
                 return
         await super().on_event(event)
+
+    def _advance(self) -> bool:
+        """Enter in a form field moves to the next field at once (screens list them in
+        ``ADVANCE``), so keys typed ahead during a slow moment land in the right field."""
+        focused = self.focused
+        target = getattr(self.screen, "ADVANCE", {}).get(getattr(focused, "id", None))
+        if target is None or not isinstance(focused, Input):
+            return False
+        self.screen.set_focus(self.screen.query_one(f"#{target}"))
+        return True
 
     @property
     def scan_enabled(self) -> bool:
@@ -185,12 +197,10 @@ class ClerkApp(App[int]):
                 self._restore_snapshot()
                 self.handle_scan(code)
                 return True
-            self._release_held(then=event)
-            return True
+            return self._release_held(then=event)
         if self.scanner.pending:
             self.scanner.reset()
-            self._release_held(then=event)
-            return True
+            return self._release_held(then=event)
         return False
 
     def _arm_hold_timer(self) -> None:
@@ -204,14 +214,21 @@ class ClerkApp(App[int]):
             self.scanner.reset()
             self._release_held()
 
-    def _release_held(self, then: events.Key | None = None) -> None:
-        """Deliver the held-back keys (and ``then``) in their original order."""
+    def _release_held(self, then: events.Key | None = None) -> bool:
+        """Deliver the held-back keys, then ``then``, in their original order.
+
+        True if ``then`` was queued behind them; False if nothing was held, so the caller
+        lets ``then`` through at once.
+        """
+        if not self._held:
+            return False
         keys = self._held + ([then] if then is not None else [])
         self._drop_held()
         for key in keys:
             replay = events.Key(key.key, key.character)
             replay._replayed = True  # type: ignore[attr-defined]
             self.post_message(replay)
+        return then is not None
 
     def _drop_held(self) -> None:
         self._held = []

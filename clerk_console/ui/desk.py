@@ -90,6 +90,9 @@ class Desk:
         self.replica = Replica.open(self.path)
         self.catalogue = self.replica.catalogue()
         self.rebuild_index()
+        from clerk_console.domain import codes
+
+        codes.warm_up()
 
     def rebuild_index(self) -> None:
         from clerk_console.domain.search import SearchIndex

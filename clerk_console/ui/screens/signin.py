@@ -29,6 +29,7 @@ def _check(app, clerk_id: str, pin: str) -> tuple[Signed | None, str]:
 
 
 class SignInScreen(Screen):
+    ADVANCE = {"clerk-id": "pin"}
     BINDINGS = [Binding("ctrl+q", "app.quit", "退出")]
 
     def compose(self) -> ComposeResult:
@@ -57,6 +58,10 @@ class SignInScreen(Screen):
     def submit(self) -> None:
         clerk_id = self.query_one("#clerk-id", Input).value
         pin_field = self.query_one("#pin", Input)
+        if clerk_id.strip() and pin_field.value and not (self.app.desk.ready or self.app.open_error):
+            # typed ahead while the replica is still opening: sign in as soon as it is open
+            self.query_one("#signin-error", Static).update("正在打开本窗口数据，打开后自动登录…")
+            return
         clerk, why = _check(self.app, clerk_id, pin_field.value)
         self.query_one("#signin-error", Static).update(why)
         if clerk is None:
@@ -69,6 +74,7 @@ class SignInScreen(Screen):
 class LockScreen(ModalScreen):
     """Covers the screen after idle time; the case in progress stays underneath."""
 
+    ADVANCE = {"lock-id": "lock-pin"}
     BINDINGS = [Binding("ctrl+q", "app.quit", "退出")]
 
     def __init__(self, clerk: Signed) -> None:
@@ -112,6 +118,7 @@ class LockScreen(ModalScreen):
 class SupervisorScreen(ModalScreen[Signed | None]):
     """A supervisor confirms an action (void, unmask, day close) with their own PIN."""
 
+    ADVANCE = {"sup-id": "sup-pin"}
     BINDINGS = [Binding("escape", "cancel", "取消")]
 
     def __init__(self, purpose: str) -> None:

@@ -1,0 +1,96 @@
+"""The real console in a real terminal (tmux, 80x24): 100 scanner bursts, each one 18
+characters and Enter in a single write, must all be recognised and none typed into a field."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+BIN = Path(sys.executable).parent
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def resident_id(body17: str) -> str:
+    return body17 + "10X98765432"[sum(int(c) * w for c, w in zip(body17, WEIGHTS)) % 11]
+
+
+def hundred_ids() -> list[str]:
+    """Valid resident IDs whose masked forms (3706**********NNNN) all differ."""
+    out, seen = [], set()
+    day = 0
+    while len(out) < 100:
+        day += 1
+        code = resident_id(f"370602{1960 + day % 40}{1 + day % 12:02d}{1 + day % 28:02d}{day % 1000:03d}")
+        if code[-4:] not in seen:
+            seen.add(code[-4:])
+            out.append(code)
+    return out
+
+
+class Pane:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def tmux(self, *args: str) -> str:
+        return subprocess.run(["tmux", *args], check=True, capture_output=True, text=True).stdout
+
+    def text(self) -> str:
+        return self.tmux("capture-pane", "-t", self.name, "-p")
+
+    def send(self, literal: str) -> None:
+        self.tmux("send-keys", "-t", self.name, "-l", "--", literal)
+
+    def wait_for(self, needle: str, timeout: float = 60.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.text()
+            if needle in screen:
+                return screen
+            time.sleep(0.05)
+        raise AssertionError(f"{needle!r} never appeared; the screen was:\n{self.text()}")
+
+
+@pytest.fixture
+def console(tmp_path):
+    home = tmp_path / "window"
+    env = {**os.environ, "CLERK_CONSOLE_HOME": str(home), "TERM": "xterm-256color"}
+    subprocess.run([str(BIN / "clerk-console"), "demo", "--init-only"], env=env, check=True,
+                   capture_output=True, timeout=300)
+    name = f"cc-{uuid.uuid4().hex[:8]}"
+    command = f"env CLERK_CONSOLE_HOME={home} {BIN / 'clerk-console'} run"
+    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "80", "-y", "24", command],
+                   check=True, env=env)
+    pane = Pane(name)
+    try:
+        yield pane
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+
+
+def test_hundred_scanner_bursts_are_all_recognised(console):
+    pane = console
+    pane.wait_for("窗口：YT0101")  # the replica is open
+    pane.send("demo\r")
+    time.sleep(0.3)
+    pane.send("123456\r")
+    pane.wait_for("选事项")
+    missed = []
+    for code in hundred_ids():
+        pane.send(code + "\r")  # 18 characters and Enter in one write, as a scanner does
+        masked = code[:4] + "*" * 10 + code[-4:]
+        try:
+            pane.wait_for(masked, timeout=15)
+        except AssertionError:
+            missed.append(code)
+    assert not missed, f"{len(missed)} bursts not recognised: {missed[:5]}"
+    pane.send("\x1b")  # close the quick-entry form of the last (unknown) applicant
+    screen = pane.wait_for("事项：中文")  # the item field is still empty: nothing leaked
+    assert not any(code in screen for code in hundred_ids())
