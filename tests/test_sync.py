@@ -232,3 +232,25 @@ def test_worker_accepts_the_consoles_open_replica_and_settings(tmp_path, replica
     worker = SyncWorker(replica, Settings(sync_interval_seconds=7), home=tmp_path)
     assert worker.replica_path == replica.path and worker.interval == 7
     assert worker.home == tmp_path and not worker.status().online
+
+
+def test_tls_through_uvicorn_certificate_options(tmp_path):
+    import shutil
+    import subprocess
+
+    from clerk_console.sync.loopback import BackofficeProcess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl not installed: cannot make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    db = f"sqlite:///{tmp_path / 'bo.sqlite3'}"
+    with BackofficeProcess(db, home=tmp_path, certfile=cert, keyfile=key) as server:
+        assert server.url.startswith("https://")
+        with SyncClient(server.url, verify=str(cert)) as client:
+            assert client.ping().tzinfo is not None
+        with SyncClient(server.url, attempts=1) as client:  # an unknown certificate is refused
+            with pytest.raises(SyncOffline):
+                client.ping()

@@ -25,15 +25,17 @@ def free_port() -> int:
 class BackofficeProcess:
     """``clerk-backoffice serve`` on 127.0.0.1 in a child process (killable with SIGKILL)."""
 
-    def __init__(self, db_url: str, port: int | None = None, *, home: Path | None = None):
+    def __init__(self, db_url: str, port: int | None = None, *, home: Path | None = None,
+                 certfile: Path | None = None, keyfile: Path | None = None):
         self.db_url = db_url
         self.port = port or free_port()
         self.home = home
+        self.tls = (str(certfile), str(keyfile)) if certfile and keyfile else None
         self.proc: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 30.0) -> "BackofficeProcess":
         env = dict(os.environ)
@@ -41,14 +43,16 @@ class BackofficeProcess:
             env["CLERK_BACKOFFICE_HOME"] = str(self.home)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "clerk_console.backoffice.cli", "--db", self.db_url, "serve",
-             "--port", str(self.port), "--log-level", "warning"],
+             "--port", str(self.port), "--log-level", "warning",
+             *(["--ssl-certfile", self.tls[0], "--ssl-keyfile", self.tls[1]] if self.tls else [])],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"back office exited with {self.proc.returncode}")
             try:
-                httpx.get(self.url + "/v1/ping", timeout=1.0)
+                httpx.get(self.url + "/v1/ping", timeout=1.0,
+                          verify=self.tls[0] if self.tls else True)
                 return self
             except httpx.TransportError:
                 time.sleep(0.05)
