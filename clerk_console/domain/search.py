@@ -19,7 +19,7 @@ import heapq
 import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
-from typing import Iterable, Literal
+from typing import Iterable, Iterator, Literal
 
 from .catalogue import Bundle, Catalogue, Item
 from .rules import CITY_SCOPE, WindowScope
@@ -235,15 +235,16 @@ class SearchIndex:
             seen |= fresh
         return hits
 
-    def _match(self, q: str) -> tuple[set[int] | frozenset[int], set[int] | frozenset[int], set[int]]:
+    def _match(self, q: str) -> Iterator[set[int] | frozenset[int]]:
+        """The entries of each tier, best tier first; lazily, so a short query whose exact
+        and prefix matches already fill the list never computes the inside matches."""
         t = self._t
-        exact = t.exact.get(q, frozenset())
-        prefix = set(_range(t.start_keys, t.start_owners, q))
+        yield t.exact.get(q, frozenset())
+        yield set(_range(t.start_keys, t.start_owners, q))
         if q.isascii():
-            inside = set(_range(t.inner_keys, t.inner_owners, q))
+            yield set(_range(t.inner_keys, t.inner_owners, q))
         else:
-            inside = self._substring(q)
-        return exact, prefix, inside
+            yield self._substring(q)
 
     def _substring(self, q: str) -> set[int]:
         postings = self._t.postings
