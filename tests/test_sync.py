@@ -254,3 +254,22 @@ def test_tls_through_uvicorn_certificate_options(tmp_path):
         with SyncClient(server.url, attempts=1) as client:  # an unknown certificate is refused
             with pytest.raises(SyncOffline):
                 client.ping()
+
+
+def test_no_personal_data_in_logs(replica, engine, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    cases = add_cases(replica, 2, window_code="YT0101", day=DAY)
+    with engine.begin() as conn:
+        service.put_records(conn, Dataset.BLACKLIST, {("", "370602199001011237"): {
+            "subject_id": "370602199001011237", "name": "失信人甲", "reason": "失信"}})
+    round_(replica)
+    with engine.begin() as conn:
+        service.decide(conn, cases[0].case_no, Decision.REJECT, actor="审批员", now=NOW)
+    round_(replica)
+    logged = caplog.text
+    assert "push from YT0101" in logged  # the log does say what happened
+    for secret in (cases[0].applicant_id, cases[0].applicant_name, "失信人甲",
+                   "370602199001011237", replica.get_kv("window_token")):
+        assert secret not in logged

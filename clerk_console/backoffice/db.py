@@ -48,10 +48,12 @@ def is_sqlite(engine: Engine) -> bool:
 def make_engine(url: str | None = None, *, create: bool = True) -> Engine:
     url = database_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
+                               hide_parameters=True)  # no personal data in error logs
         _sqlite_setup(engine)
     else:
-        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
+                               hide_parameters=True)
     if create:
         create_schema(engine)
     return engine
