@@ -116,7 +116,7 @@ def home(template_home, tmp_path) -> Path:
 
 
 def new_app(home: Path) -> ClerkApp:
-    return ClerkApp(home, clock=lambda: NOW)
+    return ClerkApp(home, clock=lambda: NOW, sync=False)
 
 
 async def wait_ready(app: ClerkApp, pilot) -> None:

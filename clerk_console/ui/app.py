@@ -34,8 +34,9 @@ class ClerkApp(App[int]):
     ]
 
     def __init__(self, home: Path, *, desk: Desk | None = None,
-                 clock: Callable[[], datetime] | None = None) -> None:
+                 clock: Callable[[], datetime] | None = None, sync: bool = True) -> None:
         super().__init__()
+        self.sync = sync
         self.desk = desk or Desk(home)
         self.clock = clock or datetime.now
         self.clerk: Signed | None = None
@@ -87,16 +88,14 @@ class ClerkApp(App[int]):
         self.start_sync()
 
     def start_sync(self) -> None:
-        """Start the sync worker when the sync module is installed; stay honest otherwise."""
-        try:
-            from clerk_console.sync.worker import SyncWorker
-        except ImportError:
+        """Start the background sync; without it the status bar shows the local queue."""
+        if not self.sync or self.desk.worker is not None:
             return
+        from clerk_console.sync.worker import SyncWorker
+
         try:
-            self.desk.worker = SyncWorker(self.desk.replica, self.desk.settings, home=self.desk.home)
-            start = getattr(self.desk.worker, "start", None)
-            if start:
-                start()
+            self.desk.worker = SyncWorker(self.desk.replica, self.desk.settings,
+                                          home=self.desk.home).start()
         except Exception as exc:  # the console works offline; say why sync is off
             self.desk.worker = None
             self.notify(f"后台同步未启动：{exc}", severity="warning")

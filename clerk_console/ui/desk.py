@@ -293,12 +293,18 @@ class Desk:
     def status(self) -> DeskStatus:
         if self.worker is not None:
             s = self.worker.status()
-            return DeskStatus(online=s.online, queued=s.queued, last_sync=s.last_sync,
-                              clock_warning=getattr(s, "clock_warning", "") or "",
-                              text=status_line(s.online, s.queued, s.last_sync,
-                                               getattr(s, "clock_warning", "") or ""))
+            text = s.label
+            if s.message and not s.online:
+                text += f" · {s.message}"
+            if s.clock_warning:
+                text += f" · ⚠ {s.clock_warning}"
+            return DeskStatus(s.online, s.queued, s.last_sync, s.clock_warning, text)
         queued = self.replica.outbox_counts().get("pending", 0) if self.replica is not None else 0
         return DeskStatus(False, queued, None, "", status_line(None, queued, None, ""))
+
+    def nudge_sync(self) -> None:
+        if self.worker is not None:
+            self.worker.nudge()
 
 
 def status_line(online: bool | None, queued: int, last_sync: datetime | None, clock: str) -> str:

@@ -1,6 +1,7 @@
 """Small modal dialogs: a yes/no confirmation and a one-line text prompt."""
 from __future__ import annotations
 
+from clerk_console.ui.widgets.field import Field
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -43,7 +44,7 @@ class PromptScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield Input(placeholder=self.placeholder, id="prompt")
+            yield Field(placeholder=self.placeholder, id="prompt")
             yield Static("", classes="error", id="prompt-error")
         yield Footer()
 

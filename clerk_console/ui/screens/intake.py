@@ -246,6 +246,7 @@ class IntakeScreen(Screen):
         except Exception as exc:  # refused by the rules or storage: keep everything entered
             app.notify(f"办件未保存：{exc}", severity="error", timeout=10)
             return
+        self.desk.nudge_sync()
         app.notify(f"{case.case_no} {outcome.label}，正在打印告知书")
         self.print_case(case)
         code = cur.view.code

@@ -5,6 +5,7 @@ import re
 from dataclasses import replace
 import unicodedata
 
+from clerk_console.ui.widgets.field import Field
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -55,12 +56,12 @@ class QuickEntryScreen(ModalScreen[Applicant | None]):
         with Vertical(classes="dialog"):
             yield Label("快速登记申请人", classes="dialog-title")
             yield Label(f"{self.kind_label} {mask_id(self.code, self.kind)}")
-            yield Input(value=self.existing.name if self.existing else "",
+            yield Field(value=self.existing.name if self.existing else "",
                         placeholder="单位名称" if org else "姓名（中文用输入法）", id="qe-name")
-            yield Input(value=self.existing.phone if self.existing else "",
+            yield Field(value=self.existing.phone if self.existing else "",
                         placeholder="联系电话", id="qe-phone")
             if org:
-                yield Input(value=self.existing.legal_rep_name if self.existing else "",
+                yield Field(value=self.existing.legal_rep_name if self.existing else "",
                             placeholder="法定代表人（可不填）", id="qe-rep")
             yield Static("", classes="error", id="qe-error")
         yield Footer()

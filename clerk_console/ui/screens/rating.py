@@ -1,6 +1,7 @@
 """好差评: the applicant rates the service with keys 1-5; a bad rating asks for a reason."""
 from __future__ import annotations
 
+from clerk_console.ui.widgets.field import Field
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -28,7 +29,7 @@ class RatingScreen(ModalScreen[int | None]):
         with Vertical(classes="dialog"):
             yield Label(f"请申请人评价本次服务 · {self.case.case_no}", classes="dialog-title")
             yield Static("  ".join(f"{n} {label}" for n, label in LEVELS.items()))
-            reason = Input(placeholder="不满意的原因（必填），回车提交", id="reason")
+            reason = Field(placeholder="不满意的原因（必填），回车提交", id="reason")
             reason.display = False
             yield reason
             yield Static("", classes="error", id="rating-error")

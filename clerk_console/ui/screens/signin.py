@@ -1,6 +1,7 @@
 """Sign-in, the idle lock and the supervisor's PIN prompt."""
 from __future__ import annotations
 
+from clerk_console.ui.widgets.field import Field
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -36,8 +37,8 @@ class SignInScreen(Screen):
         with Vertical(id="signin-box", classes="dialog"):
             yield Label("政务服务综合受理 · 登录", classes="dialog-title")
             yield Label("", id="window-line")
-            yield Input(placeholder="工号", id="clerk-id")
-            yield Input(placeholder="密码", password=True, id="pin")
+            yield Field(placeholder="工号", id="clerk-id")
+            yield Field(placeholder="密码", password=True, id="pin")
             yield Static("", id="signin-error", classes="error")
         yield Footer()
 
@@ -86,8 +87,8 @@ class LockScreen(ModalScreen):
             yield Label("已锁屏", classes="dialog-title")
             yield Label(f"{self.clerk.name}（{self.clerk.clerk_id}）请输入密码解锁；"
                         "主管可用自己的工号和密码解锁")
-            yield Input(value=self.clerk.clerk_id, placeholder="工号", id="lock-id")
-            yield Input(placeholder="密码", password=True, id="lock-pin")
+            yield Field(value=self.clerk.clerk_id, placeholder="工号", id="lock-id")
+            yield Field(placeholder="密码", password=True, id="lock-pin")
             yield Static("", id="lock-error", classes="error")
         yield Footer()
 
@@ -128,8 +129,8 @@ class SupervisorScreen(ModalScreen[Signed | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(f"需要主管授权：{self.purpose}", classes="dialog-title")
-            yield Input(placeholder="主管工号", id="sup-id")
-            yield Input(placeholder="主管密码", password=True, id="sup-pin")
+            yield Field(placeholder="主管工号", id="sup-id")
+            yield Field(placeholder="主管密码", password=True, id="sup-pin")
             yield Static("", id="sup-error", classes="error")
         yield Footer()
 

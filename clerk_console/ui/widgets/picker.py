@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from clerk_console.ui.widgets.field import Field
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -39,7 +40,7 @@ class ItemPicker(Vertical):
             self.code = code
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="事项：中文、全拼、首字母(kfd)或编码，回车选中", id="item-query")
+        yield Field(placeholder="事项：中文、全拼、首字母(kfd)或编码，回车选中", id="item-query")
         yield Static("", id="chosen")
         yield OptionList(id="hits")
 
