@@ -240,6 +240,15 @@ def test_all_digit_credit_code_is_told_apart_from_an_id():
             assert any("同时符合" in w for w in r.warnings)
 
 
+def test_typo_landing_on_a_valid_credit_code_is_flagged():
+    # 932... permanent residence ID with one digit changed reads as a valid enterprise code
+    typo = "911101199801010332"
+    assert calc_check_char(typo) != typo[-1] and uscc_check(typo) == typo[-1]
+    r = ident(typo)
+    assert r.valid and r.kind == USCC
+    assert any("也像外国人永久居留身份证号码" in w for w in r.warnings)
+
+
 # -- project codes -------------------------------------------------------------------------------
 
 def test_project_code():

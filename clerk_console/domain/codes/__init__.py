@@ -9,6 +9,7 @@ and returns an ``Identification``; it never raises on any text.
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import replace
 from datetime import date
 
 from . import permits, project_code, regions, resident_id, uscc
@@ -66,11 +67,46 @@ def _analyse_as(kind: str, text: str, s: str, today: date) -> Identification:
 
 
 def _person_shaped(s: str) -> bool:
-    """Known province (or issuing province for 9...) and a date-like birth part."""
-    province = s[1:3] if s[0] == "9" else s[:2]
-    month = s[10:12]
-    return (regions.province_known(province + "0000") or permits.is_permit_prefix(s)) \
-        and s[6:8] in ("18", "19", "20") and month.isdigit() and 1 <= int(month) <= 12
+    """Does the text still look like a person's number (a typo breaks one part at most)?
+
+    Points: region code known (2, citizens' numbers only), province known (1), birth year
+    starting 18/19/20, month 01-12, day 01-31 (1 each). A genuine number scores 6 (4 for a
+    permanent residence ID, which names only the province); one wrong character costs at
+    most 3 (2), so 3 or more still counts. Credit codes rarely reach it: their positions
+    7-14 are the end of a region code and the organisation code.
+    """
+    if s[0] == "9":
+        score = int(regions.province_known(s[1:3] + "0000"))
+    else:
+        score = 2 * (regions.known(s[:6]) or s[:6] in permits.PERMIT_REGIONS)
+        score += regions.province_known(s[:6]) or permits.is_permit_prefix(s)
+    month, day = s[10:12], s[12:14]
+    score += s[6:8] in ("18", "19", "20")
+    score += month.isdigit() and 1 <= int(month) <= 12
+    score += day.isdigit() and 1 <= int(day) <= 31
+    return score >= 3
+
+
+def _credit_shaped(s: str) -> bool:
+    """Known authority and entity type, a region code that exists and a right organisation
+    code check."""
+    return (bool(uscc.entity(s)[1]) and regions.known(s[2:8])
+            and uscc.calc_org_check_char(s[8:16]) == s[16])
+
+
+def _with_lookalike_note(chosen: Identification, s: str) -> Identification:
+    """A typo in a person's number can land on a valid credit code (about 1 in 341) and the
+    other way round: when the reading that failed still looks right, say so."""
+    if chosen.kind == USCC:
+        looks = _person_shaped(s) and sum(c not in DIGITS for c in s[:17]) <= 1
+        other = KIND_LABELS[_person_kind(s)]
+    else:
+        looks = _credit_shaped(s)
+        other = KIND_LABELS[USCC]
+    if not looks:
+        return chosen
+    note = f"该号码也像{other}（但按其规则校验不符），如为{other}请核对"
+    return replace(chosen, warnings=(*chosen.warnings, note))
 
 
 def _analyse18(text: str, s: str, today: date) -> Identification:
@@ -95,20 +131,22 @@ def _analyse18(text: str, s: str, today: date) -> Identification:
     results = [_analyse_as(k, text, s, today) for k in kinds]
     valid = [r for r in results if r.valid]
     if len(valid) == 1:
-        return valid[0]
+        return _with_lookalike_note(valid[0], s)
     if len(results) == 1:
         return results[0]
     person, credit = results
     if len(valid) == 2:
-        # Both checks pass (about 1 in 341 of such numbers): keep the reading with fewer
-        # warnings, credit codes on a tie for 9... (enterprises are far more common than
-        # permanent residents), persons otherwise, and say so.
+        # Both checks pass (1 in 31 of citizen IDs pass the MOD 31 check too): keep the
+        # reading with fewer warnings, credit codes on a tie for 9... (enterprises are far
+        # more common than permanent residents), persons otherwise. Only when the other
+        # reading is just as clean is it a real alternative worth telling the clerk.
         prefer_credit = s[0] == "9"
-        ranked = sorted(results, key=lambda r: (len(r.warnings), (r.kind == USCC) != prefer_credit))
-        best, other = ranked
+        best, other = sorted(results, key=lambda r: (len(r.warnings),
+                                                     (r.kind == USCC) != prefer_credit))
+        if len(other.warnings) > len(best.warnings):
+            return best
         note = f"该号码同时符合{other.label}的规则，请确认证件类型"
-        return Identification(best.input, best.kind, True, best.normalized, None,
-                              (*best.warnings, note), best.details)
+        return replace(best, warnings=(*best.warnings, note))
     # Neither is valid. A reading whose check character matches has its error elsewhere
     # (date, region): that error is the useful one. Otherwise go by the shape.
     person_checked = resident_id.calc_check_char(s) == s[17]
