@@ -51,6 +51,16 @@ async def settle(pilot) -> None:
         await pilot.pause()
 
 
+async def wait_for(pilot, condition, seconds: float = 20.0):
+    """Pause until ``condition()`` is truthy (returned) or ``seconds`` pass (None)."""
+    for _ in range(int(seconds / 0.02)):
+        found = condition()
+        if found:
+            return found
+        await pilot.pause(0.02)
+    return None
+
+
 async def session(scratch: homes.Scratch, n: int, every: int) -> tuple[list[tuple[int, float]], dict]:
     from clerk_console.domain.catalogue import Target
     from clerk_console.ui.screens.intake import IntakeScreen
@@ -96,19 +106,16 @@ async def session(scratch: homes.Scratch, n: int, every: int) -> tuple[list[tupl
             screen.close_case(best)
             await pilot.pause()
             tally[best.label] = tally.get(best.label, 0) + 1
-            for _ in range(100):  # the rating dialog opens once the case is saved
-                if isinstance(app.screen, RatingScreen):
-                    break
-                await pilot.pause(0.02)
-            if isinstance(app.screen, RatingScreen):  # only a saved case is rated
+            rating = await wait_for(pilot, lambda: isinstance(app.screen, RatingScreen) and app.screen)
+            if rating:  # the rating dialog opens only once the case is saved
                 tally["closed"] = tally.get("closed", 0) + 1
-                rating = app.screen
                 rating.action_rate(1 + done % 3)
                 await pilot.pause()
                 if app.screen is rating:  # not saved: say why, and let the applicant skip
                     print("  rating not saved:", rating.query_one("#rating-error").render())
                     rating.action_skip()
-                    await pilot.pause()
+                # the next case's dialog may open only once this one is gone
+                await wait_for(pilot, lambda: not rating.is_attached)
             if done % every == 0:
                 await pilot.pause(0.2)  # let print workers finish, as between applicants
                 samples.append((done, rss_mb()))
