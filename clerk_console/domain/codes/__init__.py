@@ -72,7 +72,7 @@ def _person_shaped(s: str) -> bool:
     Points: region code known (2, citizens' numbers only), province known (1), birth year
     starting 18/19/20, month 01-12, day 01-31 (1 each). A genuine number scores 6 (4 for a
     permanent residence ID, which names only the province); one wrong character costs at
-    most 3 (2), so 3 or more still counts. Credit codes rarely reach it: their positions
+    most 3 (1), so 3 or more still counts. Credit codes rarely reach it: their positions
     7-14 are the end of a region code and the organisation code.
     """
     if s[0] == "9":
