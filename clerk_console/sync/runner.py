@@ -8,6 +8,7 @@ cursor.
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
@@ -75,28 +76,54 @@ def _push(replica: Replica, client: SyncClient, report: RoundReport, batch: int)
             raise SyncError("后台的回答不完整，本轮同步中止，稍后自动重试")
 
 
+def _predict(cursors: dict, staging: dict, resp) -> tuple[dict, dict] | None:
+    """Where the next pull starts once this response is applied (None: after a reset)."""
+    nxt, nxt_staging = dict(cursors), {}
+    for ds, page in resp.pages.items():
+        if page.reset:
+            return None
+        nxt[ds] = page.cursor
+        if ds in staging and page.more:
+            nxt_staging[ds] = page.floor
+        elif ds in staging and page.cursor == 0 and not page.rows:
+            nxt_staging[ds] = staging[ds]  # never published: still waiting for a first copy
+    return nxt, nxt_staging
+
+
 def _pull(replica: Replica, client: SyncClient, report: RoundReport,
           limits: dict | None) -> None:
-    while True:
-        cursors, staging = apply.positions(replica)
+    """Pages until nothing more; the next page is fetched while this one is applied (only
+    used if the replica then stands exactly where it was predicted to)."""
+    cursors, staging = apply.positions(replica)
+    with ThreadPoolExecutor(1, thread_name_prefix="sync-prefetch") as pool:
         resp = client.pull(cursors, limits, staging)
-        more = False
-        for ds, page in resp.pages.items():
-            if page.reset:
-                apply.restart(replica, ds)
-                report.resets.append(ds.value)
-                more = True
-                continue
-            changed = page.rows or page.tombstones or page.cursor != cursors.get(ds, 0)
-            if changed or ds in staging:
-                apply.apply(replica, ds, page, staging=ds in staging)
-            if page.rows:
-                report.pulled[ds.value] = report.pulled.get(ds.value, 0) + len(page.rows)
-            if page.tombstones:
-                report.deleted[ds.value] = report.deleted.get(ds.value, 0) + len(page.tombstones)
-            more = more or page.more
-        if not more:
-            return
+        while True:
+            more = any(p.more or p.reset for p in resp.pages.values())
+            predicted = _predict(cursors, staging, resp) if more else None
+            ahead = (pool.submit(client.pull, predicted[0], limits, predicted[1])
+                     if predicted else None)
+            for ds, page in resp.pages.items():
+                if page.reset:
+                    apply.restart(replica, ds)
+                    report.resets.append(ds.value)
+                    continue
+                changed = page.rows or page.tombstones or page.cursor != cursors.get(ds, 0)
+                if changed or ds in staging:
+                    apply.apply(replica, ds, page, staging=ds in staging)
+                if page.rows:
+                    report.pulled[ds.value] = report.pulled.get(ds.value, 0) + len(page.rows)
+                if page.tombstones:
+                    report.deleted[ds.value] = (report.deleted.get(ds.value, 0)
+                                                + len(page.tombstones))
+            if not more:
+                return
+            cursors, staging = apply.positions(replica)
+            if ahead is not None and predicted == (cursors, staging):
+                resp = ahead.result()
+            else:
+                if ahead is not None:
+                    ahead.exception()  # let it finish; its answer is not used
+                resp = client.pull(cursors, limits, staging)
 
 
 def sync_once(replica: Replica, client: SyncClient, *, batch: int = PUSH_BATCH,
