@@ -34,10 +34,10 @@ DAY = date(2026, 11, 27)
 REGION = "370602"
 
 
-def window(tmp: Path, engine, url: str, code: str) -> Replica:
+def window(tmp: Path, engine, url: str, code: str, region: str = REGION) -> Replica:
     r = Replica.open(tmp / code / "replica.sqlite3")
     r.set_window(code, f"{code}窗口", "烟台市政务服务中心")
-    enroll_replica(engine, r, url, region=REGION)
+    enroll_replica(engine, r, url, region=region)
     return r
 
 
@@ -98,7 +98,9 @@ def bench_pull(tmp: Path, engine, url: str, n: int) -> None:
 
 
 def bench_windows(tmp: Path, engine, url: str, windows: int, per_window: int, label: str):
-    reps = [window(tmp, engine, url, f"W{label[:1].upper()}{i:03d}") for i in range(windows)]
+    # another region than the pull benchmark's: each window pushes its cases, pulls no index
+    reps = [window(tmp, engine, url, f"W{label[:1].upper()}{i:03d}", "370211")
+            for i in range(windows)]
     for i, r in enumerate(reps):
         add_cases(r, per_window, window_code=r.window().code, day=DAY)
     results = []
@@ -130,17 +132,22 @@ def main() -> int:
     ap.add_argument("--windows", type=int, default=50)
     ap.add_argument("--per-window", type=int, default=40)
     ap.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")
+    ap.add_argument("--only", choices=("push", "pull", "windows"))
     args = ap.parse_args()
+    run = {k: args.only in (None, k) for k in ("push", "pull", "windows")}
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         db = f"sqlite:///{tmp / 'bo.sqlite3'}"
         engine = make_engine(db)
         with BackofficeProcess(db, home=tmp) as bo:
-            bench_push(tmp, engine, bo.url, args.events)
-            bench_pull(tmp, engine, bo.url, args.licences)
-            bench_windows(tmp / "sqlite-windows", engine, bo.url, args.windows,
-                          args.per_window, "SQLite")
-        if args.postgres:
+            if run["push"]:
+                bench_push(tmp, engine, bo.url, args.events)
+            if run["pull"]:
+                bench_pull(tmp, engine, bo.url, args.licences)
+            if run["windows"]:
+                bench_windows(tmp / "sqlite-windows", engine, bo.url, args.windows,
+                              args.per_window, "SQLite")
+        if args.postgres and run["windows"]:
             import psycopg
 
             schema = f"bench_{uuid.uuid4().hex[:8]}"

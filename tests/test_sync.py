@@ -68,6 +68,8 @@ def test_enroll_command_then_sync_once_json(tmp_path, bo, engine, capsys):
     assert report["pushed"] == 3 and report["queued"] == 0 and report["online"]
     with reading(engine) as conn:
         assert service.count_cases(conn) == 3
+    assert console_cli.main(["--data-dir", str(home), "sync", "--once"]) == 0
+    assert capsys.readouterr().out.startswith("同步完成：上传0条")
 
 
 def test_enroll_refuses_a_bad_url(tmp_path, capsys):
