@@ -275,3 +275,12 @@ def test_no_personal_data_in_logs(replica, engine, caplog):
     for secret in (cases[0].applicant_id, cases[0].applicant_name, "失信人甲",
                    "370602199001011237", replica.get_kv("window_token")):
         assert secret not in logged
+
+
+def test_a_page_the_replica_refuses_stops_the_round_cleanly(replica, engine):
+    with engine.begin() as conn:
+        service.put_records(conn, Dataset.CALENDAR, {("", "2031"): {"year": 2031,
+                                                                    "holidays": "none"}})
+    report = round_(replica)
+    assert "后台数据未能应用" in report.error and report.online
+    assert Dataset.CALENDAR in apply.positions(replica)[1]  # still waiting for a good copy

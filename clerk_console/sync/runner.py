@@ -142,6 +142,9 @@ def sync_once(replica: Replica, client: SyncClient, *, batch: int = PUSH_BATCH,
     except SyncError as exc:
         report.online = client.requests > 0
         report.error = str(exc)
+    except ValueError as exc:  # a page the replica refused (CatalogueError, …): not applied
+        report.online = True
+        report.error = f"后台数据未能应用，本轮已停止，已应用的部分保留：{exc}"
     if client.timing is not None:
         replica.clock_offset = client.timing.offset_seconds
         report.clock_offset = round(client.timing.offset_seconds, 3)
