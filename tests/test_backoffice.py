@@ -278,3 +278,28 @@ def test_whole_download_after_compaction_is_not_reset_again(engine):
     # the same position without the floor it was staged under is an old cursor: reset
     stale = _pull(engine, window, {Dataset.BLACKLIST: first[Dataset.BLACKLIST].cursor})
     assert stale[Dataset.BLACKLIST].reset
+
+
+def test_ratings_are_stored_once_and_checked(engine):
+    from clerk_console.backoffice.tables import ServerRating
+
+    window, _ = enrolled(engine)
+    good = {"id": "r1", "case_no": "YT0101-20261127-0001", "level": 4, "comment": "",
+            "clerk_id": "c1", "at": "2026-11-27T10:00:00"}
+    def rating(p, eid):
+        return PushItem(id=eid, entity="rating", entity_id=p["id"], op="save", payload=p,
+                        payload_hash=payload_hash(p))
+    results = push(engine, window, [
+        rating(good, "e1"), rating(good, "e1"),
+        rating({**good, "id": "r2", "level": 9}, "e2"),
+        rating({**good, "id": "r3", "case_no": "YT0202-20261127-0001"}, "e3"),
+        PushItem(id="e4", entity="photo", entity_id="p", op="save", payload={},
+                 payload_hash="")])
+    assert [r.status for r in results] == [ItemStatus.ACCEPTED, ItemStatus.DUPLICATE,
+                                           ItemStatus.REFUSED, ItemStatus.REFUSED,
+                                           ItemStatus.REFUSED]
+    assert "等级" in results[2].message and "不是本窗口" in results[3].message
+    assert "不支持的记录类型" in results[4].message
+    with reading(engine) as conn:
+        rows = conn.execute(select(ServerRating.__table__)).mappings().all()
+    assert [(r["id"], r["level"]) for r in rows] == [("r1", 4)]

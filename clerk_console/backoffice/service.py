@@ -16,7 +16,8 @@ from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from clerk_console.backoffice.tables import (AdminLog, ChangeLog, Counter, DatasetFloor,
-                                             DecisionRecord, ReceivedEvent, ServerCase, Window)
+                                             DecisionRecord, ReceivedEvent, ServerCase,
+                                             ServerRating, Window)
 from clerk_console.domain.case import TRANSITIONS, Decision, Status
 from clerk_console.domain.ids import new_id, parse_case_no
 from clerk_console.sync.protocol import (DEFAULT_PAGE_LIMIT, PAGE_LIMITS, PULL_DATASETS, Dataset,
@@ -35,6 +36,7 @@ COUNTER = Counter.__table__
 FLOOR = DatasetFloor.__table__
 DEC = DecisionRecord.__table__
 ADMIN = AdminLog.__table__
+RATING = ServerRating.__table__
 
 
 class BackofficeError(Exception):
@@ -139,10 +141,24 @@ def authenticate(conn: Connection, token: str | None) -> WindowRow:
 # ---------------------------------------------------------------- push
 
 
-def _check_case(window: WindowRow, item: PushItem, existing: Mapping | None) -> str:
+def _check_rating(window: WindowRow, item: PushItem) -> str:
+    """Return a Chinese refusal, or "" when the rating may be stored."""
+    p = item.payload
+    parsed = parse_case_no(str(p.get("case_no", "")))
+    if p.get("id") != item.entity_id or not isinstance(p.get("level"), int) \
+            or not 1 <= p["level"] <= 5:
+        return "评价数据不完整（缺少编号或等级1-5），已拒收，请联系技术支持"
+    if not parsed or parsed[0] != window.code:
+        return f"评价所属办件{p.get('case_no', '')}不是本窗口（{window.code}）受理的，已拒收"
+    return ""
+
+
+def _check_event(window: WindowRow, item: PushItem, existing: Mapping | None) -> str:
     """Return a Chinese refusal, or "" when the case event may be applied."""
-    if item.entity != "case" or item.op != "save":
+    if item.entity not in ("case", "rating") or item.op != "save":
         return f"不支持的记录类型“{item.entity}/{item.op}”，请升级终端"
+    if item.entity == "rating":
+        return _check_rating(window, item)
     p = item.payload
     if p.get("id") != item.entity_id or not isinstance(p.get("version"), int):
         return "办件数据不完整（缺少编号或版本），已拒收，请联系技术支持"
@@ -175,7 +191,7 @@ def push(conn: Connection, window: WindowRow, items: list[PushItem], *,
 
     results: dict[str, PushResult] = {}
     mine = [it for it in items if it.id in claimed]
-    case_ids = list({it.entity_id for it in mine})
+    case_ids = list({it.entity_id for it in mine if it.entity == "case"})
     existing: dict[str, dict] = {}
     for chunk in _chunks(case_ids):
         for r in conn.execute(select(CASE.c.id, CASE.c.window_id, CASE.c.version)
@@ -184,19 +200,24 @@ def push(conn: Connection, window: WindowRow, items: list[PushItem], *,
     inserts: dict[str, dict] = {}
     updates: dict[str, dict] = {}
     refused: list[dict] = []
+    ratings: list[dict] = []
     seen_mine: set[str] = set()
     for it in mine:
         if it.id in seen_mine:
             continue
         seen_mine.add(it.id)
         prior = existing.get(it.entity_id)
-        problem = _check_case(window, it, prior)
+        problem = _check_event(window, it, prior)
         if problem:
             results[it.id] = PushResult(id=it.id, status=ItemStatus.REFUSED, message=problem)
             refused.append(dict(w=window.id, e=it.id, m=problem))
             continue
         results[it.id] = PushResult(id=it.id, status=ItemStatus.ACCEPTED)
         p = it.payload
+        if it.entity == "rating":
+            ratings.append(dict(id=it.entity_id, window_id=window.id, case_no=p["case_no"],
+                                level=p["level"], payload=canonical_json(p), received_at=now))
+            continue
         version = p["version"]
         if prior is not None and prior["version"] >= version:
             continue  # an older version arriving late: keep the newer one
@@ -210,6 +231,8 @@ def push(conn: Connection, window: WindowRow, items: list[PushItem], *,
         existing[it.entity_id] = dict(id=it.entity_id, window_id=window.id, version=version)
     if inserts:
         conn.execute(CASE.insert(), list(inserts.values()))
+    if ratings:
+        conn.execute(_insert(conn, RATING).on_conflict_do_nothing(index_elements=["id"]), ratings)
     if updates:
         stmt = (CASE.update().where(CASE.c.id == bindparam("b_id"))
                 .values(version=bindparam("b_version"), status=bindparam("b_status"),

@@ -98,3 +98,15 @@ class AdminLog(SQLModel, table=True):
     action: str
     subject: str
     detail: str = ""
+
+
+class ServerRating(SQLModel, table=True):
+    """A service rating (好差评) given at a window, one per case."""
+
+    __tablename__ = "bo_rating"
+    id: str = Field(primary_key=True)  # the client-made rating id
+    window_id: str = Field(index=True)
+    case_no: str = Field(index=True)
+    level: int  # GB/T 39046: 1 非常满意 … 5 非常不满意
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    received_at: datetime
