@@ -525,3 +525,158 @@ async def test_switching_applicants_parks_the_first_intake(home):
         cur = intake(app).current
         assert cur.view.code == PERSON and cur.items == ["SP01", "ZP01", "XF01"]
         assert any(m.state.value == "received" for m in cur.draft.materials)
+
+
+# -- return visits, delivery, the day view ---------------------------------------------------
+
+def seed_case(home: Path, applicant_id: str, when: datetime, *, deferred: bool = True,
+              decided: bool = False):
+    """A case made through the services, as an earlier visit would have."""
+    from dataclasses import replace as dc_replace
+
+    from clerk_console.domain.case import Decision, MaterialState, Outcome
+    from clerk_console.services import intake, returns
+
+    r = Replica.open(home / "replica.sqlite3")
+    try:
+        draft = intake.new_draft(r, window="YT0101", clerk_id="1001",
+                                 applicant=r.find_applicant(applicant_id), items=["SP01"],
+                                 now=when)
+        mats = tuple(dc_replace(m, state=MaterialState.RECEIVED)
+                     if m.main or not deferred else m for m in draft.materials)
+        draft = dc_replace(draft, materials=mats)
+        case = intake.close_intake(r, draft, Outcome.DEFERRED if deferred else Outcome.ACCEPTED,
+                                   clerk_id="1001", now=when)
+        if decided:
+            case = returns.record_decision(r, case, Decision.READY, decided_at=when)
+        return case
+    finally:
+        r.close()
+
+
+async def test_return_visit_supplements_a_deferral_to_completed(home):
+    case = seed_case(home, PERSON, datetime(2026, 11, 20, 9, 0))  # due 2026-11-27
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await burst(app, pilot, PERSON)
+        assert f"{case.case_no} 限 11-27" in panel(app)
+        await pilot.press("f5")
+        await pilot.pause()
+        await keys(pilot, "space")  # one of three
+        await keys(pilot, "enter")
+        still = replica_of(app).get_case(case.case_no)
+        assert still.status.value == "deferred" and len(still.owed) == 2
+        await pilot.press("f5")
+        await pilot.pause()
+        await keys(pilot, "a", "enter")
+        done = replica_of(app).get_case(case.case_no)
+        assert done.status.value == "completed" and not done.owed
+        assert case.case_no not in panel(app) or "容缺待补" not in panel(app)
+
+
+async def test_due_list_voids_an_overdue_deferral_only_with_a_supervisor(home):
+    late = seed_case(home, AGENT, datetime(2026, 11, 13, 9, 0))  # due 2026-11-20: overdue
+    today = seed_case(home, PERSON, datetime(2026, 11, 20, 9, 0))  # due today
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await pilot.press("f6")
+        await pilot.pause()
+        title = str(app.screen.query_one("#due-title").render())
+        assert "共 2 件，逾期 1 件" in title
+        assert app.screen.selected().case_no == late.case_no  # earliest first
+        await keys(pilot, "v")
+        assert "需要主管授权" in str(app.screen.query_one(".dialog-title").render())
+        await type_text(pilot, "9001")
+        await pilot.press("enter")
+        await type_text(pilot, "9999")
+        await pilot.press("enter")
+        await pilot.pause()
+        app.screen.query_one("#prompt").insert_text_at_cursor("逾期未补齐材料")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert replica_of(app).get_case(late.case_no).status.value == "voided"
+        assert replica_of(app).get_case(today.case_no).status.value == "deferred"
+        assert "共 1 件，逾期 0 件" in str(app.screen.query_one("#due-title").render())
+
+
+async def test_delivery_of_a_back_office_result(home):
+    case = seed_case(home, PERSON, datetime(2026, 11, 20, 9, 0), deferred=False, decided=True)
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await burst(app, pilot, PERSON)
+        assert "结果待取" in panel(app) and case.case_no in panel(app)
+        await pilot.press("f7")
+        await pilot.pause()
+        await keys(pilot, "enter", "y")
+        assert replica_of(app).get_case(case.case_no).status.value == "delivered"
+        assert app.screen.id == "intake"
+        assert "结果待取" not in panel(app)
+
+
+async def test_day_view_counts_and_day_close_needs_a_supervisor(home):
+    seed_case(home, AGENT, datetime(2026, 11, 13, 9, 0))  # overdue today
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await burst(app, pilot, PERSON)
+        await keys(pilot, "k", "f", "d", "enter", "a", "enter", "enter", "2")
+        await pilot.press("f10")
+        await pilot.pause()
+        text = str(app.screen.query_one("#day-stats").render())
+        assert "容缺受理" in text and "满意率" in text and "100.0%" in text
+        assert "逾期未补正" in text
+        await keys(pilot, "c")
+        await type_text(pilot, "9001")
+        await pilot.press("enter")
+        await type_text(pilot, "9999")
+        await pilot.press("enter")
+        await pilot.pause()
+        entries = replica_of(app).audit_entries(subject="YT0101:2026-11-27")
+        assert [e.clerk_id for e in entries if e.action == "day_close"] == ["9001"]
+
+
+async def test_command_palette_finds_actions_and_bundles(home):
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await burst(app, pilot, PERSON)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, "kfd")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert intake(app).current.items == ["SP01", "ZP01", "XF01"]
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        for ch in "当日统计":
+            await pilot.press(ch)
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert type(app.screen).__name__ == "DayScreen"
+
+
+async def test_status_bar_shows_the_local_queue_without_a_back_office(home):
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        bar = app.screen.query_one("#status")
+        assert "未连接后台 · 待上传 0 条" in str(bar.render())
+        await burst(app, pilot, PERSON)
+        await keys(pilot, "k", "f", "d", "enter", "a", "enter", "enter", "1")
+        bar.refresh_status()
+        assert "待上传 0 条" not in str(bar.render())
+
+
+def test_run_without_a_replica_tells_the_clerk_what_to_do(tmp_path, capsys):
+    from types import SimpleNamespace
+
+    from clerk_console.commands.run import run
+
+    assert run(SimpleNamespace(data_dir=str(tmp_path / "empty"))) == 2
+    err = capsys.readouterr().err
+    assert "clerk-console demo" in err and "enroll" in err

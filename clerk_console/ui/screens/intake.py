@@ -81,6 +81,13 @@ class IntakeScreen(Screen):
         self.refresh_panel()
         self.action_pick()
 
+    def on_screen_resume(self) -> None:
+        """Back from another screen (supplement, delivery, void ...): show fresh data."""
+        cur = self.current
+        if cur is not None and self.desk.ready:
+            cur.view = self.desk.lookup(cur.view.code, cur.view.kind, self.app.today())
+            self.refresh_panel()
+
     # -- helpers ---------------------------------------------------------------------------
     @property
     def desk(self):
@@ -355,11 +362,7 @@ class IntakeScreen(Screen):
             self.action_due()
             return
 
-        def back(_case) -> None:
-            cur.view = self.desk.lookup(cur.view.code, cur.view.kind, self.app.today())
-            self.refresh_panel()
-
-        self.app.push_screen(SupplementScreen(cur.view.deferrals[0]), back)
+        self.app.push_screen(SupplementScreen(cur.view.deferrals[0]))
 
     def action_due(self) -> None:
         from clerk_console.ui.screens.returns import DueScreen
@@ -374,11 +377,7 @@ class IntakeScreen(Screen):
             self.app.notify("当前申请人没有待取的结果", severity="warning")
             return
 
-        def back(_r) -> None:
-            cur.view = self.desk.lookup(cur.view.code, cur.view.kind, self.app.today())
-            self.refresh_panel()
-
-        self.app.push_screen(DeliverScreen(cur.view.ready), back)
+        self.app.push_screen(DeliverScreen(cur.view.ready))
 
     def action_day(self) -> None:
         from clerk_console.ui.screens.day import DayScreen

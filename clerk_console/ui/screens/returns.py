@@ -53,6 +53,9 @@ class SupplementScreen(Screen):
         self.query_one("#supplement-note", Static).update(
             "全部补齐，回车保存后办件转为已补齐" if left == 0 else f"尚缺 {left} 项；回车保存已收到的材料")
 
+    def on_option_list_option_selected(self, _event) -> None:
+        self.action_save()  # Enter on the list saves
+
     def action_tick(self) -> None:
         opt = self.query_one("#owed", OptionList).highlighted_option
         if opt is None:
@@ -128,6 +131,9 @@ class DueScreen(Screen):
         self.query_one("#due-title", Label).update(
             f"容缺到期清单：共 {len(self.cases)} 件，逾期 {late} 件 · 第 {self.page + 1}/{pages} 页")
 
+    def on_option_list_option_selected(self, _event) -> None:
+        self.action_supplement()
+
     def action_page(self, step: int) -> None:
         self.page += step
         self.show_page()
@@ -194,6 +200,13 @@ class DeliverScreen(Screen):
         if self.cases:
             ol.highlighted = 0
 
+    def on_option_list_option_selected(self, _event) -> None:
+        self.action_deliver()
+
+    def close(self) -> None:
+        """Every result handed out: back to the intake screen (not awaited on purpose)."""
+        self.dismiss()
+
     def action_deliver(self) -> None:
         opt = self.query_one("#ready", OptionList).highlighted_option
         if opt is None:
@@ -212,7 +225,7 @@ class DeliverScreen(Screen):
             app.notify(f"{case.case_no} 已出件")
             self.cases.remove(case)
             if not self.cases:
-                self.dismiss(True)
+                self.call_after_refresh(self.close)
             else:
                 self.show()
 
