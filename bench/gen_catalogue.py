@@ -19,7 +19,7 @@ from clerk_console.domain.catalogue import (  # noqa: E402
     Bundle, CaseType, Catalogue, Department, Item, ItemMaterial, Level, MaterialSpec, Target,
 )
 
-GENERATOR_VERSION = "3"
+GENERATOR_VERSION = "4"
 
 DEPARTMENTS = [
     ("SCJG", "市场监督管理局", "市场监管"), ("WJW", "卫生健康委员会", "卫健"),
@@ -120,13 +120,14 @@ def generate(n_items: int = 10_000, seed: int = 20261127) -> Catalogue:
         # the first item of an activity (city level, 新办) is the one bundles use: a window
         # takes it and it allows deferral, as the industry licences do
         bundled = activity not in first_of_activity
+        target = Target.BOTH if bundled else rnd.choice(
+            [Target.ENTERPRISE, Target.ENTERPRISE, Target.PERSON, Target.BOTH])
         items[code] = Item(
             code=code, base_code=base_code, name=name, dept=dept, item_type=item_type, level=level,
-            target=Target.BOTH if bundled else rnd.choice([Target.ENTERPRISE, Target.ENTERPRISE,
-                                                            Target.PERSON, Target.BOTH]),
-            legal_days=20, promised_days=0 if immediate else rnd.choice([3, 5, 7, 10]),
+            target=target, legal_days=20, promised_days=0 if immediate else rnd.choice([3, 5, 7, 10]),
             case_type=CaseType.IMMEDIATE if immediate else CaseType.PROMISED,
-            deferral=bundled or rnd.random() < 0.7, commitment=rnd.random() < 0.4,
+            # 涉企事项 always allow deferral (the catalogue loader enforces it)
+            deferral=target is not Target.PERSON or rnd.random() < 0.7, commitment=rnd.random() < 0.4,
             instant=immediate and rnd.random() < 0.3, in_hall=bundled or rnd.random() < 0.85,
             materials=tuple(ItemMaterial(m[0], main=j < 2, originals=int(j == 0), copies=1)
                             for j, m in enumerate(mats)),
