@@ -93,12 +93,13 @@ def apply(replica: Replica, ds: Dataset, page: Page, *, staging: bool,
     with replica.write() as s:
         # the raw driver cursor inside the same transaction: tens of thousands of rows a page
         cur = s.connection().connection.driver_connection.cursor()
+        name = ds.value
         if page.tombstones:
             cur.executemany("DELETE FROM sync_stage WHERE dataset = ? AND key = ?",
-                            [(ds.value, k) for k in page.tombstones])
+                            [(name, k) for k in page.tombstones])
         if page.rows:
             cur.executemany("INSERT OR REPLACE INTO sync_stage (dataset, key, payload) "
-                            "VALUES (?, ?, ?)", [(ds.value, r.key, r.payload) for r in page.rows])
+                            "VALUES (?, ?, ?)", [(name, r.key, r.payload) for r in page.rows])
         cur.close()
         if page.more:
             _set_kv(s, STAGE_KEY.format(ds.value), f"{page.cursor}:{page.floor}")
