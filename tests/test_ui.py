@@ -157,6 +157,15 @@ async def burst(app: ClerkApp, pilot, code: str, enter: bool = True) -> None:
     await pilot.pause()
 
 
+async def authorise(pilot, clerk: str = "9001", pin: str = "9999") -> None:
+    """Answer the supervisor prompt."""
+    await type_text(pilot, clerk)
+    await pilot.press("enter")
+    await type_text(pilot, pin)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 async def keys(pilot, *names: str) -> None:
     """Press keys one by one; the scanner holds single keys back for a moment (see app)."""
     for name in names:
@@ -295,19 +304,11 @@ async def test_unmask_needs_a_supervisor_and_is_audited(home):
         await pilot.press("f8")
         await pilot.pause()
         assert "需要主管授权" in str(app.screen.query_one(".dialog-title").render())
-        await type_text(pilot, "1001")  # a plain clerk cannot authorise
-        await pilot.press("enter")
-        await type_text(pilot, "1234")
-        await pilot.press("enter")
-        await pilot.pause()
+        await authorise(pilot, "1001", "1234")  # a plain clerk cannot authorise
         assert "不是主管" in str(app.screen.query_one("#sup-error").render())
         app.screen.query_one("#sup-id").value = ""
         app.screen.query_one("#sup-id").focus()
-        await type_text(pilot, "9001")
-        await pilot.press("enter")
-        await type_text(pilot, "9999")
-        await pilot.press("enter")
-        await pilot.pause()
+        await authorise(pilot)
         assert PERSON in panel(app)
         entries = app.desk.replica.audit_entries(subject=PERSON)
         assert any(e.clerk_id in ("1001", "9001") and "unmask" in e.action for e in entries)
@@ -588,11 +589,7 @@ async def test_due_list_voids_an_overdue_deferral_only_with_a_supervisor(home):
         assert app.screen.selected().case_no == late.case_no  # earliest first
         await keys(pilot, "v")
         assert "需要主管授权" in str(app.screen.query_one(".dialog-title").render())
-        await type_text(pilot, "9001")
-        await pilot.press("enter")
-        await type_text(pilot, "9999")
-        await pilot.press("enter")
-        await pilot.pause()
+        await authorise(pilot)
         app.screen.query_one("#prompt").insert_text_at_cursor("逾期未补齐材料")
         await pilot.press("enter")
         await pilot.pause()
@@ -629,11 +626,7 @@ async def test_day_view_counts_and_day_close_needs_a_supervisor(home):
         assert "容缺受理" in text and "满意率" in text and "100.0%" in text
         assert "逾期未补正" in text
         await keys(pilot, "c")
-        await type_text(pilot, "9001")
-        await pilot.press("enter")
-        await type_text(pilot, "9999")
-        await pilot.press("enter")
-        await pilot.pause()
+        await authorise(pilot)
         entries = replica_of(app).audit_entries(subject="YT0101:2026-11-27")
         assert [e.clerk_id for e in entries if e.action == "day_close"] == ["9001"]
 
@@ -680,3 +673,27 @@ def test_run_without_a_replica_tells_the_clerk_what_to_do(tmp_path, capsys):
     assert run(SimpleNamespace(data_dir=str(tmp_path / "empty"))) == 2
     err = capsys.readouterr().err
     assert "clerk-console demo" in err and "enroll" in err
+
+
+async def test_pasted_code_with_a_line_end_is_a_scan_and_plain_paste_is_text(home):
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        app.post_message(events.Paste(PERSON + "\r\n"))
+        await pilot.pause()
+        assert intake(app).current.view.code == PERSON
+        app.post_message(events.Paste("咖啡"))
+        await pilot.pause()
+        assert app.screen.query_one("#item-query").value == "咖啡"
+        assert app.scans_seen == 1
+
+
+async def test_frequently_used_bundle_comes_first(home):
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await burst(app, pilot, PERSON)
+        app.desk.note_use("item", "ZP01")
+        app.desk.note_use("item", "ZP01")
+        hits = app.desk.search("许可")
+        assert hits[0].code == "ZP01"

@@ -213,7 +213,8 @@ class Desk:
         """Count a pick so recent and frequent items come first in the next search."""
         import time
 
-        self.replica.note_item_usage(self.clerk_id, [code], datetime.now())
+        if kind == "bundle":  # items are counted when the intake is saved
+            self.replica.note_item_usage(self.clerk_id, [code], datetime.now())
         count, _ = self.usage.get(code, (0, 0.0))
         self.usage[code] = (count + 1, time.time())
         self.index = self.index.with_usage(self.usage)
