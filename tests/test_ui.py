@@ -651,6 +651,16 @@ async def test_command_palette_finds_actions_and_bundles(home):
         await pilot.press("enter")
         await pilot.pause(0.3)
         assert type(app.screen).__name__ == "DayScreen"
+        await pilot.press("escape")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        for ch in "主要材料全收":
+            await pilot.press(ch)
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        mats = intake(app).current.draft.materials
+        assert all(m.state.value in ("received", "elicence") for m in mats if m.main)
 
 
 async def test_status_bar_shows_the_local_queue_without_a_back_office(home):

@@ -58,3 +58,15 @@ def test_paste_with_line_end_is_a_scan_and_without_is_text():
     assert pasted_scan(CODE) is None
     assert pasted_scan("咖啡店\n") is None
     assert pasted_scan("123\n") is None
+
+
+def test_console_start_up_imports_no_storage_pinyin_or_pdf():
+    """Cold start: the sign-in screen must paint before SQLModel, pypinyin, reportlab load."""
+    import subprocess
+    import sys
+
+    code = ("import sys, clerk_console.ui.app, clerk_console.commands.run;"
+            "print(','.join(m for m in ('sqlmodel','sqlalchemy','pypinyin','reportlab','httpx')"
+            " if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

@@ -40,6 +40,8 @@ ACTIONS = [
     ("supplement", "容缺补齐"), ("due", "到期清单"), ("deliver", "出件"),
     ("unmask", "显示完整证件号(主管)"), ("register", "登记申请人"), ("day", "当日统计"),
     ("clear_items", "清空事项"), ("new", "下一位"),
+    ("mark_received", "材料：收到"), ("mark_missing", "材料：缺"),
+    ("mark_original", "材料：原件/复印件"), ("receive_main", "材料：主要材料全收"),
 ]
 
 
@@ -286,6 +288,22 @@ class IntakeScreen(Screen):
     # -- actions ---------------------------------------------------------------------------
     def run_action(self, action: str) -> None:
         getattr(self, f"action_{action}")()
+
+    def _on_checklist(self, action: str, *args) -> None:
+        self.action_checklist()
+        getattr(self.query_one(Checklist), f"action_{action}")(*args)
+
+    def action_mark_received(self) -> None:
+        self._on_checklist("mark", "received")
+
+    def action_mark_missing(self) -> None:
+        self._on_checklist("mark", "missing")
+
+    def action_mark_original(self) -> None:
+        self._on_checklist("original")
+
+    def action_receive_main(self) -> None:
+        self._on_checklist("main")
 
     def action_pick(self) -> None:
         self.show_area("picker", "选事项：输入后回车；一件事套餐与单项事项都可选")
