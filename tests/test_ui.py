@@ -707,3 +707,20 @@ async def test_frequently_used_bundle_comes_first(home):
         app.desk.note_use("item", "ZP01")
         hits = app.desk.search("许可")
         assert hits[0].code == "ZP01"
+
+
+async def test_parked_intakes_are_bounded(home):
+    from clerk_console.ui.screens.intake import MAX_PARKED, Intake
+    from clerk_console.ui.desk import ApplicantView
+
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        screen = intake(app)
+        for n in range(MAX_PARKED + 5):
+            screen.park(Intake(ApplicantView(code=f"C{n}", kind="resident_id", applicant=None),
+                               items=["SP01"]))
+        screen.park(Intake(ApplicantView(code="EMPTY", kind="resident_id", applicant=None)))
+        assert len(screen.parked) == MAX_PARKED
+        assert "C0" not in screen.parked and f"C{MAX_PARKED + 4}" in screen.parked
+        assert "EMPTY" not in screen.parked  # nothing entered: nothing to keep

@@ -34,6 +34,8 @@ class Intake:
     verdict: object = None
 
 
+MAX_PARKED = 20  # applicants whose unfinished intake is kept while others are served
+
 # (action, Chinese label) for the footer and the command palette
 ACTIONS = [
     ("pick", "选事项"), ("checklist", "核材料"), ("outcome", "选结果"),
@@ -142,7 +144,7 @@ class IntakeScreen(Screen):
             app.notify(f"已登记经办人 {cur.agent.name or ''}".strip())
             return
         if cur is not None and cur.view.code != norm:
-            self.parked[cur.view.code] = cur
+            self.park(cur)
         self.unmasked = False
         view = self.desk.lookup(norm, kind, app.today())
         parked = self.parked.pop(norm, None)
@@ -158,6 +160,15 @@ class IntakeScreen(Screen):
             self.action_pick()
         else:
             self.rebuild()
+
+    def park(self, intake: Intake) -> None:
+        """Keep an intake in progress for when its applicant is scanned again (bounded)."""
+        if not intake.items and intake.agent is None:
+            return
+        self.parked.pop(intake.view.code, None)
+        self.parked[intake.view.code] = intake
+        while len(self.parked) > MAX_PARKED:
+            self.parked.pop(next(iter(self.parked)))
 
     # -- building the draft ----------------------------------------------------------------
     def on_item_picker_picked(self, msg: ItemPicker.Picked) -> None:
@@ -329,7 +340,7 @@ class IntakeScreen(Screen):
 
     def action_new(self) -> None:
         if self.current is not None:
-            self.parked[self.current.view.code] = self.current
+            self.park(self.current)
         self.current, self.error, self.unmasked = None, "", False
         self.query_one(Checklist).show([])
         self.refresh_panel()
