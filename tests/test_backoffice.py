@@ -303,3 +303,19 @@ def test_ratings_are_stored_once_and_checked(engine):
     with reading(engine) as conn:
         rows = conn.execute(select(ServerRating.__table__)).mappings().all()
     assert [(r["id"], r["level"]) for r in rows] == [("r1", 4)]
+
+
+def test_load_catalog_and_calendar_validate_with_the_consoles_loaders(tmp_path, capsys):
+    from clerk_console.config import data_root
+
+    db = f"sqlite:///{tmp_path / 'bo.sqlite3'}"
+    bad = tmp_path / "2031.toml"
+    bad.write_text("year = 2031\n[holidays]\n2031-13-01 = \"元旦\"\n", encoding="utf-8")
+    assert cli.main(["--db", db, "load-calendar", str(bad)]) == 1
+    assert "日历数据 2031.toml" in capsys.readouterr().err
+    assert cli.main(["--db", db, "load-catalog", str(tmp_path / "none")]) == 1
+    assert "目录不存在" in capsys.readouterr().err
+    calendar = data_root() / "calendar" / "2026.toml"
+    assert cli.main(["--db", db, "load-calendar", str(calendar)]) == 0
+    assert cli.main(["--db", db, "load-calendar", str(calendar)]) == 0
+    assert "未变1条" in capsys.readouterr().out.splitlines()[-1]

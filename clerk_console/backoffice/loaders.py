@@ -20,27 +20,26 @@ class LoadError(ValueError):
     """Bad input file; the message (Chinese) says where and what to do."""
 
 
+def _validated(load, path: Path):
+    """Run one of the console's own file loaders; its Chinese error becomes a LoadError."""
+    try:
+        return load(path)
+    except ValueError as exc:  # CatalogueError, CalendarFileError
+        raise LoadError(str(exc)) from None
+
+
 def catalogue_records(folder: Path) -> dict[tuple[str, str], dict]:
     """The whole validated catalogue as one record (its dict form carries the version)."""
-    from clerk_console.storage.catalogue_files import (CatalogueError, catalogue_to_dict,
-                                                       load_catalogue)
+    from clerk_console.storage.catalogue_files import catalogue_to_dict, load_catalogue
 
-    try:
-        cat = load_catalogue(folder)
-    except CatalogueError as exc:
-        raise LoadError(str(exc)) from None
-    return {("", "catalogue"): catalogue_to_dict(cat)}
+    return {("", "catalogue"): catalogue_to_dict(_validated(load_catalogue, folder))}
 
 
 def calendar_records(path: Path) -> dict[tuple[str, str], dict]:
     """One published calendar year (a file such as data/calendar/2027.toml), validated."""
-    from clerk_console.storage.calendar_files import (CalendarFileError, load_calendar_file,
-                                                      schedule_to_dict)
+    from clerk_console.storage.calendar_files import load_calendar_file, schedule_to_dict
 
-    try:
-        schedule = load_calendar_file(path)
-    except CalendarFileError as exc:
-        raise LoadError(str(exc)) from None
+    schedule = _validated(load_calendar_file, path)
     return {("", str(schedule.year)): schedule_to_dict(schedule)}
 
 
