@@ -398,18 +398,14 @@ def pull(conn: Connection, window: WindowRow, cursors: Mapping[Dataset, int],
 
 
 def render_pull(pages: Mapping[Dataset, RawPage], server_time: datetime) -> bytes:
-    """PullResponse JSON built from the stored JSON texts without re-parsing them."""
-    parts = []
-    for ds, p in pages.items():
-        rows = ",".join(f'{{"key":{json.dumps(k, ensure_ascii=False)},'
-                        f'"payload":{json.dumps(v, ensure_ascii=False)}}}' for k, v in p.rows)
-        parts.append(
-            f'"{ds.value}":{{"rows":[{rows}],'
-            f'"tombstones":{json.dumps(p.tombstones, ensure_ascii=False)},'
-            f'"cursor":{p.cursor},"more":{"true" if p.more else "false"},'
-            f'"reset":{"true" if p.reset else "false"},"floor":{p.floor}}}')
-    return (f'{{"pages":{{{",".join(parts)}}},"server_time":"{server_time.isoformat()}"}}'
-            .encode())
+    """PullResponse JSON; stored payload texts go out as strings, never re-parsed (one C-encoder
+    call for the whole answer)."""
+    body = {"pages": {ds.value: {"rows": [{"key": k, "payload": v} for k, v in p.rows],
+                                 "tombstones": p.tombstones, "cursor": p.cursor,
+                                 "more": p.more, "reset": p.reset, "floor": p.floor}
+                      for ds, p in pages.items()},
+            "server_time": server_time.isoformat()}
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 # ---------------------------------------------------------------- cases and decisions
