@@ -58,7 +58,9 @@ def test_day_lists_use_indexes(replica):
     def lists():
         replica.deferrals_due(date(2026, 11, 27))
         replica.list_cases(limit=50)
-        replica.case_times(date(2026, 11, 27))
+        replica.outcome_counts(date(2026, 11, 27))
+        replica.handling_minutes(date(2026, 11, 27))
+        replica.deferral_counts(date(2026, 11, 27))
         replica.get_case("YT0101-20261127-0001")
         replica.outbox_pending(100)
         replica.next_case_no("YT0101", date(2026, 11, 27))

@@ -39,22 +39,16 @@ class DayStats:
 
 
 def stats(replica: Replica, day: date) -> DayStats:
-    times = replica.case_times(day)
-    by_outcome = {o: 0 for o in Outcome}
-    minutes = []
-    for outcome, created, accepted in times:
-        if outcome is not None:
-            by_outcome[outcome] += 1
-        if accepted is not None:
-            minutes.append((accepted - created).total_seconds() / 60)
+    counts = replica.outcome_counts(day)
+    by_outcome = {o: counts.get(o, 0) for o in Outcome}
+    minutes = replica.handling_minutes(day)
     ratings = replica.ratings_between(datetime(day.year, day.month, day.day),
                                       datetime.fromordinal(day.toordinal() + 1))
     bad = sum(1 for r in ratings if r.level in BAD_LEVELS)
-    due = replica.deferrals_due(day)
+    due_today, overdue = replica.deferral_counts(day)
     return DayStats(
-        day=day, total=len(times), by_outcome=by_outcome,
-        median_handling_minutes=statistics.median(minutes) if minutes else None,
+        day=day, total=sum(counts.values()), by_outcome=by_outcome,
+        median_handling_minutes=round(statistics.median(minutes), 2) if minutes else None,
         ratings=len(ratings), bad_ratings=bad,
         satisfaction_rate=(len(ratings) - bad) / len(ratings) if ratings else None,
-        overdue_deferrals=sum(1 for c in due if c.deadline < day),
-        due_today=sum(1 for c in due if c.deadline == day))
+        overdue_deferrals=overdue, due_today=due_today)

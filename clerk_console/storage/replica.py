@@ -543,35 +543,55 @@ class Replica:
             wanted = [status] if isinstance(status, Status) else list(status)
             stmt = stmt.where(CaseRow.status.in_([w.value for w in wanted]))
         if day is not None:
-            stmt = stmt.where(and_(CaseRow.created_at >= datetime(day.year, day.month, day.day),
-                                   CaseRow.created_at < datetime.fromordinal(
-                                       day.toordinal() + 1)))
+            stmt = stmt.where(self._on_day(day))
         if applicant_id is not None:
             stmt = stmt.where(CaseRow.applicant_id == applicant_id)
         stmt = stmt.order_by(CaseRow.created_at.desc(), CaseRow.case_no.desc())
         with self.tx.read() as s:
             return self._cases(s, stmt.limit(limit).offset(offset))
 
-    def case_times(self, day: date) -> list[tuple[Outcome | None, datetime, datetime | None]]:
-        """(outcome, created_at, accepted_at) of the cases created on ``day`` (the day view)."""
-        start = datetime(day.year, day.month, day.day)
-        end = datetime.fromordinal(day.toordinal() + 1)
+    @staticmethod
+    def _on_day(day: date):
+        return and_(CaseRow.created_at >= datetime(day.year, day.month, day.day),
+                    CaseRow.created_at < datetime.fromordinal(day.toordinal() + 1))
+
+    def outcome_counts(self, day: date) -> dict[Outcome | None, int]:
+        """Cases created on ``day`` per outcome (None: drafts), counted in SQL."""
         with self.tx.read() as s:
-            rows = s.execute(select(CaseRow.outcome, CaseRow.created_at, CaseRow.accepted_at)
-                             .where(CaseRow.created_at >= start, CaseRow.created_at < end)).all()
-        return [(Outcome(o) if o else None, c, a) for o, c, a in rows]
+            rows = s.execute(select(CaseRow.outcome, func.count()).where(self._on_day(day))
+                             .group_by(CaseRow.outcome)).all()
+        return {Outcome(o) if o else None: n for o, n in rows}
+
+    def handling_minutes(self, day: date) -> list[float]:
+        """Minutes from creation to acceptance of the cases created on ``day`` and accepted."""
+        minutes = (func.julianday(CaseRow.accepted_at) - func.julianday(CaseRow.created_at)) \
+            * 1440.0
+        with self.tx.read() as s:
+            return list(s.execute(select(minutes).where(self._on_day(day),
+                                                        CaseRow.accepted_at.is_not(None)))
+                        .scalars())
 
     def count_cases(self) -> int:
         with self.tx.read() as s:
             return s.execute(select(func.count()).select_from(CaseRow)).scalar_one()
 
-    def deferrals_due(self, today: date) -> list[Case]:
+    def deferrals_due(self, today: date, limit: int = 500) -> list[Case]:
         """Deferred cases whose supply-by date is today or past, earliest first."""
         stmt = (select(CaseRow).where(CaseRow.status == Status.DEFERRED.value,
                                       CaseRow.deadline <= today)
-                .order_by(CaseRow.deadline, CaseRow.case_no))
+                .order_by(CaseRow.deadline, CaseRow.case_no).limit(limit))
         with self.tx.read() as s:
             return self._cases(s, stmt)
+
+    def deferral_counts(self, today: date) -> tuple[int, int]:
+        """(due today, overdue) deferrals, counted on the (status, deadline) index."""
+        deferred = CaseRow.status == Status.DEFERRED.value
+        with self.tx.read() as s:
+            due = s.execute(select(func.count()).select_from(CaseRow)
+                            .where(deferred, CaseRow.deadline == today)).scalar_one()
+            late = s.execute(select(func.count()).select_from(CaseRow)
+                             .where(deferred, CaseRow.deadline < today)).scalar_one()
+        return due, late
 
     def ready_for_delivery(self, applicant_id: str | None = None) -> list[Case]:
         stmt = select(CaseRow).where(CaseRow.status == Status.DECIDED.value)
