@@ -223,3 +223,12 @@ def test_login_and_unmask_are_audited(shop):
     assert entry.action == "applicant.unmask" and entry.detail == {"supervisor": "boss"}
     assert [e.action for e in shop.audit_entries("c1")] == ["clerk.login",
                                                            "clerk.login_failed"]
+
+
+def test_deferral_deadline_is_capped_only_by_items_that_owe(shop):
+    # everything of 户外招牌设置 (5 working days) is in: only 食品经营许可 (10) owes "lease"
+    draft = draft_for(shop, received=("form", "plan"))
+    case = intake.close_intake(shop, draft, Outcome.DEFERRED, clerk_id="c1", now=NOW,
+                               settings=Settings(deferral_days=8))
+    assert {m.code for m in case.owed} == {"lease"}
+    assert case.deadline == date(2026, 12, 9)  # 8 working days after Fri 2026-11-27, not 5

@@ -106,6 +106,15 @@ def evaluate(replica: Replica, draft: Case) -> Verdict:
     return decide(items, draft.materials, replica.credit(_applicant_of(replica, draft)), scope)
 
 
+def _items_owing(cat, draft: Case) -> list:
+    """The items that need a material still owed: only their promised limits cap the deferral
+    deadline (an instant item of the bundle that has everything does not shorten it)."""
+    owed = {m.code for m in draft.owed}
+    codes = {code for line in cat.checklist(draft.items) if line.material.code in owed
+             for code in line.items}
+    return _items(cat, [c for c in draft.items if c in codes]) or _items(cat, draft.items)
+
+
 def close_intake(replica: Replica, draft: Case, outcome: Outcome, *, clerk_id: str,
                  now: datetime, signpost_dept: str | None = None,
                  settings: Settings | None = None) -> Case:
@@ -133,8 +142,8 @@ def close_intake(replica: Replica, draft: Case, outcome: Outcome, *, clerk_id: s
             changes["accepted_at"] = now
             changes["promised_date"] = deadlines.promised_date(cal, day, items).day
         if outcome is Outcome.DEFERRED:
-            due = deadlines.deferral_deadline(cal, day, items, settings_of(replica, settings)
-                                              .deferral_days)
+            due = deadlines.deferral_deadline(cal, day, _items_owing(cat, draft),
+                                              settings_of(replica, settings).deferral_days)
             changes["deadline"] = due.day
             changes["deadline_estimated"] = due.estimated
     except deadlines.DeadlineError as exc:
