@@ -192,3 +192,17 @@ def test_normalize() -> None:
     assert normalize(" Ka'Fei Dian ") == "kafeidian"
     assert normalize("３７０６") == "3706"
     assert normalize("lüe") == "lve"
+
+
+def test_an_alias_as_written_beats_another_entrys_initials() -> None:
+    """开饭店 has the initials kfd too; the bundle that lists "kfd" itself comes first."""
+    food = _item("370600-0101", "食品经营许可", keywords=("开饭店",))
+    cat = Catalogue(version="t2", departments={}, materials={}, items={food.code: food},
+                    bundles={"B-FD": Bundle("B-FD", "开办饭店", "industry", (food.code,),
+                                            keywords=("开饭店",)),
+                             "B-CAFE": Bundle("B-CAFE", "开办咖啡店/茶馆", "industry",
+                                              (food.code,), keywords=("kfd",))})
+    hits = SearchIndex.build(cat).search("kfd")
+    assert names(hits)[0] == "开办咖啡店/茶馆"
+    assert hits[0].score > hits[1].score
+    assert {"开办饭店", "食品经营许可"} <= set(names(hits))

@@ -29,7 +29,9 @@ Kind = Literal["item", "bundle"]
 # Recency half-life for usage ranking: a use 14 days older counts half as much.
 HALF_LIFE_SECONDS = 14 * 86400
 # Highest tier number; score = (TIER_INSIDE - tier) + usage share in [0, 1).
-TIER_EXACT, TIER_PREFIX, TIER_INSIDE = 0, 1, 2
+# LITERAL: the query is a name, keyword or code as written (the alias "kfd" a catalogue lists
+# beats another entry whose keyword 开饭店 merely has the initials kfd).
+TIER_LITERAL, TIER_EXACT, TIER_PREFIX, TIER_INSIDE = 0, 1, 2, 3
 _KEY_END = "\U0010ffff"  # sorts after every key: [q, q + _KEY_END) is "starts with q"
 
 
@@ -81,6 +83,7 @@ class _Tables:
     start_owners: list[int]  # entry index of each start key
     inner_keys: list[str]  # sorted pinyin/initials suffixes beginning at a later syllable
     inner_owners: list[int]
+    literal: dict[str, frozenset[int]]  # name/keyword/code as written -> entries
     exact: dict[str, frozenset[int]]  # whole key -> entries
     postings: dict[str, frozenset[int]]  # non-ASCII character -> entries containing it
     haystacks: list[str]  # per entry: its texts joined by "\0", for substring checks
@@ -143,6 +146,7 @@ class SearchIndex:
         start: dict[str, set[int]] = {}
         inner: dict[str, set[int]] = {}
         postings: dict[str, set[int]] = {}
+        literal: dict[str, set[int]] = {}
 
         def index_text(raw: str, owner: int) -> str:
             text = normalize(raw)
@@ -151,6 +155,7 @@ class SearchIndex:
             for ch in text:
                 if not ch.isascii():
                     postings.setdefault(ch, set()).add(owner)
+            literal.setdefault(text, set()).add(owner)
             if text not in cache:
                 cache[text] = keys_of(text)
             whole, suffixes = cache[text]
@@ -167,6 +172,7 @@ class SearchIndex:
             for c in codes:
                 if normalize(c):
                     start.setdefault(normalize(c), set()).add(owner)
+                    literal.setdefault(normalize(c), set()).add(owner)
             entries.append(_Entry(kind, code, name, signpost, detail, texts, owner))
 
         for bundle in catalogue.bundles.values():
@@ -181,6 +187,7 @@ class SearchIndex:
         inner_keys, inner_owners = _flatten(inner)
         tables = _Tables(
             entries, start_keys, start_owners, inner_keys, inner_owners,
+            {k: frozenset(v) for k, v in literal.items()},
             {k: frozenset(v) for k, v in start.items()},
             {k: frozenset(v) for k, v in postings.items()},
             ["\0".join(e.texts) for e in entries],
@@ -239,6 +246,7 @@ class SearchIndex:
         """The entries of each tier, best tier first; lazily, so a short query whose exact
         and prefix matches already fill the list never computes the inside matches."""
         t = self._t
+        yield t.literal.get(q, frozenset())
         yield t.exact.get(q, frozenset())
         yield set(_range(t.start_keys, t.start_owners, q))
         if q.isascii():
