@@ -209,7 +209,7 @@ async def test_idle_lock_keeps_the_case_in_progress(home):
         assert not app.lock_if_idle(now=app.last_activity + 10)
         assert app.lock_if_idle(now=app.last_activity + 301)
         await pilot.pause()
-        assert app.screen.id == "lock"
+        assert type(app.screen).__name__ == "LockScreen"
         await burst(app, pilot, AGENT)  # a scan while locked changes nothing
         await type_text(pilot, "1234")
         await pilot.press("enter")
@@ -233,7 +233,7 @@ async def test_unlock_refuses_another_clerk(home):
         await type_text(pilot, "0000")
         await pilot.press("enter")
         await pilot.pause()
-        assert app.screen.id == "lock"
+        assert type(app.screen).__name__ == "LockScreen"
         assert "PIN 错误" in str(app.screen.query_one("#lock-error").render())
 
 
@@ -405,7 +405,7 @@ async def test_coffee_shop_deferral_in_few_keystrokes(home):
         detail = str(screen.query_one("#outcome-detail").render())
         assert "2026-12-04" in detail and "食品安全管理制度" in detail  # 5 working days
         await keys(pilot, "enter")
-        assert app.screen.id == "rating"
+        assert type(app.screen).__name__ == "RatingScreen"
         await keys(pilot, "1")
         sequence += ["enter", "1"]
         assert len(sequence) <= 25
@@ -447,7 +447,7 @@ async def test_notice_outcome_lists_everything_missing_and_a_bad_rating_opens_a_
         await sign_in(app, pilot)
         await burst(app, pilot, PERSON)
         await keys(pilot, "k", "f", "d", "enter", "enter", "enter")  # nothing received
-        assert app.screen.id == "rating"
+        assert type(app.screen).__name__ == "RatingScreen"
         await keys(pilot, "5")
         assert app.screen.query_one("#reason").has_focus
         await pilot.press("enter")  # no reason: asked again

@@ -5,8 +5,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
+from clerk_console.ui.widgets.keybar import KeyBar
 from clerk_console.ui.widgets.status import StatusBar
 
 
@@ -24,7 +25,7 @@ class DayScreen(Screen):
         with Vertical(classes="work"):
             yield Label("当日统计", classes="pane-title")
             yield Static("", id="day-stats")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.stats = self.app.desk.stats(self.app.today())

@@ -1,13 +1,14 @@
 """Small modal dialogs: a yes/no confirmation and a one-line text prompt."""
 from __future__ import annotations
 
+from clerk_console.ui.widgets.keybar import KeyBar
 from clerk_console.ui.widgets.field import Field
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -24,7 +25,7 @@ class ConfirmScreen(ModalScreen[bool]):
             yield Label(self.title_text, classes="dialog-title")
             yield Static(self.body)
             yield Label("Y 确认   N 取消", classes="hint")
-        yield Footer()
+        yield KeyBar()
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
@@ -46,7 +47,7 @@ class PromptScreen(ModalScreen[str | None]):
             yield Label(self.title_text, classes="dialog-title")
             yield Field(placeholder=self.placeholder, id="prompt")
             yield Static("", classes="error", id="prompt-error")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

@@ -8,8 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Label
+from textual.widgets import ContentSwitcher, Label
 
+from clerk_console.ui.widgets.keybar import KeyBar
 from clerk_console.domain.case import Case, CaseMaterial, MaterialState, Outcome
 from clerk_console.domain.codes import PERSON_KINDS
 from clerk_console.domain.parties import Applicant, ApplicantKind
@@ -79,7 +80,7 @@ class IntakeScreen(Screen):
                     yield ItemPicker(id="picker")
                     yield Checklist(id="checklist")
                     yield OutcomePane(id="outcome")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.refresh_panel()
@@ -274,6 +275,8 @@ class IntakeScreen(Screen):
         self.refresh_panel()
         self.query_one(Checklist).show([])
         self.action_pick()
+        while app.screen is not self:  # one rating per visit: nothing may sit above it
+            app.pop_screen()
         app.push_screen(RatingScreen(case))
 
     def print_case(self, case: Case) -> None:

@@ -5,13 +5,14 @@ import re
 from dataclasses import replace
 import unicodedata
 
+from clerk_console.ui.widgets.keybar import KeyBar
 from clerk_console.ui.widgets.field import Field
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from clerk_console.domain.parties import ORGANISATION_KINDS, Applicant, ApplicantKind, mask_id
 
@@ -64,7 +65,7 @@ class QuickEntryScreen(ModalScreen[Applicant | None]):
                 yield Field(value=self.existing.legal_rep_name if self.existing else "",
                             placeholder="法定代表人（可不填）", id="qe-rep")
             yield Static("", classes="error", id="qe-error")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#qe-name", Input).focus()

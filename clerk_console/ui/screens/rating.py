@@ -1,13 +1,14 @@
 """好差评: the applicant rates the service with keys 1-5; a bad rating asks for a reason."""
 from __future__ import annotations
 
+from clerk_console.ui.widgets.keybar import KeyBar
 from clerk_console.ui.widgets.field import Field
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from clerk_console.domain.case import Case
 
@@ -21,7 +22,7 @@ class RatingScreen(ModalScreen[int | None]):
         Binding("escape", "skip", "申请人不评价")]
 
     def __init__(self, case: Case) -> None:
-        super().__init__(id="rating")
+        super().__init__()
         self.case = case
         self.level: int | None = None
 
@@ -33,7 +34,7 @@ class RatingScreen(ModalScreen[int | None]):
             reason.display = False
             yield reason
             yield Static("", classes="error", id="rating-error")
-        yield Footer()
+        yield KeyBar()
 
     def action_rate(self, level: int) -> None:
         if self.query_one("#reason", Input).has_focus:

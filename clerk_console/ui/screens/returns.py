@@ -6,9 +6,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from clerk_console.ui.widgets.keybar import KeyBar
 from clerk_console.domain.case import Case, MaterialState, overdue
 from clerk_console.domain.parties import mask_name
 from clerk_console.ui.screens.dialogs import ConfirmScreen, PromptScreen
@@ -36,7 +37,7 @@ class SupplementScreen(Screen):
                         f"期限 {self.case.deadline or '未定'}", classes="pane-title")
             yield OptionList(id="owed")
             yield Static("", id="supplement-note")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.render_owed()
@@ -108,7 +109,7 @@ class DueScreen(Screen):
         with Vertical(classes="work"):
             yield Label("容缺到期清单（今日到期与逾期）", classes="pane-title", id="due-title")
             yield OptionList(id="due")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.reload()
@@ -186,7 +187,7 @@ class DeliverScreen(Screen):
         with Vertical(classes="work"):
             yield Label("结果出件：选中后回车，核对申请人身份后交付", classes="pane-title")
             yield OptionList(id="ready")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.show()

@@ -1,13 +1,14 @@
 """Sign-in, the idle lock and the supervisor's PIN prompt."""
 from __future__ import annotations
 
+from clerk_console.ui.widgets.keybar import KeyBar
 from clerk_console.ui.widgets.field import Field
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from clerk_console.ui.desk import DeskError, Signed
 
@@ -40,7 +41,7 @@ class SignInScreen(Screen):
             yield Field(placeholder="工号", id="clerk-id")
             yield Field(placeholder="密码", password=True, id="pin")
             yield Static("", id="signin-error", classes="error")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#clerk-id", Input).focus()
@@ -79,7 +80,7 @@ class LockScreen(ModalScreen):
     BINDINGS = [Binding("ctrl+q", "app.quit", "退出")]
 
     def __init__(self, clerk: Signed) -> None:
-        super().__init__(id="lock")
+        super().__init__()
         self.clerk = clerk
 
     def compose(self) -> ComposeResult:
@@ -90,7 +91,7 @@ class LockScreen(ModalScreen):
             yield Field(value=self.clerk.clerk_id, placeholder="工号", id="lock-id")
             yield Field(placeholder="密码", password=True, id="lock-pin")
             yield Static("", id="lock-error", classes="error")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#lock-pin", Input).focus()
@@ -132,7 +133,7 @@ class SupervisorScreen(ModalScreen[Signed | None]):
             yield Field(placeholder="主管工号", id="sup-id")
             yield Field(placeholder="主管密码", password=True, id="sup-pin")
             yield Static("", id="sup-error", classes="error")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#sup-id", Input).focus()
