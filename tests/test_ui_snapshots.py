@@ -21,8 +21,13 @@ def home(template, tmp_path):
 
 
 async def settle(app, pilot):
+    """Let workers and toasts finish, then draw the status bar now (it refreshes every 5 s)."""
+    await app.workers.wait_for_complete()
     await pilot.pause(0.2)
     app.clear_notifications()
+    for screen in app.screen_stack:
+        for bar in screen.query("#status"):
+            bar.refresh_status()
     await pilot.pause()
 
 
