@@ -133,3 +133,9 @@ def test_masking():
     assert mask_id("370602199001011237") == "3706**********1237"
     assert mask_id("91370600MA3C00000X", "uscc") == "91370600MA3C00000X"
     assert mask_name("张三丰") == "张*丰" and mask_name("李四") == "李*"
+
+
+def test_item_elsewhere_is_signposted_even_with_materials_owed():
+    v = decide([item(in_hall=False)], [mat("a", True, M)])
+    assert v.allowed == (Outcome.SIGNPOSTED,) and v.best is Outcome.SIGNPOSTED
+    assert "设路标" in v.option(Outcome.NOTIFIED).reason

@@ -130,10 +130,8 @@ def decide(items: list[Item], materials: list[CaseMaterial] | tuple[CaseMaterial
     else:
         gate(Outcome.APPROVED_ON_COMMITMENT, True, "主要条件具备，签署信用承诺书即可批准", "")
 
-    if owed:
-        opts[Outcome.NOTIFIED] = Option(Outcome.NOTIFIED, True, f"一次性告知所缺 {len(owed)} 项材料")
-    else:
-        opts[Outcome.NOTIFIED] = Option(Outcome.NOTIFIED, False, "材料齐全，无需告知")
+    # an item taken elsewhere is answered with a signpost, never with a list of materials
+    gate(Outcome.NOTIFIED, bool(owed), f"一次性告知所缺 {len(owed)} 项材料", "材料齐全，无需告知")
 
     ordered = tuple(opts[o] for o in PREFERENCE)
     best = next((o.outcome for o in ordered if o.allowed), None)

@@ -38,7 +38,7 @@ class ClerkApp(App[int]):
         super().__init__()
         self.sync = sync
         self.desk = desk or Desk(home)
-        self.clock = clock or datetime.now
+        self.clock = clock or self.trusted_now
         self.clerk: Signed | None = None
         self.locked = False
         self.open_error: str = ""
@@ -52,6 +52,16 @@ class ClerkApp(App[int]):
     # -- time ------------------------------------------------------------------------------
     def now(self) -> datetime:
         return self.clock()
+
+    def trusted_now(self) -> datetime:
+        """The local clock corrected by the offset measured against the back office, so
+        deadlines and case numbers follow the server's date even when the PC clock is off."""
+        replica = self.desk.replica
+        if replica is None:
+            return datetime.now()
+        from clerk_console.sync.clock import trusted_now
+
+        return trusted_now(replica.clock_offset)
 
     def today(self) -> date:
         return self.clock().date()
