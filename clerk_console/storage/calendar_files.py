@@ -32,6 +32,8 @@ from clerk_console.domain.calendar import (
     weekday_name,
 )
 
+from clerk_console.storage.catalogue_files import DataFileError
+
 log = logging.getLogger(__name__)
 
 README_HINT = "格式见 data/calendar/README.md"
@@ -40,17 +42,10 @@ _FILE_NAME = re.compile(r"^\d{4}$")
 _TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
 
 
-class CalendarFileError(ValueError):
+class CalendarFileError(DataFileError):
     """A calendar file or record that cannot be used; ``str()`` is the Chinese message."""
 
-    def __init__(self, origin: str, reason: str, key: str = "", line: int | None = None):
-        self.origin, self.reason, self.key, self.line = origin, reason, key, line
-        where = origin
-        if line is not None:
-            where += f" 第{line}行"
-        if key:
-            where += f"（{key}）"
-        super().__init__(f"日历数据 {where}：{reason}")
+    label = "日历数据"
 
 
 class _Validator:
