@@ -724,3 +724,19 @@ async def test_parked_intakes_are_bounded(home):
         assert len(screen.parked) == MAX_PARKED
         assert "C0" not in screen.parked and f"C{MAX_PARKED + 4}" in screen.parked
         assert "EMPTY" not in screen.parked  # nothing entered: nothing to keep
+
+
+def test_desk_releases_pinyin_after_building_the_index(home):
+    """pypinyin's dictionaries (~55 MB) are dropped once the index is built; search still
+    answers pinyin and initials, and a rebuild after a catalogue update works again."""
+    import subprocess
+    import sys
+
+    probe = ("import sys; from pathlib import Path; from clerk_console.ui.desk import Desk;"
+             f"d = Desk(Path({str(home)!r})); d.open();"
+             "print('pypinyin' in sys.modules, d.index.search('kfd', 1)[0].name);"
+             "d.rebuild_index(); print(d.index.search('kafei', 1)[0].name)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out[0] == "False"
+    assert all(name.startswith("开办咖啡店") for name in out[1:])
