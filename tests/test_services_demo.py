@@ -52,6 +52,9 @@ def test_demo_twice_then_cases_json(tmp_path, frozen, capsys):
         deferred = rep.list_cases(status=Status.DEFERRED)
         assert deferred and all(c.deadline for c in deferred)
         assert len(rep.outbox_pending(10_000)) >= len(rows)
+        # the voided example never bars the coffee-shop deferral scenario's applicant
+        coffee = rep.find_applicant("91370613MA3CKF011N")
+        assert not rep.credit(coffee).broken_deferral
 
 
 def test_demo_synthetic_cases_go_through_services(tmp_path):

@@ -235,7 +235,11 @@ def examples(replica, now: datetime) -> tuple[list[str], list[str]]:
     note(completed, "容缺后补齐")
     # a deferral accepted well before today and never supplied: the supervisor voids it
     earlier = datetime.combine(_workdays_back(cal, day, 12), time(9, 30))
-    voided = _make(replica, cands, Outcome.DEFERRED, "main", earlier)
+    # ... never the applicant of today's deferral example: a broken promise would bar it from
+    # deferral, and that applicant is the demo's coffee-shop deferral scenario
+    keep_clean = {c.applicant_id for c in (deferred, completed) if c is not None}
+    voided = _make(replica, cands, Outcome.DEFERRED, "main", earlier,
+                   accept=lambda a, _items: a.id_number not in keep_clean)
     if voided is not None and voided.deadline < day:
         voided = returns.void(replica, voided, clerk_id=CLERK[0], supervisor_id=SUPERVISOR[0],
                               now=t(11, 20), reason="逾期未补正容缺材料")
