@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from clerk_console.storage.replica import KV_LAST_SYNC, Replica
-from clerk_console.sync import apply, outbox
+from clerk_console.sync import apply
 from clerk_console.sync.client import SyncClient, SyncError, SyncOffline
 from clerk_console.sync.clock import clock_warning
 from clerk_console.sync.protocol import PushItem
@@ -62,7 +62,7 @@ def _push(replica: Replica, client: SyncClient, report: RoundReport, batch: int)
             raise
         by_id = {e.id: e for e in events}
         answered = [r for r in resp.results if r.id in by_id]
-        outbox.record_results(replica, answered)
+        replica.mark_pushed(answered)
         for r in answered:
             if r.status == "accepted":
                 report.pushed += 1
