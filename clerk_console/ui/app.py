@@ -48,6 +48,8 @@ class ClerkApp(App[int]):
         self._hold_timer = None
         self.last_activity = time.monotonic()
         self.scans_seen = 0
+        self._scan_closed_at = float("-inf")
+        self._run_target: tuple[object, object] | None = None
 
     # -- time ------------------------------------------------------------------------------
     def now(self) -> datetime:
@@ -155,6 +157,12 @@ class ClerkApp(App[int]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
             self.last_activity = time.monotonic()
+            if event.key == "ctrl+j":
+                # LF is Enter too: scanners set to end a code with LF (or CR LF), and keys typed
+                # before the terminal left line mode (the tty turned their Enter into LF)
+                if event.time - self._scan_closed_at <= self.scanner.gap:
+                    return  # the LF of a CR LF scanner: the CR already closed the scan
+                event = as_enter(event)
             if not getattr(event, "_replayed", False) and await self._scanner_key(event):
                 return
             if event.key == "enter" and self._advance():
@@ -186,10 +194,16 @@ class ClerkApp(App[int]):
         now = event.time
         char = scan_char(event.character)
         if char is not None:
-            if self.scanner.pending and self.scanner.expired(now):
+            if self.scanner.pending and (self.scanner.expired(now)
+                                         or self._run_target != (self.screen, self.focused)):
+                # the run is over, or another screen or field took the keys (the idle lock,
+                # say): what was typed so far stays where it went and a new run starts
                 self._release_held()
+                self.scanner.reset()
+                self._snapshot = None
             if not self.scanner.feed(char, now):
                 focused = self.focused
+                self._run_target = (self.screen, focused)
                 self._snapshot = ((focused, focused.value, focused.cursor_position)
                                   if isinstance(focused, Input) else None)
             if self._snapshot is None:
@@ -202,6 +216,7 @@ class ClerkApp(App[int]):
         if event.key == "enter" and self.scanner.pending:
             code = self.scanner.enter(now)
             if code is not None:
+                self._scan_closed_at = now
                 self._drop_held()
                 self._restore_snapshot()
                 self.handle_scan(code)
@@ -274,6 +289,13 @@ class ClerkApp(App[int]):
         while self.screen is not intake:
             self.pop_screen()
         intake.scan(code)
+
+
+def as_enter(key: events.Key) -> events.Key:
+    """The same key press as Enter, keeping its arrival time (the scanner compares times)."""
+    enter = events.Key("enter", "\r")
+    enter.time = key.time
+    return enter
 
 
 class DeskReady(events.Event):

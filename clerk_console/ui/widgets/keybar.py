@@ -3,25 +3,86 @@
 Textual's Footer recomposes one widget per key on every focus change, and in the pinned
 Textual (8.2.8) each of those widgets stays referenced through its data binding, so a day
 at the window would keep every footer ever drawn (measured: ~2 MB per intake). This bar is
-one line of text redrawn from ``screen.active_bindings``: no child widgets at all.
+text redrawn from ``screen.active_bindings``: no child widgets at all.
+
+Every shown key must stay visible at 80 columns: the keys are packed into as many lines as
+they need (at most ``MAX_LINES``; the focused widget's keys come first, the app's last), and
+the bar grows to that height.
 """
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
+MAX_LINES = 2
+PALETTE = ("^p", "命令")
 
-def bar_text(app, active_bindings) -> Text:
+
+@dataclass(frozen=True)
+class KeyEntry:
+    key: str  # as shown, e.g. "F2", "^n", "enter"
+    description: str
+    enabled: bool = True
+
+    @property
+    def width(self) -> int:
+        return cell_len(self.key) + cell_len(self.description) + 3  # " key " + "desc "
+
+
+def key_label(display: str) -> str:
+    """Function keys in capitals as printed on the keyboard (F2, not f2)."""
+    return display.upper() if re.fullmatch(r"f\d{1,2}", display) else display
+
+
+def entries(app, active_bindings) -> list[KeyEntry]:
+    """The shown bindings, one per action, in the order Textual resolves them."""
     seen: set[str] = set()
-    t = Text(no_wrap=True, overflow="ellipsis")
+    found = []
     for _node, binding, enabled, _tooltip in active_bindings.values():
         if not binding.show or binding.action in seen:
             continue
         seen.add(binding.action)
-        t.append(f" {app.get_key_display(binding)} ", style="bold reverse" if enabled else "dim")
-        t.append(f"{binding.description} ", style="" if enabled else "dim")
-    t.append(" ^p 命令", style="bold")
+        found.append(KeyEntry(key_label(app.get_key_display(binding)), binding.description,
+                              enabled))
+    return found + [KeyEntry(*PALETTE)]
+
+
+def pack(found: list[KeyEntry], width: int, max_lines: int = MAX_LINES) -> list[list[KeyEntry]]:
+    """Fill lines left to right; whatever does not fit in ``max_lines`` is cut from the last
+    line (the palette entry, Ctrl+P, always stays: every action is found there)."""
+    lines: list[list[KeyEntry]] = [[]]
+    used = 0
+    for entry in found:
+        if lines[-1] and used + entry.width > width:
+            if len(lines) == max_lines:
+                break
+            lines.append([])
+            used = 0
+        lines[-1].append(entry)
+        used += entry.width
+    palette = found[-1] if found else None
+    last = lines[-1]
+    if palette is not None and palette not in last:
+        while last and sum(e.width for e in last) + palette.width > width:
+            last.pop()
+        last.append(palette)
+    return lines
+
+
+def render_line(line: list[KeyEntry]) -> Text:
+    t = Text(no_wrap=True, overflow="ellipsis")
+    for e in line:
+        t.append(f" {e.key} ", style="bold reverse" if e.enabled else "dim")
+        t.append(f"{e.description} ", style="" if e.enabled else "dim")
     return t
+
+
+def render_lines(lines: list[list[KeyEntry]]) -> Text:
+    return Text("\n", no_wrap=True, overflow="ellipsis").join(render_line(ln) for ln in lines)
 
 
 class KeyBar(Static):
@@ -41,6 +102,14 @@ class KeyBar(Static):
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
+    def on_resize(self) -> None:
+        self.bindings_changed(self.screen)
+
     def bindings_changed(self, _screen) -> None:
-        if self.is_attached:
-            self.update(bar_text(self.app, self.screen.active_bindings))
+        if not self.is_attached:
+            return
+        width = self.size.width or self.app.size.width
+        lines = pack(entries(self.app, self.screen.active_bindings), width)
+        if self.styles.height is None or self.styles.height.value != len(lines):
+            self.styles.height = len(lines)
+        self.update(render_lines(lines))

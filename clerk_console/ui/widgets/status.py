@@ -1,7 +1,29 @@
-"""The one-line status bar: window, clerk, sync state, queue, clock."""
+"""The one-line status bar: time, window, clerk, sync state, queue, clock warning.
+
+The most useful part comes first, so that at 80 columns only the tail of a long sync message
+is cut (with an ellipsis), never the time or the queue length.
+"""
 from __future__ import annotations
 
+from rich.text import Text
 from textual.widgets import Static
+
+NOT_ENROLLED = "未注册后台"
+ENROLL_HINT = "请管理员用 clerk-console enroll 注册本窗口"
+
+
+def enrolled(replica) -> bool:
+    from clerk_console.storage.replica import KV_WINDOW_TOKEN
+
+    return bool(replica is not None and replica.get_kv(KV_WINDOW_TOKEN))
+
+
+def status_text(now: str, window: str, who: str, state: str) -> Text:
+    t = Text(no_wrap=True, overflow="ellipsis")
+    t.append(now, style="bold")
+    t.append(f" {window} · {who} · ")
+    t.append(state)
+    return t
 
 
 class StatusBar(Static):
@@ -15,7 +37,10 @@ class StatusBar(Static):
         clerk = app.clerk
         who = f"{clerk.name}（{'主管' if clerk.supervisor else '受理员'}）" if clerk else "未登录"
         try:
-            state = desk.status().text
+            status = desk.status()
+            state = status.text
+            if desk.worker is not None and not enrolled(desk.replica):
+                state = f"{NOT_ENROLLED} · 待同步 {status.queued} · {ENROLL_HINT}"
         except Exception as exc:  # a broken status source must not take the console down
             state = f"状态不可用：{exc}"
-        self.update(f"{desk.window_code()} · {who} · {state} · {app.now():%H:%M}")
+        self.update(status_text(f"{app.now():%H:%M}", desk.window_code(), who, state))

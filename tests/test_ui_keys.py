@@ -1,0 +1,111 @@
+"""The key bar, the status bar and Enter as LF: what a clerk sees and types at 80 columns."""
+from __future__ import annotations
+
+from textual import events
+
+from clerk_console.storage.replica import KV_WINDOW_TOKEN
+from clerk_console.ui.widgets.keybar import KeyBar, KeyEntry, pack
+from clerk_console.ui.widgets.status import NOT_ENROLLED, StatusBar
+from test_ui import PERSON, home, intake, new_app, sign_in, template_home  # noqa: F401
+
+FKEYS = [f"F{n}" for n in range(2, 11)]
+
+
+def test_pack_wraps_to_a_second_line_and_keeps_the_palette():
+    found = [KeyEntry(f"F{n}", "四个汉字") for n in range(2, 11)] + [KeyEntry("^p", "命令")]
+    one = pack(found, 500)
+    assert len(one) == 1 and one[0] == found
+    two = pack(found, 80)
+    assert len(two) == 2 and [e for line in two for e in line] == found
+    assert all(sum(e.width for e in line) <= 80 for line in two)
+    cut = pack(found, 30)  # too narrow even for two lines: the palette stays, at the end
+    assert len(cut) == 2 and cut[-1][-1] == found[-1]
+    assert all(sum(e.width for e in line) <= 30 for line in cut)
+
+
+async def test_every_function_key_is_shown_at_80_columns(home):  # noqa: F811
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await pilot.pause()
+        bar = app.screen.query_one(KeyBar)
+        text = str(bar.render())
+        assert bar.size.height == 2, text
+        for key in FKEYS:
+            assert f" {key} " in text, (key, text)
+        assert "^p 命令" in text
+    async with new_app(home).run_test(size=(160, 24)) as pilot:
+        await pilot.pause()
+        assert pilot.app.screen.query_one(KeyBar).size.height == 1
+
+
+async def test_status_bar_says_when_the_window_is_not_enrolled(home):  # noqa: F811
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        app.desk.worker = FakeWorker()
+        bar = app.screen.query_one(StatusBar)
+        bar.refresh_status()
+        await pilot.pause()
+        assert NOT_ENROLLED in str(bar.render()) and "待同步 0" in str(bar.render())
+        app.desk.replica.set_kv(KV_WINDOW_TOKEN, "token")
+        bar.refresh_status()
+        await pilot.pause()
+        assert NOT_ENROLLED not in str(bar.render()) and "在线" in str(bar.render())
+        app.desk.worker = None
+
+
+class FakeWorker:
+    """What the sync worker reports; only ``status()`` is read by the status bar."""
+
+    def status(self):
+        from clerk_console.sync.worker import SyncStatus
+
+        return SyncStatus(True, 0, None, "")
+
+    def stop(self):
+        pass
+
+
+async def send(app, keys: list[tuple[str, str]], pilot) -> None:
+    """Keys in one go, as a scanner (or the tty's typed-ahead buffer) delivers them."""
+    for key, char in keys:
+        ev = events.Key(key, char)
+        ev.set_sender(app)
+        app._driver.send_message(ev)
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def test_lf_is_enter_and_a_cr_lf_scan_presses_enter_once(home):  # noqa: F811
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await send(app, [(c, c) for c in PERSON] + [("enter", "\r")], pilot)
+        query = app.screen.query_one("#item-query")
+        assert app.focused is query
+        await send(app, [(c, c) for c in "kfd"], pilot)
+        await pilot.pause(0.3)  # a person typed that, not a scanner
+        # the same applicant scanned again by a scanner set to CR LF: the LF must not also
+        # submit the search the clerk typed
+        await send(app, [(c, c) for c in PERSON] + [("enter", "\r"), ("ctrl+j", "\n")], pilot)
+        assert intake(app).current.view.code == PERSON
+        assert query.value == "kfd" and intake(app).current.items == []
+        # LF typed by hand (or left by the tty's line mode) is Enter: it submits the search
+        await pilot.pause(0.3)
+        await send(app, [("ctrl+j", "\n")], pilot)
+        await pilot.pause()
+        assert intake(app).current.items == ["SP01", "ZP01", "XF01"]
+
+
+async def test_keys_typed_before_start_sign_in_with_lf(home):  # noqa: F811
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await send(app, [(c, c) for c in "1001"] + [("ctrl+j", "\n")], pilot)
+        await pilot.pause(0.3)
+        await send(app, [(c, c) for c in "1234"] + [("ctrl+j", "\n")], pilot)
+        for _ in range(200):
+            if app.clerk is not None:
+                break
+            await pilot.pause(0.02)
+        assert app.clerk is not None and app.clerk.clerk_id == "1001"
