@@ -39,6 +39,22 @@ async def test_every_function_key_is_shown_at_80_columns(home):  # noqa: F811
         assert pilot.app.screen.query_one(KeyBar).size.height == 1
 
 
+async def test_a_dialog_key_bar_covers_the_bar_below(home):  # noqa: F811
+    from clerk_console.ui.screens.dialogs import ConfirmScreen
+
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        below = app.screen.query_one(KeyBar)
+        assert below.size.height == 2
+        app.push_screen(ConfirmScreen("确认", "确认吗？"))
+        await pilot.pause()
+        await pilot.pause()
+        bar = app.screen.query_one(KeyBar)
+        assert bar.size.height == 2 and bar.region.y == below.region.y, (bar.region, below.region)
+        assert "F2" not in str(bar.render())
+
+
 async def test_status_bar_says_when_the_window_is_not_enrolled(home):  # noqa: F811
     app = new_app(home)
     async with app.run_test(size=(80, 24)) as pilot:

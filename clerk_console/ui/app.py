@@ -126,6 +126,11 @@ class ClerkApp(App[int]):
         self.action_lock()
         return True
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "lock":  # nothing to lock before sign-in or while locked
+            return self.clerk is not None and not self.locked
+        return True
+
     def action_lock(self) -> None:
         from clerk_console.ui.screens.signin import LockScreen
 

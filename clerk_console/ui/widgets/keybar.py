@@ -110,6 +110,16 @@ class KeyBar(Static):
             return
         width = self.size.width or self.app.size.width
         lines = pack(entries(self.app, self.screen.active_bindings), width)
+        lines += [[] for _ in range(self.covers() - len(lines))]
         if self.styles.height is None or self.styles.height.value != len(lines):
             self.styles.height = len(lines)
         self.update(render_lines(lines))
+
+    def covers(self) -> int:
+        """Lines this bar must fill: on a dialog, at least the bar of the screen below (which
+        would show through the dialog's transparent background otherwise)."""
+        screen, stack = self.screen, self.app.screen_stack
+        if not screen.is_modal or screen not in stack or stack.index(screen) == 0:
+            return 0
+        below = stack[stack.index(screen) - 1].query(KeyBar)
+        return max((bar.size.height for bar in below), default=0)
