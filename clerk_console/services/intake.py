@@ -3,7 +3,7 @@ one of the five outcomes."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
 from clerk_console.config import Settings
 from clerk_console.domain import deadlines
@@ -115,6 +115,12 @@ def _items_owing(cat, draft: Case) -> list:
     return _items(cat, [c for c in draft.items if c in codes]) or _items(cat, draft.items)
 
 
+def deferral_due(cat, cal, draft: Case, day: date, days: int) -> deadlines.Deadline:
+    """The supply-by date of a deferral of ``draft`` accepted on ``day``: the one the outcome
+    pane shows and the one saved on the case."""
+    return deadlines.deferral_deadline(cal, day, _items_owing(cat, draft), days)
+
+
 def close_intake(replica: Replica, draft: Case, outcome: Outcome, *, clerk_id: str,
                  now: datetime, signpost_dept: str | None = None,
                  settings: Settings | None = None) -> Case:
@@ -142,8 +148,7 @@ def close_intake(replica: Replica, draft: Case, outcome: Outcome, *, clerk_id: s
             changes["accepted_at"] = now
             changes["promised_date"] = deadlines.promised_date(cal, day, items).day
         if outcome is Outcome.DEFERRED:
-            due = deadlines.deferral_deadline(cal, day, _items_owing(cat, draft),
-                                              settings_of(replica, settings).deferral_days)
+            due = deferral_due(cat, cal, draft, day, settings_of(replica, settings).deferral_days)
             changes["deadline"] = due.day
             changes["deadline_estimated"] = due.estimated
     except deadlines.DeadlineError as exc:

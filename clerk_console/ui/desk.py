@@ -241,10 +241,10 @@ class Desk:
         return "\n".join(lines)
 
     def deferral_deadline(self, draft: Case, today: date) -> str:
-        from clerk_console.domain import deadlines
+        from clerk_console.services.intake import deferral_due
 
-        items = [self.catalogue.items[c] for c in draft.items]
-        due = deadlines.deferral_deadline(self.calendar(), today, items, self.settings.deferral_days)
+        due = deferral_due(self.catalogue, self.calendar(), draft, today,
+                           self.settings.deferral_days)
         return f"{due.label}\n{due.note}"
 
     def calendar(self):
