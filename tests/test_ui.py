@@ -740,3 +740,52 @@ def test_desk_releases_pinyin_after_building_the_index(home):
                          check=True).stdout.split()
     assert out[0] == "False"
     assert all(name.startswith("开办咖啡店") for name in out[1:])
+
+
+
+def orphan_render_caches() -> int:
+    """Render caches (``StylesCache``, one per widget) alive after their widget was freed."""
+    import gc
+
+    from textual._styles_cache import StylesCache
+    from textual.widget import Widget
+
+    gc.collect()
+    objects = gc.get_objects()
+    owned = {id(o._styles_cache) for o in objects if isinstance(o, Widget)}
+    return sum(1 for o in objects if isinstance(o, StylesCache) and id(o) not in owned)
+
+
+async def test_closed_intakes_leave_no_rendered_lines_behind(home):
+    """Dismissed rating dialogs and expired toasts are freed with everything they drew.
+
+    Textual 8.2.8 keeps each rendered widget's lines in a class-wide lru_cache, so they
+    outlived the widget (~55 MB after 200 intakes; see ui/textual_fixes.py)."""
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        for n in range(3):
+            await burst(app, pilot, PERSON)
+            await keys(pilot, "k", "f", "d", "enter", "a", "enter", "enter")
+            assert type(app.screen).__name__ == "RatingScreen", n
+            await keys(pilot, "1")
+            await app.workers.wait_for_complete()
+            app.clear_notifications()
+            await pilot.pause()
+            assert app.screen.id == "intake"
+        assert len(replica_of(app).cases_of(PERSON)) == 3
+        assert orphan_render_caches() == 0
+
+
+def test_inner_outer_colours_are_cached_on_the_colours_alone():
+    from textual._styles_cache import StylesCache
+    from textual.color import Color
+    from textual.style import Style
+
+    from clerk_console.ui import textual_fixes
+
+    base, background = Color(18, 18, 18), Color(0, 48, 84, 0.5)
+    first = StylesCache().get_inner_outer(base, background)
+    assert StylesCache().get_inner_outer(base, background) is first  # no widget in the key
+    assert first == (Style(background=base + background), Style(background=base))
+    assert textual_fixes.apply() is False  # already applied when the app module loaded

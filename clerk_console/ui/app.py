@@ -20,6 +20,9 @@ from textual.worker import Worker, WorkerState
 from clerk_console.ui.commands import ClerkCommands
 from clerk_console.ui.desk import Desk, DeskError, Signed
 from clerk_console.ui.scanner import BurstDetector, pasted_scan, scan_char
+from clerk_console.ui.textual_fixes import apply as apply_textual_fixes
+
+apply_textual_fixes()  # before any widget renders: see textual_fixes.py
 
 
 class ClerkApp(App[int]):
