@@ -22,7 +22,6 @@ from clerk_console.backoffice import service
 from clerk_console.backoffice.db import make_engine, reading
 from clerk_console.backoffice.tables import ChangeLog, ReceivedEvent, ServerCase
 from clerk_console.storage.replica import Replica
-from clerk_console.sync import apply
 from clerk_console.sync.client import SyncClient
 from clerk_console.sync.embedded import enroll_replica
 from clerk_console.sync.loopback import (BackofficeProcess, FaultProxy, child_context,
@@ -74,7 +73,6 @@ def sync_until_settled(replica, url=None, rounds=30, **kw):
 
 def assert_consistent(replica, engine):
     """Exactly once on the server; every cursor equals what was applied."""
-    apply.ensure_stage(replica)
     with replica.tx.read() as s:
         local_cases = dict(s.execute(text("SELECT id, version FROM \"case\"")).all())
         outbox = s.execute(text("SELECT id, status FROM outbox")).all()

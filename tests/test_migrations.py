@@ -95,6 +95,51 @@ def test_newer_replica_is_refused_untouched(tmp_path):
     assert _dump(path) == before and not (tmp_path / "backups").exists()
 
 
+def test_download_staged_before_0004_is_carried_over(tmp_path):
+    """0003 consoles created sync_stage themselves (one row per key); a download in progress
+    there keeps its rows, so its kv position stays true and it resumes."""
+    path = tmp_path / "replica.sqlite3"
+    migrations.upgrade(path, target="0003")
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE sync_stage (dataset TEXT NOT NULL, key TEXT NOT NULL, "
+                     "payload TEXT NOT NULL, PRIMARY KEY (dataset, key)) WITHOUT ROWID")
+        conn.executemany("INSERT INTO sync_stage VALUES ('elicence', ?, ?)",
+                         [("H2|yyzz|2", '{"n":2}'), ("H1|yyzz|1", '{"n":1}')])
+        conn.execute("INSERT INTO kv VALUES ('sync_stage_elicence', '40:0')")
+    conn.close()
+    migrations.upgrade(path)
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT dataset, key, payload FROM sync_stage ORDER BY id").fetchall()
+        assert conn.execute("SELECT value FROM kv").fetchall() == [("40:0",)]
+    conn.close()
+    assert rows == [("elicence", "H1|yyzz|1", '{"n":1}'), ("elicence", "H2|yyzz|2", '{"n":2}')]
+    # and back: the newest row of each key, tombstones applied
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO sync_stage (dataset, key, payload) "
+                     "VALUES ('elicence', 'H1|yyzz|1', NULL), ('elicence', 'H2|yyzz|2', '{}')")
+    conn.close()
+    migrations_downgrade(path, "0003")
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT key, payload FROM sync_stage").fetchall() == [
+            ("H2|yyzz|2", "{}")]
+    conn.close()
+
+
+def migrations_downgrade(path, target: str) -> None:
+    from alembic import command
+
+    from clerk_console.storage.db import writer
+
+    cfg = migrations.alembic_config()
+    engine = make_engine(path, foreign_keys=False)
+    try:
+        with writer(engine).begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, target)
+    finally:
+        engine.dispose()
+
+
 def test_migrations_build_the_model_schema(migrated_template):
     engine = make_engine(migrated_template)
     try:

@@ -17,7 +17,7 @@ from clerk_console.storage.replica import Replica
 from clerk_console.sync import apply
 from clerk_console.sync.client import SyncClient, SyncOffline
 from clerk_console.sync.embedded import enroll_replica, start_embedded
-from clerk_console.sync.protocol import Dataset
+from clerk_console.sync.protocol import Dataset, Page
 from clerk_console.sync.runner import client_for, sync_once
 from clerk_console.sync.synthetic import add_cases
 from clerk_console.sync.worker import SyncWorker
@@ -147,6 +147,37 @@ def test_first_download_is_staged_and_resumes_after_interruption(replica, engine
             for i in range(1, 50)}, replace_scopes=["370602"])
     report = round_(replica)
     assert report.deleted == {"elicence": 1} and replica.elicences("H0") == []
+
+
+def _lic(key: str, number: str) -> tuple[str, str]:
+    return key, json.dumps({"holder_id": key.split("|")[0], "type_code": "yyzz",
+                            "name": "营业执照", "number": number, "issued": "2024-01-02",
+                            "expires": ""})
+
+
+def test_staged_download_keeps_the_newest_of_each_key(replica):
+    """Keys changed or deleted while a whole download is staged: the newest entry wins, a
+    tombstone removes an earlier row and a later row brings the key back."""
+    pages = [
+        Page(rows=[_lic("A|yyzz|1", "1"), _lic("B|yyzz|2", "2"), _lic("C|yyzz|3", "3")],
+             cursor=3, more=True),
+        Page(rows=[_lic("A|yyzz|1", "1-new")], tombstones=["B|yyzz|2", "C|yyzz|3"], cursor=6,
+             more=True),
+        Page(rows=[_lic("B|yyzz|2", "2-back")], tombstones=["D|yyzz|4"], cursor=8),
+    ]
+    for page in pages:
+        apply.apply(replica, Dataset.ELICENCE, page, staging=True)
+    assert [lic.number for h in "ABC" for lic in replica.elicences(h)] == ["1-new", "2-back"]
+    assert replica.cursor("elicence") == 8 and Dataset.ELICENCE not in apply.positions(replica)[1]
+    # the same through the Python swap of the small datasets
+    entry = {"name": "某", "reason": "失信"}
+    apply.apply(replica, Dataset.BLACKLIST, Page(rows=[
+        (k, json.dumps({"subject_id": k, **entry})) for k in "XYZ"], cursor=3, more=True),
+        staging=True)
+    apply.apply(replica, Dataset.BLACKLIST, Page(tombstones=["Y"], cursor=4), staging=True)
+    with replica.tx.read() as s:
+        assert [r[0] for r in s.execute(text("SELECT subject_id FROM blacklist"))] == ["X", "Z"]
+        assert s.execute(text("SELECT count(*) FROM sync_stage")).scalar() == 0
 
 
 def test_reset_after_compaction_replaces_the_local_copy(replica, engine):

@@ -225,6 +225,21 @@ class SyncCursorRow(ReplicaModel, table=True):
     updated_at: datetime = Field(sa_type=DateTime)
 
 
+class SyncStageRow(ReplicaModel, table=True):
+    """A whole-dataset download in progress (first download or reset), appended page by page.
+
+    Append-only: a tombstone is a row without payload, and the newest row of a key (highest
+    ``id``) wins when the staged copy is swapped in. No index besides the rowid, so staging a
+    page costs the same whatever order the keys arrive in; the swap sorts once.
+    """
+
+    __tablename__ = "sync_stage"
+    id: int | None = Field(default=None, primary_key=True)
+    dataset: str
+    key: str
+    payload: str | None = None  # the record's canonical JSON as received; None = tombstone
+
+
 class KvRow(ReplicaModel, table=True):
     __tablename__ = "kv"
     key: str = Field(primary_key=True)

@@ -130,7 +130,6 @@ def sync_once(replica: Replica, client: SyncClient, *, batch: int = PUSH_BATCH,
               limits: dict | None = None) -> RoundReport:
     """Push, pull, push; the report says what moved. Network trouble ends the round cleanly."""
     report = RoundReport()
-    apply.ensure_stage(replica)
     try:
         _push(replica, client, report, batch)
         _pull(replica, client, report, limits)
