@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from clerk_console.domain.case import (Case, CaseMaterial, Decision, MaterialState, Outcome,
@@ -248,6 +249,24 @@ def test_mark_pushed(replica):
                          PushResult(id=ev[1].id, status=ItemStatus.CONFLICT, message="冲突")])
     assert [e.id for e in replica.outbox_pending()] == [ev[2].id]
     assert replica.outbox_counts() == {"pushed": 1, "refused": 1, "pending": 1}
+    with replica.tx.read() as s:
+        rows = s.execute(text("SELECT status, last_error, attempts, pushed_at IS NOT NULL "
+                              "FROM outbox ORDER BY created_at, id")).all()
+    assert rows == [("pushed", "", 2, 1), ("refused", "冲突", 1, 1), ("pending", "", 0, 0)]
+
+
+def test_outbox_batch_is_the_wire_form_of_the_pending_events(replica):
+    from clerk_console.sync.protocol import PushItem, PushRequest, push_body
+
+    for n in (1, 2, 3):
+        replica.save_case(make_case(f"YT0101-20261127-000{n}"), clerk_id="c1", action="x")
+    events = replica.outbox_pending()
+    wire = replica.outbox_batch(2)
+    assert [w.id for w in wire] == [e.id for e in events[:2]]
+    expected = PushRequest(items=[PushItem(id=e.id, entity=e.entity, entity_id=e.entity_id,
+                                           op=e.op, payload=e.payload,
+                                           payload_hash=e.payload_hash) for e in events[:2]])
+    assert PushRequest.model_validate_json(push_body(wire)) == expected
 
 
 def test_kv_and_clock_offset(replica):

@@ -212,36 +212,35 @@ def _check_event(window: WindowRow, item: PushItem, existing: Mapping | None) ->
 
 def push(conn: Connection, window: WindowRow, items: list[PushItem], *,
          now: datetime) -> list[PushResult]:
-    """Store each event exactly once; per-item results, a refused item never blocks the rest."""
-    hashes: dict[str, str] = {}
-    for it in items:
-        hashes.setdefault(it.id, payload_hash(it.payload))
-    claimed: set[str] = set()
-    rows = [dict(window_id=window.id, event_id=it.id, payload_hash=hashes[it.id],
-                 status=ItemStatus.ACCEPTED.value, message="", received_at=now)
-            for it in items]
-    for chunk in _chunks(rows):
-        stmt = _insert(conn, EV).on_conflict_do_nothing(
-            index_elements=["window_id", "event_id"]).returning(EV.c.event_id)
-        claimed.update(conn.execute(stmt, chunk).scalars())
+    """Store each event exactly once; per-item results, a refused item never blocks the rest.
+
+    One transaction (the caller's): the batch's new events are claimed with multi-row
+    ``INSERT … ON CONFLICT DO NOTHING RETURNING`` on the unique (window_id, event_id), the rest
+    are answered from what was stored the first time. Each payload is encoded once: its
+    canonical JSON gives both the hash and the stored text.
+    """
+    texts = [canonical_json(it.payload) for it in items]
+    hashes = [hashlib.sha256(t.encode()).hexdigest() for t in texts]
+    first: dict[str, int] = {}  # event id -> position of its first copy in the batch
+    for i, it in enumerate(items):
+        first.setdefault(it.id, i)
+    claimed = _claim_events(conn, window.id, [(eid, hashes[i]) for eid, i in first.items()],
+                            now)
 
     results: dict[str, PushResult] = {}
-    mine = [it for it in items if it.id in claimed]
-    case_ids = list({it.entity_id for it in mine if it.entity == "case"})
+    mine = [i for eid, i in first.items() if eid in claimed]
+    case_ids = list({items[i].entity_id for i in mine if items[i].entity == "case"})
     existing: dict[str, dict] = {}
     for chunk in _chunks(case_ids):
         for r in conn.execute(select(CASE.c.id, CASE.c.window_id, CASE.c.version)
                               .where(CASE.c.id.in_(chunk))).mappings():
             existing[r["id"]] = dict(r)
-    inserts: dict[str, dict] = {}
+    inserts: dict[str, tuple] = {}
     updates: dict[str, dict] = {}
     refused: list[dict] = []
     ratings: list[dict] = []
-    seen_mine: set[str] = set()
-    for it in mine:
-        if it.id in seen_mine:
-            continue
-        seen_mine.add(it.id)
+    for i in mine:
+        it = items[i]
         prior = existing.get(it.entity_id)
         problem = _check_event(window, it, prior)
         if problem:
@@ -252,21 +251,25 @@ def push(conn: Connection, window: WindowRow, items: list[PushItem], *,
         p = it.payload
         if it.entity == "rating":
             ratings.append(dict(id=it.entity_id, window_id=window.id, case_no=p["case_no"],
-                                level=p["level"], payload=canonical_json(p), received_at=now))
+                                level=p["level"], payload=texts[i], received_at=now))
             continue
         version = p["version"]
         if prior is not None and prior["version"] >= version:
             continue  # an older version arriving late: keep the newer one
-        row = dict(id=it.entity_id, case_no=p.get("case_no", ""), window_id=window.id,
-                   version=version, status=p["status"], payload=canonical_json(p),
-                   updated_at=now)
         if prior is None:
-            inserts[it.entity_id] = row
-        else:
-            updates[it.entity_id] = row
+            inserts[it.entity_id] = (it.entity_id, p.get("case_no", ""), window.id, version,
+                                     p["status"], texts[i])
+        else:  # (inserts run first, so a newer version later in this batch updates its row)
+            updates[it.entity_id] = dict(b_id=it.entity_id, b_version=version,
+                                         b_status=p["status"], b_payload=texts[i], b_at=now,
+                                         b_case_no=p.get("case_no", ""))
         existing[it.entity_id] = dict(id=it.entity_id, window_id=window.id, version=version)
     if inserts:
-        conn.execute(CASE.insert(), list(inserts.values()))
+        at = _bound(conn, CASE.c.updated_at, now)
+        _driver_executemany(
+            conn, f"INSERT INTO {CASE.name} (id, case_no, window_id, version, status, payload, "
+                  f"updated_at) VALUES ({_placeholders(conn, 7)})",
+            [(*row, at) for row in inserts.values()])
     if ratings:
         conn.execute(_insert(conn, RATING).on_conflict_do_nothing(index_elements=["id"]), ratings)
     if updates:
@@ -274,34 +277,30 @@ def push(conn: Connection, window: WindowRow, items: list[PushItem], *,
                 .values(version=bindparam("b_version"), status=bindparam("b_status"),
                         payload=bindparam("b_payload"), updated_at=bindparam("b_at"),
                         case_no=bindparam("b_case_no")))
-        conn.execute(stmt, [dict(b_id=r["id"], b_version=r["version"], b_status=r["status"],
-                                 b_payload=r["payload"], b_at=now, b_case_no=r["case_no"])
-                            for r in updates.values()])
+        conn.execute(stmt, list(updates.values()))
     if refused:
         conn.execute(EV.update().where((EV.c.window_id == bindparam("w"))
                                        & (EV.c.event_id == bindparam("e")))
                      .values(status=ItemStatus.REFUSED.value, message=bindparam("m")), refused)
 
-    others = [it.id for it in items if it.id not in claimed]
+    others = list({it.id for it in items if it.id not in claimed})
     stored: dict[str, Mapping] = {}
-    for chunk in _chunks(list(set(others))):
+    for chunk in _chunks(others):
         for r in conn.execute(select(EV.c.event_id, EV.c.payload_hash, EV.c.status, EV.c.message)
                               .where((EV.c.window_id == window.id)
                                      & EV.c.event_id.in_(chunk))).mappings():
             stored[r["event_id"]] = r
     out: list[PushResult] = []
-    answered: set[str] = set()
-    for it in items:
-        if it.id in claimed and it.id not in answered:
+    for i, it in enumerate(items):
+        if first[it.id] == i and it.id in claimed:
             out.append(results[it.id])
-            answered.add(it.id)
             continue
         prev = stored.get(it.id)
         if prev is None:  # a second copy of an event claimed earlier in this very batch
-            first = results[it.id]
-            prev = {"payload_hash": hashes[it.id], "status": first.status.value,
-                    "message": first.message}
-        if prev["payload_hash"] != payload_hash(it.payload):
+            answer = results[it.id]
+            prev = {"payload_hash": hashes[first[it.id]], "status": answer.status.value,
+                    "message": answer.message}
+        if prev["payload_hash"] != hashes[i]:
             out.append(PushResult(id=it.id, status=ItemStatus.CONFLICT,
                                   message="同一记录编号已收到过不同的内容，本次已拒收；"
                                           "请核对该办件后联系后台处理"))
@@ -310,6 +309,31 @@ def push(conn: Connection, window: WindowRow, items: list[PushItem], *,
         else:
             out.append(PushResult(id=it.id, status=ItemStatus.DUPLICATE))
     return out
+
+
+def _claim_events(conn: Connection, window_id: str, events: list[tuple[str, str]],
+                  now: datetime) -> set[str]:
+    """Insert the (event id, payload hash) pairs not received before; the ids inserted now.
+
+    Multi-row VALUES through the driver's cursor: SQLAlchemy's per-row parameter processing
+    cost more than the database work here. In event id order, so that concurrent batches with
+    the same events (a retry while the first is still running) wait for each other on
+    PostgreSQL instead of deadlocking."""
+    ph = _placeholders(conn, 1)
+    row = f"({ph}, {ph}, {ph}, '{ItemStatus.ACCEPTED.value}', '', {ph})"
+    at = _bound(conn, EV.c.received_at, now)
+    claimed: set[str] = set()
+    cur = conn.connection.driver_connection.cursor()
+    try:
+        for chunk in _chunks(sorted(events)):
+            cur.execute(f"INSERT INTO {EV.name} (window_id, event_id, payload_hash, status, "
+                        f"message, received_at) VALUES {', '.join([row] * len(chunk))} "
+                        "ON CONFLICT (window_id, event_id) DO NOTHING RETURNING event_id",
+                        [v for event_id, h in chunk for v in (window_id, event_id, h, at)])
+            claimed.update(r[0] for r in cur.fetchall())
+    finally:
+        cur.close()
+    return claimed
 
 
 # ---------------------------------------------------------------- change log and pull

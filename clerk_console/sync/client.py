@@ -84,7 +84,7 @@ class SyncClient:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def _once(self, path: str, body: BaseModel | None) -> httpx.Response:
+    def _once(self, path: str, body: BaseModel | bytes | None) -> httpx.Response:
         sent = self.clock()
         if body is None:
             resp = self.http.get(path)
@@ -106,7 +106,7 @@ class SyncClient:
             raise _Retryable(resp.status_code)
         return resp
 
-    def _call(self, path: str, body: BaseModel | None = None) -> httpx.Response:
+    def _call(self, path: str, body: BaseModel | bytes | None = None) -> httpx.Response:
         retrying = Retrying(
             retry=retry_if_exception_type((httpx.TransportError, _Retryable)),
             wait=wait_exponential_jitter(multiplier=0.2, max=self.max_wait, jitter=0.5),
@@ -136,9 +136,10 @@ class SyncClient:
         req = EnrollRequest(code=code.strip(), hostname=socket.gethostname())
         return EnrollResponse.model_validate_json(self._call("/enroll", req).content)
 
-    def push(self, items: list[PushItem]) -> PushResponse:
-        return PushResponse.model_validate_json(self._call("/push", PushRequest(items=items))
-                                                .content)
+    def push(self, items: list[PushItem] | bytes) -> PushResponse:
+        """Items, or a PushRequest body already encoded (``protocol.push_body``)."""
+        body = items if isinstance(items, bytes) else PushRequest(items=items)
+        return PushResponse.model_validate_json(self._call("/push", body).content)
 
     def pull(self, cursors: dict[Dataset, int], limits: dict[Dataset, int] | None = None,
              stage_floors: dict[Dataset, int] | None = None) -> PullResponse:

@@ -7,6 +7,7 @@ cursor.
 """
 from __future__ import annotations
 
+import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -16,14 +17,14 @@ from clerk_console.storage.replica import KV_LAST_SYNC, Replica
 from clerk_console.sync import apply
 from clerk_console.sync.client import SyncClient, SyncError, SyncOffline
 from clerk_console.sync.clock import clock_warning
-from clerk_console.sync.protocol import PushItem
+from clerk_console.sync.protocol import push_body
 
 log = logging.getLogger(__name__)
 
 KV_URL = "sync_url"
 KV_WINDOW_ID = "window_id"
 KV_REGION = "window_region"
-PUSH_BATCH = 500
+PUSH_BATCH = 2_000  # events per push request (the back office takes up to 5,000)
 
 
 @dataclass
@@ -50,13 +51,11 @@ class RoundReport:
 
 def _push(replica: Replica, client: SyncClient, report: RoundReport, batch: int) -> None:
     while True:
-        events = replica.outbox_pending(batch)
+        events = replica.outbox_batch(batch)
         if not events:
             return
-        items = [PushItem(id=e.id, entity=e.entity, entity_id=e.entity_id, op=e.op,
-                          payload=e.payload, payload_hash=e.payload_hash) for e in events]
         try:
-            resp = client.push(items)
+            resp = client.push(push_body(events))
         except SyncError as exc:
             replica.mark_failed([e.id for e in events], str(exc)[:200])
             raise
@@ -69,8 +68,10 @@ def _push(replica: Replica, client: SyncClient, report: RoundReport, batch: int)
             elif r.status == "duplicate":
                 report.duplicates += 1
             else:
-                report.refused.append({"id": r.id, "entity_id": by_id[r.id].entity_id,
-                                       "case_no": by_id[r.id].payload.get("case_no", ""),
+                event = by_id[r.id]
+                report.refused.append({"id": r.id, "entity_id": event.entity_id,
+                                       "case_no": json.loads(event.payload_json)
+                                       .get("case_no", ""),
                                        "status": r.status.value, "message": r.message})
         if not answered:  # a server that answers nothing usable: stop, try next round
             raise SyncError("后台的回答不完整，本轮同步中止，稍后自动重试")
