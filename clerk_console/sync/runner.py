@@ -131,12 +131,12 @@ def sync_once(replica: Replica, client: SyncClient, *, batch: int = PUSH_BATCH,
               limits: dict | None = None) -> RoundReport:
     """Push, pull, push; the report says what moved. Network trouble ends the round cleanly."""
     report = RoundReport()
+    completed = False
     try:
         _push(replica, client, report, batch)
         _pull(replica, client, report, limits)
         _push(replica, client, report, batch)  # decided cases go back up at once
-        report.online = True
-        replica.set_kv(KV_LAST_SYNC, datetime.now().isoformat(timespec="seconds"))
+        report.online = completed = True
     except SyncOffline as exc:
         report.error = str(exc)
     except SyncError as exc:
@@ -145,8 +145,12 @@ def sync_once(replica: Replica, client: SyncClient, *, batch: int = PUSH_BATCH,
     except ValueError as exc:  # a page the replica refused (CatalogueError, …): not applied
         report.online = True
         report.error = f"后台数据未能应用，本轮已停止，已应用的部分保留：{exc}"
+    with replica.write():  # the round's bookkeeping in one commit
+        if completed:
+            replica.set_kv(KV_LAST_SYNC, datetime.now().isoformat(timespec="seconds"))
+        if client.timing is not None:
+            replica.clock_offset = client.timing.offset_seconds
     if client.timing is not None:
-        replica.clock_offset = client.timing.offset_seconds
         report.clock_offset = round(client.timing.offset_seconds, 3)
         report.clock_warning = clock_warning(client.timing.offset_seconds)
     report.queued = replica.outbox_counts().get("pending", 0)
