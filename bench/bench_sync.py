@@ -1,15 +1,21 @@
 """Sync benchmarks on loopback; prints figures and their ratio to the targets.
 
     .venv/bin/python bench/bench_sync.py [--events 10000] [--licences 1000000] [--windows 50]
-                                         [--postgres postgresql://postgres@127.0.0.1/test]
+        [--per-window 40] [--postgres postgresql://postgres@127.0.0.1/test] [--only push|pull|windows]
 
 Targets (issue): 10,000 queued events pushed in <= 10 s; 1,000,000 e-licence rows pulled and
 applied in <= 60 s with console RSS <= 200 MB; a sync with nothing new = 1 request, <= 2 KB;
 50 windows syncing at once: throughput on SQLite and on PostgreSQL.
+
+Besides wall time each figure gives the CPU seconds of the console(s) and of the back office
+(``/proc``), which load on the shared machine does not inflate. The e-licences are published in
+a fixed shuffled order, as an import from a CSV would be, not in key order.
 """
 from __future__ import annotations
 
 import argparse
+import os
+import random
 import resource
 import sys
 import tempfile
@@ -21,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchlib import result  # noqa: E402
 from clerk_console.backoffice import service  # noqa: E402
 from clerk_console.backoffice.db import make_engine  # noqa: E402
 from clerk_console.storage.replica import Replica  # noqa: E402
@@ -34,6 +41,12 @@ DAY = date(2026, 11, 27)
 REGION = "370602"
 
 
+def cpu_of(pid: int) -> float:
+    """User + system CPU seconds a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def window(tmp: Path, engine, url: str, code: str, region: str = REGION) -> Replica:
     r = Replica.open(tmp / code / "replica.sqlite3")
     r.set_window(code, f"{code}窗口", "烟台市政务服务中心")
@@ -41,63 +54,80 @@ def window(tmp: Path, engine, url: str, code: str, region: str = REGION) -> Repl
     return r
 
 
-def bench_push(tmp: Path, engine, url: str, n: int) -> None:
+def bench_push(tmp: Path, engine, url: str, n: int, server_pid: int) -> None:
     r = window(tmp, engine, url, "YT0101")
     t = time.perf_counter()
     add_cases(r, n, window_code="YT0101", day=DAY)
     setup = time.perf_counter() - t
     with client_for(r) as c:
-        t = time.perf_counter()
+        server0, cpu0, t = cpu_of(server_pid), time.process_time(), time.perf_counter()
         rep = sync_once(r, c)
         took = time.perf_counter() - t
+        cpu, server = time.process_time() - cpu0, cpu_of(server_pid) - server0
     scale = 10_000 / n
     print(f"push: {rep.pushed} events in {took:.2f} s ({rep.pushed / took:.0f}/s; "
-          f"setup {setup:.1f} s); scaled to 10,000: {took * scale:.2f} s = "
-          f"{took * scale / 10:.2f} x target 10 s")
+          f"setup {setup:.1f} s); CPU console {cpu:.2f} s, back office {server:.2f} s")
+    result("sync", "push_10k", took * scale, "s", 10, events=rep.pushed,
+           console_cpu_s=round(cpu * scale, 2), backoffice_cpu_s=round(server * scale, 2))
     with client_for(r) as c:
         idle = sync_once(r, c)
     size = idle.bytes_sent + idle.bytes_received
-    print(f"nothing new: {idle.requests} request(s), {size} bytes = {size / 2048:.2f} x target "
-          "2 KB")
+    result("sync", "nothing_new_bytes", size, "B", 2048, requests=idle.requests)
     r.close()
 
 
 def _pull_child(path: str, out: str) -> None:
     replica = Replica.open(Path(path))
+    before = resource.getrusage(resource.RUSAGE_SELF)
     t = time.perf_counter()
     with client_for(replica) as c:
         rep = sync_once(replica, c)
     took = time.perf_counter() - t
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    Path(out).write_text(f"{took} {rss} {rep.pulled.get('elicence', 0)} {rep.error}")
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    rss = after.ru_maxrss / 1024
+    Path(out).write_text(f"{took} {cpu} {rss} {rep.pulled.get('elicence', 0)} {rep.error}")
 
 
-def bench_pull(tmp: Path, engine, url: str, n: int) -> None:
+def licence(i: int) -> tuple[tuple[str, str], dict]:
+    holder = f"37060219900101{i:07d}"
+    return (REGION, f"{holder}|yyzz|N{i}"), {
+        "holder_id": holder, "type_code": "yyzz", "name": "营业执照", "number": f"N{i}",
+        "issued": "2020-01-01", "expires": ""}
+
+
+def bench_pull(tmp: Path, engine, url: str, n: int, server_pid: int) -> None:
     t = time.perf_counter()
+    # the server publishes in import order, which is not key order (a CSV is not sorted by
+    # holder): a fixed shuffle, so the console cannot profit from keys arriving sorted
+    order = list(range(n))
+    random.Random(2026).shuffle(order)
     chunk = 100_000
     for start in range(0, n, chunk):
         with engine.begin() as conn:
-            service.put_records(conn, Dataset.ELICENCE, {
-                (REGION, f"37060219900101{i:07d}|yyzz|N{i}"): {
-                    "holder_id": f"37060219900101{i:07d}", "type_code": "yyzz",
-                    "name": "营业执照", "number": f"N{i}", "issued": "2020-01-01", "expires": ""}
-                for i in range(start, min(n, start + chunk))})
+            service.put_records(conn, Dataset.ELICENCE,
+                                dict(licence(i) for i in order[start:start + chunk]))
     print(f"(server loaded {n} licences in {time.perf_counter() - t:.1f} s)")
     r = window(tmp, engine, url, "YT0202")
     r.close()
     out = tmp / "pull.txt"
     proc = child_context().Process(target=_pull_child, args=(str(r.path), str(out)))
+    server0 = cpu_of(server_pid)
     proc.start()
     proc.join()
-    took, rss, rows, *err = out.read_text().split(" ", 3)
-    took, rss = float(took), float(rss)
+    server = cpu_of(server_pid) - server0
+    took, cpu, rss, rows, *err = out.read_text().split(" ", 4)
+    took, cpu, rss = float(took), float(cpu), float(rss)
     scale = 1_000_000 / n
-    print(f"pull: {rows} rows pulled and applied in {took:.1f} s, console peak RSS {rss:.0f} MB;"
-          f" scaled to 1,000,000: {took * scale:.1f} s = {took * scale / 60:.2f} x target 60 s; "
-          f"RSS = {rss / 200:.2f} x target 200 MB {' '.join(err)}")
+    print(f"pull: {rows} rows pulled and applied in {took:.1f} s, console peak RSS {rss:.0f} MB,"
+          f" CPU console {cpu:.1f} s, back office {server:.1f} s {' '.join(err)}")
+    result("sync", "pull_1m", took * scale, "s", 60, rows=int(rows),
+           console_cpu_s=round(cpu * scale, 1), backoffice_cpu_s=round(server * scale, 1))
+    result("sync", "pull_rss", rss, "MB", 200, rows=int(rows))
 
 
-def bench_windows(tmp: Path, engine, url: str, windows: int, per_window: int, label: str):
+def bench_windows(tmp: Path, engine, url: str, windows: int, per_window: int, label: str,
+                  server_pid: int):
     # another region than the pull benchmark's: each window pushes its cases, pulls no index
     reps = [window(tmp, engine, url, f"W{label[:1].upper()}{i:03d}", "370211")
             for i in range(windows)]
@@ -110,17 +140,21 @@ def bench_windows(tmp: Path, engine, url: str, windows: int, per_window: int, la
             results.append(sync_once(r, c, batch=100))
 
     threads = [threading.Thread(target=run, args=(r,)) for r in reps]
-    t = time.perf_counter()
+    server0, cpu0, t = cpu_of(server_pid), time.process_time(), time.perf_counter()
     for th in threads:
         th.start()
     for th in threads:
         th.join()
     took = time.perf_counter() - t
+    cpu, server = time.process_time() - cpu0, cpu_of(server_pid) - server0
     pushed = sum(x.pushed for x in results)
     failed = sum(1 for x in results if x.error)
     print(f"{windows} windows at once on {label}: {pushed} events in {took:.1f} s = "
           f"{pushed / took:.0f} events/s, {windows / took:.1f} window rounds/s, "
-          f"{failed} rounds with errors")
+          f"{failed} rounds with errors; CPU consoles {cpu:.1f} s, back office {server:.1f} s")
+    result("sync", f"windows_{label.lower()}", pushed / took, "events/s", None,
+           windows=windows, rounds_with_errors=failed, consoles_cpu_s=round(cpu, 2),
+           backoffice_cpu_s=round(server, 2))
     for r in reps:
         r.close()
 
@@ -141,12 +175,12 @@ def main() -> int:
         engine = make_engine(db)
         with BackofficeProcess(db, home=tmp) as bo:
             if run["push"]:
-                bench_push(tmp, engine, bo.url, args.events)
+                bench_push(tmp, engine, bo.url, args.events, bo.proc.pid)
             if run["pull"]:
-                bench_pull(tmp, engine, bo.url, args.licences)
+                bench_pull(tmp, engine, bo.url, args.licences, bo.proc.pid)
             if run["windows"]:
                 bench_windows(tmp / "sqlite-windows", engine, bo.url, args.windows,
-                              args.per_window, "SQLite")
+                              args.per_window, "SQLite", bo.proc.pid)
         if args.postgres and run["windows"]:
             import psycopg
 
@@ -162,7 +196,7 @@ def main() -> int:
                 pg = make_engine(url)
                 with BackofficeProcess(url, home=tmp) as bo:
                     bench_windows(tmp / "pg-windows", pg, bo.url, args.windows,
-                                  args.per_window, "PostgreSQL")
+                                  args.per_window, "PostgreSQL", bo.proc.pid)
                 pg.dispose()
             finally:
                 with psycopg.connect(args.postgres, autocommit=True) as conn:
