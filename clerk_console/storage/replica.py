@@ -888,18 +888,22 @@ class Replica:
             s.execute(delete(BlacklistRow).where(BlacklistRow.subject_id.in_(keys)))
 
     def _apply_elicence(self, s, pairs, keys, replace_all) -> None:
-        if replace_all:
-            s.execute(delete(ELicenceRow))
-        if keys:
-            s.execute(delete(ELicenceRow).where(ELicenceRow.key.in_(keys)))
-        for k, p in pairs:
-            lic = ELicence(holder_id=p["holder_id"], type_code=p["type_code"], name=p["name"],
-                           number=p["number"], issued=_date(p.get("issued")),
-                           expires=_date(p.get("expires")))
-            s.execute(delete(ELicenceRow).where(ELicenceRow.type_code == lic.type_code,
-                                                ELicenceRow.number == lic.number,
-                                                ELicenceRow.key != k))
-            _upsert(s, ELicenceRow, _elicence_values(lic, k), ["key"])
+        # executemany on the driver's cursor, in the session's transaction: a page is 20,000
+        # rows (one statement per row through SQLAlchemy took 12 s a page). OR REPLACE also
+        # drops an older row holding the same (type_code, number) under another key.
+        rows = [(k, p["holder_id"], p["type_code"], p["name"], p["number"],
+                 _iso(_date(p.get("issued"))), _iso(_date(p.get("expires"))))
+                for k, p in pairs]  # dates parsed: a malformed one refuses the page
+        cur = s.connection().connection.driver_connection.cursor()
+        try:
+            if replace_all:
+                cur.execute("DELETE FROM elicence")
+            if keys:
+                cur.executemany("DELETE FROM elicence WHERE key = ?", [(k,) for k in keys])
+            cur.executemany("INSERT OR REPLACE INTO elicence (key, holder_id, type_code, name, "
+                            "number, issued, expires) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        finally:
+            cur.close()
 
     def _apply_decisions(self, s, pairs, keys, replace_all) -> None:
         for key, p in pairs:
