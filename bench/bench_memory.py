@@ -84,6 +84,7 @@ async def session(scratch: homes.Scratch, n: int, every: int) -> tuple[list[tupl
             "enterprise": [i.code for i in items if i.target in (Target.ENTERPRISE, Target.BOTH) and i.in_hall],
         }
         samples.append((0, rss_mb()))
+        print(f"  {0:4d} intakes  RSS {samples[-1][1]:6.1f} MB (signed in)", flush=True)
         for done in range(1, n + 1):
             screen.scan(codes[done - 1])
             await settle(pilot)

@@ -93,9 +93,10 @@ def qr_widget(payload: str) -> QrCodeWidget:
     return QrCodeWidget(payload, barLevel="M")
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=8)
 def qr_matrix(payload: str) -> tuple[tuple[bool, ...], ...]:
-    """The QR modules (True = dark), encoded once per payload."""
+    """The QR modules (True = dark), encoded once per payload (a case's copies share it;
+    a few cases are kept, not a day's worth: ~10 KB each)."""
     qr = qr_widget(payload).qr
     qr.make()
     return tuple(tuple(bool(cell) for cell in row) for row in qr.modules)
