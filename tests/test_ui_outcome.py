@@ -6,7 +6,7 @@ from datetime import date
 
 from clerk_console.domain.catalogue import Bundle, ItemMaterial
 from clerk_console.storage.replica import Replica
-from test_ui import (PERSON, burst, catalogue, home, intake, item, keys,  # noqa: F401
+from test_ui import (COMPANY, AGENT, PERSON, burst, catalogue, home, intake, item, keys,  # noqa: F401
                      new_app, replica_of, sign_in, template_home)
 
 
@@ -42,3 +42,21 @@ async def test_shown_deferral_deadline_is_the_saved_one(home):  # noqa: F811
         await pilot.pause()
         [case] = replica_of(app).cases_of(PERSON)
         assert case.deadline == date(2026, 12, 4)
+
+
+async def test_the_next_person_after_a_closed_enterprise_case_is_a_new_applicant(home):  # noqa: F811
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await burst(app, pilot, COMPANY)
+        await burst(app, pilot, AGENT)  # the enterprise's agent, during its intake
+        assert intake(app).current.agent.id_number == AGENT
+        await keys(pilot, "k", "f", "d", "enter", "a", "enter", "enter")
+        assert type(app.screen).__name__ == "RatingScreen"
+        await keys(pilot, "1")
+        await app.workers.wait_for_complete()
+        [case] = replica_of(app).cases_of(COMPANY)
+        assert case.agent_id == AGENT
+        await burst(app, pilot, PERSON)  # the next citizen in the queue
+        assert intake(app).current.view.code == PERSON
+        assert intake(app).current.agent is None

@@ -52,7 +52,7 @@ class ClerkApp(App[int]):
         self.last_activity = time.monotonic()
         self.scans_seen = 0
         self._scan_closed_at = float("-inf")
-        self._run_target: tuple[object, object] | None = None
+        self._run_target: tuple[int, int] | None = None  # see _key_target
 
     # -- time ------------------------------------------------------------------------------
     def now(self) -> datetime:
@@ -203,7 +203,7 @@ class ClerkApp(App[int]):
         char = scan_char(event.character)
         if char is not None:
             if self.scanner.pending and (self.scanner.expired(now)
-                                         or self._run_target != (self.screen, self.focused)):
+                                         or self._run_target != self._key_target()):
                 # the run is over, or another screen or field took the keys (the idle lock,
                 # say): what was typed so far stays where it went and a new run starts
                 self._release_held()
@@ -211,7 +211,7 @@ class ClerkApp(App[int]):
                 self._snapshot = None
             if not self.scanner.feed(char, now):
                 focused = self.focused
-                self._run_target = (self.screen, focused)
+                self._run_target = self._key_target()
                 self._snapshot = ((focused, focused.value, focused.cursor_position)
                                   if isinstance(focused, Input) else None)
             if self._snapshot is None:
@@ -234,6 +234,11 @@ class ClerkApp(App[int]):
             self.scanner.reset()
             return self._release_held(then=event)
         return False
+
+    def _key_target(self) -> tuple[int, int]:
+        """Which screen and widget keys go to now; identities only, so a closed dialog is not
+        kept alive by the scanner."""
+        return id(self.screen), id(self.focused)
 
     def _arm_hold_timer(self) -> None:
         if self._hold_timer is not None:

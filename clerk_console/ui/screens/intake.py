@@ -33,6 +33,7 @@ class Intake:
     bundle: str | None = None
     draft: Case | None = None
     verdict: object = None
+    closed: bool = False  # a case of this visit was saved: the next person is a new applicant
 
 
 MAX_PARKED = 20  # applicants whose unfinished intake is kept while others are served
@@ -137,7 +138,8 @@ class IntakeScreen(Screen):
         cur = self.current
         if (cur is not None and cur.view.applicant is not None
                 and cur.view.applicant.kind is not ApplicantKind.PERSON
-                and kind in PERSON_KINDS and norm != cur.view.code):
+                and kind in PERSON_KINDS and norm != cur.view.code
+                and (not cur.closed or cur.items)):
             cur.agent = self.desk.replica.find_applicant(norm) or Applicant(
                 id_number=norm, id_kind=kind, kind=ApplicantKind.PERSON, name="")
             self.rebuild()
@@ -271,7 +273,8 @@ class IntakeScreen(Screen):
         app.notify(f"{case.case_no} {outcome.label}，正在打印告知书")
         self.print_case(case)
         code = cur.view.code
-        self.current = Intake(self.desk.lookup(code, cur.view.kind, app.today()), agent=cur.agent)
+        self.current = Intake(self.desk.lookup(code, cur.view.kind, app.today()), agent=cur.agent,
+                              closed=True)
         self.refresh_panel()
         self.query_one(Checklist).show([])
         self.action_pick()
