@@ -6,8 +6,8 @@ valid e-licences, open cases, deferrals owed, results ready, credit incl. blackl
 representative and related persons) through the console's own ``Desk.lookup``.
 
 With ``--pilot`` it also drives the real Textual app (headless Pilot) and times a scanner
-burst until the panel shows the applicant; Pilot waits for the app to be idle, so that figure
-is processing plus layout, not terminal output.
+burst until the compositor paints the applicant panel (processing, layout and rendering of
+that frame; writing it to a terminal is left out).
 
     python bench/bench_scan.py              # 200,000 applicants / 1,000,000 cases, 500 scans
     python bench/bench_scan.py --quick      # small replica, 50 scans
@@ -89,7 +89,10 @@ def measure_lookups(desk, codes: list[str]) -> tuple[list[float], list[float], d
 
 
 def measure_pilot(path: Path, codes: list[str]) -> list[float]:
-    """Scanner burst into the running app until the applicant panel shows the applicant."""
+    """Scanner burst into the running app until the applicant panel is painted with the
+    applicant: the time the compositor first renders the panel's lines after its content
+    changed (what goes to the terminal in that frame). Pilot's own ``pause()`` costs ~30 ms
+    a call, so timing until the test loop notices would measure Pilot, not the console."""
     from clerk_console.ui.widgets.applicant import ApplicantPanel
 
     clerk_id, _, pin, _ = gen_replica.CLERKS[0]
@@ -99,23 +102,33 @@ def measure_pilot(path: Path, codes: list[str]) -> list[float]:
     async def drive() -> None:
         async with app.run_test(size=(120, 40)) as pilot:
             await console.sign_in(app, pilot, (clerk_id, pin))
-            panel = None
+            panel = app.screen.query_one(ApplicantPanel)
+            painted: list[tuple[float, str]] = []
+            render_lines = panel.render_lines
+
+            def timed_render_lines(crop):
+                lines = render_lines(crop)
+                painted.append((time.perf_counter(), str(panel.render())))
+                return lines
+
+            panel.render_lines = timed_render_lines
             for raw in codes:
                 code = raw.strip().upper()
                 applicant = app.desk.replica.find_applicant(code)
                 if applicant is None:
                     continue
+                painted.clear()
                 t0 = time.perf_counter()
                 console.scan_burst(app, code)
                 for _ in range(400):
                     await pilot.pause()
-                    panel = panel or app.screen.query_one(ApplicantPanel)
-                    shown = str(panel.render())
-                    if applicant.name in shown or code[-4:] in shown:
-                        timings.append((time.perf_counter() - t0) * 1000)
+                    shown = [t for t, text in painted
+                             if applicant.name in text or code[-4:] in text]
+                    if shown:
+                        timings.append((shown[0] - t0) * 1000)
                         break
                 else:
-                    print(f"  panel never showed {code}: {shown[:80]!r}")
+                    print(f"  panel never showed {code}")
                 await pilot.pause(0.25)  # let the burst detector settle between scans
 
     asyncio.run(drive())
@@ -150,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
         if pilot_times:
             benchlib.result("scan", "pilot_panel_median", benchlib.median(pilot_times), "ms", TARGET_MS,
                             replica=sizes.label, scans=len(pilot_times))
+            benchlib.result("scan", "pilot_panel_p95", benchlib.percentile(pilot_times, 95), "ms",
+                            TARGET_MS, replica=sizes.label, scans=len(pilot_times))
     return 0
 
 

@@ -20,6 +20,8 @@ import benchlib
 
 # ours first, in a sensible order; any other bench_*.py in the folder runs after them
 ORDER = ["search", "startup", "scan", "keystrokes", "memory"]
+# options a bench runs with here: the scan target is the painted panel, not only the lookups
+OPTIONS = {"scan": ["--pilot"]}
 
 
 def bench_names() -> list[str]:
@@ -33,7 +35,8 @@ def offers_quick(name: str) -> bool:
 
 def run_one(name: str, quick: bool, timeout: float) -> tuple[list[dict], str]:
     """(RESULT records, "" or what went wrong)."""
-    cmd = [sys.executable, str(benchlib.BENCH_DIR / f"bench_{name}.py")] + (["--quick"] if quick else [])
+    cmd = ([sys.executable, str(benchlib.BENCH_DIR / f"bench_{name}.py")] + OPTIONS.get(name, [])
+           + (["--quick"] if quick else []))
     print(f"== {name}: {' '.join(cmd[1:])}", flush=True)
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=benchlib.ROOT)

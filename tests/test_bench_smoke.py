@@ -112,8 +112,9 @@ def test_replica_is_built_once_and_reused(bench_out: Path, monkeypatch) -> None:
 # -- the bench scripts ---------------------------------------------------------------------------
 
 def test_bench_scan(bench_out: Path) -> None:
-    got = metrics(run_bench("bench_scan.py", bench_out, "--quick"))
+    got = metrics(run_bench("bench_scan.py", bench_out, "--quick", "--pilot"))
     assert got["lookup_median"]["target"] == 50.0 and got["lookup_median"]["value"] > 0
+    assert got["pilot_panel_median"]["scans"] >= 3 and got["pilot_panel_p95"]["value"] > 0
 
 
 def test_bench_startup(bench_out: Path) -> None:
