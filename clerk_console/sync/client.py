@@ -61,7 +61,7 @@ def _server_time(resp: httpx.Response) -> datetime | None:
 
 
 @functools.lru_cache(maxsize=8)
-def _tls_context(verify: bool | str) -> ssl.SSLContext:
+def tls_context(verify: bool | str) -> ssl.SSLContext:
     """One TLS context per process and setting, shared by every client: loading the CA bundle
     costs about 20 ms of CPU, and the background worker makes a client every round."""
     if isinstance(verify, str):  # a CA file of the hall's own back office
@@ -80,7 +80,7 @@ class SyncClient:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self.http = httpx.Client(base_url=self.base_url + API_PREFIX, headers=headers,
                                  timeout=timeout, transport=transport,
-                                 verify=_tls_context(verify))
+                                 verify=tls_context(verify))
         self.timing: Timing | None = None
         self.bytes_sent = 0
         self.bytes_received = 0

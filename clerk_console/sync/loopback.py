@@ -15,6 +15,8 @@ from pathlib import Path
 
 import httpx
 
+from clerk_console.sync.client import tls_context
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -52,7 +54,7 @@ class BackofficeProcess:
                 raise RuntimeError(f"back office exited with {self.proc.returncode}")
             try:
                 httpx.get(self.url + "/v1/ping", timeout=1.0,
-                          verify=self.tls[0] if self.tls else True)
+                          verify=tls_context(self.tls[0] if self.tls else True))
                 return self
             except httpx.TransportError:
                 time.sleep(0.05)
