@@ -125,3 +125,19 @@ async def test_keys_typed_before_start_sign_in_with_lf(home):  # noqa: F811
                 break
             await pilot.pause(0.02)
         assert app.clerk is not None and app.clerk.clerk_id == "1001"
+
+
+def test_a_long_material_name_wraps_under_itself_not_under_its_mark():
+    from rich.console import Console
+
+    from clerk_console.domain.case import CaseMaterial, MaterialState
+    from clerk_console.ui.widgets.checklist import material_line
+
+    name = "公众聚集场所投入使用、营业前消防安全检查申请表"
+    console = Console(width=40, record=True, color_system=None)
+    console.print(material_line(CaseMaterial("xf", name, True, MaterialState.PENDING, False)))
+    lines = console.export_text().rstrip("\n").split("\n")
+    assert len(lines) >= 2
+    assert lines[0].startswith("· 公众聚集场所"), lines  # the mark keeps its name beside it
+    assert all(line.startswith("  ") and line.strip() for line in lines[1:]), lines
+    assert "".join(line.strip() for line in lines).removeprefix("· ").startswith(name)

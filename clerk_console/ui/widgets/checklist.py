@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
@@ -20,17 +21,21 @@ STATE_STYLE = {
 }
 
 
-def material_line(m: CaseMaterial) -> Text:
-    t = Text()
+def material_line(m: CaseMaterial) -> Table:
+    """Mark, then name and state; a long name wraps under itself, never under the mark (a
+    Chinese name is one word to the wrapper, which would otherwise leave the mark alone)."""
     mark = {MaterialState.RECEIVED: "✔", MaterialState.ELICENCE: "✔",
             MaterialState.MISSING: "✘", MaterialState.DEFECTIVE: "✘"}.get(m.state, "·")
-    t.append(f"{mark} ", style=STATE_STYLE[m.state])
-    t.append(m.name)
     label = m.state.label
     if m.state is MaterialState.RECEIVED:
         label += "·原件" if m.original else "·复印件"
-    t.append(f"  [{label}]", style=STATE_STYLE[m.state])
-    return t
+    body = Text(m.name, overflow="fold")
+    body.append(f"  [{label}]", style=STATE_STYLE[m.state])
+    row = Table.grid(padding=(0, 1, 0, 0), expand=True)
+    row.add_column(width=1, no_wrap=True)
+    row.add_column(ratio=1, overflow="fold")
+    row.add_row(Text(mark, style=STATE_STYLE[m.state]), body)
+    return row
 
 
 def mark(materials: list[CaseMaterial], index: int, state: MaterialState) -> list[CaseMaterial]:
