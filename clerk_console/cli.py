@@ -47,6 +47,25 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("sync", help="sync with the back office")
     s.add_argument("--once", action="store_true", help="one round, then exit")
     s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("clerk", help="clerk accounts of this window (administrator)")
+    acts = s.add_subparsers(dest="action", required=True, metavar="ACTION")
+    a = acts.add_parser("list", help="id, name, role, active, locked")
+    a.add_argument("--json", action="store_true", help="one JSON object per line")
+    for action, help_ in (("add", "add a clerk (the first one: --supervisor)"),
+                          ("pin", "set a new PIN"), ("unlock", "unlock after too many wrong PINs"),
+                          ("disable", "disable a clerk who left"),
+                          ("enable", "enable a clerk who came back")):
+        a = acts.add_parser(action, help=help_)
+        a.add_argument("clerk_id", metavar="ID")
+        if action == "add":
+            a.add_argument("name", metavar="NAME")
+            a.add_argument("--supervisor", action="store_true", help="a supervisor (负责人)")
+        if action in ("add", "pin"):
+            a.add_argument("--pin-stdin", action="store_true",
+                           help="read the new PIN from stdin (one line) instead of asking twice")
+        a.add_argument("--as", dest="as_id", metavar="ID",
+                       help="authorising supervisor; their PIN is read from stdin (first line)")
     return p
 
 

@@ -261,6 +261,19 @@ def _hash_pin(pin: str, salt: bytes) -> bytes:
     return hashlib.scrypt(pin.encode(), salt=salt, **_SCRYPT)
 
 
+def check_pin(pin: str) -> str:
+    """The PIN when it follows the rule (4 to 12 digits), else ``ReplicaError``."""
+    if not (isinstance(pin, str) and pin.isascii() and pin.isdigit() and 4 <= len(pin) <= 12):
+        raise ReplicaError("PIN 应为 4 到 12 位数字")
+    return pin
+
+
+def _pin_values(pin: str) -> dict[str, Any]:
+    """The stored columns of a new PIN: fresh salt, scrypt hash, wrong-PIN count reset."""
+    salt = secrets.token_bytes(16)
+    return {"pin_salt": salt, "pin_hash": _hash_pin(check_pin(pin), salt), "failed_attempts": 0}
+
+
 def _upsert(session: Session, table, values: dict | list[dict], keys: list[str]) -> None:
     """INSERT ... ON CONFLICT (keys) DO UPDATE every other column."""
     rows = values if isinstance(values, list) else [values]
@@ -622,14 +635,32 @@ class Replica:
     def add_clerk(self, clerk_id: str, name: str, pin: str, role: str = "clerk") -> Clerk:
         if role not in ROLES:
             raise ReplicaError(f"角色“{role}”无效，应为 clerk（窗口人员）或 supervisor（负责人）")
-        if not (pin.isdigit() and 4 <= len(pin) <= 12):
-            raise ReplicaError("PIN 应为 4 到 12 位数字")
-        salt = secrets.token_bytes(16)
         with self.write() as s:
-            _upsert(s, ClerkRow, {"id": clerk_id, "name": name, "role": role, "pin_salt": salt,
-                                  "pin_hash": _hash_pin(pin, salt), "failed_attempts": 0,
-                                  "active": True}, ["id"])
+            _upsert(s, ClerkRow, {"id": clerk_id, "name": name, "role": role,
+                                  **_pin_values(pin), "active": True}, ["id"])
         return Clerk(clerk_id, name, role)
+
+    def list_clerks(self) -> list[Clerk]:
+        """Every clerk account, by id (no PIN data)."""
+        with self.tx.read() as s:
+            rows = s.execute(select(ClerkRow).order_by(ClerkRow.id)).scalars().all()
+        return [Clerk(r.id, r.name, r.role, r.failed_attempts, r.active) for r in rows]
+
+    def set_pin(self, clerk_id: str, pin: str) -> None:
+        """A new PIN (validated and hashed as by ``add_clerk``); wrong-PIN count back to 0."""
+        values = _pin_values(pin)
+        with self.write() as s:
+            done = s.execute(update(ClerkRow).where(ClerkRow.id == clerk_id).values(**values))
+            if done.rowcount != 1:
+                raise ReplicaError(f"工号 {clerk_id} 不存在")
+
+    def set_active(self, clerk_id: str, active: bool) -> None:
+        """Disable (a clerk who left) or enable an account; a disabled one cannot sign in."""
+        with self.write() as s:
+            done = s.execute(update(ClerkRow).where(ClerkRow.id == clerk_id)
+                             .values(active=bool(active)))
+            if done.rowcount != 1:
+                raise ReplicaError(f"工号 {clerk_id} 不存在")
 
     def get_clerk(self, clerk_id: str) -> Clerk | None:
         with self.tx.read() as s:

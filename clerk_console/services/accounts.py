@@ -1,0 +1,152 @@
+"""Clerk accounts of a window: list, add, new PIN, unlock, disable and enable.
+
+The rules a hall administrator expects:
+
+- Bootstrap: while the window has no active supervisor, adding an account needs no
+  authorisation, and only a supervisor can be added that way (the first account of a window
+  is its supervisor). Once an active supervisor exists, every change is authorised by a
+  supervisor's id and PIN, checked by :func:`authorise` through the sign-in code
+  (``services.audit.login``: wrong PINs count toward the lock as at the window).
+- The last active supervisor is never disabled (nor demoted: an existing id is never added
+  again, so there is no other way to change a role).
+- PINs follow ``Replica``'s rule (4 to 12 digits, scrypt-hashed); nothing about a PIN is ever
+  written to the audit log.
+- Every change is one transaction with its audit entry naming who did it (the authorising
+  supervisor; in bootstrap, the new supervisor, with ``"bootstrap": true``).
+"""
+from __future__ import annotations
+
+import re
+
+from clerk_console.storage.replica import Clerk, Replica, ReplicaError, check_pin
+
+from . import ServiceError
+from .audit import login
+from .audit import unlock as unlock_clerk
+from .common import require_supervisor
+
+ROLE_LABELS = {"clerk": "窗口人员", "supervisor": "负责人"}
+_CLERK_ID = re.compile(r"[A-Za-z0-9_.-]{1,32}")
+NAME_MAX = 32
+NO_SUPERVISOR = ("本窗口还没有在岗的负责人：请先添加负责人"
+                 "（clerk-console clerk add 工号 姓名 --supervisor）")
+
+
+def list_clerks(replica: Replica) -> list[Clerk]:
+    return replica.list_clerks()
+
+
+def has_supervisor(replica: Replica) -> bool:
+    """Whether the window has an active supervisor (else it is in bootstrap)."""
+    return any(c.is_supervisor and c.active for c in replica.list_clerks())
+
+
+def valid_pin(pin: str) -> str:
+    """The PIN when it follows the rule, else ``ServiceError`` saying the rule."""
+    try:
+        return check_pin(pin)
+    except ReplicaError as exc:
+        raise ServiceError(str(exc)) from None
+
+
+def valid_new_id(clerk_id: str) -> str:
+    clerk_id = (clerk_id or "").strip()
+    if not _CLERK_ID.fullmatch(clerk_id):
+        raise ServiceError(f"工号“{clerk_id}”无效：应为 1 到 32 位字母、数字、下划线、点或连字符")
+    return clerk_id
+
+
+def valid_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not name or len(name) > NAME_MAX:
+        raise ServiceError(f"姓名应为 1 到 {NAME_MAX} 个字")
+    return name
+
+
+def existing(replica: Replica, clerk_id: str) -> Clerk:
+    clerk = replica.get_clerk((clerk_id or "").strip())
+    if clerk is None:
+        raise ServiceError(f"工号 {clerk_id} 不存在：运行 clerk-console clerk list 查看本窗口的工号")
+    return clerk
+
+
+def unused_id(replica: Replica, clerk_id: str) -> str:
+    """The id when no account has it yet (an account is never added twice)."""
+    if replica.get_clerk(clerk_id) is not None:
+        raise ServiceError(f"工号 {clerk_id} 已存在：改 PIN 用 clerk pin {clerk_id}，"
+                           f"恢复停用的账号用 clerk enable {clerk_id}")
+    return clerk_id
+
+
+def authorise(replica: Replica, supervisor_id: str, pin: str) -> Clerk:
+    """The supervisor whose id and PIN these are, checked as a sign-in (wrong PINs are counted
+    and audited, the account locks after too many); ``ServiceError`` otherwise."""
+    require_supervisor(replica, (supervisor_id or "").strip())
+    return login(replica, supervisor_id, pin)
+
+
+def _check_actor(replica: Replica, by: Clerk | None) -> Clerk:
+    if by is None:
+        if not has_supervisor(replica):
+            raise ServiceError(NO_SUPERVISOR)
+        raise ServiceError("此操作需负责人授权：请输入负责人工号和 PIN")
+    return require_supervisor(replica, by.id)
+
+
+def add(replica: Replica, clerk_id: str, name: str, pin: str, *, supervisor: bool = False,
+        by: Clerk | None = None) -> Clerk:
+    """A new account. ``by`` is the authorising supervisor; ``None`` only in bootstrap."""
+    clerk_id, name, pin = valid_new_id(clerk_id), valid_name(name), valid_pin(pin)
+    role = "supervisor" if supervisor else "clerk"
+    with replica.write():
+        unused_id(replica, clerk_id)
+        bootstrap = not has_supervisor(replica)
+        if bootstrap:
+            if not supervisor:
+                raise ServiceError(NO_SUPERVISOR)
+            actor = clerk_id
+        else:
+            actor = _check_actor(replica, by).id
+        clerk = replica.add_clerk(clerk_id, name, pin, role)
+        detail = {"name": name, "role": role}
+        if bootstrap:
+            detail["bootstrap"] = True
+        replica.audit(actor, "clerk.add", clerk_id, detail)
+    return clerk
+
+
+def set_pin(replica: Replica, clerk_id: str, pin: str, *, by: Clerk | None) -> Clerk:
+    """A new PIN for an account (its wrong-PIN count is reset too)."""
+    pin = valid_pin(pin)
+    with replica.write():
+        boss = _check_actor(replica, by)
+        clerk = existing(replica, clerk_id)
+        replica.set_pin(clerk.id, pin)
+        replica.audit(boss.id, "clerk.pin", clerk.id)
+    return replica.get_clerk(clerk.id)
+
+
+def unlock(replica: Replica, clerk_id: str, *, by: Clerk | None) -> Clerk:
+    """Clear the wrong-PIN count of an account locked after too many wrong PINs."""
+    with replica.write():
+        boss = _check_actor(replica, by)
+        clerk = existing(replica, clerk_id)
+        unlock_clerk(replica, clerk.id, supervisor_id=boss.id)
+    return replica.get_clerk(clerk.id)
+
+
+def set_active(replica: Replica, clerk_id: str, active: bool, *, by: Clerk | None) -> bool:
+    """Disable or enable an account; False when it already was so (nothing written).
+    The last active supervisor is never disabled."""
+    with replica.write():
+        boss = _check_actor(replica, by)
+        clerk = existing(replica, clerk_id)
+        if clerk.active == bool(active):
+            return False
+        if not active and clerk.is_supervisor and not any(
+                c.is_supervisor and c.active and c.id != clerk.id for c in replica.list_clerks()):
+            raise ServiceError(f"{clerk.name}（{clerk.id}）是本窗口唯一在岗的负责人，不能停用："
+                               "请先添加另一位负责人（clerk add 工号 姓名 --supervisor）")
+        replica.set_active(clerk.id, active)
+        replica.audit(boss.id, "clerk.enable" if active else "clerk.disable", clerk.id)
+    return True
