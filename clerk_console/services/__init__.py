@@ -1,7 +1,8 @@
 """Use cases: one function per clerk action, validated with Chinese errors (``ServiceError``).
 
 Modules: ``intake`` (draft, evaluate, close), ``returns`` (supplement, void, deliver),
-``rating`` (好差评 and follow-ups), ``stats`` (the day view), ``audit`` (login, unmasking).
+``rating`` (好差评 and follow-ups), ``stats`` (the day view), ``audit`` (login, unmasking),
+``accounts`` (clerk accounts: add, PIN, unlock, disable; a supervisor authorises).
 Each action saves the case, its outbox event and its audit entry in ONE transaction.
 """
 from __future__ import annotations
