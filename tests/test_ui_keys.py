@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from textual import events
 
-from clerk_console.storage.replica import KV_WINDOW_TOKEN
+from clerk_console.sync.worker import NOT_ENROLLED
 from clerk_console.ui.widgets.keybar import KeyBar, KeyEntry, pack
-from clerk_console.ui.widgets.status import NOT_ENROLLED, StatusBar
+from clerk_console.ui.widgets.status import StatusBar
 from test_ui import PERSON, home, intake, new_app, sign_in, template_home  # noqa: F401
 
 FKEYS = [f"F{n}" for n in range(2, 11)]
@@ -56,15 +56,23 @@ async def test_a_dialog_key_bar_covers_the_bar_below(home):  # noqa: F811
 
 
 async def test_status_bar_says_when_the_window_is_not_enrolled(home):  # noqa: F811
+    from clerk_console.sync.worker import SyncWorker
+
     app = new_app(home)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(app, pilot)
-        app.desk.worker = FakeWorker()
+        worker = app.desk.worker = SyncWorker(app.desk.replica, app.desk.settings,
+                                              home=home).start()
+        for _ in range(250):  # its first round finds no enrollment
+            if not worker.status().enrolled:
+                break
+            await pilot.pause(0.02)
         bar = app.screen.query_one(StatusBar)
         bar.refresh_status()
         await pilot.pause()
         assert NOT_ENROLLED in str(bar.render()) and "待同步 0" in str(bar.render())
-        app.desk.replica.set_kv(KV_WINDOW_TOKEN, "token")
+        worker.stop()
+        app.desk.worker = FakeWorker()  # enrolled, and the last round reached the back office
         bar.refresh_status()
         await pilot.pause()
         assert NOT_ENROLLED not in str(bar.render()) and "在线" in str(bar.render())

@@ -17,6 +17,8 @@ from clerk_console.config import Settings
 log = logging.getLogger(__name__)
 
 QUEUE_REFRESH_SECONDS = 2.0
+NOT_ENROLLED = "未注册后台"
+ENROLL_HINT = "请管理员用 clerk-console enroll 注册本窗口"
 
 
 @dataclass(frozen=True)
@@ -25,13 +27,14 @@ class SyncStatus:
     queued: int  # events waiting in the outbox
     last_sync: datetime | None  # end of the last successful round
     clock_warning: str  # Chinese, "" when the clock is within 5 minutes
-    message: str = ""  # Chinese: last error, refusals, or "未注册"
+    message: str = ""  # Chinese: last error, refusals, or what to do when not enrolled
     refused: int = 0  # events the back office refused (shown to the clerk)
+    enrolled: bool = True  # False: this window has no back office to sync with yet
 
     @property
     def label(self) -> str:
         """Status-bar text, e.g. ``在线 · 待同步 3 · 上次同步 14:05``."""
-        state = "在线" if self.online else "离线"
+        state = NOT_ENROLLED if not self.enrolled else "在线" if self.online else "离线"
         last = self.last_sync.strftime("%H:%M") if self.last_sync else "无"
         text = f"{state} · 待同步 {self.queued} · 上次同步 {last}"
         if self.refused:
@@ -111,8 +114,9 @@ class SyncWorker:
 
         try:
             client = client_for(replica, attempts=3, max_wait=10.0, timeout=20.0)
-        except SyncError as exc:
-            self._set(online=False, message=str(exc), queued=self._queued(replica))
+        except SyncError:  # not enrolled: say so, and what to do, in the status bar
+            self._set(online=False, enrolled=False, message=ENROLL_HINT,
+                      queued=self._queued(replica))
             return False
         try:
             with client:
@@ -123,7 +127,7 @@ class SyncWorker:
             self._set(online=False, message=f"同步出错：{type(exc).__name__}")
             return False
         counts = replica.outbox_counts()
-        self._set(online=report.online, queued=counts.get("pending", 0),
+        self._set(online=report.online, enrolled=True, queued=counts.get("pending", 0),
                   refused=counts.get("refused", 0),
                   last_sync=datetime.now() if report.online and not report.error
                   else self._status.last_sync,

@@ -8,15 +8,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-NOT_ENROLLED = "未注册后台"
-ENROLL_HINT = "请管理员用 clerk-console enroll 注册本窗口"
-
-
-def enrolled(replica) -> bool:
-    from clerk_console.storage.replica import KV_WINDOW_TOKEN
-
-    return bool(replica is not None and replica.get_kv(KV_WINDOW_TOKEN))
-
 
 def status_text(now: str, window: str, who: str, state: str) -> Text:
     t = Text(no_wrap=True, overflow="ellipsis")
@@ -29,6 +20,7 @@ def status_text(now: str, window: str, who: str, state: str) -> Text:
 class StatusBar(Static):
     def on_mount(self) -> None:
         self.refresh_status()
+        self.set_timer(1, self.refresh_status)  # the sync worker's first round, soon after start
         self.set_interval(5, self.refresh_status)
 
     def refresh_status(self) -> None:
@@ -37,10 +29,7 @@ class StatusBar(Static):
         clerk = app.clerk
         who = f"{clerk.name}（{'主管' if clerk.supervisor else '受理员'}）" if clerk else "未登录"
         try:
-            status = desk.status()
-            state = status.text
-            if desk.worker is not None and not enrolled(desk.replica):
-                state = f"{NOT_ENROLLED} · 待同步 {status.queued} · {ENROLL_HINT}"
+            state = desk.status().text
         except Exception as exc:  # a broken status source must not take the console down
             state = f"状态不可用：{exc}"
         self.update(status_text(f"{app.now():%H:%M}", desk.window_code(), who, state))
