@@ -648,17 +648,15 @@ class Replica:
 
     def set_pin(self, clerk_id: str, pin: str) -> None:
         """A new PIN (validated and hashed as by ``add_clerk``); wrong-PIN count back to 0."""
-        values = _pin_values(pin)
-        with self.write() as s:
-            done = s.execute(update(ClerkRow).where(ClerkRow.id == clerk_id).values(**values))
-            if done.rowcount != 1:
-                raise ReplicaError(f"工号 {clerk_id} 不存在")
+        self._update_clerk(clerk_id, **_pin_values(pin))
 
     def set_active(self, clerk_id: str, active: bool) -> None:
         """Disable (a clerk who left) or enable an account; a disabled one cannot sign in."""
+        self._update_clerk(clerk_id, active=bool(active))
+
+    def _update_clerk(self, clerk_id: str, **values) -> None:
         with self.write() as s:
-            done = s.execute(update(ClerkRow).where(ClerkRow.id == clerk_id)
-                             .values(active=bool(active)))
+            done = s.execute(update(ClerkRow).where(ClerkRow.id == clerk_id).values(**values))
             if done.rowcount != 1:
                 raise ReplicaError(f"工号 {clerk_id} 不存在")
 
