@@ -106,7 +106,7 @@ def test_no_replica_yet(tmp_path, monkeypatch, capsys):
                     reason="the demo command has not landed yet")
 def test_every_document_of_the_demo_cases(tmp_path, monkeypatch):
     from clerk_console.config import Settings
-    from clerk_console.domain.parties import mask_id
+    from clerk_console.domain.masking import mask_id
     from clerk_console.printing import pdf
     from clerk_console.printing.documents import kinds_for
     from clerk_console.printing.notices import case_documents

@@ -9,7 +9,7 @@ from clerk_console import config
 
 def case_row(case, id_kind: str = "resident_id") -> dict:
     """One case as the listing shows it (ID number and person's name masked)."""
-    from clerk_console.domain.parties import ORGANISATION_KINDS, mask_id, mask_name
+    from clerk_console.domain.masking import ORGANISATION_KINDS, mask_id, mask_name
 
     organisation = id_kind in ORGANISATION_KINDS or case.applicant_kind != "person"
     return {

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from .masking import ORGANISATION_KINDS, mask_id, mask_name  # noqa: F401 (re-exported)
+
 
 class ApplicantKind(StrEnum):
     PERSON = "person"
@@ -80,30 +82,3 @@ def blacklist_hit(applicant: Applicant, listed: dict[str, BlacklistEntry],
         if rid in listed:
             return BlacklistHit(listed[rid], via=roles.get(rid, "关联人员"))
     return None
-
-
-ORGANISATION_KINDS = frozenset({"uscc", "project_code"})
-
-
-def mask_id(id_number: str, id_kind: str = "resident_id") -> str:
-    """Mask a person's ID for screens and notices: 3706**********1237 (first 4, last 4 kept).
-
-    Credit codes and project codes identify organisations, not persons, and are shown whole.
-    """
-    s = id_number
-    if id_kind in ORGANISATION_KINDS:
-        return s
-    if len(s) == 18 and s[:17].isdigit():
-        return s[:4] + "*" * 10 + s[-4:]
-    if len(s) == 15 and s.isdigit():
-        return s[:4] + "*" * 7 + s[-4:]
-    return s
-
-
-def mask_name(name: str) -> str:
-    """张三丰 -> 张*丰, 李四 -> 李*; used in lists where the ID alone is not enough."""
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]

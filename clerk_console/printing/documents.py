@@ -12,7 +12,8 @@ from datetime import date, datetime
 from clerk_console.config import Settings
 from clerk_console.domain.case import Case, CaseMaterial, MaterialState, Outcome, Status
 from clerk_console.domain.catalogue import Catalogue, ChecklistLine, Department, Item
-from clerk_console.domain.parties import Applicant, ApplicantKind, mask_id, mask_name
+from clerk_console.domain.masking import mask_id, mask_name
+from clerk_console.domain.parties import Applicant, ApplicantKind
 
 from . import glyphs
 from .templates import Templates, load_templates

@@ -14,7 +14,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from clerk_console.domain.parties import ORGANISATION_KINDS, Applicant, ApplicantKind, mask_id
+from clerk_console.domain.masking import ORGANISATION_KINDS, mask_id
+from clerk_console.domain.parties import Applicant, ApplicantKind
 
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8})$")
 

@@ -11,7 +11,7 @@ from textual.widgets.option_list import Option
 
 from clerk_console.ui.widgets.keybar import KeyBar
 from clerk_console.domain.case import Case, MaterialState, overdue
-from clerk_console.domain.parties import mask_name
+from clerk_console.domain.masking import mask_name
 from clerk_console.ui.screens.dialogs import ConfirmScreen, PromptScreen
 from clerk_console.ui.widgets.status import StatusBar
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from clerk_console.domain.parties import ApplicantKind, mask_id
+from clerk_console.domain.masking import mask_id
+from clerk_console.domain.parties import ApplicantKind
 from clerk_console.ui.desk import ApplicantView
 
 
