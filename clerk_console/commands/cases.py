@@ -9,9 +9,9 @@ from clerk_console import config
 
 def case_row(case, id_kind: str = "resident_id") -> dict:
     """One case as the listing shows it (ID number and person's name masked)."""
-    from clerk_console.domain.masking import ORGANISATION_KINDS, mask_id, mask_name
+    from clerk_console.domain.masking import mask_id
+    from clerk_console.domain.parties import mask_party_name
 
-    organisation = id_kind in ORGANISATION_KINDS or case.applicant_kind != "person"
     return {
         "case_no": case.case_no,
         "outcome": case.outcome.value if case.outcome else None,
@@ -19,7 +19,7 @@ def case_row(case, id_kind: str = "resident_id") -> dict:
         "status": case.status.value,
         "status_label": case.status.label,
         "applicant_id": mask_id(case.applicant_id, id_kind),
-        "applicant_name": case.applicant_name if organisation else mask_name(case.applicant_name),
+        "applicant_name": mask_party_name(case.applicant_name, case.applicant_kind),
         "items": list(case.items),
         "deadline": case.deadline.isoformat() if case.deadline else None,
         "created_at": case.created_at.isoformat(timespec="minutes"),

@@ -82,3 +82,26 @@ def blacklist_hit(applicant: Applicant, listed: dict[str, BlacklistEntry],
         if rid in listed:
             return BlacklistHit(listed[rid], via=roles.get(rid, "关联人员"))
     return None
+
+
+def is_organisation(kind: str) -> bool:
+    """Does ``kind`` (an ApplicantKind or a domain.codes kind) name an enterprise or a project?"""
+    return kind in ORGANISATION_KINDS or kind in (ApplicantKind.ENTERPRISE, ApplicantKind.PROJECT)
+
+
+def mask_party_name(name: str, kind: str = ApplicantKind.PERSON) -> str:
+    """A holder's name as lists, logs and paper show it: a person's masked (张*丰), an
+    enterprise's or a project's whole (烟台海风咖啡有限公司, not 烟********司).
+
+    ``kind`` is the holder's ApplicantKind or code kind; the person rule is masking.mask_name.
+    """
+    return name if is_organisation(kind) else mask_name(name)
+
+
+def mask_elicence_number(number: str, holder_id: str = "", holder_kind: str = "") -> str:
+    """An e-licence's number as printed or shown: the holder's own code is masked as the
+    holder's kind (an enterprise's credit code stays whole), any other number as a person's
+    document (so a 居民身份证 e-licence never prints the full ID)."""
+    if holder_id and number == holder_id and holder_kind:
+        return mask_id(number, holder_kind)
+    return mask_id(number)

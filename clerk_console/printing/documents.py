@@ -12,8 +12,9 @@ from datetime import date, datetime
 from clerk_console.config import Settings
 from clerk_console.domain.case import Case, CaseMaterial, MaterialState, Outcome, Status
 from clerk_console.domain.catalogue import Catalogue, ChecklistLine, Department, Item
-from clerk_console.domain.masking import mask_id, mask_name
-from clerk_console.domain.parties import Applicant, ApplicantKind
+from clerk_console.domain.masking import mask_id
+from clerk_console.domain.parties import (Applicant, ApplicantKind, mask_elicence_number,
+                                          mask_party_name)
 
 from . import glyphs
 from .templates import Templates, load_templates
@@ -182,9 +183,11 @@ def state_label(m: CaseMaterial, case: Case) -> str:
     return m.state.label
 
 
-def _state_note(m: CaseMaterial) -> str:
+def _state_note(m: CaseMaterial, case: Case) -> str:
     if m.state is MaterialState.ELICENCE:
-        return f"电子证照库调取 {m.elicence_number}".strip()
+        number = mask_elicence_number(m.elicence_number, case.applicant_id,
+                                      _ID_KIND_OF.get(case.applicant_kind, "resident_id"))
+        return f"电子证照库调取 {number}".strip()
     if m.state is MaterialState.RECEIVED:
         return "原件已核" if m.original else "复印件"
     return m.reason
@@ -268,7 +271,7 @@ def _departments(case: Case, catalogue: Catalogue, items: list[Item | str]) -> l
 
 
 def _materials_section(f: _Facts, heading: str = "申请材料") -> Section:
-    rows = tuple((m.name, "主要" if m.main else "次要", state_label(m, f.case), _state_note(m))
+    rows = tuple((m.name, "主要" if m.main else "次要", state_label(m, f.case), _state_note(m, f.case))
                  for m in f.case.materials)
     return Section(heading, table=Table(("材料名称", "类别", "状态", "说明"), rows))
 
@@ -392,7 +395,8 @@ def handover_report(cases: list[Case], *, catalogue: Catalogue, window: object, 
     for c in sorted(cases, key=lambda c: c.case_no):
         names = "、".join(_item_name(i) for i in _items(c, catalogue))
         at = c.accepted_at or c.created_at
-        rows.append((c.case_no, f"{at:%H:%M}" if at else "", mask_name(c.applicant_name), names,
+        rows.append((c.case_no, f"{at:%H:%M}" if at else "",
+                     mask_party_name(c.applicant_name, c.applicant_kind), names,
                      c.status.label, day_text(c.deadline) if c.deadline else ""))
     clerk = clerk_name or ""
     head = (Field("窗口", win), Field("日期", day_text(day)), Field("交班人", clerk),

@@ -13,7 +13,7 @@ from textual.widgets import ContentSwitcher, Label
 from clerk_console.ui.widgets.keybar import KeyBar
 from clerk_console.domain.case import Case, CaseMaterial, MaterialState, Outcome
 from clerk_console.domain.codes import PERSON_KINDS
-from clerk_console.domain.parties import Applicant, ApplicantKind
+from clerk_console.domain.parties import Applicant, ApplicantKind, mask_id
 from clerk_console.ui.desk import ApplicantView
 from clerk_console.ui.screens.dialogs import ConfirmScreen
 from clerk_console.ui.widgets.applicant import ApplicantPanel
@@ -129,7 +129,7 @@ class IntakeScreen(Screen):
         app = self.app
         ident = self.desk.identify(code, app.today())
         if not ident.valid:
-            self.error = f"{code}\n{ident.error}"
+            self.error = f"{mask_id(ident.normalized or code, ident.kind)}\n{ident.error}"
             self.refresh_panel()
             app.notify(ident.error, title="扫码有误", severity="error")
             return

@@ -11,7 +11,7 @@ from textual.widgets.option_list import Option
 
 from clerk_console.ui.widgets.keybar import KeyBar
 from clerk_console.domain.case import Case, MaterialState, overdue
-from clerk_console.domain.masking import mask_name
+from clerk_console.domain.parties import mask_party_name
 from clerk_console.ui.screens.dialogs import ConfirmScreen, PromptScreen
 from clerk_console.ui.widgets.status import StatusBar
 
@@ -33,7 +33,7 @@ class SupplementScreen(Screen):
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
         with Vertical(classes="work"):
-            yield Label(f"容缺补齐 · {self.case.case_no} · {self.case.applicant_name} · "
+            yield Label(f"容缺补齐 · {self.case.case_no} · {shown_name(self.case)} · "
                         f"期限 {self.case.deadline or '未定'}", classes="pane-title")
             yield OptionList(id="owed")
             yield Static("", id="supplement-note")
@@ -84,11 +84,16 @@ class SupplementScreen(Screen):
         self.dismiss(case)
 
 
+def shown_name(case: Case) -> str:
+    """The applicant of a case as lists show it: a person masked, an enterprise whole."""
+    return mask_party_name(case.applicant_name, case.applicant_kind)
+
+
 def due_line(case: Case, today) -> Text:
     t = Text()
     late = overdue(case, today)
     t.append("逾期 " if late else "今日 ", style="bold red" if late else "yellow")
-    t.append(f"{case.case_no} {mask_name(case.applicant_name)} 限{case.deadline} 缺{len(case.owed)}项")
+    t.append(f"{case.case_no} {shown_name(case)} 限{case.deadline} 缺{len(case.owed)}项")
     return t
 
 
@@ -195,7 +200,7 @@ class DeliverScreen(Screen):
 
     def show(self) -> None:
         ol = self.query_one("#ready", OptionList)
-        ol.set_options(Option(f"{c.case_no} {c.applicant_name} "
+        ol.set_options(Option(f"{c.case_no} {shown_name(c)} "
                               f"{c.decision.label if c.decision else ''}", id=c.case_no)
                        for c in self.cases)
         if self.cases:
@@ -230,5 +235,5 @@ class DeliverScreen(Screen):
             else:
                 self.show()
 
-        app.push_screen(ConfirmScreen("确认出件", f"{case.case_no}\n{case.applicant_name}\n"
+        app.push_screen(ConfirmScreen("确认出件", f"{case.case_no}\n{shown_name(case)}\n"
                                       "已核对申请人身份并交付结果？"), done)
