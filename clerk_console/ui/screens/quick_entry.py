@@ -15,23 +15,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from clerk_console.domain.masking import ORGANISATION_KINDS, mask_id
+from clerk_console.domain.names import name_error, normalize_name
 from clerk_console.domain.parties import Applicant, ApplicantKind
 
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8})$")
 
 
-def check_name(name: str) -> str:
-    """'' if the name is acceptable, else a Chinese message. Any script, incl. CJK Ext-B."""
-    name = unicodedata.normalize("NFC", name.strip())
-    if not name:
-        return "请输入姓名或名称（可用输入法输入中文）"
-    if len(name) > 60:
-        return "姓名或名称过长：最多 60 个字"
-    if any(unicodedata.category(c).startswith("C") for c in name):
-        return "姓名或名称含有控制字符，请重新输入"
-    if any(c.isdigit() for c in name):
-        return "姓名中不应有数字：请核对证件上的姓名"
-    return ""
+def check_name(name: str, organisation: bool = False) -> str:
+    """'' if the name is acceptable, else a Chinese message (the rule: domain.names)."""
+    return name_error(name, organisation)
 
 
 def check_phone(phone: str) -> str:
@@ -46,8 +38,12 @@ def check_phone(phone: str) -> str:
 class QuickEntryScreen(ModalScreen[Applicant | None]):
     BINDINGS = [Binding("escape", "cancel", "取消")]
 
-    def __init__(self, code: str, kind: str, kind_label: str, existing: Applicant | None = None):
+    def __init__(self, code: str, kind: str, kind_label: str, existing: Applicant | None = None,
+                 *, agent_for: str = ""):
+        """``agent_for``: the enterprise's name when this person comes as its agent (经办人);
+        the phone is then optional."""
         super().__init__()
+        self.agent_for = agent_for
         self.code = code
         self.kind = kind
         self.kind_label = kind_label
@@ -56,12 +52,14 @@ class QuickEntryScreen(ModalScreen[Applicant | None]):
     def compose(self) -> ComposeResult:
         org = self.kind in ORGANISATION_KINDS
         with Vertical(classes="dialog"):
-            yield Label("快速登记申请人", classes="dialog-title")
+            yield Label(f"登记经办人 · 代 {self.agent_for} 办理" if self.agent_for
+                        else "快速登记申请人", classes="dialog-title")
             yield Label(f"{self.kind_label} {mask_id(self.code, self.kind)}")
             yield Field(value=self.existing.name if self.existing else "",
                         placeholder="单位名称" if org else "姓名（中文用输入法）", id="qe-name")
             yield Field(value=self.existing.phone if self.existing else "",
-                        placeholder="联系电话", id="qe-phone")
+                        placeholder="联系电话（可不填）" if self.agent_for else "联系电话",
+                        id="qe-phone")
             if org:
                 yield Field(value=self.existing.legal_rep_name if self.existing else "",
                             placeholder="法定代表人（可不填）", id="qe-rep")
@@ -73,19 +71,24 @@ class QuickEntryScreen(ModalScreen[Applicant | None]):
 
     @on(Input.Submitted)
     def submit(self, event: Input.Submitted) -> None:
-        if event.input.id == "qe-name" and not self.query_one("#qe-phone", Input).value:
+        if (event.input.id == "qe-name" and not self.query_one("#qe-phone", Input).value
+                and not self.agent_for):
             self.query_one("#qe-phone", Input).focus()
             return
-        name = unicodedata.normalize("NFC", self.query_one("#qe-name", Input).value.strip())
-        phone = unicodedata.normalize("NFKC", self.query_one("#qe-phone", Input).value.strip())
-        error = check_name(name) or check_phone(phone)
-        if error:
-            self.query_one("#qe-error", Static).update(error)
-            self.query_one("#qe-name" if check_name(name) else "#qe-phone", Input).focus()
-            return
-        reps = self.query("#qe-rep")
-        rep = reps.first(Input).value.strip() if reps else ""
         org = self.kind in ORGANISATION_KINDS
+        name = normalize_name(self.query_one("#qe-name", Input).value)
+        phone = unicodedata.normalize("NFKC", self.query_one("#qe-phone", Input).value.strip())
+        reps = self.query("#qe-rep")
+        rep = normalize_name(reps.first(Input).value) if reps else ""
+        phone_optional = self.agent_for and not phone
+        checks = [("#qe-name", check_name(name, org)),
+                  ("#qe-phone", "" if phone_optional else check_phone(phone)),
+                  ("#qe-rep", check_name(rep) if rep else "")]
+        wrong = next(((field, error) for field, error in checks if error), None)
+        if wrong:
+            self.query_one("#qe-error", Static).update(wrong[1])
+            self.query_one(wrong[0], Input).focus()
+            return
         kind = (ApplicantKind.PROJECT if self.kind == "project_code" else ApplicantKind.ENTERPRISE) \
             if org else ApplicantKind.PERSON
         base = self.existing or Applicant(id_number=self.code, id_kind=self.kind, kind=kind, name=name)
