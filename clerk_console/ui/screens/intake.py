@@ -13,7 +13,7 @@ from textual.widgets import ContentSwitcher, Label
 from clerk_console.ui.widgets.keybar import KeyBar
 from clerk_console.domain.case import Case, CaseMaterial, MaterialState, Outcome
 from clerk_console.domain.codes import PERSON_KINDS
-from clerk_console.domain.parties import Applicant, ApplicantKind, mask_id
+from clerk_console.domain.parties import Applicant, ApplicantKind, mask_id, mask_name
 from clerk_console.ui.desk import ApplicantView
 from clerk_console.ui.screens.dialogs import ConfirmScreen
 from clerk_console.ui.widgets.applicant import ApplicantPanel
@@ -140,11 +140,11 @@ class IntakeScreen(Screen):
                 and cur.view.applicant.kind is not ApplicantKind.PERSON
                 and kind in PERSON_KINDS and norm != cur.view.code
                 and (not cur.closed or cur.items)):
-            cur.agent = self.desk.replica.find_applicant(norm) or Applicant(
-                id_number=norm, id_kind=kind, kind=ApplicantKind.PERSON, name="")
-            self.rebuild()
-            self.refresh_panel()
-            app.notify(f"已登记经办人 {cur.agent.name or ''}".strip())
+            known = self.desk.replica.find_applicant(norm)
+            if known is not None and known.name:
+                self.set_agent(cur, known)
+            else:
+                self.register_agent(cur, norm, kind, known)
             return
         if cur is not None and cur.view.code != norm:
             self.park(cur)
@@ -163,6 +163,31 @@ class IntakeScreen(Screen):
             self.action_pick()
         else:
             self.rebuild()
+
+    def set_agent(self, intake: Intake, agent: Applicant) -> None:
+        intake.agent = agent
+        if intake is self.current:
+            self.rebuild()
+            self.refresh_panel()
+        self.app.notify(f"已登记经办人 {mask_name(agent.name)}")
+
+    def register_agent(self, intake: Intake, code: str, kind: str, known: Applicant | None) -> None:
+        """An agent the replica has no name for: the clerk records it before it goes on the case."""
+        from clerk_console.ui.screens.quick_entry import QuickEntryScreen
+
+        def saved(agent: Applicant | None) -> None:
+            if agent is None:
+                self.app.notify("未登记经办人：需要时请再次扫描经办人证件", severity="warning")
+                return
+            try:
+                self.desk.save_applicant(agent, self.app.clerk.clerk_id)
+            except Exception as exc:
+                self.app.notify(f"经办人未保存：{exc}", severity="error")
+                return
+            self.set_agent(intake, agent)
+
+        self.app.push_screen(QuickEntryScreen(code, kind, self.kind_label(kind), existing=known,
+                                              agent_for=intake.view.applicant.name), saved)
 
     def park(self, intake: Intake) -> None:
         """Keep an intake in progress for when its applicant is scanned again (bounded)."""
