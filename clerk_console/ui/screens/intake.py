@@ -13,7 +13,8 @@ from textual.widgets import ContentSwitcher, Label
 from clerk_console.ui.widgets.keybar import KeyBar
 from clerk_console.domain.case import Case, CaseMaterial, MaterialState, Outcome
 from clerk_console.domain.codes import PERSON_KINDS
-from clerk_console.domain.parties import Applicant, ApplicantKind, mask_id, mask_name
+from clerk_console.domain.masking import mask_id, mask_name
+from clerk_console.domain.parties import Applicant, ApplicantKind
 from clerk_console.ui.desk import ApplicantView
 from clerk_console.ui.screens.dialogs import ConfirmScreen
 from clerk_console.ui.widgets.applicant import ApplicantPanel
