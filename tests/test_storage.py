@@ -80,7 +80,9 @@ def test_failure_mid_save_leaves_nothing(replica, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk gone")
 
-    monkeypatch.setattr(replica, "audit", broken)  # fails after case, materials, outbox
+    from clerk_console.storage.replica import audit as audit_log
+
+    monkeypatch.setattr(audit_log, "append", broken)  # fails after case, materials, outbox
     with pytest.raises(RuntimeError):
         replica.save_case(case, clerk_id="c1", action="intake.accepted", at=NOW)
     monkeypatch.undo()

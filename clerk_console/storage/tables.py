@@ -2,7 +2,7 @@
 
 They use their own registry (``ReplicaModel``) so that the back office's tables, which live in
 the same process during tests, never share a MetaData with them. Conversion to and from the
-domain objects is in ``replica.py``; the schema itself is created by the alembic revisions in
+domain objects is in ``replica/codecs.py``; the schema itself is created by the alembic revisions in
 ``migrations/versions`` (tests compare both).
 """
 from __future__ import annotations

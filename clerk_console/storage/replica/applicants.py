@@ -1,0 +1,112 @@
+"""Applicants, their related persons, e-licences, the blacklist and credit."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlmodel import Session
+
+from clerk_console.domain.case import Outcome, Status
+from clerk_console.domain.parties import Applicant, BlacklistEntry, ELicence, blacklist_hit
+from clerk_console.domain.rules import CreditRecord
+
+from ..db import ReplicaError
+from ..tables import ApplicantRow, BlacklistRow, CaseRow, ELicenceRow, RelatedPersonRow
+from . import audit
+from .base import ReplicaBase
+from .codecs import (applicant_from_row, applicant_values, blacklist_values, elicence_values,
+                     local, upsert)
+
+RELATED_ROLES = ("法定代表人", "股东", "高级管理人员", "项目单位")
+
+
+def related_roles(s: Session, enterprise_id: str) -> dict[str, str]:
+    rows = s.execute(select(RelatedPersonRow.person_id, RelatedPersonRow.role)
+                     .where(RelatedPersonRow.enterprise_id == enterprise_id)).all()
+    roles: dict[str, str] = {}
+    for pid, role in sorted(rows, key=lambda r: RELATED_ROLES.index(r[1])
+                            if r[1] in RELATED_ROLES else 9, reverse=True):
+        roles[pid] = role
+    return roles
+
+
+class Applicants(ReplicaBase):
+    def find_applicant(self, id_number: str) -> Applicant | None:
+        with self.tx.read() as s:
+            row = s.get(ApplicantRow, id_number)
+            return applicant_from_row(row) if row else None
+
+    def save_applicant(self, applicant: Applicant, clerk_id: str, *,
+                       at: datetime | None = None) -> None:
+        at = local(at) or datetime.now()
+        with self.write() as s:
+            existed = s.get(ApplicantRow, applicant.id_number) is not None
+            upsert(s, ApplicantRow, applicant_values(applicant, at), ["id_number"])
+            if applicant.legal_rep_id:
+                upsert(s, RelatedPersonRow, {
+                    "enterprise_id": applicant.id_number, "person_id": applicant.legal_rep_id,
+                    "role": "法定代表人", "name": applicant.legal_rep_name},
+                    ["enterprise_id", "person_id", "role"])
+            audit.append(s, clerk_id, "applicant.update" if existed else "applicant.create",
+                         applicant.id_number, {"name": applicant.name}, at=at)
+
+    def save_related_persons(self, enterprise_id: str,
+                             persons: Iterable[tuple[str, str, str]]) -> None:
+        """Replace an enterprise's related persons: (person_id, role, name) each."""
+        rows = []
+        for person_id, role, name in persons:
+            if role not in RELATED_ROLES:
+                raise ReplicaError(f"关联人员角色“{role}”无效，应为{'、'.join(RELATED_ROLES)}之一")
+            rows.append({"enterprise_id": enterprise_id, "person_id": person_id, "role": role,
+                         "name": name})
+        with self.write() as s:
+            s.execute(delete(RelatedPersonRow)
+                      .where(RelatedPersonRow.enterprise_id == enterprise_id))
+            upsert(s, RelatedPersonRow, rows, ["enterprise_id", "person_id", "role"])
+
+    def related_roles(self, enterprise_id: str) -> dict[str, str]:
+        """person id -> role (法定代表人 wins over 股东 over 高级管理人员)."""
+        with self.tx.read() as s:
+            return related_roles(s, enterprise_id)
+
+    def elicences(self, holder_id: str) -> list[ELicence]:
+        with self.tx.read() as s:
+            rows = s.execute(select(ELicenceRow).where(ELicenceRow.holder_id == holder_id)
+                          .order_by(ELicenceRow.type_code)).scalars().all()
+        return [ELicence(holder_id=r.holder_id, type_code=r.type_code, name=r.name,
+                         number=r.number, issued=r.issued, expires=r.expires) for r in rows]
+
+    def save_elicences(self, licences: Iterable[ELicence]) -> None:
+        with self.write() as s:
+            upsert(s, ELicenceRow, [elicence_values(lic) for lic in licences], ["key"])
+
+    def save_blacklist(self, entries: Iterable[BlacklistEntry]) -> None:
+        with self.write() as s:
+            upsert(s, BlacklistRow, [blacklist_values(e) for e in entries], ["subject_id"])
+
+    def credit(self, applicant: Applicant) -> CreditRecord:
+        """Blacklist (itself, legal rep, shareholders, managers), broken deferrals, false
+        commitments: what bars 容缺受理 and 承诺即准."""
+        with self.tx.read() as s:
+            roles = related_roles(s, applicant.id_number)
+            legal_rep = applicant.legal_rep_id or next(
+                (pid for pid, role in roles.items() if role == "法定代表人"), "")
+            related = tuple(dict.fromkeys(
+                [*applicant.related_ids, *(p for p in roles if p != legal_rep)]))
+            subject = replace(applicant, legal_rep_id=legal_rep, related_ids=related)
+            ids = {applicant.id_number, legal_rep, *related} - {""}
+            rows = s.execute(select(BlacklistRow).where(BlacklistRow.subject_id.in_(ids))) \
+                .scalars().all()
+            broken = s.execute(select(CaseRow.id).where(
+                CaseRow.applicant_id == applicant.id_number,
+                CaseRow.status == Status.VOIDED.value,
+                CaseRow.outcome == Outcome.DEFERRED.value).limit(1)).first() is not None
+            false = s.execute(select(CaseRow.id).where(
+                CaseRow.applicant_id == applicant.id_number,
+                CaseRow.false_commitment.is_(True)).limit(1)).first() is not None
+        listed = {r.subject_id: BlacklistEntry(r.subject_id, r.name, r.reason, r.listed_on)
+                  for r in rows}
+        return CreditRecord(blacklist=blacklist_hit(subject, listed, roles),
+                            broken_deferral=broken, false_commitment=false)

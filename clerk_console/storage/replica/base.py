@@ -1,0 +1,54 @@
+"""What every part of the replica shares: the file, its transactions and in-memory caches."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import Session
+
+from .. import migrations
+from ..db import Transactions, make_engine
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from clerk_console.domain.calendar import WorkCalendar
+    from clerk_console.domain.catalogue import Catalogue
+
+    from .values import WindowInfo
+
+
+class ReplicaBase:
+    """One window's replica file. Create with :meth:`open`; close with :meth:`close`."""
+
+    def __init__(self, path: Path, tx: Transactions) -> None:
+        self.path = path
+        self.tx = tx
+        self._catalogue: Catalogue | None = None
+        self._calendar: WorkCalendar | None = None
+        self._window: WindowInfo | None = None
+
+    @classmethod
+    def open(cls, path: Path) -> Self:
+        """Open (creating if needed) and migrate; ``ReplicaError`` if it cannot be used."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        migrations.upgrade(path)
+        return cls(path, Transactions(make_engine(path)))
+
+    def close(self) -> None:
+        self.tx.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction; calls inside it join it (batching, atomic service actions)."""
+        with self.tx.write() as session:
+            yield session
