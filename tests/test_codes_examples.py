@@ -221,9 +221,15 @@ def test_uscc_organisation_code_off_is_a_warning():
     assert r.valid and any("组织机构代码" in w for w in r.warnings)
 
 
-def test_uscc_unknown_authority_is_a_warning():
-    r = ident(credit(head="B1"))
-    assert r.valid and any("登记管理部门代码“B”" in w for w in r.warnings)
+@pytest.mark.parametrize("code,part", [
+    (credit(head="B1"), "第1位登记管理部门代码“B”不存在"),
+    (credit(head="94"), "前2位“94”不是有效的机构类别"),
+    (credit(region="990602"), "行政区划代码990602不存在"),
+])
+def test_uscc_with_an_impossible_authority_type_or_region_is_invalid(code, part):
+    # the MOD 31 check passes (1 in 31 random texts do): the fixed tables decide
+    r = ident(code)
+    assert r.kind == USCC and not r.valid and part in r.error
 
 
 def test_all_digit_credit_code_is_told_apart_from_an_id():

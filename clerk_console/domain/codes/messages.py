@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 # Letters a clerk or an OCR step often types for digits.
-_LOOKALIKE = {"O": "0", "I": "1", "Z": "2", "S": "5", "L": "1", "B": "8"}
+LOOKALIKE = {"O": "0", "I": "1", "Z": "2", "S": "5", "L": "1", "B": "8"}
 
 
 def length_error(label: str, seen: int, expected: int, note: str = "") -> str:
@@ -15,7 +15,7 @@ def check_error(expected: str, actual: str) -> str:
 
 def char_error(label: str, position: int, char: str, allowed: str) -> str:
     """``position`` is 1-based in the normalised text."""
-    hint = _LOOKALIKE.get(char)
+    hint = LOOKALIKE.get(char)
     tip = f"，是否应为数字{hint}？" if hint else "，请核对"
     return f"{label}第{position}位“{char}”不是允许的字符（{allowed}）{tip}"
 

@@ -22,8 +22,8 @@ def _drop_invisible(text: str) -> str:
 def normalize(text: str) -> str:
     """Canonical form of a typed or scanned code: NFKC, no spaces, upper case.
 
-    Hyphens are dropped unless the text is grouped like a project code (a 4-character year,
-    a 6-character region, then more groups): then they are kept (doubled hyphens merged) so
+    Hyphens are dropped unless the text is grouped like a project code (``project_grouped``):
+    then they are kept (doubled hyphens merged) so
     that project_code can name the group that is wrong.
     """
     if not text.isascii():
@@ -34,6 +34,16 @@ def normalize(text: str) -> str:
     if "-" not in text:
         return text
     groups = [g for g in text.split("-") if g]
-    if len(groups) >= 3 and len(groups[0]) == 4 and len(groups[1]) == 6:
+    if project_grouped(groups):
         return "-".join(groups)
     return "".join(groups)
+
+
+def project_grouped(groups: list[str]) -> bool:
+    """Grouped like a project code, even with a group of the wrong length: five groups of
+    digits, or a year (20xx) followed by two or more groups. A person's number written in
+    groups (370602-19900101-1237) starts with its 6-digit region instead."""
+    if len(groups) == 5 and all(g.isdigit() for g in groups):
+        return True
+    return (len(groups) >= 3 and len(groups[0]) == 4 and groups[0].startswith("20")
+            and groups[0].isdigit())
