@@ -144,7 +144,19 @@ class Desk:
     def identify(self, text: str, today: date):
         from clerk_console.domain.codes import identify
 
-        return identify(text, today)
+        return identify(text, today, uscc_exceptions=self.uscc_exceptions())
+
+    def uscc_exceptions(self) -> frozenset[str]:
+        """Pilot credit codes accepted as known exceptions (data/codes/), read once."""
+        if getattr(self, "_uscc_exceptions", None) is None:
+            from clerk_console.config import data_root
+            from clerk_console.storage.code_files import CodeFileError, load_uscc_exceptions
+
+            try:
+                self._uscc_exceptions = load_uscc_exceptions(data_root() / "codes")
+            except CodeFileError:
+                self._uscc_exceptions = frozenset()
+        return self._uscc_exceptions
 
     def lookup(self, code: str, kind: str, today: date) -> ApplicantView:
         r = self.replica

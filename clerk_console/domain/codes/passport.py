@@ -39,7 +39,7 @@ def mrz_check_digit(field: str) -> str:
 
 
 def looks_like_chinese(s: str) -> bool:
-    return bool(CHINESE_LOOSE.match(s)) and any(c.isdigit() for c in s[1:3])
+    return 8 <= len(s) <= 9 and bool(CHINESE_LOOSE.match(s)) and any(c.isdigit() for c in s[1:3])
 
 
 def looks_like_foreign(s: str) -> bool:
@@ -83,10 +83,11 @@ def canonical(state: str, number: str) -> str:
 
 
 def _mrz_date(digits: str, today: date, future: bool) -> date | None:
-    """YYMMDD -> date; birth dates are in the past, expiry dates within 20 years."""
+    """YYMMDD -> date; birth dates are in the past, expiry dates at most 20 years ahead."""
     try:
         yy, mm, dd = int(digits[:2]), int(digits[2:4]), int(digits[4:6])
-        century = 2000 if future or 2000 + yy <= today.year else 1900
+        latest = today.year + 20 if future else today.year
+        century = 2000 if 2000 + yy <= latest else 1900
         return date(century + yy, mm, dd)
     except ValueError:
         return None
@@ -124,9 +125,11 @@ def analyse_mrz(text: str, s: str, today: date) -> Identification:
                "nationality_code": nationality, "nationality_name": countries.name(nationality),
                "birth_date": born.isoformat(), "expiry_date": expires.isoformat(),
                "sex": {"M": "男", "F": "女"}.get(line2[20], "")}
-    warnings = ()
+    warnings: tuple[str, ...] = ()
     if expires < today:
-        warnings = (f"护照已于{expires.isoformat()}过期，请核对是否可作为身份证件",)
+        warnings += (f"护照已于{expires.isoformat()}过期，请核对是否可作为身份证件",)
+    if not countries.known(state):
+        warnings += (f"签发国代码“{state}”不是已知的国家代码，请与护照核对",)
     prefill = {"nationality": nationality, "sex": details["sex"],
                "birth_date": details["birth_date"]}
     if line1:

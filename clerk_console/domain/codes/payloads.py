@@ -121,9 +121,10 @@ def _opaque(text: str) -> Payload | None:
         also = "；如为统一社会信用代码，应为18位，请核对" if len(up) == 16 else ""
         return Payload("", CHIP_UID, message=f"这是证件芯片的序列号（{len(up)}位卡UID），不是证件号码："
                                              f"请把读卡器设为输出证件号码，或按 F12 手工输入号码{also}")
-    if len(text) >= 40 and BASE64.match(text) and (
-            set(up) <= HEX or (any(c.islower() for c in text) and any(c.isupper() for c in text))):
-        if len(text) >= 120 and not set(up) <= HEX:
+    mixed = any(c.islower() for c in text) and any(c.isupper() for c in text)
+    hexlike = set(up) <= HEX and not mixed
+    if len(text) >= 40 and BASE64.match(text) and (hexlike or mixed):
+        if len(text) >= 120 and not hexlike:
             return _ctid()
         return Payload("", SIGNATURE, message="这是电子证照的签名或加密数据，不含号码：请扫描营业执照"
                                               "上的二维码，或按 F12 手工输入统一社会信用代码")

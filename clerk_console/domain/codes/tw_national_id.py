@@ -5,6 +5,9 @@ A letter (the place of first registration) and nine digits: the first digit is t
 (A=10 … Z=33, in the order below, which is not alphabetical); its tens digit has weight 1 and
 its units digit weight 9; the sex digit and the seven digits after it have weights
 8 7 6 5 4 3 2 1 and the check digit 1; the sum is a multiple of 10.
+
+The check is weak: modulo 10, a digit of weight 5 changed by an even amount, or one of weight
+2, 4, 6 or 8 changed by 5, goes unseen (about 1 in 9 single typos).
 """
 from __future__ import annotations
 
