@@ -108,12 +108,15 @@ def test_coffee_shop_checklist_merged(cat):
     codes = [line.material.code for line in lines]
     assert len(codes) == len(set(codes))
     cancelled = {m.code for i in items for m in i.materials if m.cancelled}
-    assert cancelled and not cancelled & set(codes)
+    still_needed = {m.code for i in items for m in i.required_materials}
+    assert cancelled and not (cancelled - still_needed) & set(codes)
     main = {line.material.code for line in lines if line.main}
     secondary = {line.material.code for line in lines if not line.main}
-    assert {"premises_proof", "floor_plan", "business_licence", "id_card"} <= main
-    assert {"health_cert", "food_safety_rules"} <= secondary
-    shared = next(line for line in lines if line.material.code == "premises_proof")
+    assert {"premises_proof", "floor_plan", "business_licence", "food_process"} <= main
+    assert {"food_safety_rules"} <= secondary
+    # 食品经营许可和备案管理办法 (2023) art. 12: health certificates are no application material
+    assert "health_cert" not in codes and "food_safety_manager" not in codes
+    shared = next(line for line in lines if line.material.code == "business_licence")
     assert len(shared.items) >= 3  # asked by several items, listed once
     by_elicence = {line.material.elicence_type for line in lines if line.material.elicence_type}
     assert {"YYZZ", "SFZ"} <= by_elicence
@@ -328,3 +331,52 @@ def test_any_single_edit_is_loaded_or_refused_in_chinese(mini, tmp_path_factory,
         load_catalogue(folder)
     except CatalogueError as exc:
         assert exc.origin and exc.reason and str(exc).startswith("事项目录 ")
+
+
+def _named(cat, name):
+    return next(i for i in cat.items.values() if i.name == name)
+
+
+def test_food_licence_materials_are_those_of_the_2023_measures(cat):
+    """《食品经营许可和备案管理办法》(总局令第78号, 2023) art. 12: application, subject
+    qualification, equipment/layout/process documents, list of food-safety rules — nothing else."""
+    food = _named(cat, "食品经营许可")
+    asked = {m.code for m in food.required_materials}
+    assert asked == {"food_licence_form", "business_licence", "food_process", "food_safety_rules"}
+    assert "第十二条" in food.legal_basis and "public_safety" in food.risk
+
+
+def test_class_two_device_filing_is_city_level(cat):
+    """《医疗器械监督管理条例》art. 41: filed with the 设区的市 drug regulator."""
+    device = _named(cat, "第二类医疗器械经营备案")
+    assert device.level.value == "city" and "第四十一条" in device.legal_basis
+    assert "第四十二条" not in device.legal_basis  # art. 42 is the class III licence
+
+
+def test_id_card_fees_and_their_basis(cat):
+    """《居民身份证法》art. 20; 发改价格〔2003〕2322号: 20元 申领/换领, 40元 补领/损坏换领, 10元 临时证."""
+    card = _named(cat, "居民身份证换领、补领")
+    assert all(fee in card.fee for fee in ("20元", "40元", "临时居民身份证10元"))
+    assert "第二十条" in card.fee_basis
+    assert all(i.fee_basis for i in cat.items.values() if i.charges)
+
+
+def test_bar_bundle_offers_the_entertainment_licence_as_optional(cat):
+    """《娱乐场所管理条例》art. 2: 娱乐场所 are 歌舞/游艺 venues; a plain bar needs no licence."""
+    bar = next(b for b in cat.bundles.values() if b.name == "开办酒吧")
+    ent = _named(cat, "娱乐场所经营许可").code
+    assert ent not in bar.items and ent in bar.optional
+
+
+def test_high_risk_sports_basis_is_article_105(cat):
+    """《体育法》(2022 revision) art. 105 sets the 高危险性体育项目 licence."""
+    assert "第一百零五条" in _named(cat, "高危险性体育项目经营许可（游泳）").legal_basis
+
+
+def test_fire_check_is_a_named_commitment_item(cat):
+    """消防法 art. 15: the applicant may choose 告知承诺 for the pre-opening fire check, the one
+    public-safety item that may be approved on commitment; its basis is on the item."""
+    fire = _named(cat, "公众聚集场所投入使用、营业前消防安全检查")
+    assert fire.commitment and fire.risk and "第十五条" in fire.commitment_basis
+    assert not [i.name for i in cat.items.values()
+                if i.commitment and i.risk and not i.commitment_basis]

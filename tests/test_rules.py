@@ -1,6 +1,7 @@
 """The outcome rules (domain.rules.decide) and the case life cycle (domain.case)."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
@@ -10,7 +11,8 @@ from clerk_console.domain.case import (Case, CaseMaterial, MaterialState, Outcom
 from clerk_console.domain.catalogue import CaseType, Item, Level, Target
 from clerk_console.domain.parties import (Applicant, ApplicantKind, BlacklistEntry,
                                           blacklist_hit, mask_id, mask_name)
-from clerk_console.domain.rules import (CITY_SCOPE, TOWNSHIP_SCOPE, CreditRecord, decide)
+from clerk_console.domain.rules import (CITY_SCOPE, TOWNSHIP_SCOPE, CreditRecord,
+                                        commitment_bases, commitment_refusal, decide)
 
 
 def item(code="I1", *, deferral=True, commitment=False, level=Level.CITY, in_hall=True,
@@ -59,9 +61,38 @@ def test_item_without_deferral_blocks_whole_bundle():
     assert "事项I2" in v.option(Outcome.DEFERRED).reason
 
 
-def test_commitment_preferred_when_all_items_allow_it():
+def test_commitment_is_offered_but_never_preselected():
+    """告知承诺 is the applicant's choice (国办发〔2020〕42号; 消防法 art. 15 "可以选择"):
+    listed as allowed, but the preselected outcome is 受理 or 容缺."""
     v = decide([item(commitment=True)], [mat("a", True, R), mat("b", False, M)])
-    assert v.best is Outcome.APPROVED_ON_COMMITMENT
+    assert Outcome.APPROVED_ON_COMMITMENT in v.allowed
+    assert v.best is Outcome.DEFERRED
+    v = decide([item(commitment=True)], [mat("a", True, R)])
+    assert v.best is Outcome.ACCEPTED and Outcome.APPROVED_ON_COMMITMENT in v.allowed
+
+
+def test_risk_item_refuses_commitment_unless_a_law_names_it():
+    """Seed article (烟台“承诺即准”): only items not touching public safety or ecology; an item
+    that does is refused unless the law names it as a 告知承诺 item (消防法 art. 15)."""
+    mats = [mat("a", True, R)]
+    food = replace(item(commitment=True), name="食品经营许可", risk=("public_safety",))
+    v = decide([food], mats)
+    assert Outcome.APPROVED_ON_COMMITMENT not in v.allowed
+    assert "涉及公共安全" in v.option(Outcome.APPROVED_ON_COMMITMENT).reason
+    assert commitment_refusal(replace(food, risk=("ecology",))).endswith("不实行承诺即准")
+    fire = replace(food, name="消防安全检查", commitment_basis="《中华人民共和国消防法》第十五条")
+    assert Outcome.APPROVED_ON_COMMITMENT in decide([fire], mats).allowed
+    assert commitment_bases([fire, item()]) == ("《中华人民共和国消防法》第十五条",)
+
+
+def test_catalogue_refuses_commitment_on_a_risk_item_without_basis():
+    """The loader applies the same domain rule: a data flag alone cannot allow it."""
+    from clerk_console.domain.catalogue import ItemMaterial
+    from clerk_console.storage.catalogue_files import item_problem
+    food = replace(item(commitment=True), risk=("public_safety",),
+                   materials=(ItemMaterial("form", True),))
+    assert item_problem(food)[0] == "commitment"
+    assert item_problem(replace(food, commitment_basis="《中华人民共和国消防法》第十五条")) is None
 
 
 def listed(subject="91370600MA3C00000X"):

@@ -469,7 +469,11 @@ async def test_commitment_approval_asks_the_applicant_to_confirm(home):
         await burst(app, pilot, COMPANY)
         await type_text(pilot, "户外招牌")
         await keys(pilot, "enter", "a", "enter")
-        assert intake(app).query_one("#outcomes").highlighted_option.id == "approved_on_commitment"
+        outcomes = intake(app).query_one("#outcomes")
+        # 告知承诺 is the applicant's choice (国办发〔2020〕42号): offered, never preselected
+        assert outcomes.highlighted_option.id != "approved_on_commitment"
+        while outcomes.highlighted_option.id != "approved_on_commitment":
+            await keys(pilot, "up")
         await keys(pilot, "enter")
         assert "申请人确认" in str(app.screen.query_one(".dialog-title").render())
         await keys(pilot, "n")  # declined: nothing saved, the draft stays

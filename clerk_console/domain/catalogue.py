@@ -48,6 +48,11 @@ ITEM_TYPES = {
 }
 
 
+# What an item may touch; 承诺即准 is barred for such items unless a law names them as
+# 告知承诺 items (see ``rules.commitment_refusal``).
+RISKS = {"public_safety": "公共安全", "ecology": "生态环境"}
+
+
 class Target(StrEnum):
     """Who applies for an item (服务对象)."""
 
@@ -79,6 +84,13 @@ class Department:
     phone: str
     hours: str
     contact: str = ""  # whom to see (窗口/科室)
+    # The seal line printed on the department's documents (行政许可法 art. 32(5): the office's
+    # own special seal); "" = the department's name with （行政审批专用章）.
+    seal: str = ""
+
+    @property
+    def seal_line(self) -> str:
+        return self.seal or f"{self.name}（行政审批专用章）"
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +137,15 @@ class Item:
     legal_basis: str = ""
     fee: str = "不收费"
     keywords: tuple[str, ...] = ()  # extra search words (aliases)
+    fee_basis: str = ""  # the rule that sets the fee (printed beside it); "" for 不收费
+    risk: tuple[str, ...] = ()  # RISKS keys: what the item touches (public_safety, ecology)
+    # The law that names this item as a 告知承诺 item although it touches a risk
+    # (e.g. 《中华人民共和国消防法》第十五条 for the pre-opening fire-safety check).
+    commitment_basis: str = ""
+
+    @property
+    def charges(self) -> bool:
+        return bool(self.fee) and self.fee != "不收费"
 
     @property
     def type_label(self) -> str:
@@ -145,6 +166,8 @@ class Bundle:
     items: tuple[str, ...]  # Item.code, in display order
     description: str = ""
     keywords: tuple[str, ...] = ()
+    # items offered but not taken by default (e.g. 娱乐场所经营许可 for a bar with dancing)
+    optional: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,9 @@ materials' states and the applicant's credit, never from the screen.
   deferral, applicant not blacklisted and no earlier broken deferral promise.
 - 承诺即准 (approved on commitment): every item allows it, every main material satisfied,
   applicant (and its legal representative, shareholders, managers) not blacklisted, no earlier
-  false commitment.
+  false commitment, and no item touches public safety or ecology unless a law names it as a
+  告知承诺 item (``commitment_refusal``). It is the applicant's choice (国办发〔2020〕42号;
+  消防法 art. 15 "可以选择"), so it is never the preselected outcome.
 - 一次性告知 (notified): something is owed; lists all of it at once.
 - 设路标 (signposted): an item this window cannot take.
 """
@@ -15,12 +17,35 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .case import CaseMaterial, Outcome
-from .catalogue import Item, Level
+from .catalogue import RISKS, Item, Level
 from .parties import BlacklistHit
 
-# Preference when several outcomes are allowed: what serves the applicant best.
+# The order the outcome pane lists the options in.
 PREFERENCE = (Outcome.APPROVED_ON_COMMITMENT, Outcome.ACCEPTED, Outcome.DEFERRED,
               Outcome.NOTIFIED, Outcome.SIGNPOSTED)
+# What may be preselected, best first. 告知承诺 is the applicant's own choice
+# (国办发〔2020〕42号 二(三); 消防法 art. 15 "可以选择"), never the clerk's default.
+PRESELECTABLE = (Outcome.ACCEPTED, Outcome.DEFERRED, Outcome.NOTIFIED, Outcome.SIGNPOSTED)
+
+
+def commitment_refusal(item: Item) -> str:
+    """Why 承诺即准 is refused for ``item`` by the nature of the item ("" when it is not).
+
+    The seed article (烟台 “承诺即准”制度) limits it to items that do not touch public safety or
+    ecology; an item that does (``item.risk``) is refused unless a law names it as a 告知承诺
+    item (``item.commitment_basis``, e.g. 消防法 art. 15 for the pre-opening fire check)."""
+    if not item.commitment:
+        return f"“{item.name}”不实行告知承诺"
+    if item.risk and not item.commitment_basis:
+        touched = "、".join(RISKS.get(r, r) for r in item.risk)
+        return f"“{item.name}”涉及{touched}，法律未规定可告知承诺，不实行承诺即准"
+    return ""
+
+
+def commitment_bases(items: list[Item] | tuple[Item, ...]) -> tuple[str, ...]:
+    """The laws that name these risk items as 告知承诺 items, to print on the approval."""
+    return tuple(dict.fromkeys(i.commitment_basis for i in items
+                               if i.risk and i.commitment_basis))
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,21 +143,24 @@ def decide(items: list[Item], materials: list[CaseMaterial] | tuple[CaseMaterial
     else:
         gate(Outcome.DEFERRED, True, f"主要材料齐全，次要材料缺 {len(owed)} 项，可容缺受理", "")
 
-    if not all(i.commitment for i in items):
-        no = next(i for i in items if not i.commitment)
-        gate(Outcome.APPROVED_ON_COMMITMENT, False, "", f"“{no.name}”不实行告知承诺")
+    refusals = [r for r in (commitment_refusal(i) for i in items) if r]
+    if refusals:
+        gate(Outcome.APPROVED_ON_COMMITMENT, False, "", refusals[0])
     elif main_owed:
         gate(Outcome.APPROVED_ON_COMMITMENT, False, "", "主要材料不全，不能承诺即准")
     elif credit.blacklist:
         gate(Outcome.APPROVED_ON_COMMITMENT, False, "", credit.blacklist.message)
     elif credit.false_commitment:
         gate(Outcome.APPROVED_ON_COMMITMENT, False, "", "曾有虚假承诺，不得承诺即准")
+    elif owed:
+        gate(Outcome.APPROVED_ON_COMMITMENT, True,
+             f"申请人可选择：签署信用承诺书即可批准，次要材料 {len(owed)} 项限期补交", "")
     else:
-        gate(Outcome.APPROVED_ON_COMMITMENT, True, "主要条件具备，签署信用承诺书即可批准", "")
+        gate(Outcome.APPROVED_ON_COMMITMENT, True, "申请人可选择：签署信用承诺书即可批准", "")
 
     # an item taken elsewhere is answered with a signpost, never with a list of materials
     gate(Outcome.NOTIFIED, bool(owed), f"一次性告知所缺 {len(owed)} 项材料", "材料齐全，无需告知")
 
     ordered = tuple(opts[o] for o in PREFERENCE)
-    best = next((o.outcome for o in ordered if o.allowed), None)
+    best = next((o for o in PRESELECTABLE if opts[o].allowed), None)
     return Verdict(ordered, best)

@@ -38,9 +38,11 @@ from clerk_console.domain.catalogue import (
     Item,
     ItemMaterial,
     Level,
+    RISKS,
     MaterialSpec,
     Target,
 )
+from clerk_console.domain.rules import commitment_refusal
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +89,7 @@ class CatalogueError(DataFileError):
 _DEPARTMENT = {
     "code": (str, REQUIRED), "name": (str, REQUIRED), "short_name": (str, REQUIRED),
     "hall": (str, REQUIRED), "address": (str, REQUIRED), "phone": (str, REQUIRED),
-    "hours": (str, REQUIRED), "contact": (str, REQUIRED),
+    "hours": (str, REQUIRED), "contact": (str, REQUIRED), "seal": (str, ""),
 }
 _ELICENCE_TYPE = {"code": (str, REQUIRED), "name": (str, REQUIRED)}
 _MATERIAL = {
@@ -100,7 +102,8 @@ _ITEM = {
     "legal_days": (int, REQUIRED), "promised_days": (int, REQUIRED),
     "deferral": (bool, REQUIRED), "commitment": (bool, REQUIRED), "instant": (bool, REQUIRED),
     "in_hall": (bool, REQUIRED), "legal_basis": (str, REQUIRED), "fee": (str, "不收费"),
-    "keywords": (list, ()), "materials": (list, REQUIRED),
+    "keywords": (list, ()), "materials": (list, REQUIRED), "fee_basis": (str, ""),
+    "risk": (list, ()), "commitment_basis": (str, ""),
 }
 _ITEM_MATERIAL = {
     "code": (str, REQUIRED), "main": (bool, REQUIRED), "originals": (int, 0),
@@ -109,6 +112,7 @@ _ITEM_MATERIAL = {
 _BUNDLE = {
     "code": (str, REQUIRED), "name": (str, REQUIRED), "kind": (str, REQUIRED),
     "items": (list, REQUIRED), "description": (str, ""), "keywords": (list, ()),
+    "optional": (list, ()),
 }
 _ITEMS_FILE_KEYS = ("dept", "items")
 
@@ -316,6 +320,13 @@ def item_problem(item: Item) -> tuple[str, str] | None:
         return "promised_days", "即办件的承诺时限应为 0，承诺件的承诺时限应大于 0"
     if not item.required_materials:
         return "materials", "事项至少需要一项未取消的申请材料"
+    unknown = [r for r in item.risk if r not in RISKS]
+    if unknown:
+        return "risk", f"不认识的风险类别“{unknown[0]}”，只允许 {'、'.join(RISKS)}"
+    if item.charges and not item.fee_basis:
+        return "fee_basis", "收费事项须写明收费依据（fee_basis），通知书上与收费标准一并打印"
+    if item.commitment and commitment_refusal(item):
+        return "commitment", commitment_refusal(item)
     return None
 
 
@@ -334,6 +345,8 @@ def _item(src: TomlSource, r: dict, key: str, dept: str, materials: dict[str, Ma
         in_hall=r["in_hall"], materials=_item_materials(src, r["materials"], key, materials),
         legal_basis=r["legal_basis"], fee=r["fee"] or "不收费",
         keywords=check_strings(src, r["keywords"], f"{key}.keywords"),
+        fee_basis=r["fee_basis"], risk=check_strings(src, r["risk"], f"{key}.risk"),
+        commitment_basis=r["commitment_basis"],
     )
     problem = item_problem(item)
     if problem:
@@ -371,14 +384,17 @@ def _load_bundles(folder: Path, items: dict[str, Item]) -> dict[str, Bundle]:
         codes = check_strings(src, r["items"], f"{key}.items")
         if not codes:
             raise src.fail("一件事至少包含一个事项", f"{key}.items")
-        for code in codes:
-            if code not in items:
-                raise src.fail(f"事项 {code} 不在任何 items/*.toml 中", f"{key}.items")
-        if len(set(codes)) != len(codes):
-            raise src.fail("同一事项在一件事中重复列出", f"{key}.items")
+        optional = check_strings(src, r["optional"], f"{key}.optional")
+        for field_name, listed in (("items", codes), ("optional", optional)):
+            for code in listed:
+                if code not in items:
+                    raise src.fail(f"事项 {code} 不在任何 items/*.toml 中", f"{key}.{field_name}")
+        if len(set(codes + optional)) != len(codes) + len(optional):
+            raise src.fail("同一事项在一件事中重复列出（含可选事项）", f"{key}.items")
         out[r["code"]] = Bundle(code=r["code"], name=r["name"], kind=r["kind"], items=codes,
                                 description=r["description"],
-                                keywords=check_strings(src, r["keywords"], f"{key}.keywords"))
+                                keywords=check_strings(src, r["keywords"], f"{key}.keywords"),
+                                optional=optional)
     return out
 
 
@@ -411,18 +427,20 @@ def _content(cat: Catalogue) -> dict:
                            "copies": m.copies, "cancelled": m.cancelled, "note": m.note}
                           for m in i.materials],
             "legal_basis": i.legal_basis, "fee": i.fee, "keywords": list(i.keywords),
+            "fee_basis": i.fee_basis, "risk": list(i.risk), "commitment_basis": i.commitment_basis,
         }
 
     return {
         "departments": [{"code": d.code, "name": d.name, "short_name": d.short_name, "hall": d.hall,
                          "address": d.address, "phone": d.phone, "hours": d.hours,
-                         "contact": d.contact} for d in cat.departments.values()],
+                         "contact": d.contact, "seal": d.seal} for d in cat.departments.values()],
         "materials": [{"code": m.code, "name": m.name, "source": m.source,
                        "elicence_type": m.elicence_type, "form": m.form, "sample": m.sample}
                       for m in cat.materials.values()],
         "items": [item(i) for i in cat.items.values()],
         "bundles": [{"code": b.code, "name": b.name, "kind": b.kind, "items": list(b.items),
-                     "description": b.description, "keywords": list(b.keywords)}
+                     "description": b.description, "keywords": list(b.keywords),
+                     "optional": list(b.optional)}
                     for b in cat.bundles.values()],
         "elicence_types": [{"code": k, "name": v} for k, v in cat.elicence_types.items()],
     }
@@ -452,9 +470,12 @@ def catalogue_from_dict(d: dict) -> Catalogue:
             fields["case_type"] = CaseType(r["case_type"])
             fields["materials"] = tuple(ItemMaterial(**m) for m in r["materials"])
             fields["keywords"] = tuple(r["keywords"])
+            fields["risk"] = tuple(r.get("risk", ()))
             items[r["code"]] = Item(**fields)
         bundles = {r["code"]: Bundle(**{**r, "items": tuple(r["items"]),
-                                        "keywords": tuple(r["keywords"])}) for r in d["bundles"]}
+                                        "keywords": tuple(r["keywords"]),
+                                        "optional": tuple(r.get("optional", ()))})
+                   for r in d["bundles"]}
         elicence_types = {r["code"]: r["name"] for r in d["elicence_types"]}
         version = d["version"]
     except (KeyError, TypeError, ValueError, AttributeError) as exc:

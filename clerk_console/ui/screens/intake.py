@@ -208,6 +208,11 @@ class IntakeScreen(Screen):
         if msg.kind == "bundle":
             cur.bundle = msg.code
             new = [c for c in cat.bundles[msg.code].items if c not in cur.items]
+            optional = [cat.items[c].name for c in cat.bundles[msg.code].optional
+                        if c in cat.items and c not in cur.items]
+            if optional:
+                self.app.notify(f"可选事项（需要时在事项搜索中添加）：{'、'.join(optional)}",
+                                timeout=8)
         else:
             new = [msg.code] if msg.code not in cur.items else []
         cur.items.extend(new)
