@@ -8,7 +8,9 @@ from clerk_console.domain.catalogue import CaseType, Item, Level, Target
 from clerk_console.domain.deadlines import (
     Deadline,
     DeadlineError,
+    counting_start,
     deferral_deadline,
+    supply_promised_date,
     followup_deadline,
     item_limit,
     promised_date,
@@ -35,18 +37,41 @@ def test_deferral_within_limits():
     assert d.label == "2026-03-09（星期一）"
 
 
-def test_deferral_capped_by_tightest_promised_limit():
+def test_deferral_capped_before_the_tightest_promised_limit():
+    """Supply deadline ends before the promise (行政许可法 art. 42, limits from acceptance;
+    local 容缺 rules: the supply period may not exceed the promised limit): 3-day promise ->
+    2 working days to supply, the third is left for the review."""
     items = [item("A", 10), item("B", 3, name="户外广告设置许可")]
     d = deferral_deadline(CAL, date(2026, 3, 2), items, 5)
-    assert d.day == date(2026, 3, 5)  # 3 working days
+    assert d.day == date(2026, 3, 4)  # 2 working days
     assert "户外广告设置许可" in d.note and "承诺时限" in d.note and "3个工作日" in d.note
+    assert d.day < promised_date(CAL, date(2026, 3, 2), items[1:]).day
 
 
 def test_immediate_item_caps_with_its_legal_limit():
-    items = [item("A", 0, legal=2, name="个体工商户登记")]
+    items = [item("A", 0, legal=3, name="个体工商户登记")]
     d = deferral_deadline(CAL, date(2026, 3, 2), items, 5)
     assert d.day == date(2026, 3, 4)
     assert "法定时限" in d.note
+
+
+def test_one_day_promise_moves_the_promised_date_after_the_supply_deadline():
+    """A one-day limit leaves no room before the promise: the supply deadline is 1 working day
+    and the promised date the working day after it, never the same day (SUPPLY_RULE)."""
+    items = [item("A", 1, legal=3)]
+    due = deferral_deadline(CAL, date(2026, 3, 6), items, 5)  # Friday
+    assert due.day == date(2026, 3, 9)
+    promised = supply_promised_date(CAL, promised_date(CAL, date(2026, 3, 6), items), due)
+    assert promised.day == date(2026, 3, 10) and promised.day > due.day
+
+
+def test_intake_on_a_rest_day_counts_from_the_next_working_day():
+    """行政许可法 art. 82: limits in working days; an intake on a holiday (国庆节 2026-10-03)
+    counts from the next working day and the clerk is warned."""
+    start, warning = counting_start(CAL, date(2026, 10, 3))
+    assert start == date(2026, 10, 8) and "国庆节" in warning and "2026-10-08" in warning
+    assert counting_start(CAL, date(2026, 10, 9)) == (date(2026, 10, 9), "")
+    assert counting_start(CAL, date(2026, 10, 10))[1] == ""  # a make-up Saturday is a workday
     assert item_limit(item("Z", 0, legal=0)) == 20
 
 

@@ -149,7 +149,7 @@ def make_case(status=Status.DRAFT, **kw):
 
 def test_life_cycle():
     c = transition(make_case(), Status.DEFERRED, outcome=Outcome.DEFERRED,
-                   deadline=date(2026, 12, 4))
+                   deadline=date(2026, 12, 4), materials=(mat("b", False, M),))
     assert c.version == 1
     assert overdue(c, date(2026, 12, 7)) and not overdue(c, date(2026, 12, 4))
     done = transition(transition(c, Status.COMPLETED), Status.DECIDED)

@@ -76,13 +76,16 @@ def test_accept_sets_number_promised_date_audit_and_usage(shop):
 def test_deferral_deadline_as_computed(shop):
     case = intake.close_intake(shop, draft_for(shop), Outcome.DEFERRED, clerk_id="c1", now=NOW)
     assert case.status is Status.DEFERRED
-    assert case.deadline == date(2026, 12, 4)  # 5 working days (settings default)
+    # 5 working days (settings default), capped at 4 so the supply deadline ends before the
+    # 5-day promise of 户外招牌设置 (行政许可法 art. 42; 容缺 supply within the promised limit)
+    assert case.deadline == date(2026, 12, 3) and case.promised_date == date(2026, 12, 11)
     assert not case.deadline_estimated
     assert {m.code for m in case.owed} == {"lease", "plan"}
-    # a longer setting is capped by the tightest item (户外招牌设置: 5 working days)
+    # a longer setting is capped before the tightest item's promise (户外招牌设置: 5 working
+    # days -> 4 to supply; 行政许可法 art. 42 and the 容缺 rule that supply ends before it)
     long = intake.close_intake(shop, draft_for(shop), Outcome.DEFERRED, clerk_id="c1", now=NOW,
                                settings=Settings(deferral_days=8))
-    assert long.deadline == date(2026, 12, 4)
+    assert long.deadline == date(2026, 12, 3) and long.deadline < long.promised_date
     short = intake.close_intake(shop, draft_for(shop), Outcome.DEFERRED, clerk_id="c1", now=NOW,
                                 settings=Settings(deferral_days=2))
     assert short.deadline == date(2026, 12, 1)
@@ -234,3 +237,22 @@ def test_deferral_deadline_is_capped_only_by_items_that_owe(shop):
                                settings=Settings(deferral_days=8))
     assert {m.code for m in case.owed} == {"lease"}
     assert case.deadline == date(2026, 12, 9)  # 8 working days after Fri 2026-11-27, not 5
+
+
+def test_commitment_owing_a_material_gets_a_deadline_and_is_voided_like_a_deferral(shop):
+    """承诺即准 with a secondary material owed: a supply deadline, tracked and voided as a
+    deferral (the seed's 容缺/承诺 guarantees: "未按期兑现保证的，及时予以废止")."""
+    owing = intake.close_intake(shop, draft_for(shop, items=("FOOD",)),
+                                Outcome.APPROVED_ON_COMMITMENT, clerk_id="c1", now=NOW)
+    assert owing.owed and owing.deadline and owing.deadline < owing.promised_date
+    assert shop.deferrals_due(owing.deadline) == [owing]
+    late = datetime.combine(owing.deadline + timedelta(days=3), NOW.time())
+    with pytest.raises(ServiceError, match="已过"):
+        returns.supplement(shop, owing, [owing.owed[0].code], clerk_id="c1", now=late)
+    voided = returns.void(shop, owing, clerk_id="c1", supervisor_id="boss", now=late,
+                          reason="逾期未补交")
+    assert voided.status is Status.VOIDED
+    full = draft_for(shop, items=("FOOD",), received=tuple(m.code for m in draft_for(
+        shop, items=("FOOD",)).materials))
+    clean = intake.close_intake(shop, full, Outcome.APPROVED_ON_COMMITMENT, clerk_id="c1", now=NOW)
+    assert not clean.owed and clean.deadline is None

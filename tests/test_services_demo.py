@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -73,3 +74,28 @@ def test_demo_synthetic_cases_go_through_services(tmp_path):
 def test_cases_without_replica_says_what_to_do(tmp_path, capsys):
     assert cli.main(["--data-dir", str(tmp_path), "cases"]) == 1
     assert "clerk-console demo" in capsys.readouterr().err
+
+
+def test_coffee_shop_checklist_takes_the_representatives_id_from_the_library(tmp_path, frozen):
+    """一证通办 (seed article: what is in the e-licence library is never asked for on paper):
+    the legal representative's e-ID covers the 居民身份证 the bundle's items ask for."""
+    from clerk_console.services import intake
+    from clerk_console.domain.case import MaterialState
+    home = tmp_path / "home"
+    assert cli.main(["--data-dir", str(home), "demo", "--init-only", "--no-backoffice"]) == 0
+    with Replica.open(home / "replica.sqlite3") as rep:
+        coffee = rep.find_applicant("91370613MA3CKF011N")
+        cat = rep.catalogue()
+        bundle = next(b for b in cat.bundles.values() if b.name == "开办咖啡店/茶馆")
+        draft = intake.new_draft(rep, window="YT0101", clerk_id="demo", applicant=coffee,
+                                 items=(), bundle=bundle.code, now=FROZEN)
+        ids = [m for m in draft.materials if m.code == "id_card"]
+        assert ids and all(m.state is MaterialState.ELICENCE for m in ids)
+        assert ids[0].elicence_number == coffee.legal_rep_id
+        # a person's agent never stands for the person's own ID card
+        person = rep.find_applicant("370611197911230315")
+        item = next(i for i in cat.items.values() if i.name == "居住证申领")
+        other = rep.find_applicant(coffee.legal_rep_id)
+        bare = intake.new_draft(rep, window="YT0101", clerk_id="demo", applicant=replace(
+            person, id_number="370602199105150268"), items=(item.code,), agent=other, now=FROZEN)
+        assert next(m for m in bare.materials if m.code == "id_card").state is MaterialState.PENDING

@@ -3,6 +3,7 @@
 draft -> accepted | deferred (容缺) | approved_on_commitment (承诺即准) | notified (一次性告知)
       | signposted (设路标)
 deferred -> completed (everything owed supplied) | voided (deadline passed, 废止)
+approved_on_commitment that still owes a material -> completed | voided, like a deferral
 accepted | completed | approved_on_commitment -> decided (back office) -> delivered (出件)
 """
 from __future__ import annotations
@@ -69,9 +70,13 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.DEFERRED: frozenset({Status.COMPLETED, Status.VOIDED}),
     Status.ACCEPTED: frozenset({Status.DECIDED}),
     Status.COMPLETED: frozenset({Status.DECIDED}),
-    Status.APPROVED_ON_COMMITMENT: frozenset({Status.DECIDED}),
+    Status.APPROVED_ON_COMMITMENT: frozenset({Status.DECIDED, Status.COMPLETED, Status.VOIDED}),
     Status.DECIDED: frozenset({Status.DELIVERED}),
 }
+
+# Cases that may owe materials by a supply deadline: a deferral, and an approval on commitment
+# granted while a secondary material was still owed (tracked and voided the same way).
+SUPPLY_STATUSES = frozenset({Status.DEFERRED, Status.APPROVED_ON_COMMITMENT})
 
 OPEN_STATUSES = frozenset({Status.ACCEPTED, Status.DEFERRED, Status.APPROVED_ON_COMMITMENT,
                            Status.COMPLETED, Status.DECIDED})
@@ -164,6 +169,11 @@ def transition(case: Case, to: Status, **changes) -> Case:
     return replace(case, status=to, version=case.version + 1, **changes)
 
 
+def owes_supply(case: Case) -> bool:
+    """The case owes materials by a supply deadline (容缺, or 承诺即准 with something owed)."""
+    return case.status in SUPPLY_STATUSES and case.deadline is not None and bool(case.owed)
+
+
 def overdue(case: Case, today: date) -> bool:
-    """A deferral whose deadline has passed and that still owes materials."""
-    return case.status is Status.DEFERRED and case.deadline is not None and case.deadline < today
+    """A case owing materials whose supply deadline has passed."""
+    return owes_supply(case) and case.deadline < today

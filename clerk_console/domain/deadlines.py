@@ -6,7 +6,7 @@ notices can warn the applicant that the date may move when the State Council pub
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Iterable
 
 from .calendar import WorkCalendar, WorkdayResult, weekday_name
@@ -59,21 +59,61 @@ def item_limit(item: Item) -> int:
     return item.promised_days or item.legal_days or LEGAL_DEFAULT_DAYS
 
 
+# The norm chosen for a deferral's supply deadline against the promised date: the time limit
+# runs from acceptance (行政许可法 art. 42 "自受理行政许可申请之日起"), and the local 容缺受理
+# rules say the supply period "不得超过…承诺时限", i.e. the materials are in before the promise
+# ends. So the supply deadline ends at least one working day before the promised completion
+# date (that day is left for the review). When the items' limit is too short for that (one
+# working day), the promised date is counted from the supply deadline instead.
+SUPPLY_RULE = ("补交截止日期早于承诺办结日期，至少留出1个工作日审查"
+               "（《中华人民共和国行政许可法》第四十二条：期限自受理之日起计算；"
+               "容缺补正时限不得超过承诺办结时限）")
+
+
 def deferral_deadline(cal: WorkCalendar, accepted_on: date, items: Iterable[Item],
                       days: int) -> Deadline:
-    """Supply-by date of a deferral (容缺受理): ``days`` working days after acceptance, never
-    later than the tightest time limit of the items taken together."""
+    """Supply-by date of a deferral (容缺受理): ``days`` working days after acceptance, ending
+    at least one working day before the tightest time limit of the items (``SUPPLY_RULE``)."""
     _check_days(days, "容缺补正期限")
     items = _check_items(items)
     tightest = min(items, key=item_limit)
-    cap = item_limit(tightest)
+    cap = max(1, item_limit(tightest) - 1)
     if days <= cap:
         return _from_result(cal.add_workdays(accepted_on, days),
                             f"受理之日起{days}个工作日内补齐")
     kind = "承诺时限" if tightest.promised_days else "法定时限"
-    note = (f"补正期限原定{days}个工作日，因不得超过“{tightest.name}”的{kind}"
-            f"（{cap}个工作日），按{cap}个工作日计")
+    note = (f"补正期限原定{days}个工作日，因须在“{tightest.name}”的{kind}"
+            f"（{item_limit(tightest)}个工作日）届满前补齐，按{cap}个工作日计")
     return _from_result(cal.add_workdays(accepted_on, cap), note)
+
+
+def supply_promised_date(cal: WorkCalendar, promised: Deadline, supply: Deadline) -> Deadline:
+    """The promised date of a case owing materials: never on or before the supply deadline
+    (``SUPPLY_RULE``); when the limit is too short it is one working day after the supply
+    deadline."""
+    if promised.day > supply.day:
+        return promised
+    later = cal.add_workdays(supply.day, 1)
+    return Deadline(day=later.day, estimated=later.estimated or supply.estimated,
+                    note="承诺时限过短，承诺办结日期自补交截止日期次一工作日计",
+                    estimated_years=tuple(sorted(set(later.estimated_years)
+                                                 | set(supply.estimated_years))))
+
+
+def counting_start(cal: WorkCalendar, day: date) -> tuple[date, str]:
+    """The day the time limits count from, and a warning for the clerk ("" on a working day).
+
+    An intake closed on a rest day (a weekend or holiday the calendar names) is counted from
+    the next working day (行政许可法 art. 82: the limits are working days)."""
+    if cal.is_workday(day):
+        return day, ""
+    start = day
+    while not cal.is_workday(start):
+        start += timedelta(days=1)
+    why = cal.holiday_name(day) or "休息日"
+    estimated = "（按推算的放假安排）" if cal.is_estimated(day.year) else ""
+    return start, (f"今天（{day.isoformat()}，{why}）不是工作日{estimated}：各项期限自下一个工作日"
+                   f" {start.isoformat()}（{weekday_name(start)}）起算")
 
 
 def promised_date(cal: WorkCalendar, accepted_on: date, items: Iterable[Item]) -> Deadline:

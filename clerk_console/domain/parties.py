@@ -105,3 +105,24 @@ def mask_elicence_number(number: str, holder_id: str = "", holder_kind: str = ""
     if holder_id and number == holder_id and holder_kind:
         return mask_id(number, holder_kind)
     return mask_id(number)
+
+
+def covering_licences(applicant: Applicant, agent: Applicant | None,
+                      held: dict[str, list[ELicence]], day: date) -> dict[str, ELicence]:
+    """The valid e-licences that cover a case's materials, by e-licence type (一证通办).
+
+    The applicant's own licences first. For an enterprise the natural persons who act for it
+    stand in: its legal representative's licences (e.g. the ID card the checklist asks as
+    "法定代表人身份证"), then an agent's (经办人). A person's agent only stands for the agent:
+    the agent's ID card is never taken for the applicant's own.
+    ``held`` maps a holder's ID number or USCC to the licences the library holds for it.
+    """
+    holders = [applicant.id_number]
+    if applicant.kind is not ApplicantKind.PERSON:
+        holders += [applicant.legal_rep_id, agent.id_number if agent else ""]
+    out: dict[str, ELicence] = {}
+    for holder in dict.fromkeys(h for h in holders if h):
+        for lic in held.get(holder, ()):
+            if lic.valid_on(day):
+                out.setdefault(lic.type_code, lic)
+    return out

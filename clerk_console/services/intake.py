@@ -10,7 +10,7 @@ from clerk_console.domain import deadlines
 from clerk_console.domain.case import Case, CaseMaterial, MaterialState, Outcome, Status, transition
 from clerk_console.domain.catalogue import Catalogue, Item, Target
 from clerk_console.domain.ids import new_id
-from clerk_console.domain.parties import Applicant, ApplicantKind
+from clerk_console.domain.parties import Applicant, ApplicantKind, covering_licences
 from clerk_console.domain.rules import CITY_SCOPE, Verdict, decide
 from clerk_console.storage.replica import Replica, WindowInfo
 
@@ -57,8 +57,10 @@ def new_draft(replica: Replica, *, window: str | WindowInfo, clerk_id: str,
     window_code = window.code if isinstance(window, WindowInfo) else str(window or "")
     if not window_code:
         raise ServiceError("本机尚未设置窗口编号，请先完成窗口注册")
-    held = {lic.type_code: lic for lic in replica.elicences(applicant.id_number)
-            if lic.valid_on(now.date())}
+    people = [applicant.id_number, applicant.legal_rep_id, agent.id_number if agent else ""]
+    held = covering_licences(applicant, agent,
+                             {p: replica.elicences(p) for p in dict.fromkeys(people) if p},
+                             now.date())
     materials = []
     for line in cat.checklist(codes):
         lic = held.get(line.material.elicence_type) if line.material.elicence_type else None
@@ -116,9 +118,11 @@ def _items_owing(cat, draft: Case) -> list:
 
 
 def deferral_due(cat, cal, draft: Case, day: date, days: int) -> deadlines.Deadline:
-    """The supply-by date of a deferral of ``draft`` accepted on ``day``: the one the outcome
-    pane shows and the one saved on the case."""
-    return deadlines.deferral_deadline(cal, day, _items_owing(cat, draft), days)
+    """The supply-by date of a deferral of ``draft`` accepted on ``day`` (counted from the next
+    working day when ``day`` is a rest day): the one the outcome pane shows and the one saved
+    on the case."""
+    start, _ = deadlines.counting_start(cal, day)
+    return deadlines.deferral_deadline(cal, start, _items_owing(cat, draft), days)
 
 
 def close_intake(replica: Replica, draft: Case, outcome: Outcome, *, clerk_id: str,
@@ -142,15 +146,22 @@ def close_intake(replica: Replica, draft: Case, outcome: Outcome, *, clerk_id: s
     items = _items(cat, draft.items)
     cal = replica.calendar()
     day = now.date()
+    start, _rest_day = deadlines.counting_start(cal, day)  # a rest day counts from the next
     changes: dict = {"outcome": outcome}
     try:
         if outcome in ACCEPTING:
             changes["accepted_at"] = now
-            changes["promised_date"] = deadlines.promised_date(cal, day, items).day
-        if outcome is Outcome.DEFERRED:
-            due = deferral_due(cat, cal, draft, day, settings_of(replica, settings).deferral_days)
-            changes["deadline"] = due.day
-            changes["deadline_estimated"] = due.estimated
+            promised = deadlines.promised_date(cal, start, items)
+            # a deferral, or an approval on commitment that still owes a material, gets a
+            # supply deadline and is tracked (and voided) the same way
+            if outcome is Outcome.DEFERRED or (outcome is Outcome.APPROVED_ON_COMMITMENT
+                                               and draft.owed):
+                due = deferral_due(cat, cal, draft, start,
+                                   settings_of(replica, settings).deferral_days)
+                promised = deadlines.supply_promised_date(cal, promised, due)
+                changes["deadline"] = due.day
+                changes["deadline_estimated"] = due.estimated or promised.estimated
+            changes["promised_date"] = promised.day
     except deadlines.DeadlineError as exc:
         raise ServiceError(str(exc)) from None
     if outcome is Outcome.SIGNPOSTED:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from clerk_console.domain.case import (Case, Decision, MaterialState, Status, TransitionError,
-                                       transition)
+from clerk_console.domain.case import (Case, Decision, MaterialState, Status,
+                                       TransitionError, owes_supply, transition)
 from clerk_console.storage.replica import Replica
 
 from . import ServiceError
@@ -31,8 +31,8 @@ def supplement(replica: Replica, case: Case | str, codes, *, clerk_id: str,
     completed (已补齐). ``originals``: codes whose original was seen."""
     require_now(now)
     case = load_case(replica, case)
-    if case.status is not Status.DEFERRED:
-        raise ServiceError(f"办件 {case.case_no} 是“{case.status.label}”，只有容缺受理的办件需要补正")
+    if not owes_supply(case):
+        raise ServiceError(f"办件 {case.case_no} 是“{case.status.label}”，没有限期补交的材料")
     if case.deadline is not None and now.date() > case.deadline:
         raise ServiceError(f"补正期限 {case.deadline:%Y年%m月%d日} 已过，不能再补正；"
                            "请负责人按规定废止该办件")
@@ -62,8 +62,8 @@ def void(replica: Replica, case: Case | str, *, clerk_id: str, supervisor_id: st
     require_now(now)
     case = load_case(replica, case)
     boss = require_supervisor(replica, supervisor_id)
-    if case.status is not Status.DEFERRED:
-        raise ServiceError(f"办件 {case.case_no} 是“{case.status.label}”，只有逾期未补正的容缺办件可以废止")
+    if not owes_supply(case):
+        raise ServiceError(f"办件 {case.case_no} 是“{case.status.label}”，只有逾期未补交材料的办件可以废止")
     if case.deadline is None or now.date() <= case.deadline:
         due = f"{case.deadline:%Y年%m月%d日}" if case.deadline else "未设定"
         raise ServiceError(f"补正期限（{due}）尚未届满，不能废止")

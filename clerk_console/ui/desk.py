@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from clerk_console.config import REPLICA_FILE, Settings
-from clerk_console.domain.case import Case, Outcome, Status
+from clerk_console.domain.case import Case, Outcome, Status, owes_supply
 from clerk_console.domain.catalogue import Catalogue
 from clerk_console.domain.parties import Applicant, BlacklistHit, ELicence
 
@@ -167,7 +167,7 @@ class Desk:
         view.elicences = [e for e in r.elicences(code) if e.valid_on(today)]
         cases = list(r.cases_of(code, open_only=True))
         view.open_cases = cases
-        view.deferrals = [c for c in cases if c.status is Status.DEFERRED]
+        view.deferrals = [c for c in cases if owes_supply(c)]
         view.ready = [c for c in cases if c.status is Status.DECIDED]
         view.credit = r.credit(applicant)
         view.blacklist = getattr(view.credit, "blacklist", None)
@@ -258,6 +258,12 @@ class Desk:
         due = deferral_due(self.catalogue, self.calendar(), draft, today,
                            self.settings.deferral_days)
         return f"{due.label}\n{due.note}"
+
+    def rest_day_warning(self, today: date) -> str:
+        """"" on a working day; else what the clerk must know (limits count from the next)."""
+        from clerk_console.domain.deadlines import counting_start
+
+        return counting_start(self.calendar(), today)[1]
 
     def calendar(self):
         if self._calendar is None:

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, Select, and_, delete, func, select, update
 from sqlalchemy.dialects.sqlite import insert
 from sqlmodel import Session
 
-from clerk_console.domain.case import (OPEN_STATUSES, TRANSITIONS, Case, Decision, Outcome,
+from clerk_console.domain.case import (OPEN_STATUSES, SUPPLY_STATUSES, TRANSITIONS, Case, Decision, Outcome,
                                        Status, transition)
 from clerk_console.domain.ids import format_case_no, parse_case_no
 
@@ -132,7 +132,7 @@ class Cases(ReplicaBase):
 
     def deferrals_due(self, today: date, limit: int = 500) -> list[Case]:
         """Deferred cases whose supply-by date is today or past, earliest first."""
-        stmt = (select(CaseRow).where(CaseRow.status == Status.DEFERRED.value,
+        stmt = (select(CaseRow).where(CaseRow.status.in_([st.value for st in SUPPLY_STATUSES]),
                                       CaseRow.deadline <= today)
                 .order_by(CaseRow.deadline, CaseRow.case_no).limit(limit))
         with self.tx.read() as s:
@@ -140,7 +140,7 @@ class Cases(ReplicaBase):
 
     def deferral_counts(self, today: date) -> tuple[int, int]:
         """(due today, overdue) deferrals, counted on the (status, deadline) index."""
-        deferred = CaseRow.status == Status.DEFERRED.value
+        deferred = CaseRow.status.in_([st.value for st in SUPPLY_STATUSES])
         with self.tx.read() as s:
             due = s.execute(select(func.count()).select_from(CaseRow)
                             .where(deferred, CaseRow.deadline == today)).scalar_one()

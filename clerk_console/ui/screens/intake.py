@@ -264,16 +264,22 @@ class IntakeScreen(Screen):
         draft = cur.draft
         owed = [m for m in draft.materials if not m.state.satisfied]
         owed_text = "\n".join(f" · {m.name}{'（主要）' if m.main else ''}" for m in owed)
+        rest_day = self.desk.rest_day_warning(self.app.today())
+        warn = f"注意：{rest_day}\n" if rest_day and outcome is not Outcome.SIGNPOSTED else ""
         if outcome is Outcome.DEFERRED:
             due = self.desk.deferral_deadline(draft, self.app.today())
-            return f"补齐期限：{due}\n须补交：\n{owed_text}"
+            return f"{warn}补齐期限：{due}\n须补交：\n{owed_text}"
         if outcome is Outcome.NOTIFIED:
-            return f"一次性告知所缺全部材料：\n{owed_text}"
+            return f"{warn}一次性告知所缺全部材料：\n{owed_text}"
         if outcome is Outcome.APPROVED_ON_COMMITMENT:
-            return "须申请人签署信用承诺书；确认时请申请人当面确认"
+            text = f"{warn}由申请人自行选择；须申请人签署信用承诺书并当面确认"
+            if owed:
+                due = self.desk.deferral_deadline(draft, self.app.today())
+                text += f"\n限期补交：{due}\n须补交：\n{owed_text}"
+            return text
         if outcome is Outcome.SIGNPOSTED:
             return self.desk.signpost_text(draft)
-        return "材料齐全，出具受理通知书"
+        return f"{warn}材料齐全，出具受理通知书"
 
     # -- closing ---------------------------------------------------------------------------
     def on_outcome_list_confirm(self, msg: OutcomeList.Confirm) -> None:
