@@ -99,3 +99,21 @@ def replica(tmp_path, migrated_template, catalogue):
         rep.add_clerk("boss", "刘主任", "654321", "supervisor")
     yield rep
     rep.close()
+
+
+@pytest.fixture()
+def bo(tmp_path):
+    """The real back-office app served by uvicorn on loopback (its own SQLite file)."""
+    from clerk_console.sync.embedded import start_embedded
+
+    server = start_embedded(tmp_path / "bo-home")
+    yield server
+    server.stop()
+
+
+@pytest.fixture()
+def engine(bo):
+    """An engine on ``bo``'s database."""
+    from clerk_console.backoffice.db import make_engine
+
+    return make_engine(bo.db_url)

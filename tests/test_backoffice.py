@@ -115,13 +115,13 @@ def test_refused_item_does_not_block_the_rest_and_is_refused_again(engine):
 def test_reordered_and_duplicated_events_keep_the_newest_version(engine):
     window, _ = enrolled(engine)
     v1, v2, v3 = (case_payload("YT0101", 1, version=v, status=s) for v, s in
-                  ((1, "deferred"), (2, "completed"), (3, "decided")))
+                  ((1, "deferred"), (2, "deferred"), (3, "completed")))
     results = push(engine, window, [item(v3), item(v1), item(v3), item(v2)])
     assert [r.status for r in results] == [ItemStatus.ACCEPTED, ItemStatus.ACCEPTED,
                                            ItemStatus.DUPLICATE, ItemStatus.ACCEPTED]
     with reading(engine) as conn:
         rows = service.list_cases(conn)
-    assert [(r["version"], r["status"]) for r in rows] == [(3, "decided")]
+    assert [(r["version"], r["status"]) for r in rows] == [(3, "completed")]
 
 
 def test_malformed_case_is_refused_with_a_reason(engine):
@@ -284,6 +284,7 @@ def test_ratings_are_stored_once_and_checked(engine):
     from clerk_console.backoffice.tables import ServerRating
 
     window, _ = enrolled(engine)
+    push(engine, window, [item(case_payload("YT0101", 1))])  # a rating needs its case
     good = {"id": "r1", "case_no": "YT0101-20261127-0001", "level": 4, "comment": "",
             "clerk_id": "c1", "at": "2026-11-27T10:00:00"}
     def rating(p, eid):

@@ -156,3 +156,30 @@ def test_two_server_processes_share_one_database(pg_url, tmp_path):
     finally:
         for s in servers:
             s.stop()
+
+
+def test_twenty_concurrent_enrolls_with_one_code_get_exactly_one_token(pg_url):
+    """The attack: 20 enrolls with one code at once got 3-10 working-looking tokens."""
+    engine = make_engine(pg_url)
+    with engine.begin() as conn:
+        otc = service.issue_enrollment_code(conn, "YT0909", region="370602", now=NOW)
+    barrier = threading.Barrier(20)
+    tokens, refusals = [], []
+
+    def enroll(i):
+        barrier.wait()
+        try:
+            with engine.begin() as conn:
+                tokens.append(service.enroll(conn, otc, now=NOW, install_id=f"pc-{i}")[1])
+        except service.BackofficeError as exc:
+            refusals.append(exc.status)
+
+    threads = [threading.Thread(target=enroll, args=(i,)) for i in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(tokens) == 1 and refusals == [403] * 19
+    with reading(engine) as conn:
+        assert service.authenticate(conn, tokens[0]).code == "YT0909"
+    engine.dispose()

@@ -13,10 +13,13 @@ from starlette.concurrency import run_in_threadpool
 
 from clerk_console.backoffice import service
 from clerk_console.backoffice.db import reading
+from clerk_console.backoffice.enrollment import check_enroll_rate, enroll_logged
+from clerk_console.backoffice.push_rules import case_seq
 from clerk_console.backoffice.service import BackofficeError
-from clerk_console.sync.protocol import (API_PREFIX, GZIP_MIN_BYTES, SERVER_TIME_HEADER,
-                                         EnrollRequest, EnrollResponse, PullRequest, PushRequest,
-                                         PushResponse, decode_body)
+from clerk_console.sync.protocol import (API_PREFIX, GZIP_MIN_BYTES, MAX_PUSH_BYTES,
+                                         MAX_SMALL_BYTES, MAX_WIRE_BYTES, SERVER_TIME_HEADER,
+                                         BodyTooLarge, EnrollRequest, EnrollResponse,
+                                         PullRequest, PushRequest, PushResponse, decode_body)
 
 log = logging.getLogger("clerk_backoffice")
 
@@ -33,12 +36,36 @@ def _json(body: bytes, request: Request, status: int = 200) -> Response:
     return Response(body, status_code=status, media_type="application/json", headers=headers)
 
 
-async def _read(request: Request, model):
-    raw = await request.body()
+async def _read(request: Request, model, limit: int):
+    """The body as ``model``: at most ``limit`` bytes, read only after the caller checked who
+    is asking. Streamed with a running count (a declared Content-Length above the cap is
+    refused before anything is read); gunzipped and parsed off the event loop."""
+    wire_limit = min(limit, MAX_WIRE_BYTES)
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > wire_limit:
+        raise BackofficeError(str(BodyTooLarge(wire_limit)), 413)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > wire_limit:
+            raise BackofficeError(str(BodyTooLarge(wire_limit)), 413)
+        chunks.append(chunk)
+    encoding = request.headers.get("content-encoding")
+
+    def parse():
+        return model.model_validate_json(decode_body(b"".join(chunks), encoding, limit))
+
     try:
-        return model.model_validate_json(decode_body(raw, request.headers.get("content-encoding")))
-    except (ValidationError, OSError, EOFError, ValueError) as exc:
+        return await run_in_threadpool(parse)
+    except BodyTooLarge as exc:
+        raise BackofficeError(str(exc), 413)
+    except (ValidationError, OSError, EOFError, ValueError, RecursionError) as exc:
         raise BackofficeError(f"请求格式错误，终端与后台版本可能不一致：{type(exc).__name__}", 400)
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 def _token(request: Request) -> str | None:
@@ -58,17 +85,23 @@ def create_app(engine: Engine) -> FastAPI:
     async def ping(request: Request):
         return _json(f'{{"server_time":"{utcnow().isoformat()}"}}'.encode(), request)
 
+    def _check_token(request: Request):
+        with reading(engine) as conn:
+            return service.authenticate(conn, _token(request))
+
     @app.post(API_PREFIX + "/enroll")
     async def enroll(request: Request):
-        req = await _read(request, EnrollRequest)
+        client = _client(request)
+        await run_in_threadpool(check_enroll_rate, engine, client, utcnow())
+        req = await _read(request, EnrollRequest, MAX_SMALL_BYTES)
 
         def work():
-            with engine.begin() as conn:
-                window, token = service.enroll(conn, req.code, now=utcnow())
-                service.log_admin(conn, actor=f"window:{window.code}", action="enroll",
-                                  subject=window.code, detail=req.hostname[:64], now=utcnow())
+            window, token = enroll_logged(engine, req, client=client, now=utcnow())
+            with reading(engine) as conn:
+                seq = case_seq(conn, window, utcnow())
             return EnrollResponse(window_id=window.id, window_code=window.code,
-                                  region=window.region, token=token, server_time=utcnow())
+                                  region=window.region, token=token, server_time=utcnow(),
+                                  case_seq=seq)
 
         resp = await run_in_threadpool(work)
         log.info("window %s enrolled", resp.window_code)
@@ -76,13 +109,15 @@ def create_app(engine: Engine) -> FastAPI:
 
     @app.post(API_PREFIX + "/push")
     async def push(request: Request):
-        req = await _read(request, PushRequest)
+        await run_in_threadpool(_check_token, request)  # before a byte of the body is read
+        req = await _read(request, PushRequest, MAX_PUSH_BYTES)
 
         def work():
             with engine.begin() as conn:
                 window = service.authenticate(conn, _token(request))
                 results = service.push(conn, window, req.items, now=utcnow())
-            return window, PushResponse(results=results, server_time=utcnow())
+                seq = case_seq(conn, window, utcnow())
+            return window, PushResponse(results=results, server_time=utcnow(), case_seq=seq)
 
         window, resp = await run_in_threadpool(work)
         log.info("push from %s: %d items", window.code, len(req.items))
@@ -90,13 +125,15 @@ def create_app(engine: Engine) -> FastAPI:
 
     @app.post(API_PREFIX + "/pull")
     async def pull(request: Request):
-        req = await _read(request, PullRequest)
+        await run_in_threadpool(_check_token, request)
+        req = await _read(request, PullRequest, MAX_SMALL_BYTES)
 
         def work():
             with reading(engine) as conn:
                 window = service.authenticate(conn, _token(request))
                 pages = service.pull(conn, window, req.cursors, req.limits, req.stage_floors)
-            return service.render_pull(pages, utcnow())
+                seq = case_seq(conn, window, utcnow())
+            return service.render_pull(pages, utcnow(), case_seq=seq)
 
         return _json(await run_in_threadpool(work), request)
 

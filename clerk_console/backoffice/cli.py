@@ -26,6 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("enrollment-code", help="print a one-time enrollment code for a window")
     s.add_argument("window_code", metavar="WINDOW_CODE")
     s.add_argument("--region", help="6-digit region code of the window (e-licence scope)")
+    s.add_argument("--replace", action="store_true",
+                   help="the window moves to another PC: its current PC stops syncing")
     s = sub.add_parser("revoke", help="revoke a window's token")
     s.add_argument("window_code", metavar="WINDOW_CODE")
     s = sub.add_parser("load-catalog", help="publish the service catalogue (data/catalogue)")
@@ -82,8 +84,10 @@ def _admin(args, url: str) -> int:
     with engine.begin() as conn:
         if cmd == "enrollment-code":
             code = service.issue_enrollment_code(conn, args.window_code, region=args.region,
-                                                 now=now)
+                                                 replace=args.replace, now=now)
             subject, detail = args.window_code.upper(), f"region={args.region or ''}"
+            if args.replace:
+                detail += " replace"
             print(code)
         elif cmd == "revoke":
             service.revoke(conn, args.window_code, now=now)

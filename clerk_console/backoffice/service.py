@@ -16,16 +16,19 @@ from typing import Iterable, Mapping
 from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from clerk_console.backoffice.push_rules import PushChecker
 from clerk_console.backoffice.tables import (AdminLog, ChangeLog, Counter, DatasetFloor,
                                              DecisionRecord, ReceivedEvent, ServerCase,
                                              ServerRating, Window)
 from clerk_console.domain.case import TRANSITIONS, Decision, Status
 from clerk_console.domain.ids import new_id, parse_case_no
-from clerk_console.sync.protocol import (DEFAULT_PAGE_LIMIT, PAGE_LIMITS, PULL_DATASETS, Dataset,
+from clerk_console.sync.protocol import (DEFAULT_PAGE_LIMIT, PAGE_LIMITS, PULL_DATASETS, REVOKED,
+                                         Dataset,
                                          ItemStatus, PushItem, PushResult, canonical_json,
                                          payload_hash)
 
 ENROLL_CODE_TTL = timedelta(hours=24)
+ENROLL_RETRY_TTL = timedelta(hours=1)  # a lost enroll answer may be asked for again
 MAX_PAGE = 50_000
 CHUNK = 900  # ids per IN (...) query
 
@@ -128,13 +131,20 @@ def admin_log(conn: Connection, limit: int = 100) -> list[dict]:
 
 
 def issue_enrollment_code(conn: Connection, window_code: str, *, region: str | None,
-                          now: datetime) -> str:
-    """Create the window if new and return a one-time code; the server keeps only its hash."""
+                          now: datetime, replace: bool = False) -> str:
+    """Create the window if new and return a one-time code; the server keeps only its hash.
+
+    A window enrolled on a PC gets a new code only as an explicit ``replace``: the PC that
+    enrolls with it takes the window over and the first one is told it was replaced."""
     code_norm = window_code.strip().upper()
     if not parse_case_no(f"{code_norm}-20000101-0001"):
         raise BackofficeError(f"窗口编号“{window_code}”不合规：应为2-12位大写字母或数字，如 YT0101")
     code = "-".join(secrets.token_hex(2).upper() for _ in range(3))
     row = conn.execute(select(W).where(W.c.code == code_norm)).mappings().first()
+    if row is not None and row["token_hash"] and not replace:
+        where = f"（{row['hostname']}）" if row["hostname"] else ""
+        raise BackofficeError(f"窗口{code_norm}已在一台电脑{where}上注册：如要换到另一台电脑，"
+                              "请加 --replace 重新申请，新电脑注册后原电脑即停用", 409)
     values = dict(enroll_code_hash=_hash(code), enroll_expires=now + ENROLL_CODE_TTL,
                   revoked_at=None)
     if region is not None:
@@ -147,72 +157,77 @@ def issue_enrollment_code(conn: Connection, window_code: str, *, region: str | N
     return code
 
 
-def enroll(conn: Connection, code: str, *, now: datetime) -> tuple[WindowRow, str]:
-    """Exchange a one-time code for (window, token); the old token of that window stops working."""
-    row = conn.execute(select(W).where(W.c.enroll_code_hash == _hash(code.strip().upper()))
-                       ).mappings().first()
-    if row is None:
-        raise BackofficeError("注册码无效或已使用，请向后台管理员重新申请注册码", 403)
-    if row["enroll_expires"] is not None and row["enroll_expires"] < now:
-        raise BackofficeError("注册码已过期（24小时有效），请向后台管理员重新申请", 403)
+def enroll(conn: Connection, code: str, *, now: datetime, install_id: str = "",
+           hostname: str = "") -> tuple[WindowRow, str]:
+    """Exchange a one-time code for (window, token); the old token of that window stops working.
+
+    The code is consumed by one conditional UPDATE (``… WHERE enroll_code_hash = :code``): of
+    concurrent requests with one code exactly one changes the row, on PostgreSQL too. The same
+    window (``install_id``) retrying after a lost answer gets a fresh token for up to
+    ENROLL_RETRY_TTL; anybody else gets "code used"."""
+    code_hash = _hash(code.strip().upper())
+    install_hash = _hash(install_id) if install_id else None
     token = secrets.token_urlsafe(32)
-    conn.execute(W.update().where(W.c.id == row["id"]).values(
-        token_hash=_hash(token), enroll_code_hash=None, enroll_expires=None, enrolled_at=now))
+    row = conn.execute(select(W).where(W.c.enroll_code_hash == code_hash)).mappings().first()
+    if row is None:
+        retry = conn.execute(select(W).where(W.c.used_code_hash == code_hash)).mappings().first()
+        if (retry is None or install_hash is None or retry["install_hash"] != install_hash
+                or retry["revoked_at"] is not None or retry["enrolled_at"] is None
+                or _aware(retry["enrolled_at"]) < now - ENROLL_RETRY_TTL):
+            raise BackofficeError("注册码无效或已使用，请向后台管理员重新申请注册码", 403)
+        conn.execute(W.update().where(W.c.id == retry["id"]).values(token_hash=_hash(token)))
+        return WindowRow(retry["id"], retry["code"], retry["region"]), token
+    if row["enroll_expires"] is not None and _aware(row["enroll_expires"]) < now:
+        raise BackofficeError("注册码已过期（24小时有效），请向后台管理员重新申请", 403)
+    replaced = row["token_hash"]
+    n = conn.execute(W.update().where((W.c.id == row["id"])
+                                      & (W.c.enroll_code_hash == code_hash)).values(
+        token_hash=_hash(token), enroll_code_hash=None, enroll_expires=None, enrolled_at=now,
+        used_code_hash=code_hash, install_hash=install_hash, hostname=hostname[:64],
+        **({"previous_token_hash": replaced, "replaced_at": now} if replaced else {}))).rowcount
+    if n != 1:  # another request consumed it first
+        raise BackofficeError("注册码无效或已使用，请向后台管理员重新申请注册码", 403)
     return WindowRow(row["id"], row["code"], row["region"]), token
 
 
+def _aware(at: datetime) -> datetime:
+    """SQLite hands datetimes back naive (they were stored as UTC)."""
+    from datetime import timezone
+
+    return at if at.tzinfo is not None else at.replace(tzinfo=timezone.utc)
+
+
 def revoke(conn: Connection, window_code: str, *, now: datetime) -> None:
-    n = conn.execute(W.update().where(W.c.code == window_code.strip().upper()).values(
-        revoked_at=now, token_hash=None, enroll_code_hash=None)).rowcount
-    if not n:
+    row = conn.execute(select(W).where(W.c.code == window_code.strip().upper())).mappings().first()
+    if row is None:
         raise BackofficeError(f"没有编号为“{window_code}”的窗口", 404)
+    conn.execute(W.update().where(W.c.id == row["id"]).values(
+        revoked_at=now, token_hash=None, enroll_code_hash=None, used_code_hash=None,
+        previous_token_hash=row["token_hash"] or row["previous_token_hash"]))
 
 
 def authenticate(conn: Connection, token: str | None) -> WindowRow:
     if not token:
         raise BackofficeError("缺少窗口令牌：请先注册本窗口（clerk-console enroll 地址 注册码）", 401)
-    row = conn.execute(select(W).where(W.c.token_hash == _hash(token))).mappings().first()
+    h = _hash(token)
+    row = conn.execute(select(W).where(W.c.token_hash == h)).mappings().first()
     if row is None:
+        old = conn.execute(select(W).where(W.c.previous_token_hash == h)).mappings().first()
+        if old is not None and old["revoked_at"] is not None:
+            raise BackofficeError(f"{REVOKED}：本窗口已于{_aware(old['revoked_at']):%Y-%m-%d %H:%M}"
+                                  "（UTC）被后台停用，本机不再同步；请联系后台管理员", 401)
+        if old is not None:
+            where = f"（{old['hostname']}）" if old["hostname"] else ""
+            raise BackofficeError(f"{REVOKED}：本窗口已于{_aware(old['replaced_at']):%Y-%m-%d %H:%M}"
+                                  f"（UTC）在另一台电脑{where}上重新注册，本机不再同步；"
+                                  "本机尚未上传的办件请联系后台管理员处理", 401)
         raise BackofficeError("窗口令牌无效或窗口已被停用：请向后台管理员申请新的注册码并重新注册", 401)
     if row["revoked_at"] is not None:
-        raise BackofficeError("本窗口已被后台停用，请联系后台管理员", 403)
+        raise BackofficeError(f"{REVOKED}：本窗口已被后台停用，请联系后台管理员", 403)
     return WindowRow(row["id"], row["code"], row["region"])
 
 
 # ---------------------------------------------------------------- push
-
-
-def _check_rating(window: WindowRow, item: PushItem) -> str:
-    """Return a Chinese refusal, or "" when the rating may be stored."""
-    p = item.payload
-    parsed = parse_case_no(str(p.get("case_no", "")))
-    if p.get("id") != item.entity_id or not isinstance(p.get("level"), int) \
-            or not 1 <= p["level"] <= 5:
-        return "评价数据不完整（缺少编号或等级1-5），已拒收，请联系技术支持"
-    if not parsed or parsed[0] != window.code:
-        return f"评价所属办件{p.get('case_no', '')}不是本窗口（{window.code}）受理的，已拒收"
-    return ""
-
-
-def _check_event(window: WindowRow, item: PushItem, existing: Mapping | None) -> str:
-    """Return a Chinese refusal, or "" when the case event may be applied."""
-    if item.entity not in ("case", "rating") or item.op != "save":
-        return f"不支持的记录类型“{item.entity}/{item.op}”，请升级终端"
-    if item.entity == "rating":
-        return _check_rating(window, item)
-    p = item.payload
-    if p.get("id") != item.entity_id or not isinstance(p.get("version"), int):
-        return "办件数据不完整（缺少编号或版本），已拒收，请联系技术支持"
-    try:
-        Status(p.get("status"))
-    except ValueError:
-        return f"办件状态“{p.get('status')}”无法识别，已拒收"
-    parsed = parse_case_no(str(p.get("case_no", "")))
-    if p.get("window_code") != window.code or (parsed and parsed[0] != window.code):
-        return f"办件{p.get('case_no', '')}不是本窗口（{window.code}）受理的，已拒收"
-    if existing is not None and existing["window_id"] != window.id:
-        return f"办件{p.get('case_no', '')}属于其他窗口，已拒收"
-    return ""
 
 
 def push(conn: Connection, window: WindowRow, items: list[PushItem], *,
@@ -231,13 +246,15 @@ def push(conn: Connection, window: WindowRow, items: list[PushItem], *,
         first.setdefault(it.id, i)
     claimed = _claim_events(conn, window.id, [(eid, hashes[i]) for eid, i in first.items()],
                             now)
+    checker = PushChecker(conn, window, [items[i] for eid, i in first.items() if eid in claimed])
 
     results: dict[str, PushResult] = {}
     mine = [i for eid, i in first.items() if eid in claimed]
     case_ids = list({items[i].entity_id for i in mine if items[i].entity == "case"})
     existing: dict[str, dict] = {}
     for chunk in _chunks(case_ids):
-        for r in conn.execute(select(CASE.c.id, CASE.c.window_id, CASE.c.version)
+        for r in conn.execute(select(CASE.c.id, CASE.c.window_id, CASE.c.version,
+                                     CASE.c.status, CASE.c.case_no)
                               .where(CASE.c.id.in_(chunk))).mappings():
             existing[r["id"]] = dict(r)
     inserts: dict[str, tuple] = {}
@@ -247,11 +264,12 @@ def push(conn: Connection, window: WindowRow, items: list[PushItem], *,
     for i in mine:
         it = items[i]
         prior = existing.get(it.entity_id)
-        problem = _check_event(window, it, prior)
+        problem = checker.check(it, prior)
         if problem:
             results[it.id] = PushResult(id=it.id, status=ItemStatus.REFUSED, message=problem)
             refused.append(dict(w=window.id, e=it.id, m=problem))
             continue
+        checker.accepted(it)
         results[it.id] = PushResult(id=it.id, status=ItemStatus.ACCEPTED)
         p = it.payload
         if it.entity == "rating":
@@ -268,7 +286,8 @@ def push(conn: Connection, window: WindowRow, items: list[PushItem], *,
             updates[it.entity_id] = dict(b_id=it.entity_id, b_version=version,
                                          b_status=p["status"], b_payload=texts[i], b_at=now,
                                          b_case_no=p.get("case_no", ""))
-        existing[it.entity_id] = dict(id=it.entity_id, window_id=window.id, version=version)
+        existing[it.entity_id] = dict(id=it.entity_id, window_id=window.id, version=version,
+                                      status=p["status"], case_no=p.get("case_no", ""))
     if inserts:
         at = _bound(conn, CASE.c.updated_at, now)
         _driver_executemany(
@@ -276,7 +295,7 @@ def push(conn: Connection, window: WindowRow, items: list[PushItem], *,
                   f"updated_at) VALUES ({_placeholders(conn, 7)})",
             [(*row, at) for row in inserts.values()])
     if ratings:
-        conn.execute(_insert(conn, RATING).on_conflict_do_nothing(index_elements=["id"]), ratings)
+        conn.execute(_insert(conn, RATING).on_conflict_do_nothing(), ratings)
     if updates:
         stmt = (CASE.update().where(CASE.c.id == bindparam("b_id"))
                 .values(version=bindparam("b_version"), status=bindparam("b_status"),
@@ -460,7 +479,8 @@ def pull(conn: Connection, window: WindowRow, cursors: Mapping[Dataset, int],
     return pages
 
 
-def render_pull(pages: Mapping[Dataset, RawPage], server_time: datetime) -> bytes:
+def render_pull(pages: Mapping[Dataset, RawPage], server_time: datetime, *,
+                case_seq: Mapping[str, int] | None = None) -> bytes:
     """PullResponse JSON; stored payload texts go out as strings, never re-parsed (one C-encoder
     call for the whole answer). ASCII output (non-ASCII as \\u escapes): the encoder is about
     twice as fast that way and gzip makes the sizes equal."""
@@ -468,7 +488,7 @@ def render_pull(pages: Mapping[Dataset, RawPage], server_time: datetime) -> byte
                                  "tombstones": p.tombstones, "cursor": p.cursor,
                                  "more": p.more, "reset": p.reset, "floor": p.floor}
                       for ds, p in pages.items()},
-            "server_time": server_time.isoformat()}
+            "server_time": server_time.isoformat(), "case_seq": dict(case_seq or {})}
     return json.dumps(body, separators=(",", ":")).encode()
 
 

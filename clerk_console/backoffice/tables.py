@@ -18,6 +18,15 @@ class Window(SQLModel, table=True):
     enrolled_at: datetime | None = None
     revoked_at: datetime | None = None
     created_at: datetime
+    # the code last consumed and the window's install id, hashed: a retry of a lost enroll
+    # answer from the same window gets a fresh token instead of "code used"
+    used_code_hash: str | None = None
+    install_hash: str | None = None
+    hostname: str = ""
+    # the token that stopped working at a replacement or revocation: told apart from a
+    # made-up token so the old PC is told what happened
+    previous_token_hash: str | None = Field(default=None, index=True)
+    replaced_at: datetime | None = None
 
 
 class ReceivedEvent(SQLModel, table=True):
@@ -37,6 +46,8 @@ class ReceivedEvent(SQLModel, table=True):
 
 class ServerCase(SQLModel, table=True):
     __tablename__ = "bo_case"
+    # a case number names one case of its window (a restored backup must not reuse it)
+    __table_args__ = (Index("uq_case_window_no", "window_id", "case_no", unique=True),)
     id: str = Field(primary_key=True)  # the client-made case id
     case_no: str = Field(index=True)
     window_id: str = Field(index=True)
@@ -92,6 +103,7 @@ class AdminLog(SQLModel, table=True):
     """Append-only log of admin actions; subjects are codes and counts, never personal data."""
 
     __tablename__ = "bo_admin_log"
+    __table_args__ = (Index("ix_admin_action_at", "action", "at"),)
     id: int | None = Field(default=None, primary_key=True)
     at: datetime
     actor: str
@@ -104,6 +116,7 @@ class ServerRating(SQLModel, table=True):
     """A service rating (好差评) given at a window, one per case."""
 
     __tablename__ = "bo_rating"
+    __table_args__ = (Index("uq_rating_window_case", "window_id", "case_no", unique=True),)
     id: str = Field(primary_key=True)  # the client-made rating id
     window_id: str = Field(index=True)
     case_no: str = Field(index=True)

@@ -9,7 +9,7 @@ from clerk_console import config
 def run(args) -> int:
     from clerk_console.storage.replica import Replica, ReplicaError
     from clerk_console.sync.client import SyncClient, SyncError
-    from clerk_console.sync.runner import save_enrollment
+    from clerk_console.sync.runner import install_id, save_enrollment
 
     url = args.url.strip().rstrip("/")
     if not url.startswith(("http://", "https://")):
@@ -24,7 +24,7 @@ def run(args) -> int:
         return 1
     try:
         with SyncClient(url, attempts=3) as client:
-            resp = client.enroll(args.code)
+            resp = client.enroll(args.code, install_id(replica))
         window = replica.window()
         if window is not None and window.code != resp.window_code:
             print(f"本机数据属于窗口{window.code}，注册码却是窗口{resp.window_code}的："

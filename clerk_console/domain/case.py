@@ -177,3 +177,25 @@ def owes_supply(case: Case) -> bool:
 def overdue(case: Case, today: date) -> bool:
     """A case owing materials whose supply deadline has passed."""
     return owes_supply(case) and case.deadline < today
+
+
+def reachable(start: Status) -> frozenset[Status]:
+    """Every status the life cycle can reach from ``start`` (``start`` included)."""
+    seen = {start}
+    todo = [start]
+    while todo:
+        for nxt in TRANSITIONS.get(todo.pop(), frozenset()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return frozenset(seen)
+
+
+def window_may_report(before: Status | None, after: Status, *, decided: bool) -> bool:
+    """Whether a window may report a case at ``after`` when the back office holds it at
+    ``before`` (None: not seen yet). Only the back office decides: a window reports
+    DECIDED or DELIVERED only for a case the back office has decided (``decided``), and a
+    case never moves back in its life cycle."""
+    if after in (Status.DECIDED, Status.DELIVERED) and not decided:
+        return False
+    return after in reachable(before or Status.DRAFT)

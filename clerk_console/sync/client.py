@@ -17,9 +17,11 @@ from pydantic import BaseModel
 from tenacity import (Retrying, retry_if_exception_type, stop_after_attempt,
                       wait_exponential_jitter)
 
-from clerk_console.sync.protocol import (API_PREFIX, SERVER_TIME_HEADER, Dataset, EnrollRequest,
-                                         EnrollResponse, PullRequest, PullResponse, PushItem,
-                                         PushRequest, PushResponse, encode_body)
+from clerk_console.sync.protocol import (API_PREFIX, MAX_ANSWER_BYTES, MAX_ANSWER_WIRE_BYTES,
+                                         SERVER_TIME_HEADER, BodyTooLarge, Dataset,
+                                         EnrollRequest, EnrollResponse, PullRequest,
+                                         PullResponse, PushItem, PushRequest, PushResponse,
+                                         decode_body, encode_body)
 
 
 class SyncError(Exception):
@@ -36,6 +38,21 @@ class SyncRefused(SyncError):
     def __init__(self, message: str, status: int):
         super().__init__(message)
         self.status = status
+
+
+@dataclass
+class Answer:
+    """An answer read within the caps: status, headers and the decoded body."""
+
+    status_code: int
+    headers: httpx.Headers
+    content: bytes
+    request_headers: httpx.Headers
+
+    def json(self):
+        import json
+
+        return json.loads(self.content)
 
 
 class _Retryable(Exception):
@@ -77,7 +94,9 @@ class SyncClient:
         self.base_url = base_url.rstrip("/")
         self.attempts = attempts
         self.max_wait = max_wait
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        headers = {"Accept-Encoding": "gzip"}  # the one encoding decoded within the caps
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
         self.http = httpx.Client(base_url=self.base_url + API_PREFIX, headers=headers,
                                  timeout=timeout, transport=transport,
                                  verify=tls_context(verify))
@@ -96,18 +115,39 @@ class SyncClient:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def _once(self, path: str, body: BaseModel | bytes | None) -> httpx.Response:
+    def _read(self, method: str, path: str, **kw) -> Answer:
+        """The answer, streamed: at most MAX_ANSWER_WIRE_BYTES on the wire and
+        MAX_ANSWER_BYTES once gunzipped (a gzip bomb from a rogue server stops there)."""
+        with self.http.stream(method, path, **kw) as resp:
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in resp.iter_raw():
+                size += len(chunk)
+                if size > MAX_ANSWER_WIRE_BYTES:
+                    raise SyncRefused(f"后台的回答{BodyTooLarge(MAX_ANSWER_WIRE_BYTES)}", 413)
+                chunks.append(chunk)
+            try:
+                content = decode_body(b"".join(chunks), resp.headers.get("content-encoding"),
+                                      MAX_ANSWER_BYTES)
+            except BodyTooLarge as exc:
+                raise SyncRefused(f"后台的回答{exc}", 413) from None
+            except ValueError as exc:
+                raise SyncRefused(f"后台的回答无法解码（{type(exc).__name__}），"
+                                  "请联系后台管理员", 502) from None
+            return Answer(resp.status_code, resp.headers, content, resp.request.headers)
+
+    def _once(self, path: str, body: BaseModel | bytes | None) -> Answer:
         sent = self.clock()
         if body is None:
-            resp = self.http.get(path)
+            resp = self._read("GET", path)
             size = 0
         else:
             raw, headers = encode_body(body)
             size = len(raw)
-            resp = self.http.post(path, content=raw, headers=headers)
+            resp = self._read("POST", path, content=raw, headers=headers)
         received = self.clock()
         self.requests += 1
-        self.bytes_sent += size + sum(len(k) + len(v) + 4 for k, v in resp.request.headers.items())
+        self.bytes_sent += size + sum(len(k) + len(v) + 4 for k, v in resp.request_headers.items())
         self.bytes_received += (int(resp.headers.get("content-length", 0) or 0)
                                 + sum(len(k) + len(v) + 4 for k, v in resp.headers.items()))
         server = _server_time(resp)
@@ -118,7 +158,7 @@ class SyncClient:
             raise _Retryable(resp.status_code)
         return resp
 
-    def _call(self, path: str, body: BaseModel | bytes | None = None) -> httpx.Response:
+    def _call(self, path: str, body: BaseModel | bytes | None = None) -> Answer:
         retrying = Retrying(
             retry=retry_if_exception_type((httpx.TransportError, _Retryable)),
             wait=wait_exponential_jitter(multiplier=0.2, max=self.max_wait, jitter=0.5),
@@ -144,8 +184,11 @@ class SyncClient:
         assert self.timing is not None
         return self.timing.server_time
 
-    def enroll(self, code: str) -> EnrollResponse:
-        req = EnrollRequest(code=code.strip(), hostname=socket.gethostname())
+    def enroll(self, code: str, install_id: str = "") -> EnrollResponse:
+        """``install_id``: the window's own random id, kept before the first attempt, so a
+        retry after a lost answer is recognised as the same window."""
+        req = EnrollRequest(code=code.strip(), hostname=socket.gethostname()[:255],
+                            install_id=install_id)
         return EnrollResponse.model_validate_json(self._call("/enroll", req).content)
 
     def push(self, items: list[PushItem] | bytes) -> PushResponse:

@@ -57,7 +57,7 @@ def enroll_replica(engine, replica: Replica, url: str, *, region: str = DEMO_REG
     """Point the replica at ``url``, enrolling its window unless its token is still valid."""
     from clerk_console.backoffice import service
     from clerk_console.sync.client import SyncClient
-    from clerk_console.sync.runner import KV_URL, save_enrollment
+    from clerk_console.sync.runner import KV_URL, install_id, save_enrollment
 
     window = replica.window()
     if window is None:
@@ -75,11 +75,12 @@ def enroll_replica(engine, replica: Replica, url: str, *, region: str = DEMO_REG
             return
     now = datetime.now(timezone.utc)
     with engine.begin() as conn:
-        code = service.issue_enrollment_code(conn, window.code, region=region, now=now)
+        code = service.issue_enrollment_code(conn, window.code, region=region, now=now,
+                                             replace=True)  # our old token is not valid
         service.log_admin(conn, actor="demo", action="enrollment-code", subject=window.code,
                           detail=f"region={region}", now=now)
     with SyncClient(url) as client:
-        save_enrollment(replica, url, client.enroll(code))
+        save_enrollment(replica, url, client.enroll(code, install_id(replica)))
 
 
 def start_embedded(home: Path, replica: Replica | None = None, *,

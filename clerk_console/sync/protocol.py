@@ -9,15 +9,29 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import zlib
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Iterable, Sequence
+from typing import Annotated, Any, Iterable, Sequence
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+from clerk_console.domain.case import Decision, Status
 
 API_PREFIX = "/v1"
 SERVER_TIME_HEADER = "X-Server-Time"
 GZIP_MIN_BYTES = 1024  # bodies smaller than this go uncompressed
+REVOKED = "已停用"  # first words of the refusal a revoked or replaced window gets (401)
+
+# Size caps, compressed (on the wire) and decompressed, checked while the body streams in:
+# a gzip bomb stops at the cap instead of exhausting memory. A 2,000-event push batch of
+# synthetic cases is about 2.6 MB of JSON (0.2 MB gzipped); 5,000 events stay under 8 MB.
+MAX_PUSH_BYTES = 16 * 1024 * 1024
+MAX_SMALL_BYTES = 64 * 1024  # enroll and pull requests
+MAX_WIRE_BYTES = 8 * 1024 * 1024  # any request as sent
+# answers to the window: a 50,000-row e-licence page is about 11 MB of JSON
+MAX_ANSWER_BYTES = 64 * 1024 * 1024
+MAX_ANSWER_WIRE_BYTES = 32 * 1024 * 1024
 
 
 class Dataset(StrEnum):
@@ -77,15 +91,86 @@ def push_body(events: Iterable[Sequence[str]]) -> bytes:
     return f'{{"items":[{items}]}}'.encode()
 
 
-def decode_body(raw: bytes, content_encoding: str | None) -> bytes:
-    if content_encoding and content_encoding.lower() == "gzip":
-        return gzip.decompress(raw)
-    return raw
+class BodyTooLarge(ValueError):
+    """A body above its cap (on the wire or once decompressed); ``str()`` is Chinese."""
+
+    def __init__(self, limit: int):
+        super().__init__(f"数据量超过上限（{limit // 1024} KB），已拒收：请分批发送或升级终端")
+        self.limit = limit
+
+
+def decode_body(raw: bytes, content_encoding: str | None, limit: int = MAX_PUSH_BYTES) -> bytes:
+    """The body, gunzipped in 64 KB steps: never more than ``limit`` bytes are produced, so
+    a small gzip bomb costs ``limit`` bytes of memory at most. Unknown encodings and trailing
+    garbage are ValueError; a body above the cap is BodyTooLarge."""
+    encoding = (content_encoding or "identity").strip().lower()
+    if encoding == "identity":
+        if len(raw) > limit:
+            raise BodyTooLarge(limit)
+        return raw
+    if encoding != "gzip":
+        raise ValueError(f"unsupported content encoding {encoding!r}")
+    inflater = zlib.decompressobj(wbits=31)  # gzip header and trailer
+    out: list[bytes] = []
+    size = 0
+    data = raw
+    while data:
+        try:
+            chunk = inflater.decompress(data, 65536)
+        except zlib.error as exc:
+            raise ValueError(f"corrupt gzip data: {exc}") from None
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge(limit)
+        out.append(chunk)
+        data = inflater.unconsumed_tail
+        if inflater.eof:
+            break
+    if not inflater.eof or inflater.unused_data:
+        raise ValueError("truncated or trailing gzip data")
+    return b"".join(out)
+
+
+# ---------------------------------------------------------------- typed pushed payloads
+# Every pushed payload is validated by these models on the back office (and the console's own
+# payloads are made to fit them, tests/test_security_backoffice.py): strict integers (a JSON
+# ``true`` is not a version), bounded to what a window can make, lengths bounded.
+
+MAX_VERSION = 1_000_000  # a case is saved a handful of times; 2**63-1 would pin it forever
+Version = Annotated[StrictInt, Field(ge=0, le=MAX_VERSION)]
+Text64 = Annotated[str, Field(max_length=64)]
+
+
+class CasePayload(BaseModel):
+    """The payload of ``entity="case"``: the fields the back office reads. Other fields of
+    the case travel along as they are (a newer console may send more)."""
+
+    model_config = ConfigDict(extra="allow")
+    id: Text64
+    case_no: Text64
+    window_code: Text64
+    version: Version
+    status: Status
+    decision: Decision | None = None
+    items: list[Annotated[str, Field(max_length=64)]] = Field(default_factory=list,
+                                                               max_length=200)
+
+
+class RatingPayload(BaseModel):
+    """The payload of ``entity="rating"`` (好差评, GB/T 39046 levels 1-5)."""
+
+    model_config = ConfigDict(extra="allow")
+    id: Text64
+    case_no: Text64
+    level: Annotated[StrictInt, Field(ge=1, le=5)]
+    comment: Annotated[str, Field(max_length=2000)] = ""
 
 
 class EnrollRequest(BaseModel):
-    code: str
-    hostname: str = ""
+    code: Annotated[str, Field(max_length=64)]
+    hostname: Annotated[str, Field(max_length=255)] = ""
+    # a random id the window makes once and keeps: a retry of a lost answer is recognised
+    install_id: Annotated[str, Field(max_length=64)] = ""
 
 
 class EnrollResponse(BaseModel):
@@ -94,15 +179,16 @@ class EnrollResponse(BaseModel):
     region: str
     token: str
     server_time: datetime
+    case_seq: dict[str, int] = Field(default_factory=dict)  # as in PushResponse
 
 
 class PushItem(BaseModel):
-    id: str  # client-made event id (UUIDv7), unique per window
-    entity: str  # "case"
-    entity_id: str
-    op: str  # "save"
-    payload: dict[str, Any]
-    payload_hash: str
+    id: Text64  # client-made event id (UUIDv7), unique per window
+    entity: Text64  # "case"
+    entity_id: Text64
+    op: Text64  # "save"
+    payload: dict[str, Any]  # validated per entity: CasePayload, RatingPayload
+    payload_hash: Text64
 
 
 class PushRequest(BaseModel):
@@ -118,13 +204,19 @@ class PushResult(BaseModel):
 class PushResponse(BaseModel):
     results: list[PushResult]
     server_time: datetime
+    # the highest case sequence the back office holds for this window, per day (YYYYMMDD),
+    # for the days of refused duplicate numbers: the window resumes numbering after it
+    case_seq: dict[str, int] = Field(default_factory=dict)
+
+
+Seq = Annotated[StrictInt, Field(ge=-1, lt=2**63)]  # a change-log position (-1: not known)
 
 
 class PullRequest(BaseModel):
-    cursors: dict[Dataset, int]  # last applied sequence per dataset (0 = never)
-    limits: dict[Dataset, int] = Field(default_factory=dict)
+    cursors: dict[Dataset, Seq]  # last applied sequence per dataset (0 = never)
+    limits: dict[Dataset, Seq] = Field(default_factory=dict)
     # datasets being downloaded whole: the floor their staged copy is consistent with
-    stage_floors: dict[Dataset, int] = Field(default_factory=dict)
+    stage_floors: dict[Dataset, Seq] = Field(default_factory=dict)
 
 
 class Page(BaseModel):
@@ -142,6 +234,7 @@ class Page(BaseModel):
 class PullResponse(BaseModel):
     pages: dict[Dataset, Page]
     server_time: datetime
+    case_seq: dict[str, int] = Field(default_factory=dict)  # as in PushResponse
 
 
 class ErrorBody(BaseModel):

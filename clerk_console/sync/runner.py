@@ -15,15 +15,17 @@ from datetime import datetime
 
 from clerk_console.storage.replica import KV_LAST_SYNC, Replica
 from clerk_console.sync import apply
-from clerk_console.sync.client import SyncClient, SyncError, SyncOffline
+from clerk_console.sync.client import SyncClient, SyncError, SyncOffline, SyncRefused
 from clerk_console.sync.clock import clock_warning
-from clerk_console.sync.protocol import push_body
+from clerk_console.sync.protocol import REVOKED, push_body
 
 log = logging.getLogger(__name__)
 
 KV_URL = "sync_url"
 KV_WINDOW_ID = "window_id"
 KV_REGION = "window_region"
+KV_INSTALL_ID = "install_id"  # random, made once: the back office knows a retried enroll by it
+KV_DISABLED = "sync_disabled"  # the back office's message when it revoked or replaced us
 PUSH_BATCH = 2_000  # events per push request (the back office takes up to 5,000)
 
 
@@ -42,6 +44,8 @@ class RoundReport:
     bytes_received: int = 0
     clock_offset: float | None = None
     clock_warning: str = ""
+    numbering: str = ""  # Chinese: the case numbers were behind the back office's
+    disabled: bool = False  # the back office revoked this window or enrolled another PC
     error: str = ""
     finished_at: str = ""
 
@@ -59,6 +63,7 @@ def _push(replica: Replica, client: SyncClient, report: RoundReport, batch: int)
         except SyncError as exc:
             replica.mark_failed([e.id for e in events], str(exc)[:200])
             raise
+        _resume_numbering(replica, resp.case_seq, report)
         by_id = {e.id: e for e in events}
         answered = [r for r in resp.results if r.id in by_id]
         replica.mark_pushed(answered)
@@ -98,6 +103,7 @@ def _pull(replica: Replica, client: SyncClient, report: RoundReport,
     cursors, staging = apply.positions(replica)
     with ThreadPoolExecutor(1, thread_name_prefix="sync-prefetch") as pool:
         resp = client.pull(cursors, limits, staging)
+        _resume_numbering(replica, resp.case_seq, report)
         while True:
             more = any(p.more or p.reset for p in resp.pages.values())
             predicted = _predict(cursors, staging, resp) if more else None
@@ -139,6 +145,12 @@ def sync_once(replica: Replica, client: SyncClient, *, batch: int = PUSH_BATCH,
         report.online = completed = True
     except SyncOffline as exc:
         report.error = str(exc)
+    except SyncRefused as exc:
+        report.online = True
+        report.error = str(exc)
+        if exc.status == 401 and str(exc).startswith(REVOKED):
+            report.disabled = True
+            replica.set_kv(KV_DISABLED, str(exc))
     except SyncError as exc:
         report.online = client.requests > 0
         report.error = str(exc)
@@ -163,21 +175,58 @@ def sync_once(replica: Replica, client: SyncClient, *, batch: int = PUSH_BATCH,
     return report
 
 
+class SyncDisabled(SyncError):
+    """The back office revoked this window or enrolled another PC for it: no more rounds
+    until it is enrolled again; ``str()`` is the back office's Chinese message."""
+
+
 def client_for(replica: Replica, **kwargs) -> SyncClient:
-    """A client for the back office this window enrolled with; SyncError if not enrolled."""
+    """A client for the back office this window enrolled with; SyncError if not enrolled,
+    SyncDisabled if the back office stopped this window."""
     from clerk_console.storage.replica import KV_WINDOW_TOKEN
 
     url, token = replica.get_kv(KV_URL), replica.get_kv(KV_WINDOW_TOKEN)
     if not url or not token:
         raise SyncError("本窗口尚未注册到后台：请运行 clerk-console enroll 后台地址 注册码")
+    disabled = replica.get_kv(KV_DISABLED)
+    if disabled:
+        raise SyncDisabled(disabled)
     return SyncClient(url, token, **kwargs)
 
 
+def install_id(replica: Replica) -> str:
+    """This window's install id, made and kept before its first enroll attempt."""
+    from clerk_console.domain.ids import new_id
+
+    value = replica.get_kv(KV_INSTALL_ID)
+    if not value:
+        value = new_id()
+        replica.set_kv(KV_INSTALL_ID, value)
+    return value
+
+
+def _resume_numbering(replica: Replica, case_seq: dict[str, int], report: RoundReport | None
+                      ) -> None:
+    """The back office holds higher case numbers of ours than we do (restored backup, a
+    replaced PC): number new cases after them, and say so."""
+    window = replica.window()
+    if not case_seq or window is None:
+        return
+    behind = replica.resume_case_seq(window.code, case_seq)
+    if behind and report is not None:
+        report.numbering = ("本机办件编号落后于后台（可能从备份恢复或更换了电脑），新办件将从"
+                            + "、".join(f"{day} 第{seq + 1}号" for day, seq in behind)
+                            + "起编号")
+
+
 def save_enrollment(replica: Replica, url: str, resp) -> None:
-    from clerk_console.storage.replica import KV_WINDOW_TOKEN
+    from clerk_console.storage.replica import KV_WINDOW_TOKEN, kv
 
     with replica.write():
         replica.set_kv(KV_URL, url.rstrip("/"))
         replica.set_kv(KV_WINDOW_TOKEN, resp.token)
         replica.set_kv(KV_WINDOW_ID, resp.window_id)
         replica.set_kv(KV_REGION, resp.region)
+        with replica.write() as s:
+            kv.put(s, KV_DISABLED, None)
+    _resume_numbering(replica, getattr(resp, "case_seq", {}), None)

@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 
 QUEUE_REFRESH_SECONDS = 2.0
 NOT_ENROLLED = "未注册后台"
+DISABLED = "已停用"  # the back office stopped this window: no more rounds
 ENROLL_HINT = "请管理员用 clerk-console enroll 注册本窗口"
 
 
@@ -30,11 +31,13 @@ class SyncStatus:
     message: str = ""  # Chinese: last error, refusals, or what to do when not enrolled
     refused: int = 0  # events the back office refused (shown to the clerk)
     enrolled: bool = True  # False: this window has no back office to sync with yet
+    disabled: bool = False  # the back office revoked this window or enrolled another PC
 
     @property
     def label(self) -> str:
         """Status-bar text, e.g. ``在线 · 待同步 3 · 上次同步 14:05``."""
-        state = NOT_ENROLLED if not self.enrolled else "在线" if self.online else "离线"
+        state = (DISABLED if self.disabled else NOT_ENROLLED if not self.enrolled
+                 else "在线" if self.online else "离线")
         last = self.last_sync.strftime("%H:%M") if self.last_sync else "无"
         text = f"{state} · 待同步 {self.queued} · 上次同步 {last}"
         if self.refused:
@@ -110,10 +113,14 @@ class SyncWorker:
         """One round; True when more is waiting (sync again at once)."""
         from clerk_console.sync.client import SyncError
         from clerk_console.sync.clock import clock_warning
-        from clerk_console.sync.runner import client_for, sync_once
+        from clerk_console.sync.runner import SyncDisabled, client_for, sync_once
 
         try:
             client = client_for(replica, attempts=3, max_wait=10.0, timeout=20.0)
+        except SyncDisabled as exc:  # revoked or replaced: say so, sync no more
+            self._set(online=False, disabled=True, message=str(exc),
+                      queued=self._queued(replica))
+            return False
         except SyncError:  # not enrolled: say so, and what to do, in the status bar
             self._set(online=False, enrolled=False, message=ENROLL_HINT,
                       queued=self._queued(replica))
@@ -127,7 +134,8 @@ class SyncWorker:
             self._set(online=False, message=f"同步出错：{type(exc).__name__}")
             return False
         counts = replica.outbox_counts()
-        self._set(online=report.online, enrolled=True, queued=counts.get("pending", 0),
+        self._set(online=report.online and not report.disabled, enrolled=True,
+                  disabled=report.disabled, queued=counts.get("pending", 0),
                   refused=counts.get("refused", 0),
                   last_sync=datetime.now() if report.online and not report.error
                   else self._status.last_sync,

@@ -54,6 +54,29 @@ class Cases(ReplicaBase):
                    ["window_code", "day"])
         return format_case_no(window_code, day, seq)
 
+    def resume_case_seq(self, window_code: str, highest: dict[str, int]
+                        ) -> list[tuple[str, int]]:
+        """Raise this window's case sequences to the back office's highest numbers per day
+        (``{"YYYYMMDD": seq}``: a restored backup or a new PC must not reuse a number); the
+        (day, seq) pairs that were behind, in day order."""
+        behind: list[tuple[str, int]] = []
+        with self.write() as s:
+            for day_text, seq in sorted(highest.items()):
+                parsed = parse_case_no(f"{window_code}-{day_text}-0001")
+                if parsed is None or seq < 0:
+                    continue
+                day = parsed[1]
+                prefix = format_case_no(window_code, day, 0)[:-4]
+                row = s.get(CaseSeqRow, (window_code, day))
+                last_no = s.execute(select(func.max(CaseRow.case_no)).where(
+                    CaseRow.case_no > prefix, CaseRow.case_no < prefix + "~")).scalar()
+                last = parse_case_no(last_no) if last_no else None
+                if max(row.seq if row else 0, last[2] if last else 0) < seq:
+                    behind.append((day.isoformat(), int(seq)))
+                    upsert(s, CaseSeqRow, {"window_code": window_code, "day": day,
+                                           "seq": int(seq)}, ["window_code", "day"])
+        return behind
+
     def save_case(self, case: Case, *, clerk_id: str, action: str,
                   detail: dict[str, Any] | None = None, at: datetime | None = None) -> Case:
         """Case + its materials + one outbox event + one audit entry, in ONE transaction."""
