@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -65,7 +64,9 @@ class Settings:
         if not path.exists():
             return cls()
         with path.open("rb") as fh:
-            raw = tomllib.load(fh)
+            from clerk_console import toml_text
+
+            raw = toml_text.load(fh)
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in raw.items() if k in known}
         values["extra"] = {k: v for k, v in raw.items() if k not in known}

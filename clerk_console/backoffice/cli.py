@@ -38,8 +38,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("file", metavar="CSV", type=Path)
     s.add_argument("--replace", action="store_true",
                    help="delete the file's regions' licences that the file no longer lists")
+    s.add_argument("--force", action="store_true",
+                   help="allow a replace that deletes more than 20%% of the live entries")
     s = sub.add_parser("import-blacklist", help="replace the credit blacklist (CSV)")
     s.add_argument("file", metavar="CSV", type=Path)
+    s.add_argument("--force", action="store_true",
+                   help="allow deleting more than 20%% of the entries (an emptied list)")
     s = sub.add_parser("cases", help="list received cases")
     s.add_argument("--json", action="store_true")
     s.add_argument("--limit", type=int, default=1000)
@@ -103,7 +107,9 @@ def _admin(args, url: str) -> int:
                 "import-elicenses": lambda: _elicences(loaders.elicence_records(path),
                                                        args.replace),
             }[cmd]()
-            counts = service.put_records(conn, dataset, records, replace_scopes=scopes)
+            guard = None if getattr(args, "force", False) else service.MAX_REPLACE_SHARE
+            counts = service.put_records(conn, dataset, records, replace_scopes=scopes,
+                                         max_delete_share=guard)
             subject = path.name
             detail = json.dumps(counts)
             print(f"已发布：新增或更新{counts['changed']}条，删除{counts['deleted']}条，"

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 REGION_RE = re.compile(r"^\d{6}$")
+MAX_FIELD_CHARS = 2_000  # no column of these lists is anywhere near; a 200 KB field is an error
 
 BLACKLIST_COLUMNS = ("subject_id", "name", "reason", "listed_on")
 ELICENCE_COLUMNS = ("holder_id", "type_code", "name", "number", "issued", "expires", "region")
@@ -53,28 +54,47 @@ def _date(value: str, path: Path, line: int, column: str) -> str:
 
 
 def _rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...]):
+    """``(line, {column: value})`` of each data row. A row with fewer fields than the header
+    (a truncated file) or a field above MAX_FIELD_CHARS is an error naming the line."""
     if not path.is_file():
         raise LoadError(f"文件{path}不存在")
     try:
         fh = path.open(encoding="utf-8-sig", newline="")
-        reader = csv.DictReader(fh)
-        header = reader.fieldnames or []
+        reader = csv.reader(fh)
+        header = [h.strip() for h in next(reader, [])]
     except UnicodeDecodeError:
         raise LoadError(f"{path}：不是UTF-8编码的CSV，请另存为UTF-8后重试") from None
+    except csv.Error as exc:
+        raise LoadError(f"{path} 第1行：CSV格式错误（{exc}）") from None
     missing = [c for c in columns if c not in header]
     if missing:
         fh.close()
         raise LoadError(f"{path}：缺少列 {', '.join(missing)}；第一行应为 {','.join(columns)}")
+    where = {c: header.index(c) for c in columns}
     with fh:
+        n = 1
         try:
-            for n, row in enumerate(reader, start=2):
-                values = {c: (row.get(c) or "").strip() for c in columns}
+            for fields in reader:
+                n = reader.line_num
+                if not fields:
+                    continue  # a blank line
+                if len(fields) < len(header):
+                    raise LoadError(f"{path} 第{n}行：只有{len(fields)}列，表头有{len(header)}列"
+                                    "（文件可能不完整或被截断），未导入任何数据，请检查后重试")
+                long = [c for c in columns if len(fields[where[c]]) > MAX_FIELD_CHARS]
+                if long:
+                    raise LoadError(f"{path} 第{n}行：{', '.join(long)} 超过{MAX_FIELD_CHARS}个字符，"
+                                    "请检查该行（可能缺少引号）")
+                values = {c: fields[where[c]].strip() for c in columns}
                 empty = [c for c in required if not values[c]]
                 if empty:
                     raise LoadError(f"{path} 第{n}行：{', '.join(empty)} 不能为空")
                 yield n, values
         except UnicodeDecodeError:
             raise LoadError(f"{path}：不是UTF-8编码的CSV，请另存为UTF-8后重试") from None
+        except csv.Error as exc:  # a field above the csv module's own limit, a stray quote
+            raise LoadError(f"{path} 第{n + 1}行附近：CSV格式错误（{exc}），请检查引号和字段长度"
+                            ) from None
 
 
 def blacklist_records(path: Path) -> dict[tuple[str, str], dict]:

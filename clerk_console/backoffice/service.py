@@ -368,10 +368,16 @@ def allocate_seq(conn: Connection, n: int) -> int:
     return last - n + 1
 
 
+MAX_REPLACE_SHARE = 0.2  # a replace may delete at most this share of live records unforced
+
+
 def put_records(conn: Connection, dataset: Dataset, records: Mapping[tuple[str, str], dict], *,
-                replace_scopes: Iterable[str] | None = None) -> dict[str, int]:
+                replace_scopes: Iterable[str] | None = None,
+                max_delete_share: float | None = None) -> dict[str, int]:
     """Upsert ``{(scope, key): payload}``; with ``replace_scopes`` every other live record of
-    those scopes becomes a tombstone. Unchanged records keep their sequence (not re-sent)."""
+    those scopes becomes a tombstone. Unchanged records keep their sequence (not re-sent).
+    With ``max_delete_share`` a replace that would delete more than that share of the live
+    records (an empty or truncated file) is refused before anything is written."""
     existing: dict[tuple[str, str], tuple[str, bool]] = {}
     for r in conn.execute(select(LOG.c.scope, LOG.c.key, LOG.c.hash, LOG.c.deleted)
                           .where(LOG.c.dataset == dataset.value)):
@@ -387,10 +393,18 @@ def put_records(conn: Connection, dataset: Dataset, records: Mapping[tuple[str, 
     deleted = 0
     if replace_scopes is not None:
         scopes = set(replace_scopes)
+        live = 0
         for (scope, key), (_h, dead) in existing.items():
-            if not dead and scope in scopes and (scope, key) not in records:
-                changes.append(dict(scope=scope, key=key, deleted=True, hash="", payload="{}"))
-                deleted += 1
+            if not dead and scope in scopes:
+                live += 1
+                if (scope, key) not in records:
+                    changes.append(dict(scope=scope, key=key, deleted=True, hash="",
+                                        payload="{}"))
+                    deleted += 1
+        if max_delete_share is not None and live and deleted > live * max_delete_share:
+            raise BackofficeError(
+                f"本次导入将删除现有{live}条中的{deleted}条（超过{max_delete_share:.0%}），"
+                "文件可能为空或不完整，未做任何修改；确认无误请加 --force 重新导入")
     if changes:
         first = allocate_seq(conn, len(changes))
         for i, ch in enumerate(changes):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from clerk_console import toml_text
 from clerk_console import config
 
 PLACEHOLDERS = frozenset({
@@ -82,7 +83,7 @@ def _problem(value: object, default: Wording) -> str:
 
 def _read(path: Path) -> dict:
     with path.open("rb") as fh:
-        return tomllib.load(fh)
+        return toml_text.load(fh)
 
 
 def shipped_folder() -> Path:

@@ -23,6 +23,7 @@ import tomllib
 from datetime import date, datetime
 from pathlib import Path
 
+from clerk_console import toml_text
 from clerk_console.domain.calendar import (
     STATUTORY_LAW_FROM,
     WorkCalendar,
@@ -165,7 +166,7 @@ def load_calendar_file(path: Path) -> YearSchedule:
     except OSError as exc:
         raise CalendarFileError(name, f"无法读取文件（{exc.strerror}）") from None
     try:
-        raw = tomllib.loads(text)
+        raw = toml_text.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = _TOML_POSITION.search(str(exc))
         detail = _TOML_POSITION.sub("", str(exc)).strip()

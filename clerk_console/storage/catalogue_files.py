@@ -28,6 +28,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterator
 
+from clerk_console import toml_text
 from clerk_console.domain.catalogue import (
     ITEM_TYPES,
     LEVEL_LABELS,
@@ -175,7 +176,7 @@ def read_toml(folder: Path, path: Path, error: type[DataFileError] = CatalogueEr
         raise error(origin, f"无法读取文件（{exc.strerror or exc}）") from None
     src = TomlSource(origin, text.splitlines(), error)
     try:
-        data = tomllib.loads(text)
+        data = toml_text.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = _TOML_POSITION.search(str(exc))
         raise error(origin, f"TOML 格式错误（{_TOML_POSITION.sub('', str(exc)).strip()}），"
@@ -300,6 +301,9 @@ def _item_materials(src: TomlSource, raw: list, key: str,
     return tuple(out)
 
 
+MAX_DAYS = 1_000  # working days; far above any statutory time limit (a few months at most)
+
+
 def item_problem(item: Item) -> tuple[str, str] | None:
     """The first rule an item breaks, as (field, Chinese reason).
 
@@ -308,6 +312,8 @@ def item_problem(item: Item) -> tuple[str, str] | None:
     legal, promised = item.legal_days, item.promised_days
     if legal < 0:
         return "legal_days", "法定时限不能为负数"
+    if legal > MAX_DAYS:
+        return "legal_days", f"法定时限（{legal}个工作日）超过{MAX_DAYS}个工作日，请核对"
     if promised < 0:
         return "promised_days", "承诺时限不能为负数"
     if promised > legal:
