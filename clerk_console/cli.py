@@ -11,7 +11,10 @@ import sys
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from clerk_console import __version__
+
     p = argparse.ArgumentParser(prog="clerk-console", description="政务服务大厅综合受理终端")
+    p.add_argument("--version", action="version", version=f"clerk-console {__version__}")
     p.add_argument("--data-dir", help="window folder (replica, backups, settings); default: "
                    "$CLERK_CONSOLE_HOME or the platform's user data folder")
     sub = p.add_subparsers(dest="command")

@@ -1,13 +1,16 @@
 """Where things live and the window's settings, in one module.
 
-- ``data_root()``: the shipped reference data (catalogue, calendar, demo data, templates),
-  the repository's ``data/`` folder unless ``CLERK_CONSOLE_DATA`` points elsewhere.
+- ``data_root()``: the shipped reference data (catalogue, calendar, demo data, templates):
+  ``CLERK_CONSOLE_DATA`` > the package data ``clerk_console/data`` of an installed wheel or a
+  bundle (read through importlib.resources) > the repository's top-level ``data/`` folder (a
+  source checkout or an editable install, where that folder is the one to edit).
 - ``home()``: the window's own folder (replica, backups, printed PDFs, settings.toml):
   ``--data-dir`` > ``CLERK_CONSOLE_HOME`` > the platform's user data folder (platformdirs).
 """
 from __future__ import annotations
 
 import os
+from importlib import resources
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -20,6 +23,9 @@ def data_root() -> Path:
     env = os.environ.get("CLERK_CONSOLE_DATA")
     if env:
         return Path(env)
+    packaged = resources.files("clerk_console") / "data"
+    if isinstance(packaged, Path) and packaged.is_dir():
+        return packaged
     return Path(__file__).resolve().parent.parent / "data"
 
 
