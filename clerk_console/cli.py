@@ -1,3 +1,4 @@
+# PYTHON_ARGCOMPLETE_OK  (shell completion: see README "Shell completion")
 """``clerk-console``: argv is parsed before anything heavy is imported.
 
 Each sub-command lives in ``clerk_console/commands/<name>.py`` as ``run(args) -> int`` and is
@@ -7,76 +8,92 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+
+from clerk_console.cli_zh import ChineseParser, subparsers
 
 
 def build_parser() -> argparse.ArgumentParser:
     from clerk_console import __version__
 
-    p = argparse.ArgumentParser(prog="clerk-console", description="政务服务大厅综合受理终端")
-    p.add_argument("--version", action="version", version=f"clerk-console {__version__}")
-    p.add_argument("--data-dir", help="window folder (replica, backups, settings); default: "
-                   "$CLERK_CONSOLE_HOME or the platform's user data folder")
-    sub = p.add_subparsers(dest="command")
+    p = ChineseParser(prog="clerk-console", description="政务服务大厅综合受理终端")
+    p.add_argument("--version", action="version", version=f"clerk-console {__version__}",
+                   help="显示版本号并退出")
+    p.add_argument("--data-dir", metavar="DIR",
+                   help="窗口数据目录（数据库、备份、设置）；默认 $CLERK_CONSOLE_HOME 或系统的用户数据目录")
+    sub = subparsers(p, dest="command", metavar="子命令")
 
-    s = sub.add_parser("run", help="open the console on this window's replica (default)")
+    s = sub.add_parser("run", help="打开本窗口的受理终端（默认）")
 
-    s = sub.add_parser("demo", help="create or reuse a demo replica, then open the console")
-    s.add_argument("--init-only", action="store_true", help="only create the demo replica")
+    s = sub.add_parser("demo", help="建立（或沿用）演示数据库，然后打开终端")
+    s.add_argument("--init-only", action="store_true", help="只建立演示数据库，不打开终端")
     s.add_argument("--cases", type=int, default=0, metavar="N",
-                   help="add N synthetic cases through the console's own code path")
+                   help="另外生成 N 件模拟办件")
     s.add_argument("--no-backoffice", action="store_true",
-                   help="do not start the embedded back office on loopback")
+                   help="不启动内置的本机后台")
 
-    s = sub.add_parser("identify", help="recognise and validate scanned codes")
-    s.add_argument("--json", action="store_true", help="one JSON object per line")
-    s.add_argument("codes", nargs="+", metavar="CODE")
+    s = sub.add_parser("identify", help="识别并校验扫码得到的证号")
+    s.add_argument("--json", action="store_true", help="每行输出一个 JSON 对象")
+    s.add_argument("codes", nargs="+", metavar="CODE", help="身份证号、统一社会信用代码、项目代码等")
 
-    s = sub.add_parser("cases", help="list the replica's cases")
-    s.add_argument("--json", action="store_true")
-    s.add_argument("--limit", type=int, default=200)
+    s = sub.add_parser("cases", help="列出本窗口的办件")
+    s.add_argument("--json", action="store_true", help="每行输出一个 JSON 对象")
+    s.add_argument("--limit", type=int, default=200, metavar="N", help="最多列出 N 件（默认 200）")
 
-    s = sub.add_parser("notice", help="(re)print the notice of a case")
-    s.add_argument("case_no", metavar="CASE_NO")
-    s.add_argument("--pdf", metavar="PATH", help="write the PDF here")
-    s.add_argument("--text", action="store_true", help="print the text preview")
-    s.add_argument("--escpos", metavar="PATH", help="write the 80 mm receipt byte stream here")
-    s.add_argument("--kind", help="which document (default: the one the outcome calls for)")
+    s = sub.add_parser("notice", help="（补）打印办件的告知书")
+    s.add_argument("case_no", metavar="CASE_NO", help="办件编号")
+    s.add_argument("--pdf", metavar="PATH", help="把 PDF 写到这里")
+    s.add_argument("--text", action="store_true", help="输出文字预览")
+    s.add_argument("--escpos", metavar="PATH", help="把 80 毫米小票的打印数据写到这里")
+    s.add_argument("--kind", metavar="KIND", help="文书种类（默认按办理结果）")
 
-    s = sub.add_parser("enroll", help="enroll this window with a back office")
-    s.add_argument("url")
-    s.add_argument("code")
+    s = sub.add_parser("enroll", help="把本窗口注册到后台")
+    s.add_argument("url", metavar="URL", help="后台地址，如 https://hall.example:8700")
+    s.add_argument("code", metavar="CODE", help="后台给出的一次性注册码")
 
-    s = sub.add_parser("sync", help="sync with the back office")
-    s.add_argument("--once", action="store_true", help="one round, then exit")
-    s.add_argument("--json", action="store_true")
+    s = sub.add_parser("sync", help="与后台同步")
+    s.add_argument("--once", action="store_true", help="同步一轮后退出")
+    s.add_argument("--json", action="store_true", help="输出 JSON")
 
-    s = sub.add_parser("clerk", help="clerk accounts of this window (administrator)")
-    acts = s.add_subparsers(dest="action", required=True, metavar="ACTION")
-    a = acts.add_parser("list", help="id, name, role, active, locked")
-    a.add_argument("--json", action="store_true", help="one JSON object per line")
-    for action, help_ in (("add", "add a clerk (the first one: --supervisor)"),
-                          ("pin", "set a new PIN"), ("unlock", "unlock after too many wrong PINs"),
-                          ("disable", "disable a clerk who left"),
-                          ("enable", "enable a clerk who came back")):
+    s = sub.add_parser("clerk", help="本窗口的窗口员账号（管理员）")
+    acts = subparsers(s, dest="action", required=True, metavar="操作")
+    a = acts.add_parser("list", help="工号、姓名、角色、是否停用、是否锁定")
+    a.add_argument("--json", action="store_true", help="每行输出一个 JSON 对象")
+    for action, help_ in (("add", "新增窗口员（第一个账号用 --supervisor）"),
+                          ("pin", "设置新 PIN"), ("unlock", "解除多次输错 PIN 后的锁定"),
+                          ("disable", "停用离岗的窗口员"),
+                          ("enable", "重新启用窗口员")):
         a = acts.add_parser(action, help=help_)
-        a.add_argument("clerk_id", metavar="ID")
+        a.add_argument("clerk_id", metavar="ID", help="工号")
         if action == "add":
-            a.add_argument("name", metavar="NAME")
-            a.add_argument("--supervisor", action="store_true", help="a supervisor (负责人)")
+            a.add_argument("name", metavar="NAME", help="姓名")
+            a.add_argument("--supervisor", action="store_true", help="负责人（主管）账号")
         if action in ("add", "pin"):
             a.add_argument("--pin-stdin", action="store_true",
-                           help="read the new PIN from stdin (one line) instead of asking twice")
+                           help="从标准输入读一行作为新 PIN（不再询问两次）")
         a.add_argument("--as", dest="as_id", metavar="ID",
-                       help="authorising supervisor; their PIN is read from stdin (first line)")
+                       help="授权的负责人工号；其 PIN 从标准输入第一行读取")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    if "_ARGCOMPLETE" in os.environ:  # a shell asks for completions: answer and exit
+        import argcomplete
+
+        argcomplete.autocomplete(parser)
+    args = parser.parse_args(argv)
     command = args.command or "run"
-    module = importlib.import_module(f"clerk_console.commands.{command}")
-    return int(module.run(args) or 0)
+    from clerk_console import config, logfile
+
+    logfile.setup("clerk-console")
+    try:
+        module = importlib.import_module(f"clerk_console.commands.{command}")
+        return int(module.run(args) or 0)
+    except config.SettingsError as exc:
+        print(f"设置有误，未启动：{exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -6,7 +6,9 @@
 """
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -17,6 +19,10 @@ from clerk_console.domain.catalogue import (Bundle, CaseType, Catalogue, Departm
 from clerk_console.domain.parties import Applicant, ApplicantKind
 
 NOW = datetime(2026, 11, 27, 9, 30)  # a Friday
+
+# The CLI writes a log file; tests (and the processes they start) write theirs in a scratch
+# folder, never in the user's log folder.
+os.environ.setdefault("CLERK_CONSOLE_LOG_DIR", tempfile.mkdtemp(prefix="clerk-test-logs-"))
 
 ENTERPRISE = Applicant(id_number="91370600MA3C000001", id_kind="uscc",
                        kind=ApplicantKind.ENTERPRISE, name="烟台海风咖啡有限公司",

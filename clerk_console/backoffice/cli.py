@@ -13,48 +13,53 @@ from clerk_console.sync.protocol import Dataset
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="clerk-backoffice", description="政务服务后台（同步与分类审批）")
-    p.add_argument("--db", help="database URL (sqlite:///file or postgresql://…); default: "
-                   "$CLERK_BACKOFFICE_DB or a SQLite file in $CLERK_BACKOFFICE_HOME")
-    sub = p.add_subparsers(dest="command", required=True)
-    s = sub.add_parser("serve", help="serve the sync API")
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=8700)
-    s.add_argument("--ssl-certfile", help="PEM certificate: serve HTTPS")
-    s.add_argument("--ssl-keyfile", help="PEM private key for --ssl-certfile")
-    s.add_argument("--log-level", default="info")
-    s = sub.add_parser("enrollment-code", help="print a one-time enrollment code for a window")
+    from clerk_console import __version__
+    from clerk_console.cli_zh import ChineseParser, subparsers
+
+    p = ChineseParser(prog="clerk-backoffice", description="政务服务后台（同步与分类审批）")
+    p.add_argument("--version", action="version", version=f"clerk-backoffice {__version__}",
+                   help="显示版本号并退出")
+    p.add_argument("--db", metavar="URL", help="数据库地址（sqlite:///文件 或 postgresql://…）；"
+                   "默认 $CLERK_BACKOFFICE_DB 或 $CLERK_BACKOFFICE_HOME 中的 SQLite 文件")
+    sub = subparsers(p, dest="command", required=True, metavar="子命令")
+    s = sub.add_parser("serve", help="启动同步服务")
+    s.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
+    s.add_argument("--port", type=int, default=8700, help="端口（默认 8700）")
+    s.add_argument("--ssl-certfile", metavar="PEM", help="PEM 证书：以 HTTPS 提供服务")
+    s.add_argument("--ssl-keyfile", metavar="PEM", help="--ssl-certfile 对应的 PEM 私钥")
+    s.add_argument("--log-level", default="info", help="日志级别（默认 info）")
+    s = sub.add_parser("enrollment-code", help="为窗口生成一次性注册码")
     s.add_argument("window_code", metavar="WINDOW_CODE")
-    s.add_argument("--region", help="6-digit region code of the window (e-licence scope)")
+    s.add_argument("--region", help="窗口所在地 6 位行政区划代码（电子证照范围）")
     s.add_argument("--replace", action="store_true",
-                   help="the window moves to another PC: its current PC stops syncing")
-    s = sub.add_parser("revoke", help="revoke a window's token")
+                   help="窗口换了电脑：原电脑停止同步")
+    s = sub.add_parser("revoke", help="吊销窗口的令牌")
     s.add_argument("window_code", metavar="WINDOW_CODE")
-    s = sub.add_parser("load-catalog", help="publish the service catalogue (data/catalogue)")
+    s = sub.add_parser("load-catalog", help="发布事项目录（data/catalogue）")
     s.add_argument("folder", metavar="DIR", type=Path)
-    s = sub.add_parser("load-calendar", help="publish one calendar year (data/calendar/YYYY.toml)")
+    s = sub.add_parser("load-calendar", help="发布一年的工作日历（data/calendar/YYYY.toml）")
     s.add_argument("file", metavar="FILE", type=Path)
-    s = sub.add_parser("import-elicenses", help="import the e-licence index (CSV)")
+    s = sub.add_parser("import-elicenses", help="导入电子证照索引（CSV）")
     s.add_argument("file", metavar="CSV", type=Path)
     s.add_argument("--replace", action="store_true",
-                   help="delete the file's regions' licences that the file no longer lists")
+                   help="删除文件所涉地区中文件已不再列出的证照")
     s.add_argument("--force", action="store_true",
-                   help="allow a replace that deletes more than 20%% of the live entries")
-    s = sub.add_parser("import-blacklist", help="replace the credit blacklist (CSV)")
+                   help="允许一次删除超过 20%% 在用条目的替换")
+    s = sub.add_parser("import-blacklist", help="替换失信名单（CSV）")
     s.add_argument("file", metavar="CSV", type=Path)
     s.add_argument("--force", action="store_true",
-                   help="allow deleting more than 20%% of the entries (an emptied list)")
-    s = sub.add_parser("cases", help="list received cases")
-    s.add_argument("--json", action="store_true")
-    s.add_argument("--limit", type=int, default=1000)
-    s = sub.add_parser("decide", help="record a decision; it syncs back to the window")
+                   help="允许删除超过 20%% 的条目（如清空名单）")
+    s = sub.add_parser("cases", help="列出收到的办件")
+    s.add_argument("--json", action="store_true", help="每行输出一个 JSON 对象")
+    s.add_argument("--limit", type=int, default=1000, metavar="N", help="最多列出 N 件")
+    s = sub.add_parser("decide", help="登记审批决定（同步回窗口）")
     s.add_argument("case_no", metavar="CASE_NO")
     s.add_argument("decision", choices=[d.value for d in Decision])
-    s = sub.add_parser("compact", help="drop old tombstones (older cursors then re-download)")
+    s = sub.add_parser("compact", help="清理旧的删除记录（更早的游标将重新下载）")
     s.add_argument("dataset", choices=[d.value for d in Dataset])
-    s.add_argument("--keep", type=int, default=100_000, help="newest sequences to keep")
-    s = sub.add_parser("admin-log", help="show the admin log")
-    s.add_argument("--limit", type=int, default=50)
+    s.add_argument("--keep", type=int, default=100_000, metavar="N", help="保留最新的 N 个序号")
+    s = sub.add_parser("admin-log", help="查看管理日志")
+    s.add_argument("--limit", type=int, default=50, metavar="N", help="最多显示 N 条")
     return p
 
 
@@ -147,7 +152,10 @@ def _elicences(records, replace: bool):
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from clerk_console import logfile
     from clerk_console.backoffice.db import database_url
+
+    logfile.setup("clerk-backoffice")
     from clerk_console.backoffice.loaders import LoadError
     from clerk_console.backoffice.service import BackofficeError
 

@@ -32,8 +32,8 @@ class ClerkApp(App[int]):
     COMMAND_PALETTE_BINDING = "ctrl+p"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("ctrl+l", "lock", "锁屏"),
-        Binding("ctrl+q", "quit", "退出", priority=True),
+        Binding("ctrl+l", "lock", "锁屏", id="app.lock"),
+        Binding("ctrl+q", "quit", "退出", priority=True, id="app.quit"),
     ]
 
     def __init__(self, home: Path, *, desk: Desk | None = None,
@@ -53,6 +53,22 @@ class ClerkApp(App[int]):
         self.scans_seen = 0
         self._scan_closed_at = float("-inf")
         self._run_target: tuple[int, int] | None = None  # see _key_target
+        if self.desk.settings.keymap:
+            from clerk_console.ui.keymap import checked_keymap
+
+            self.set_keymap(checked_keymap(self.desk.settings.keymap, self.desk.home))
+
+    # -- Textual's own commands, in Chinese ------------------------------------------------
+    def get_system_commands(self, screen):
+        from clerk_console.ui.commands import system_commands
+
+        return system_commands(self, screen)
+
+    def action_command_palette(self) -> None:
+        from clerk_console.ui.commands import ChinesePalette
+
+        if self.use_command_palette and not ChinesePalette.is_open(self):
+            self.push_screen(ChinesePalette(id="--command-palette"))
 
     # -- time ------------------------------------------------------------------------------
     def now(self) -> datetime:

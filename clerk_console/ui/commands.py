@@ -1,9 +1,14 @@
 """Command palette (Ctrl+P): every console action, plus items and bundles by any spelling."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import partial
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from rich.align import Align
+from rich.text import Text
+from textual.app import SystemCommand
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.widgets.option_list import Option
 
 
 class ClerkCommands(Provider):
@@ -49,3 +54,42 @@ class ClerkCommands(Provider):
         while self.app.screen is not intake:
             self.app.pop_screen()
         intake.add_pick(kind, code)
+
+
+NO_MATCHES = "没有找到匹配的命令"
+PLACEHOLDER = "输入操作、事项名称、拼音或首字母…"
+
+
+class ChinesePalette(CommandPalette):
+    """Textual's command palette with its own words in Chinese ("Search for commands…",
+    "No matches found"); Textual 8.2.8 hard-codes the latter inside this countdown."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("placeholder", PLACEHOLDER)
+        super().__init__(**kwargs)
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        self._stop_no_matches_countdown()
+
+        def show() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(
+                    Option(Align.center(Text(NO_MATCHES, style="not bold")), disabled=True,
+                           id=self._NO_MATCHES))
+            self._list_visible = bool(search_value)
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show)
+
+
+def system_commands(app, screen) -> Iterator[SystemCommand]:
+    """Textual's app-wide commands, in Chinese. Theme and screenshot are left out: the look is
+    the hall's, and an SVG of the screen would be personal data on disk."""
+    yield SystemCommand("退出", "关闭受理终端", app.action_quit)
+    if screen.query("HelpPanel"):
+        yield SystemCommand("隐藏按键说明", "关闭右侧的按键说明", app.action_hide_help_panel)
+    else:
+        yield SystemCommand("按键说明", "显示当前位置可用的全部按键", app.action_show_help_panel)
+    if screen.maximized is not None:
+        yield SystemCommand("还原", "恢复正常大小", screen.action_minimize)
+    elif screen.focused is not None and screen.focused.allow_maximize:
+        yield SystemCommand("最大化", "放大当前区域", screen.action_maximize)

@@ -12,8 +12,9 @@ from textual.widgets import Input, Label, Static
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    BINDINGS = [Binding("y", "answer(True)", "确认"), Binding("n", "answer(False)", "取消"),
-                Binding("escape", "answer(False)", "取消", show=False)]
+    BINDINGS = [Binding("y", "answer(True)", "确认", id="confirm.yes"),
+                Binding("n", "answer(False)", "取消", id="confirm.no"),
+                Binding("escape", "answer(False)", "取消", show=False, id="confirm.cancel")]
 
     def __init__(self, title: str, body: str) -> None:
         super().__init__()
@@ -34,7 +35,7 @@ class ConfirmScreen(ModalScreen[bool]):
 class PromptScreen(ModalScreen[str | None]):
     """Ask for one line of text; refuses an empty answer with ``required`` set."""
 
-    BINDINGS = [Binding("escape", "cancel", "取消")]
+    BINDINGS = [Binding("escape", "cancel", "取消", id="prompt.cancel")]
 
     def __init__(self, title: str, placeholder: str, *, required: str = "") -> None:
         super().__init__()

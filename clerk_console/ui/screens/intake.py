@@ -52,17 +52,17 @@ ACTIONS = [
 
 class IntakeScreen(Screen):
     BINDINGS = [
-        Binding("f2", "pick", "选事项"),
-        Binding("f3", "checklist", "核材料"),
-        Binding("f4", "outcome", "选结果"),
-        Binding("f5", "supplement", "补齐"),
-        Binding("f6", "due", "到期"),
-        Binding("f7", "deliver", "出件"),
-        Binding("f8", "unmask", "显示证号"),
-        Binding("f9", "register", "登记"),
-        Binding("f10", "day", "当日"),
-        Binding("ctrl+d", "clear_items", "清空事项"),
-        Binding("ctrl+n", "new", "下一位"),
+        Binding("f2", "pick", "选事项", id="intake.pick"),
+        Binding("f3", "checklist", "核材料", id="intake.checklist"),
+        Binding("f4", "outcome", "选结果", id="intake.outcome"),
+        Binding("f5", "supplement", "补齐", id="intake.supplement"),
+        Binding("f6", "due", "到期", id="intake.due"),
+        Binding("f7", "deliver", "出件", id="intake.deliver"),
+        Binding("f8", "unmask", "显示证号", id="intake.unmask"),
+        Binding("f9", "register", "登记", id="intake.register"),
+        Binding("f10", "day", "当日", id="intake.day"),
+        Binding("ctrl+d", "clear_items", "清空事项", id="intake.clear_items"),
+        Binding("ctrl+n", "new", "下一位", id="intake.new"),
     ]
 
     def __init__(self) -> None:

@@ -36,7 +36,7 @@ def check_phone(phone: str) -> str:
 
 
 class QuickEntryScreen(ModalScreen[Applicant | None]):
-    BINDINGS = [Binding("escape", "cancel", "取消")]
+    BINDINGS = [Binding("escape", "cancel", "取消", id="quick_entry.cancel")]
 
     def __init__(self, code: str, kind: str, kind_label: str, existing: Applicant | None = None,
                  *, agent_for: str = ""):

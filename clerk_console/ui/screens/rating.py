@@ -18,8 +18,8 @@ BAD = frozenset({4, 5})
 
 class RatingScreen(ModalScreen[int | None]):
     AUTO_FOCUS = ""  # digits are ratings until a bad one asks for the reason
-    BINDINGS = [Binding(str(n), f"rate({n})", label) for n, label in LEVELS.items()] + [
-        Binding("escape", "skip", "申请人不评价")]
+    BINDINGS = [Binding(str(n), f"rate({n})", label, id=f"rating.{n}") for n, label in LEVELS.items()] + [
+        Binding("escape", "skip", "申请人不评价", id="rating.skip")]
 
     def __init__(self, case: Case) -> None:
         super().__init__()

@@ -21,8 +21,10 @@ PAGE = 200  # rows laid out at once; the rest is paged
 class SupplementScreen(Screen):
     """Tick the owed materials the applicant brought back; all ticked -> completed."""
 
-    BINDINGS = [Binding("space", "tick", "收到/取消"), Binding("a", "tick_all", "全部收到"),
-                Binding("enter", "save", "保存"), Binding("escape", "app.pop_screen", "返回")]
+    BINDINGS = [Binding("space", "tick", "收到/取消", id="supplement.tick"),
+                Binding("a", "tick_all", "全部收到", id="supplement.tick_all"),
+                Binding("enter", "save", "保存", id="supplement.save"),
+                Binding("escape", "app.pop_screen", "返回", id="supplement.back")]
 
     def __init__(self, case: Case) -> None:
         super().__init__()
@@ -100,9 +102,11 @@ def due_line(case: Case, today) -> Text:
 class DueScreen(Screen):
     """Deferrals due today and overdue; supplement or (supervisor) void them."""
 
-    BINDINGS = [Binding("enter", "supplement", "补齐"), Binding("v", "void", "废止(主管)"),
-                Binding("pagedown", "page(1)", "下页"), Binding("pageup", "page(-1)", "上页"),
-                Binding("escape", "app.pop_screen", "返回")]
+    BINDINGS = [Binding("enter", "supplement", "补齐", id="due.supplement"),
+                Binding("v", "void", "废止(主管)", id="due.void"),
+                Binding("pagedown", "page(1)", "下页", id="due.next_page"),
+                Binding("pageup", "page(-1)", "上页", id="due.prev_page"),
+                Binding("escape", "app.pop_screen", "返回", id="due.back")]
 
     def __init__(self) -> None:
         super().__init__()
@@ -181,7 +185,8 @@ class DueScreen(Screen):
 class DeliverScreen(Screen):
     """出件: hand the back office's results to the applicant at the window."""
 
-    BINDINGS = [Binding("enter", "deliver", "出件"), Binding("escape", "app.pop_screen", "返回")]
+    BINDINGS = [Binding("enter", "deliver", "出件", id="deliver.deliver"),
+                Binding("escape", "app.pop_screen", "返回", id="deliver.back")]
 
     def __init__(self, cases: list[Case]) -> None:
         super().__init__()

@@ -32,7 +32,7 @@ def _check(app, clerk_id: str, pin: str) -> tuple[Signed | None, str]:
 
 class SignInScreen(Screen):
     ADVANCE = {"clerk-id": "pin"}
-    BINDINGS = [Binding("ctrl+q", "app.quit", "退出")]
+    BINDINGS = [Binding("ctrl+q", "app.quit", "退出", id="sign_in.quit")]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="signin-box", classes="dialog"):
@@ -77,7 +77,7 @@ class LockScreen(ModalScreen):
     """Covers the screen after idle time; the case in progress stays underneath."""
 
     ADVANCE = {"lock-id": "lock-pin"}
-    BINDINGS = [Binding("ctrl+q", "app.quit", "退出")]
+    BINDINGS = [Binding("ctrl+q", "app.quit", "退出", id="lock.quit")]
 
     def __init__(self, clerk: Signed) -> None:
         super().__init__()
@@ -121,7 +121,7 @@ class SupervisorScreen(ModalScreen[Signed | None]):
     """A supervisor confirms an action (void, unmask, day close) with their own PIN."""
 
     ADVANCE = {"sup-id": "sup-pin"}
-    BINDINGS = [Binding("escape", "cancel", "取消")]
+    BINDINGS = [Binding("escape", "cancel", "取消", id="supervisor.cancel")]
 
     def __init__(self, purpose: str) -> None:
         super().__init__()

@@ -68,12 +68,12 @@ def receive_all(materials: list[CaseMaterial]) -> list[CaseMaterial]:
 
 class Checklist(OptionList):
     BINDINGS = [
-        Binding("r", "mark('received')", "收到"),
-        Binding("m", "mark('missing')", "缺"),
-        Binding("o", "original", "原件/复印件"),
-        Binding("a", "main", "主要材料全收"),
-        Binding("A", "all", "全部收到"),
-        Binding("enter", "done", "去选结果"),
+        Binding("r", "mark('received')", "收到", id="checklist.mark_received"),
+        Binding("m", "mark('missing')", "缺", id="checklist.mark_missing"),
+        Binding("o", "original", "原件/复印件", id="checklist.original"),
+        Binding("a", "main", "主要材料全收", id="checklist.main"),
+        Binding("A", "all", "全部收到", id="checklist.all"),
+        Binding("enter", "done", "去选结果", id="checklist.done"),
     ]
 
     class Changed(Message):

@@ -20,7 +20,7 @@ def option_text(opt) -> Text:
 
 
 class OutcomeList(OptionList):
-    BINDINGS = [Binding("enter", "confirm", "确认办结")]
+    BINDINGS = [Binding("enter", "confirm", "确认办结", id="outcome.confirm")]
 
     class Confirm(Message):
         def __init__(self, outcome: Outcome) -> None:

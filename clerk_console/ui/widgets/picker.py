@@ -27,10 +27,10 @@ def hit_label(hit) -> Text:
 
 class ItemPicker(Vertical):
     BINDINGS = [
-        Binding("down", "move(1)", "下一项", show=False),
-        Binding("up", "move(-1)", "上一项", show=False),
-        Binding("pagedown", "move(10)", "下页", show=False),
-        Binding("pageup", "move(-10)", "上页", show=False),
+        Binding("down", "move(1)", "下一项", show=False, id="picker.down"),
+        Binding("up", "move(-1)", "上一项", show=False, id="picker.up"),
+        Binding("pagedown", "move(10)", "下页", show=False, id="picker.page_down"),
+        Binding("pageup", "move(-10)", "上页", show=False, id="picker.page_up"),
     ]
 
     class Picked(Message):

@@ -1,0 +1,72 @@
+"""Conventions of a Textual app: binding ids and [keymap], the palette and its system commands
+in Chinese, a bad settings.toml refused before the console opens."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from textual.command import CommandList
+
+from clerk_console.config import SettingsError
+from clerk_console.ui.keymap import binding_ids
+from test_ui import PERSON, burst, home, new_app, sign_in, template_home, type_text  # noqa: F401 (fixtures)
+
+UI = Path(__file__).resolve().parent.parent / "clerk_console" / "ui"
+
+
+def test_every_binding_has_a_unique_id():
+    missing = []
+    for path in UI.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Binding":
+                if not any(k.arg == "id" for k in node.keywords):
+                    missing.append(f"{path.name}:{node.lineno}")
+    assert not missing, f"Binding without id=: {missing}"
+    ids = binding_ids()
+    assert {"app.lock", "intake.pick", "checklist.main", "rating.1"} <= set(ids)
+
+
+async def test_keymap_in_settings_moves_a_binding(home):
+    settings = home / "settings.toml"
+    settings.write_text(settings.read_text(encoding="utf-8")
+                        + '[keymap]\n"app.lock" = "f12"\n', encoding="utf-8")
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await pilot.press("ctrl+l")  # the default key no longer locks
+        await pilot.pause(0.3)
+        assert not app.locked
+        await pilot.press("f12")
+        await pilot.pause(0.3)
+        assert app.locked and type(app.screen).__name__ == "LockScreen"
+
+
+def test_an_unknown_binding_id_is_refused_with_file_and_line(home):
+    settings = home / "settings.toml"
+    settings.write_text(settings.read_text(encoding="utf-8")
+                        + '[keymap]\n"intake.pik" = "f11"\n', encoding="utf-8")
+    with pytest.raises(SettingsError) as exc:
+        new_app(home)
+    message = str(exc.value)
+    assert str(settings) in message and "intake.pik" in message
+    assert "是否想写“intake.pick”" in message and "第 5 行" in message
+
+
+async def test_the_palette_and_its_system_commands_speak_chinese(home):
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await burst(app, pilot, PERSON)
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        palette = app.screen
+        assert "Search for commands" not in palette.query_one("Input").placeholder
+        titles = [str(c.title) for c in app.get_system_commands(palette)]
+        assert "退出" in titles and "按键说明" in titles
+        assert all(not t.isascii() for t in titles), titles
+        await type_text(pilot, "zzzzqqq")
+        await pilot.pause(1.2)
+        shown = " ".join(str(palette.query_one(CommandList).get_option_at_index(i).prompt)
+                         for i in range(palette.query_one(CommandList).option_count))
+        assert "没有找到匹配的命令" in shown and "No matches" not in shown
