@@ -24,10 +24,10 @@ MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
 
 def scrub(text: str) -> str:
     """``text`` with every resident ID number and mobile number masked."""
-    from clerk_console.domain.parties import mask_id
+    from clerk_console.domain.masking import mask_id, mask_phone
 
     text = RESIDENT_ID.sub(lambda m: mask_id(m.group(1)), text)
-    return MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
+    return MOBILE.sub(lambda m: mask_phone(m.group(0)), text)
 
 
 def log_dir() -> Path:
