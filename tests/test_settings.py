@@ -68,3 +68,8 @@ def test_the_environment_overrides_the_file(tmp_path):
     assert (s.printer, s.idle_lock_seconds) == ("escpos", 900)
     message = refused(tmp_path, "", environ={"CLERK_CONSOLE_SCAN_BURST_MS": "fast"})
     assert "环境变量 CLERK_CONSOLE_SCAN_BURST_MS" in message and "应为整数" in message
+
+
+def test_a_byte_order_mark_from_notepad_is_accepted(tmp_path):
+    (tmp_path / "settings.toml").write_bytes('\ufeffprinter = "cups"\n'.encode("utf-8"))
+    assert Settings.load(tmp_path, environ={}).printer == "cups"
