@@ -1,4 +1,5 @@
-"""Each clerk action through the services, on a real replica file, with its rules."""
+"""Each clerk action through the services, with its rules: on a real replica file and on the
+in-memory fake of the services' port (``tests/support/fake_replica.py``), the same tests."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -11,7 +12,8 @@ from clerk_console.domain.parties import BlacklistEntry, ELicence
 from clerk_console.services import ServiceError, audit_unmask
 from clerk_console.services import audit, intake, rating, returns, stats
 
-from conftest import ENTERPRISE, NOW, PERSON
+from conftest import ENTERPRISE, NOW, PERSON, small_catalogue
+from support.fake_replica import FakeReplica
 
 LATER = NOW + timedelta(minutes=12)
 
@@ -25,9 +27,22 @@ def draft_for(replica, items=("FOOD", "SIGN"), applicant=ENTERPRISE, received=("
     return draft
 
 
-@pytest.fixture
-def shop(replica):
-    """The enterprise with its business licence in the e-licence library."""
+def memory_replica() -> FakeReplica:
+    """The fake set up as conftest's ``replica``: catalogue, window YT0101, c1 and boss."""
+    rep = FakeReplica()
+    with rep.write():
+        rep.store_catalogue(small_catalogue(), at=NOW)
+        rep.set_window("YT0101", "综合受理1号窗口", "烟台市政务服务中心")
+        rep.add_clerk("c1", "张敏", "111111", "clerk")
+        rep.add_clerk("boss", "刘主任", "654321", "supervisor")
+    return rep
+
+
+@pytest.fixture(params=["sqlite", "memory"])
+def shop(request):
+    """The enterprise with its business licence in the e-licence library (on both stores)."""
+    replica = request.getfixturevalue("replica") if request.param == "sqlite" \
+        else memory_replica()
     replica.save_applicant(ENTERPRISE, "c1", at=NOW)
     replica.save_elicences([ELicence(ENTERPRISE.id_number, "BL", "营业执照", "BL-001")])
     return replica

@@ -7,8 +7,10 @@ Each action saves the case, its outbox event and its audit entry in ONE transact
 """
 from __future__ import annotations
 
+from clerk_console.domain.errors import ClerkError
 
-class ServiceError(ValueError):
+
+class ServiceError(ClerkError, ValueError):
     """A clerk action that cannot be done; ``str()`` is the Chinese message saying why and
     what to do. Nothing has been saved when it is raised."""
 

@@ -9,7 +9,7 @@ The rules a hall administrator expects:
   (``services.audit.login``: wrong PINs count toward the lock as at the window).
 - The last active supervisor is never disabled (nor demoted: an existing id is never added
   again, so there is no other way to change a role).
-- PINs follow ``Replica``'s rule (4 to 12 digits, scrypt-hashed); nothing about a PIN is ever
+- PINs follow the domain's rule (``domain.accounts.check_pin``: 4 to 12 digits; the replica hashes them with scrypt); nothing about a PIN is ever
   written to the audit log.
 - Every change is one transaction with its audit entry naming who did it (the authorising
   supervisor; in bootstrap, the new supervisor, with ``"bootstrap": true``).
@@ -18,25 +18,27 @@ from __future__ import annotations
 
 import re
 
-from clerk_console.storage.replica import Clerk, Replica, ReplicaError, check_pin
+from clerk_console.domain.accounts import ROLE_LABELS, Clerk, check_pin
+from clerk_console.domain.errors import RuleError
 
 from . import ServiceError
 from .audit import login
 from .audit import unlock as unlock_clerk
 from .common import require_supervisor
+from .ports import ReplicaPort
 
-ROLE_LABELS = {"clerk": "窗口人员", "supervisor": "负责人"}
+__all__ = ["ROLE_LABELS"]  # re-exported: the CLI lists roles with it
 _CLERK_ID = re.compile(r"[A-Za-z0-9_.-]{1,32}")
 NAME_MAX = 32
 NO_SUPERVISOR = ("本窗口还没有在岗的负责人：请先添加负责人"
                  "（clerk-console clerk add 工号 姓名 --supervisor）")
 
 
-def list_clerks(replica: Replica) -> list[Clerk]:
+def list_clerks(replica: ReplicaPort) -> list[Clerk]:
     return replica.list_clerks()
 
 
-def has_supervisor(replica: Replica) -> bool:
+def has_supervisor(replica: ReplicaPort) -> bool:
     """Whether the window has an active supervisor (else it is in bootstrap)."""
     return any(c.is_supervisor and c.active for c in replica.list_clerks())
 
@@ -45,7 +47,7 @@ def valid_pin(pin: str) -> str:
     """The PIN when it follows the rule, else ``ServiceError`` saying the rule."""
     try:
         return check_pin(pin)
-    except ReplicaError as exc:
+    except RuleError as exc:
         raise ServiceError(str(exc)) from None
 
 
@@ -63,14 +65,14 @@ def valid_name(name: str) -> str:
     return name
 
 
-def existing(replica: Replica, clerk_id: str) -> Clerk:
+def existing(replica: ReplicaPort, clerk_id: str) -> Clerk:
     clerk = replica.get_clerk((clerk_id or "").strip())
     if clerk is None:
         raise ServiceError(f"工号 {clerk_id} 不存在：运行 clerk-console clerk list 查看本窗口的工号")
     return clerk
 
 
-def unused_id(replica: Replica, clerk_id: str) -> str:
+def unused_id(replica: ReplicaPort, clerk_id: str) -> str:
     """The id when no account has it yet (an account is never added twice)."""
     if replica.get_clerk(clerk_id) is not None:
         raise ServiceError(f"工号 {clerk_id} 已存在：改 PIN 用 clerk pin {clerk_id}，"
@@ -78,14 +80,14 @@ def unused_id(replica: Replica, clerk_id: str) -> str:
     return clerk_id
 
 
-def authorise(replica: Replica, supervisor_id: str, pin: str) -> Clerk:
+def authorise(replica: ReplicaPort, supervisor_id: str, pin: str) -> Clerk:
     """The supervisor whose id and PIN these are, checked as a sign-in (wrong PINs are counted
     and audited, the account locks after too many); ``ServiceError`` otherwise."""
     require_supervisor(replica, (supervisor_id or "").strip())
     return login(replica, supervisor_id, pin)
 
 
-def _check_actor(replica: Replica, by: Clerk | None) -> Clerk:
+def _check_actor(replica: ReplicaPort, by: Clerk | None) -> Clerk:
     if by is None:
         if not has_supervisor(replica):
             raise ServiceError(NO_SUPERVISOR)
@@ -93,7 +95,7 @@ def _check_actor(replica: Replica, by: Clerk | None) -> Clerk:
     return require_supervisor(replica, by.id)
 
 
-def add(replica: Replica, clerk_id: str, name: str, pin: str, *, supervisor: bool = False,
+def add(replica: ReplicaPort, clerk_id: str, name: str, pin: str, *, supervisor: bool = False,
         by: Clerk | None = None) -> Clerk:
     """A new account. ``by`` is the authorising supervisor; ``None`` only in bootstrap."""
     clerk_id, name, pin = valid_new_id(clerk_id), valid_name(name), valid_pin(pin)
@@ -115,7 +117,7 @@ def add(replica: Replica, clerk_id: str, name: str, pin: str, *, supervisor: boo
     return clerk
 
 
-def set_pin(replica: Replica, clerk_id: str, pin: str, *, by: Clerk | None) -> Clerk:
+def set_pin(replica: ReplicaPort, clerk_id: str, pin: str, *, by: Clerk | None) -> Clerk:
     """A new PIN for an account (its wrong-PIN count is reset too)."""
     pin = valid_pin(pin)
     with replica.write():
@@ -126,7 +128,7 @@ def set_pin(replica: Replica, clerk_id: str, pin: str, *, by: Clerk | None) -> C
     return replica.get_clerk(clerk.id)
 
 
-def unlock(replica: Replica, clerk_id: str, *, by: Clerk | None) -> Clerk:
+def unlock(replica: ReplicaPort, clerk_id: str, *, by: Clerk | None) -> Clerk:
     """Clear the wrong-PIN count of an account locked after too many wrong PINs."""
     with replica.write():
         boss = _check_actor(replica, by)
@@ -135,7 +137,7 @@ def unlock(replica: Replica, clerk_id: str, *, by: Clerk | None) -> Clerk:
     return replica.get_clerk(clerk.id)
 
 
-def set_active(replica: Replica, clerk_id: str, active: bool, *, by: Clerk | None) -> bool:
+def set_active(replica: ReplicaPort, clerk_id: str, active: bool, *, by: Clerk | None) -> bool:
     """Disable or enable an account; False when it already was so (nothing written).
     The last active supervisor is never disabled."""
     with replica.write():

@@ -1,15 +1,16 @@
 """Signing in and the audited actions on personal data."""
 from __future__ import annotations
 
-from clerk_console.storage.replica import MAX_PIN_ATTEMPTS, Clerk, Replica
+from clerk_console.domain.accounts import Clerk, attempts_left
 
 from . import ServiceError
 from .common import require_supervisor
+from .ports import ReplicaPort
 
 
-def login(replica: Replica, clerk_id: str, pin: str) -> Clerk:
+def login(replica: ReplicaPort, clerk_id: str, pin: str) -> Clerk:
     """The clerk when the PIN is right; failures are counted and audited, and the account
-    locks after ``MAX_PIN_ATTEMPTS`` wrong PINs (a supervisor unlocks it)."""
+    locks after ``domain.accounts.MAX_PIN_ATTEMPTS`` wrong PINs (a supervisor unlocks it)."""
     clerk_id = (clerk_id or "").strip()
     known = replica.get_clerk(clerk_id) if clerk_id else None
     if known is None or not known.active:
@@ -18,7 +19,7 @@ def login(replica: Replica, clerk_id: str, pin: str) -> Clerk:
         raise ServiceError("PIN 连续输错次数过多，账号已锁定，请联系负责人解锁")
     clerk = replica.verify_pin(clerk_id, pin or "")
     if clerk is None:
-        left = MAX_PIN_ATTEMPTS - known.failed_attempts - 1
+        left = attempts_left(known.failed_attempts + 1)
         replica.audit(clerk_id, "clerk.login_failed", clerk_id, {"left": left})
         if left <= 0:
             raise ServiceError("PIN 错误，账号已锁定，请联系负责人解锁")
@@ -27,7 +28,7 @@ def login(replica: Replica, clerk_id: str, pin: str) -> Clerk:
     return clerk
 
 
-def unlock(replica: Replica, clerk_id: str, *, supervisor_id: str) -> None:
+def unlock(replica: ReplicaPort, clerk_id: str, *, supervisor_id: str) -> None:
     boss = require_supervisor(replica, supervisor_id)
     if replica.get_clerk(clerk_id) is None:
         raise ServiceError(f"工号 {clerk_id} 不存在")
@@ -36,7 +37,7 @@ def unlock(replica: Replica, clerk_id: str, *, supervisor_id: str) -> None:
         replica.audit(boss.id, "clerk.unlock", clerk_id)
 
 
-def audit_unmask(replica: Replica, supervisor_id: str, applicant_id: str, *,
+def audit_unmask(replica: ReplicaPort, supervisor_id: str, applicant_id: str, *,
                  clerk_id: str = "") -> str:
     """The applicant's full ID number, shown only with a supervisor's confirmation; the
     unmasking is written to the audit log."""

@@ -5,17 +5,19 @@ from datetime import datetime
 
 from clerk_console.config import Settings
 from clerk_console.domain.case import Case
-from clerk_console.storage.replica import Clerk, Replica
+from clerk_console.domain.accounts import Clerk
+
+from .ports import ReplicaPort
 
 from . import ServiceError
 
 
-def settings_of(replica: Replica, settings: Settings | None) -> Settings:
+def settings_of(replica: ReplicaPort, settings: Settings | None) -> Settings:
     """The given settings, else the window's ``settings.toml`` beside the replica."""
     return settings if settings is not None else Settings.load(replica.path.parent)
 
 
-def load_case(replica: Replica, case: Case | str) -> Case:
+def load_case(replica: ReplicaPort, case: Case | str) -> Case:
     """The stored (current) version of a case given by object or case number."""
     case_no = case.case_no if isinstance(case, Case) else str(case or "").strip()
     if not case_no:
@@ -26,7 +28,7 @@ def load_case(replica: Replica, case: Case | str) -> Case:
     return found
 
 
-def require_supervisor(replica: Replica, supervisor_id: str) -> Clerk:
+def require_supervisor(replica: ReplicaPort, supervisor_id: str) -> Clerk:
     clerk = replica.get_clerk(supervisor_id) if supervisor_id else None
     if clerk is None or not clerk.active:
         raise ServiceError("需要负责人确认：请负责人输入本人工号")

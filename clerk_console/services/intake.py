@@ -12,10 +12,11 @@ from clerk_console.domain.catalogue import Catalogue, Item, Target
 from clerk_console.domain.ids import new_id
 from clerk_console.domain.parties import Applicant, ApplicantKind, covering_licences
 from clerk_console.domain.rules import CITY_SCOPE, Verdict, decide
-from clerk_console.storage.replica import Replica, WindowInfo
+from clerk_console.domain.window import WindowInfo
 
 from . import ServiceError
 from .common import require_now, settings_of
+from .ports import ReplicaPort
 
 # Outcomes that accept the application (an acceptance time and a promised date).
 ACCEPTING = frozenset({Outcome.ACCEPTED, Outcome.DEFERRED, Outcome.APPROVED_ON_COMMITMENT})
@@ -38,7 +39,7 @@ def _check_target(applicant: Applicant, items: list[Item]) -> None:
             raise ServiceError(f"“{item.name}”只面向法人，请扫描企业的统一社会信用代码后再选此事项")
 
 
-def new_draft(replica: Replica, *, window: str | WindowInfo, clerk_id: str,
+def new_draft(replica: ReplicaPort, *, window: str | WindowInfo, clerk_id: str,
               applicant: Applicant, items, bundle: str | None = None,
               agent: Applicant | None = None, now: datetime) -> Case:
     """A draft case with the merged checklist; materials held in the e-licence library are
@@ -92,13 +93,13 @@ def set_material(draft: Case, code: str, state: MaterialState, *, original: bool
     return replace(draft, materials=mats)
 
 
-def _applicant_of(replica: Replica, case: Case) -> Applicant:
+def _applicant_of(replica: ReplicaPort, case: Case) -> Applicant:
     return replica.find_applicant(case.applicant_id) or Applicant(
         id_number=case.applicant_id, id_kind="", kind=ApplicantKind(case.applicant_kind),
         name=case.applicant_name)
 
 
-def evaluate(replica: Replica, draft: Case) -> Verdict:
+def evaluate(replica: ReplicaPort, draft: Case) -> Verdict:
     """Every outcome with allowed/forbidden and why (the rules, the applicant's credit and
     the window's scope)."""
     cat = replica.catalogue()
@@ -125,7 +126,7 @@ def deferral_due(cat, cal, draft: Case, day: date, days: int) -> deadlines.Deadl
     return deadlines.deferral_deadline(cal, start, _items_owing(cat, draft), days)
 
 
-def close_intake(replica: Replica, draft: Case, outcome: Outcome, *, clerk_id: str,
+def close_intake(replica: ReplicaPort, draft: Case, outcome: Outcome, *, clerk_id: str,
                  now: datetime, signpost_dept: str | None = None,
                  settings: Settings | None = None) -> Case:
     """Close the intake with ``outcome``: refuse one the rules forbid, number the case, set

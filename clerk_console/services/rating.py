@@ -6,16 +6,16 @@ from datetime import datetime
 from clerk_console.config import Settings
 from clerk_console.domain import deadlines
 from clerk_console.domain.case import Case, Status
-from clerk_console.storage.replica import Followup, Rating, Replica, ReplicaError
+from clerk_console.domain.errors import RuleError
+from clerk_console.domain.rating import LEVELS, Followup, Rating, check_rating, is_bad
+from clerk_console.storage.db import ReplicaError
 
 from . import ServiceError
 from .common import load_case, require_now, settings_of
-
-LEVELS = {1: "非常满意", 2: "满意", 3: "基本满意", 4: "不满意", 5: "非常不满意"}
-BAD_LEVELS = frozenset({4, 5})
+from .ports import ReplicaPort
 
 
-def rate(replica: Replica, case: Case | str, level: int, *, clerk_id: str, now: datetime,
+def rate(replica: ReplicaPort, case: Case | str, level: int, *, clerk_id: str, now: datetime,
          reason: str = "", settings: Settings | None = None) -> tuple[Rating, Followup | None]:
     """Record the applicant's rating of this visit; a bad one (4, 5) needs a reason and opens
     a follow-up due in ``Settings.bad_rating_followup_days`` working days."""
@@ -23,14 +23,12 @@ def rate(replica: Replica, case: Case | str, level: int, *, clerk_id: str, now: 
     case = load_case(replica, case)
     if case.status is Status.DRAFT:
         raise ServiceError("办件尚未受理，不能评价")
-    if isinstance(level, bool) or not isinstance(level, int) or level not in LEVELS:
-        raise ServiceError(f"评价等级应为 1-5（{'、'.join(f'{k} {v}' for k, v in LEVELS.items())}），"
-                           f"现为“{level}”")
-    reason = (reason or "").strip()
-    if level in BAD_LEVELS and not reason:
-        raise ServiceError(f"“{LEVELS[level]}”需记录原因，请询问申请人哪里不满意后再提交")
+    try:
+        level, reason = check_rating(level, reason)
+    except RuleError as exc:
+        raise ServiceError(str(exc)) from None
     due = None
-    if level in BAD_LEVELS:
+    if is_bad(level):
         try:
             due = deadlines.followup_deadline(replica.calendar(), now.date(),
                                               settings_of(replica, settings)
@@ -50,7 +48,7 @@ def rate(replica: Replica, case: Case | str, level: int, *, clerk_id: str, now: 
     return rating, followup
 
 
-def close_followup(replica: Replica, followup_id: str, answer: str, *, clerk_id: str,
+def close_followup(replica: ReplicaPort, followup_id: str, answer: str, *, clerk_id: str,
                    now: datetime) -> None:
     """Answer a bad-rating follow-up (回访整改结果)."""
     require_now(now)

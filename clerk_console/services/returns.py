@@ -7,13 +7,13 @@ from datetime import datetime
 
 from clerk_console.domain.case import (Case, Decision, MaterialState, Status,
                                        TransitionError, owes_supply, transition)
-from clerk_console.storage.replica import Replica
 
 from . import ServiceError
 from .common import load_case, require_now, require_supervisor
+from .ports import ReplicaPort
 
 
-def _save(replica: Replica, case: Case, *, clerk_id: str, action: str, now: datetime,
+def _save(replica: ReplicaPort, case: Case, *, clerk_id: str, action: str, now: datetime,
           detail: dict | None = None) -> Case:
     return replica.save_case(case, clerk_id=clerk_id, action=action, detail=detail, at=now)
 
@@ -25,7 +25,7 @@ def _move(case: Case, to: Status, **changes) -> Case:
         raise ServiceError(f"办件 {case.case_no}：{exc}") from None
 
 
-def supplement(replica: Replica, case: Case | str, codes, *, clerk_id: str,
+def supplement(replica: ReplicaPort, case: Case | str, codes, *, clerk_id: str,
                now: datetime, originals=()) -> Case:
     """Record deferred materials handed in; when nothing is owed any more the case is
     completed (已补齐). ``originals``: codes whose original was seen."""
@@ -55,7 +55,7 @@ def supplement(replica: Replica, case: Case | str, codes, *, clerk_id: str,
                  detail={"supplied": codes, "still_owed": [m.code for m in updated.owed]})
 
 
-def void(replica: Replica, case: Case | str, *, clerk_id: str, supervisor_id: str,
+def void(replica: ReplicaPort, case: Case | str, *, clerk_id: str, supervisor_id: str,
          now: datetime, reason: str) -> Case:
     """Void (废止) a deferral whose supply-by date has passed; a supervisor must confirm.
     The applicant's credit then records a broken deferral promise."""
@@ -75,7 +75,7 @@ def void(replica: Replica, case: Case | str, *, clerk_id: str, supervisor_id: st
                          "owed": [m.code for m in case.owed]})
 
 
-def deliver(replica: Replica, case: Case | str, *, clerk_id: str, now: datetime,
+def deliver(replica: ReplicaPort, case: Case | str, *, clerk_id: str, now: datetime,
             receiver_id: str = "") -> Case:
     """Hand out the decided result (出件) at the window."""
     require_now(now)
@@ -91,7 +91,7 @@ def deliver(replica: Replica, case: Case | str, *, clerk_id: str, now: datetime,
                          "decision": case.decision.value if case.decision else None})
 
 
-def record_decision(replica: Replica, case: Case | str, decision: Decision, *,
+def record_decision(replica: ReplicaPort, case: Case | str, decision: Decision, *,
                     decided_at: datetime) -> Case:
     """Apply a back-office decision, as a ``decisions`` sync page does."""
     case = load_case(replica, case)

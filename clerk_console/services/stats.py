@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from clerk_console.domain.case import Outcome
-from clerk_console.storage.replica import Replica
+from clerk_console.domain.rating import is_bad
 
-from .rating import BAD_LEVELS
+from .ports import ReplicaPort
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,13 +38,13 @@ class DayStats:
         return rows
 
 
-def stats(replica: Replica, day: date) -> DayStats:
+def stats(replica: ReplicaPort, day: date) -> DayStats:
     counts = replica.outcome_counts(day)
     by_outcome = {o: counts.get(o, 0) for o in Outcome}
     minutes = replica.handling_minutes(day)
     ratings = replica.ratings_between(datetime(day.year, day.month, day.day),
                                       datetime.fromordinal(day.toordinal() + 1))
-    bad = sum(1 for r in ratings if r.level in BAD_LEVELS)
+    bad = sum(1 for r in ratings if is_bad(r.level))
     due_today, overdue = replica.deferral_counts(day)
     return DayStats(
         day=day, total=sum(counts.values()), by_outcome=by_outcome,

@@ -16,6 +16,8 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlmodel import Session
 
+from clerk_console.domain.errors import ClerkError
+
 BUSY_TIMEOUT_MS = 10_000
 _BEGIN_OPTION = "clerk_begin"  # execution option read by the begin hook
 
@@ -97,5 +99,5 @@ def pragmas(engine: Engine) -> dict[str, object]:
                 for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")}
 
 
-class ReplicaError(RuntimeError):
+class ReplicaError(ClerkError, RuntimeError):
     """The replica cannot be opened or migrated; the message is Chinese and says what to do."""

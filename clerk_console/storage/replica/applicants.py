@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlmodel import Session
 
-from clerk_console.domain.case import Outcome, Status
-from clerk_console.domain.parties import Applicant, BlacklistEntry, ELicence, blacklist_hit
-from clerk_console.domain.rules import CreditRecord
+from clerk_console.domain import credit as rules
+from clerk_console.domain.credit import LEGAL_REP, RELATED_ROLES, CreditRecord
+from clerk_console.domain.parties import Applicant, BlacklistEntry, ELicence
 
 from ..db import ReplicaError
 from ..tables import ApplicantRow, BlacklistRow, CaseRow, ELicenceRow, RelatedPersonRow
@@ -19,17 +18,13 @@ from .base import ReplicaBase
 from .codecs import (applicant_from_row, applicant_values, blacklist_values, elicence_values,
                      local, upsert)
 
-RELATED_ROLES = ("法定代表人", "股东", "高级管理人员", "项目单位")
+__all__ = ["Applicants", "RELATED_ROLES"]
 
 
 def related_roles(s: Session, enterprise_id: str) -> dict[str, str]:
     rows = s.execute(select(RelatedPersonRow.person_id, RelatedPersonRow.role)
                      .where(RelatedPersonRow.enterprise_id == enterprise_id)).all()
-    roles: dict[str, str] = {}
-    for pid, role in sorted(rows, key=lambda r: RELATED_ROLES.index(r[1])
-                            if r[1] in RELATED_ROLES else 9, reverse=True):
-        roles[pid] = role
-    return roles
+    return rules.rank_roles((pid, role) for pid, role in rows)
 
 
 class Applicants(ReplicaBase):
@@ -47,7 +42,7 @@ class Applicants(ReplicaBase):
             if applicant.legal_rep_id:
                 upsert(s, RelatedPersonRow, {
                     "enterprise_id": applicant.id_number, "person_id": applicant.legal_rep_id,
-                    "role": "法定代表人", "name": applicant.legal_rep_name},
+                    "role": LEGAL_REP, "name": applicant.legal_rep_name},
                     ["enterprise_id", "person_id", "role"])
             audit.append(s, clerk_id, "applicant.update" if existed else "applicant.create",
                          applicant.id_number, {"name": applicant.name}, at=at)
@@ -88,25 +83,21 @@ class Applicants(ReplicaBase):
 
     def credit(self, applicant: Applicant) -> CreditRecord:
         """Blacklist (itself, legal rep, shareholders, managers), broken deferrals, false
-        commitments: what bars 容缺受理 and 承诺即准."""
+        commitments: what bars 容缺受理 and 承诺即准 (the rules: ``domain.credit``)."""
+        status, outcome = rules.BROKEN_DEFERRAL
         with self.tx.read() as s:
             roles = related_roles(s, applicant.id_number)
-            legal_rep = applicant.legal_rep_id or next(
-                (pid for pid, role in roles.items() if role == "法定代表人"), "")
-            related = tuple(dict.fromkeys(
-                [*applicant.related_ids, *(p for p in roles if p != legal_rep)]))
-            subject = replace(applicant, legal_rep_id=legal_rep, related_ids=related)
-            ids = {applicant.id_number, legal_rep, *related} - {""}
+            subject, ids = rules.credit_subject(applicant, roles)
             rows = s.execute(select(BlacklistRow).where(BlacklistRow.subject_id.in_(ids))) \
                 .scalars().all()
             broken = s.execute(select(CaseRow.id).where(
                 CaseRow.applicant_id == applicant.id_number,
-                CaseRow.status == Status.VOIDED.value,
-                CaseRow.outcome == Outcome.DEFERRED.value).limit(1)).first() is not None
+                CaseRow.status == status.value,
+                CaseRow.outcome == outcome.value).limit(1)).first() is not None
             false = s.execute(select(CaseRow.id).where(
                 CaseRow.applicant_id == applicant.id_number,
                 CaseRow.false_commitment.is_(True)).limit(1)).first() is not None
         listed = {r.subject_id: BlacklistEntry(r.subject_id, r.name, r.reason, r.listed_on)
                   for r in rows}
-        return CreditRecord(blacklist=blacklist_hit(subject, listed, roles),
-                            broken_deferral=broken, false_commitment=false)
+        return rules.credit_record(subject, listed, roles, broken_deferral=broken,
+                                   false_commitment=false)

@@ -11,15 +11,18 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.sqlite import insert
 
+from clerk_console.domain import accounts
+from clerk_console.domain.accounts import ROLES, is_locked
 from clerk_console.domain.catalogue import Level
+from clerk_console.domain.errors import RuleError
 
 from ..db import ReplicaError
 from ..tables import ClerkRow, ItemUsageRow, WindowRow
 from .base import ReplicaBase
 from .codecs import local, upsert
-from .values import MAX_PIN_ATTEMPTS, Clerk, WindowInfo
+from .values import Clerk, WindowInfo
 
-ROLES = ("clerk", "supervisor")
+__all__ = ["Clerks", "check_pin", "ROLES"]
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
 
 
@@ -28,10 +31,12 @@ def _hash_pin(pin: str, salt: bytes) -> bytes:
 
 
 def check_pin(pin: str) -> str:
-    """The PIN when it follows the rule (4 to 12 digits), else ``ReplicaError``."""
-    if not (isinstance(pin, str) and pin.isascii() and pin.isdigit() and 4 <= len(pin) <= 12):
-        raise ReplicaError("PIN 应为 4 到 12 位数字")
-    return pin
+    """The PIN when it follows the domain's rule (``accounts.check_pin``), else
+    ``ReplicaError`` with the rule's message."""
+    try:
+        return accounts.check_pin(pin)
+    except RuleError as exc:
+        raise ReplicaError(str(exc)) from None
 
 
 def _pin_values(pin: str) -> dict[str, Any]:
@@ -42,8 +47,10 @@ def _pin_values(pin: str) -> dict[str, Any]:
 
 class Clerks(ReplicaBase):
     def add_clerk(self, clerk_id: str, name: str, pin: str, role: str = "clerk") -> Clerk:
-        if role not in ROLES:
-            raise ReplicaError(f"角色“{role}”无效，应为 clerk（窗口人员）或 supervisor（负责人）")
+        try:
+            accounts.check_role(role)
+        except RuleError as exc:
+            raise ReplicaError(str(exc)) from None
         with self.write() as s:
             upsert(s, ClerkRow, {"id": clerk_id, "name": name, "role": role,
                                  **_pin_values(pin), "active": True}, ["id"])
@@ -79,7 +86,7 @@ class Clerks(ReplicaBase):
         """The clerk when the PIN matches; counts failures, refuses after MAX_PIN_ATTEMPTS."""
         with self.write() as s:
             row = s.get(ClerkRow, clerk_id)
-            if row is None or not row.active or row.failed_attempts >= MAX_PIN_ATTEMPTS:
+            if row is None or not row.active or is_locked(row.failed_attempts):
                 return None
             ok = hmac.compare_digest(_hash_pin(pin, row.pin_salt), row.pin_hash)
             attempts = 0 if ok else row.failed_attempts + 1

@@ -1,44 +1,19 @@
-"""Value objects the replica returns besides the domain's own (no behaviour, no I/O)."""
+"""Value objects the replica returns besides the domain's own (no behaviour, no I/O).
+
+Clerks, the window, ratings and follow-ups are domain objects (``domain.accounts``,
+``domain.window``, ``domain.rating``), re-exported here for the replica's callers."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, NamedTuple
 
-from clerk_console.domain.catalogue import Level
-from clerk_console.domain.rules import WindowScope
+from clerk_console.domain.accounts import MAX_PIN_ATTEMPTS, Clerk
+from clerk_console.domain.rating import Followup, Rating
+from clerk_console.domain.window import WindowInfo
 
-MAX_PIN_ATTEMPTS = 5
-
-
-@dataclass(frozen=True, slots=True)
-class WindowInfo:
-    code: str
-    name: str
-    hall: str
-    level: Level = Level.CITY
-    levels: frozenset[Level] = frozenset({Level.CITY, Level.COUNTY})
-
-    @property
-    def scope(self) -> WindowScope:
-        return WindowScope(self.level, self.levels)
-
-
-@dataclass(frozen=True, slots=True)
-class Clerk:
-    id: str
-    name: str
-    role: str  # clerk | supervisor
-    failed_attempts: int = 0
-    active: bool = True
-
-    @property
-    def is_supervisor(self) -> bool:
-        return self.role == "supervisor"
-
-    @property
-    def locked(self) -> bool:
-        return self.failed_attempts >= MAX_PIN_ATTEMPTS
+__all__ = ["MAX_PIN_ATTEMPTS", "Clerk", "WindowInfo", "Rating", "Followup", "OutboxEvent",
+           "OutboxWire", "AuditEntry"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,24 +49,3 @@ class AuditEntry:
     action: str
     subject: str
     detail: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class Rating:
-    case_no: str
-    level: int
-    comment: str
-    clerk_id: str
-    at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Followup:
-    id: str
-    case_no: str
-    due: date
-    due_estimated: bool
-    status: str  # open | closed
-    opened_at: datetime
-    closed_at: datetime | None = None
-    answer: str = ""

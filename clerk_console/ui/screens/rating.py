@@ -11,9 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from clerk_console.domain.case import Case
-
-LEVELS = {1: "非常满意", 2: "满意", 3: "基本满意", 4: "不满意", 5: "非常不满意"}
-BAD = frozenset({4, 5})
+from clerk_console.domain.rating import LEVELS, is_bad
 
 
 class RatingScreen(ModalScreen[int | None]):
@@ -40,7 +38,7 @@ class RatingScreen(ModalScreen[int | None]):
         if self.query_one("#reason", Input).has_focus:
             return
         self.level = level
-        if level in BAD:
+        if is_bad(level):
             reason = self.query_one("#reason", Input)
             reason.display = True
             reason.focus()
@@ -62,7 +60,7 @@ class RatingScreen(ModalScreen[int | None]):
         except Exception as exc:
             self.query_one("#rating-error", Static).update(f"评价未保存：{exc}")
             return
-        if self.level in BAD:
+        if is_bad(self.level):
             app.notify(f"已记录{LEVELS[self.level]}，并生成回访整改记录", severity="warning")
         self.dismiss(self.level)
 
