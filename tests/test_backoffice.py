@@ -295,10 +295,11 @@ def test_ratings_are_stored_once_and_checked(engine):
         rating({**good, "id": "r2", "level": 9}, "e2"),
         rating({**good, "id": "r3", "case_no": "YT0202-20261127-0001"}, "e3"),
         PushItem(id="e4", entity="photo", entity_id="p", op="save", payload={},
-                 payload_hash="")])
+                 payload_hash=""),
+        rating({**good, "id": "r5", "level": True}, "e5")])  # JSON true is no level
     assert [r.status for r in results] == [ItemStatus.ACCEPTED, ItemStatus.DUPLICATE,
                                            ItemStatus.REFUSED, ItemStatus.REFUSED,
-                                           ItemStatus.REFUSED]
+                                           ItemStatus.REFUSED, ItemStatus.REFUSED]
     assert "等级" in results[2].message and "不是本窗口" in results[3].message
     assert "不支持的记录类型" in results[4].message
     with reading(engine) as conn:

@@ -1,0 +1,28 @@
+"""Back-office operations on one open transaction (a SQLAlchemy Connection).
+
+Plain functions used by the HTTP app and the admin CLI alike; nothing here keeps state between
+calls, so any number of server processes can share one database. One module per concern:
+``enrollment`` (codes, tokens), ``push`` (events in), ``pull`` (pages out), ``reference``
+(the change log: publishing datasets), ``decisions`` (cases and decisions), ``admin`` (the
+admin log); ``common`` holds the tables, ``BackofficeError`` and the driver-cursor helpers.
+Every public name is importable from here.
+"""
+from __future__ import annotations
+
+from clerk_console.domain.case import Decision
+from clerk_console.sync.protocol import Dataset
+
+from .admin import admin_log, log_admin
+from .common import CHUNK, BackofficeError, WindowRow
+from .decisions import count_cases, decide, list_cases
+from .enrollment import (ENROLL_CODE_TTL, ENROLL_RETRY_TTL, authenticate, enroll,
+                         issue_enrollment_code, revoke)
+from .pull import MAX_PAGE, RawPage, pull, render_pull, scope_of
+from .push import push
+from .reference import MAX_REPLACE_SHARE, allocate_seq, compact, put_records
+
+__all__ = ["BackofficeError", "WindowRow", "CHUNK", "ENROLL_CODE_TTL", "ENROLL_RETRY_TTL", "MAX_REPLACE_SHARE", "MAX_PAGE", "RawPage",
+           "admin_log", "log_admin", "issue_enrollment_code", "enroll", "revoke",
+           "authenticate", "push", "allocate_seq", "put_records", "compact", "scope_of",
+           "pull", "render_pull", "list_cases", "count_cases", "decide",
+           "Decision", "Dataset"]  # the last two: the arguments' types, for callers' ease

@@ -1,0 +1,54 @@
+"""Cases as the back office holds them, and its decisions (queued for the window)."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from clerk_console.domain.case import TRANSITIONS, Decision, Status
+from clerk_console.sync.protocol import Dataset
+
+from .common import CASE, DEC, W, BackofficeError
+from .reference import put_records
+
+
+def list_cases(conn: Connection, limit: int = 1000) -> list[dict[str, Any]]:
+    q = (select(CASE, W.c.code.label("window_code"), DEC.c.decision)
+         .join(W, W.c.id == CASE.c.window_id)
+         .join(DEC, DEC.c.case_id == CASE.c.id, isouter=True)
+         .order_by(CASE.c.case_no).limit(limit))
+    out = []
+    for r in conn.execute(q).mappings():
+        p = json.loads(r["payload"])
+        out.append(dict(case_no=r["case_no"], window_code=r["window_code"], status=r["status"],
+                        version=r["version"], items=p.get("items", []),
+                        decision=r["decision"] or "", updated_at=r["updated_at"]))
+    return out
+
+
+def count_cases(conn: Connection) -> int:
+    n: int = conn.execute(select(func.count()).select_from(CASE)).scalar_one()
+    return n
+
+
+def decide(conn: Connection, case_no: str, decision: Decision, *, actor: str,
+           now: datetime) -> dict[str, Any]:
+    """Record the back office's decision and queue it for the window that took the case."""
+    row = conn.execute(select(CASE).where(CASE.c.case_no == case_no.strip().upper())
+                       ).mappings().first()
+    if row is None:
+        raise BackofficeError(f"后台没有办件{case_no}：请确认编号，或等待窗口同步后再试", 404)
+    if conn.execute(select(DEC.c.decision).where(DEC.c.case_id == row["id"])).first():
+        raise BackofficeError(f"办件{case_no}已有决定，不能重复决定", 409)
+    status = Status(row["status"])
+    if Status.DECIDED not in TRANSITIONS.get(status, frozenset()):
+        raise BackofficeError(f"办件{case_no}当前状态为“{status.label}”，不能作出决定", 409)
+    conn.execute(DEC.insert().values(case_id=row["id"], case_no=row["case_no"],
+                                     window_id=row["window_id"], decision=decision.value,
+                                     decided_at=now, decided_by=actor))
+    payload = dict(case_id=row["id"], case_no=row["case_no"], decision=decision.value,
+                   decided_at=now.isoformat())
+    put_records(conn, Dataset.DECISIONS, {(row["window_id"], row["id"]): payload})
+    return payload

@@ -1,0 +1,93 @@
+"""Publishing reference data and decisions: the change log every pull reads from.
+
+Each record is ``(dataset, scope, key)`` with the sequence of its last change; a deletion is
+a tombstone (kept until compacted, then the dataset's floor rises above it).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import Connection, func, select, update
+
+from clerk_console.sync.protocol import Dataset, canonical_json, payload_hash
+
+from .common import COUNTER, FLOOR, LOG, BackofficeError, _chunks, _insert
+
+
+def allocate_seq(conn: Connection, n: int) -> int:
+    """Reserve ``n`` sequence numbers; returns the first. The counter row stays locked until
+    commit, so change-log sequences become visible strictly in order (no late commits)."""
+    last: int = conn.execute(update(COUNTER).where(COUNTER.c.name == "change_log")
+                             .values(value=COUNTER.c.value + n)
+                             .returning(COUNTER.c.value)).scalar_one()
+    return last - n + 1
+
+
+MAX_REPLACE_SHARE = 0.2  # a replace may delete at most this share of live records unforced
+
+
+def put_records(conn: Connection, dataset: Dataset, records: Mapping[tuple[str, str], dict[str, Any]], *,
+                replace_scopes: Iterable[str] | None = None,
+                max_delete_share: float | None = None) -> dict[str, int]:
+    """Upsert ``{(scope, key): payload}``; with ``replace_scopes`` every other live record of
+    those scopes becomes a tombstone. Unchanged records keep their sequence (not re-sent).
+    With ``max_delete_share`` a replace that would delete more than that share of the live
+    records (an empty or truncated file) is refused before anything is written."""
+    existing: dict[tuple[str, str], tuple[str, bool]] = {}
+    for r in conn.execute(select(LOG.c.scope, LOG.c.key, LOG.c.hash, LOG.c.deleted)
+                          .where(LOG.c.dataset == dataset.value)):
+        existing[(r[0], r[1])] = (r[2], r[3])
+    changes: list[dict[str, Any]] = []
+    for (scope, key), payload in records.items():
+        h = payload_hash(payload)
+        old = existing.get((scope, key))
+        if old is not None and old[0] == h and not old[1]:
+            continue
+        changes.append(dict(scope=scope, key=key, deleted=False, hash=h,
+                            payload=canonical_json(payload)))
+    deleted = 0
+    if replace_scopes is not None:
+        scopes = set(replace_scopes)
+        live = 0
+        for (scope, key), (_h, dead) in existing.items():
+            if not dead and scope in scopes:
+                live += 1
+                if (scope, key) not in records:
+                    changes.append(dict(scope=scope, key=key, deleted=True, hash="",
+                                        payload="{}"))
+                    deleted += 1
+        if max_delete_share is not None and live and deleted > live * max_delete_share:
+            raise BackofficeError(
+                f"本次导入将删除现有{live}条中的{deleted}条（超过{max_delete_share:.0%}），"
+                "文件可能为空或不完整，未做任何修改；确认无误请加 --force 重新导入")
+    if changes:
+        first = allocate_seq(conn, len(changes))
+        for i, ch in enumerate(changes):
+            ch["seq"] = first + i
+            ch["dataset"] = dataset.value
+        for chunk in _chunks(changes, 5_000):
+            stmt = _insert(conn, LOG)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["dataset", "scope", "key"],
+                set_=dict(seq=stmt.excluded.seq, deleted=stmt.excluded.deleted,
+                          hash=stmt.excluded.hash, payload=stmt.excluded.payload))
+            conn.execute(stmt, chunk)
+    return {"changed": len(changes) - deleted, "deleted": deleted,
+            "unchanged": len(records) - (len(changes) - deleted)}
+
+
+def compact(conn: Connection, dataset: Dataset, *, keep: int) -> int:
+    """Drop tombstones except the newest ``keep`` sequences of the log; raise the floor."""
+    top = conn.execute(select(func.max(LOG.c.seq))).scalar() or 0
+    limit = top - keep
+    if limit <= 0:
+        return 0
+    n: int = conn.execute(LOG.delete().where((LOG.c.dataset == dataset.value) & LOG.c.deleted
+                                             & (LOG.c.seq <= limit))).rowcount
+    current = conn.execute(select(FLOOR.c.floor).where(FLOOR.c.dataset == dataset.value)).scalar()
+    if current is None:
+        conn.execute(FLOOR.insert().values(dataset=dataset.value, floor=limit))
+    elif current < limit:
+        conn.execute(FLOOR.update().where(FLOOR.c.dataset == dataset.value).values(floor=limit))
+    return n
