@@ -16,11 +16,9 @@ from pathlib import Path
 from clerk_console import toml_text
 from clerk_console import config
 
-PLACEHOLDERS = frozenset({
-    "hall", "hall_address", "hotline", "window", "clerk", "case_no", "applicant", "id_masked",
-    "items", "accepted_at", "deadline_text", "deadline_year", "promised_date", "owed_count",
-    "department", "dept_address", "dept_phone", "dept_hours", "decision", "delivered_at", "day",
-})
+from .context import PLACEHOLDER_NAMES
+
+PLACEHOLDERS = PLACEHOLDER_NAMES  # the fields of context.NoticeContext
 
 Wording = str | tuple[str, ...]
 

@@ -1,0 +1,43 @@
+"""``build``: one registered document kind for one case."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from clerk_console.config import Settings
+from clerk_console.domain.case import Case
+from clerk_console.domain.catalogue import Catalogue
+from clerk_console.domain.parties import Applicant
+
+from ..templates import Templates, load_templates
+from .facts import facts
+from .model import Document
+from .registry import KINDS, ordered
+
+
+def build(kind: str, *, case: Case, catalogue: Catalogue, applicant: Applicant | None,
+          window: object, clerk_name: str, settings: Settings, calendar_note: str | None = None,
+          now: datetime, deadline_days: int | None = None,
+          templates: Templates | None = None) -> Document:
+    """The document ``kind`` (one of CASE_KINDS) for ``case``.
+
+    ``window`` is the window's label or a WindowInfo; ``calendar_note`` replaces the default
+    note printed when the deadline lies in a year whose holidays are not yet published;
+    ``deadline_days`` (working days granted) is printed beside the deadline when known.
+    """
+    spec = KINDS.get(kind)
+    if spec is None:
+        names = "、".join(k.name for k in ordered())
+        raise ValueError(f"未知的文书种类“{kind}”，可选：{names}")
+    t = templates or load_templates()
+    f = facts(reception=spec.reception, case=case, catalogue=catalogue, applicant=applicant,
+              window=window, clerk_name=clerk_name, settings=settings, now=now,
+              deadline_days=deadline_days, templates=t, calendar_note=calendar_note)
+    sections = (f.header, f.items_section, *spec.body(f))
+    return Document(kind=kind, title=f.fill(kind, "title"), case_no=case.case_no,
+                    hall=settings.hall_name, sections=sections,
+                    signatures=f.fill_all(kind, "signatures"),
+                    seal_label=f.fill("common", "seal") if spec.seal else "",
+                    qr_payload=case.case_no,
+                    footer=f.fill("common", "footer"), warnings=t.warnings,
+                    copy_labels=f.fill_all(kind, "copy_labels")
+                    if "copy_labels" in t.texts[kind] else ())

@@ -1,0 +1,50 @@
+"""The document kinds: each registers itself once with what it needs to be built.
+
+A kind is one module in ``documents/kinds/`` calling :func:`register` (and its wording file
+``data/templates/<name>.toml``); nothing else lists the kinds. See docs/howto.md.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from clerk_console.domain.case import Case, Outcome, Status
+
+from .facts import Facts
+from .model import Section
+
+Body = Callable[[Facts], list[Section]]
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    name: str  # also the template file's stem and the file name's suffix
+    order: int  # handed out in this order when a case calls for several
+    body: Body  # the sections after the header and the items table
+    outcomes: tuple[Outcome, ...] = ()  # the intake outcomes that call for it
+    statuses: tuple[Status, ...] = ()  # later statuses that call for it (supplied, delivered)
+    thermal: bool = False  # fits an 80 mm receipt
+    seal: bool = True  # the hall's seal box
+    reception: bool = False  # nothing accepted: the header says 接待, not 受理
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> Kind:
+    if kind.name in KINDS:
+        raise ValueError(f"document kind {kind.name!r} registered twice")
+    KINDS[kind.name] = kind
+    return kind
+
+
+def ordered() -> list[Kind]:
+    return sorted(KINDS.values(), key=lambda k: k.order)
+
+
+def kinds_for(case: Case) -> list[str]:
+    """The documents a case's outcome calls for, in the order they are handed out; then
+    those its later status calls for (a receipt once supplied, the delivery note)."""
+    kinds = [k.name for k in ordered() if case.outcome is not None and case.outcome in k.outcomes]
+    kinds += [k.name for k in ordered() if case.status in k.statuses and k.name not in kinds]
+    return kinds
