@@ -19,8 +19,8 @@ from typing import Any
 from clerk_console.domain import credit as credit_rules
 from clerk_console.domain.accounts import Clerk, check_pin, check_role, is_locked
 from clerk_console.domain.calendar import WorkCalendar, default_calendar
-from clerk_console.domain.case import (OPEN_STATUSES, TRANSITIONS, Case, Decision, Outcome,
-                                       Status, transition)
+from clerk_console.domain.case import (OPEN_STATUSES, SUPPLY_STATUSES, TRANSITIONS, Case,
+                                       Decision, Outcome, Status, transition)
 from clerk_console.domain.catalogue import Catalogue, Level
 from clerk_console.domain.errors import RuleError
 from clerk_console.domain.ids import format_case_no, new_id
@@ -246,7 +246,7 @@ class FakeReplica:
 
     def deferral_counts(self, today: date) -> tuple[int, int]:
         deferred = [c.deadline for c in self._state.cases.values()
-                    if c.status is Status.DEFERRED and c.deadline is not None]
+                    if c.status in SUPPLY_STATUSES and c.deadline is not None]
         return (sum(1 for d in deferred if d == today), sum(1 for d in deferred if d < today))
 
     # ------------------------------------------------------------------ clerks
