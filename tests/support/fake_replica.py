@@ -244,6 +244,12 @@ class FakeReplica:
         return [(c.accepted_at - c.created_at).total_seconds() / 60 for c in self._on(day)
                 if c.accepted_at is not None and c.created_at is not None]
 
+    def deferrals_due(self, today: date, limit: int = 500) -> list[Case]:
+        """Cases with a supply-by date today or past, earliest first."""
+        due = [c for c in self._state.cases.values() if c.status in SUPPLY_STATUSES
+               and c.deadline is not None and c.deadline <= today]
+        return sorted(due, key=lambda c: (c.deadline or today, c.case_no))[:limit]
+
     def deferral_counts(self, today: date) -> tuple[int, int]:
         deferred = [c.deadline for c in self._state.cases.values()
                     if c.status in SUPPLY_STATUSES and c.deadline is not None]
