@@ -88,12 +88,28 @@ def main(argv: list[str] | None = None) -> int:
     from clerk_console import config, logfile
 
     logfile.setup("clerk-console")
+    if os.name == "posix":
+        os.umask(0o077)  # whatever this process writes is the user's own (personal data)
     try:
         module = importlib.import_module(f"clerk_console.commands.{command}")
         return int(module.run(args) or 0)
     except config.SettingsError as exc:
         print(f"设置有误，未启动：{exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # the top: a Chinese message, never a traceback or locals
+        import logging
+
+        from clerk_console.storage.db import ReplicaError
+        from clerk_console.storage.errors import storage_message, where
+
+        if isinstance(exc, ReplicaError):
+            print(str(exc), file=sys.stderr)
+            return 1
+        logging.getLogger("clerk_console").error("command %s failed: %s", command, where(exc))
+        message = storage_message(exc) or (f"受理终端内部错误（{type(exc).__name__}），"
+                                           "本次操作未完成；已保存的办件不受影响，请联系技术支持")
+        print(message, file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

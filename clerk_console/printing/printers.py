@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from clerk_console.config import Settings
+from clerk_console.private_files import private_dir, private_file
 
 from .documents import THERMAL_KINDS, Document
 
@@ -44,10 +45,13 @@ def save_pdf(docs: list[Document], settings: Settings, folder: Path) -> tuple[Pa
     from . import pdf  # reportlab is loaded only when a PDF is made
 
     rendered = pdf.render(docs, settings)
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)  # notices carry names and ID numbers: the user's own
     path = folder / (docs[0].file_stem + ("" if len(docs) == 1 else "-all") + ".pdf")
     tmp = path.with_suffix(".pdf.part")
-    tmp.write_bytes(rendered.data)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(rendered.data)
+    private_file(tmp)
     os.replace(tmp, path)
     warnings = tuple(dict.fromkeys(rendered.warnings + tuple(w for d in docs for w in d.warnings)))
     return path, warnings

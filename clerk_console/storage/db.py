@@ -24,7 +24,9 @@ _BEGIN_OPTION = "clerk_begin"  # execution option read by the begin hook
 
 def make_engine(path: Path, *, foreign_keys: bool = True) -> Engine:
     """An engine on the SQLite file ``path`` with WAL, synchronous=FULL and foreign keys."""
-    engine = create_engine(f"sqlite:///{Path(path)}", connect_args={"check_same_thread": False})
+    # hide_parameters: an error's text never carries the values (ID numbers, phones ...)
+    engine = create_engine(f"sqlite:///{Path(path)}", connect_args={"check_same_thread": False},
+                           hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record) -> None:

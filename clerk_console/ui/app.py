@@ -70,6 +70,30 @@ class ClerkApp(App[int]):
         if self.use_command_palette and not ChinesePalette.is_open(self):
             self.push_screen(ChinesePalette(id="--command-palette"))
 
+    # -- crashes ---------------------------------------------------------------------------
+    def _handle_exception(self, error: Exception) -> None:
+        self._crash = error
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        """Textual's own crash report prints local variables (a PIN, an ID number): say what
+        happened in Chinese instead, and log only the exception's type and frames."""
+        import logging
+
+        from rich.text import Text
+
+        from clerk_console.storage.errors import storage_message, where
+
+        error = getattr(self, "_crash", None)
+        if error is not None:
+            logging.getLogger("clerk_console").error("console crashed: %s", where(error))
+        message = (storage_message(error) if error is not None else None) or (
+            f"受理终端内部错误（{type(error).__name__ if error else '未知'}），已退出；"
+            "已保存的办件不受影响，正在录入的内容请重新录入。请联系技术支持。")
+        self.bell()
+        self._exit_renderables.append(Text(message))
+        self._close_messages_no_wait()
+
     # -- time ------------------------------------------------------------------------------
     def now(self) -> datetime:
         return self.clock()

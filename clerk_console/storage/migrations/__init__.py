@@ -17,10 +17,12 @@ from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
+from clerk_console.private_files import private_dir, private_file
+
 from ..db import ReplicaError, make_engine, writer
+from ..integrity import BACKUP_DIR, prune_backups
 
 HERE = Path(__file__).resolve().parent
-BACKUP_DIR = "backups"
 
 
 def alembic_config(extra_versions: Sequence[Path] = ()) -> Config:
@@ -56,9 +58,9 @@ def current(path: Path) -> str | None:
 
 def backup(path: Path, rev: str | None, now: datetime | None = None) -> Path:
     """Copy the replica (consistently, WAL included) to ``<dir>/backups/``."""
-    stamp = (now or datetime.now()).strftime("%Y%m%dT%H%M%S%f")
-    folder = Path(path).parent / BACKUP_DIR
-    folder.mkdir(parents=True, exist_ok=True)
+    now = now or datetime.now()
+    stamp = now.strftime("%Y%m%dT%H%M%S%f")
+    folder = private_dir(Path(path).parent / BACKUP_DIR)
     target = folder / f"replica-{rev or 'none'}-{stamp}.sqlite3"
     src = sqlite3.connect(path)
     try:
@@ -69,6 +71,8 @@ def backup(path: Path, rev: str | None, now: datetime | None = None) -> Path:
             dst.close()
     finally:
         src.close()
+    private_file(target)
+    prune_backups(path, now)
     return target
 
 

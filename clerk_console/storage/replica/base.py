@@ -8,8 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
+from clerk_console.private_files import private_dir, private_sqlite
+
 from .. import migrations
 from ..db import Transactions, make_engine
+from ..integrity import check_replica
 
 if TYPE_CHECKING:
     from typing import Self
@@ -34,8 +37,10 @@ class ReplicaBase:
     def open(cls, path: Path) -> Self:
         """Open (creating if needed) and migrate; ``ReplicaError`` if it cannot be used."""
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
+        check_replica(path)  # an empty or corrupt file is refused, never opened blank
         migrations.upgrade(path)
+        private_sqlite(path)
         return cls(path, Transactions(make_engine(path)))
 
     def close(self) -> None:
