@@ -134,6 +134,14 @@ def test_bench_memory(bench_out: Path) -> None:
     assert got["rss_end"]["target"] == 150.0 and got["rss_end"]["intakes"] == 10
 
 
+def test_bench_attacks(bench_out: Path) -> None:
+    """Every attack of issue #10 replayed; the script exits 1 if one succeeds."""
+    got = metrics(run_bench("bench_attacks.py", bench_out, "--quick", timeout=600))
+    assert got["succeeded"]["value"] == 0 and got["succeeded"]["tried"] >= 25
+    assert got["oversized_exhausting"]["value"] == 0 and got["pii_exposures"]["value"] == 0
+    assert got["enroll_race_tokens"]["SQLite"] == 1 and got["kill9_lost"]["value"] == 0
+
+
 def test_run_all_runs_the_search_bench_and_summarises(bench_out: Path) -> None:
     env = dict(os.environ, CLERK_BENCH_OUT=str(bench_out))
     proc = subprocess.run([sys.executable, str(BENCH / "run_all.py"), "--quick", "--only", "search"],

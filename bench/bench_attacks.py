@@ -1,0 +1,408 @@
+"""The attack run of issue #10, replayed: every attack against a real back office on loopback
+(in this process, so its memory is this process's) and a real window folder, and what came of
+it. Prints each attack and whether it succeeded, then the figures the README keeps:
+
+    attacks tried / succeeded, oversized bodies that exhaust memory (peak RSS growth above
+    256 MB or no clear refusal), enrollment race successes per code (20 at once; SQLite, and
+    PostgreSQL when 127.0.0.1:5432/test answers), PII exposures, kill -9 trials with nothing
+    lost.
+
+    python bench/bench_attacks.py              # 20 kill -9 trials
+    python bench/bench_attacks.py --kills 40
+    python bench/bench_attacks.py --quick      # smoke-test sizes
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import zlib
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import benchlib  # noqa: F401  (puts the repository on sys.path)
+import httpx
+from sqlalchemy import select, text
+
+from clerk_console.backoffice import service
+from clerk_console.backoffice.db import make_engine, reading
+from clerk_console.backoffice.tables import ServerCase
+from clerk_console.domain.ids import new_id
+from clerk_console.storage.db import ReplicaError
+from clerk_console.storage.replica import Replica
+from clerk_console.sync.embedded import enroll_replica, start_embedded
+from clerk_console.sync.loopback import child_context, sync_in_child
+from clerk_console.sync.protocol import PushItem, payload_hash
+from clerk_console.sync.runner import client_for, sync_once
+from clerk_console.sync.synthetic import add_cases
+
+TRIED: list[tuple[str, bool]] = []
+PII: list[tuple[str, bool]] = []
+
+
+def attack(name: str, succeeded: bool) -> None:
+    TRIED.append((name, bool(succeeded)))
+    print(f"{'SUCCEEDED' if succeeded else 'failed   '}  {name}")
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bomb(raw: int) -> bytes:
+    out = zlib.compressobj(9, zlib.DEFLATED, 31)
+    block = b"\0" * (1 << 20)
+    return out.compress(b'{"items":[') + b"".join(out.compress(block) for _ in range(raw >> 20)) \
+        + out.flush()
+
+
+def token(engine, code: str) -> str:
+    with engine.begin() as conn:
+        otc = service.issue_enrollment_code(conn, code, region="370602", now=now(), replace=True)
+    with engine.begin() as conn:
+        return service.enroll(conn, otc, now=now())[1]
+
+
+def oversized(url: str, tok: str, big: int) -> int:
+    """Six oversized bodies; how many exhausted memory or got no clear refusal."""
+    exhausted = 0
+    auth = {"Authorization": f"Bearer {tok}", "Content-Encoding": "gzip"}
+    one = bomb(big)  # 1 GB of zeros in ~1 MB of gzip: the attack's body
+    gb = f"{big >> 20} MB"
+    cases = [(f"push, no token, {gb} bomb", "/v1/push", {"Content-Encoding": "gzip"}, one, 401),
+             (f"push, token, {gb} bomb", "/v1/push", auth, one, 413),
+             (f"push, token, 3 x {gb} in three gzip members", "/v1/push", auth, one * 3,
+              (400, 413)),
+             ("pull, token, 64 MB bomb", "/v1/pull", auth, bomb(64 << 20), 413),
+             ("enroll, 64 MB bomb", "/v1/enroll", {"Content-Encoding": "gzip"}, bomb(64 << 20), 413),
+             ("push, 9 MB plain body", "/v1/push", {"Authorization": auth["Authorization"]},
+              b"[" * (9 << 20), 413)]
+    for name, path, headers, body, want in cases:
+        before = rss_mb()
+        r = httpx.post(url + path, content=body, headers=headers, timeout=120)
+        grew = rss_mb() - before
+        bad = r.status_code not in (want if isinstance(want, tuple) else (want,)) or grew > 256
+        exhausted += bad
+        attack(f"oversized body: {name} -> HTTP {r.status_code}, peak RSS +{grew:.0f} MB", bad)
+    return exhausted
+
+
+def forged(url: str, engine, tok: str) -> None:
+    def push(payloads, entity="case"):
+        items = [PushItem(id=new_id(), entity=entity, entity_id=p["id"], op="save", payload=p,
+                          payload_hash=payload_hash(p)).model_dump() for p in payloads]
+        r = httpx.post(url + "/v1/push", json={"items": items},
+                       headers={"Authorization": f"Bearer {tok}"}, timeout=30)
+        return r.status_code, [x["status"] for x in r.json().get("results", [])]
+
+    def case(n, version=1, status="accepted", **kw):
+        return {"id": f"forge-{n}", "case_no": f"YT0808-20261127-{n:04d}",
+                "window_code": "YT0808", "version": version, "status": status, **kw}
+
+    code, st = push([case(1, status="decided", decision="approve")])
+    attack("window pushes a case straight to decided/approve", "accepted" in st)
+    push([case(2)])
+    code, st = push([{"id": f"r{i}", "case_no": f"YT0808-20261127-{500 + i:04d}", "level": 1}
+                     for i in range(200)], "rating")
+    attack("200 ratings for cases that do not exist", "accepted" in st)
+    code, st = push([{"id": f"q{i}", "case_no": "YT0808-20261127-0002", "level": 1}
+                     for i in range(5)], "rating")
+    attack("5 ratings for one case", st.count("accepted") > 1)
+    for v in (True, -5, 2**63 - 1, 2**63):
+        raw = json.dumps(case(3)).replace('"version": 1', f'"version": {json.dumps(v)}')
+        body = ('{"items":[{"id":"%s","entity":"case","entity_id":"forge-3","op":"save",'
+                '"payload":%s,"payload_hash":"x"}]}' % (new_id(), raw))
+        r = httpx.post(url + "/v1/push", content=body,
+                       headers={"Authorization": f"Bearer {tok}"}, timeout=30)
+        ok = r.status_code >= 500 or (r.status_code == 200
+                                      and r.json()["results"][0]["status"] == "accepted")
+        attack(f"version {v!r} accepted or HTTP 500 (retried forever)", ok)
+    code, st = push([{**case(2), "id": "forge-other"}])
+    attack("a second case under a used case number", "accepted" in st)
+    with engine.begin() as conn:
+        try:
+            service.issue_enrollment_code(conn, "YT0808", region=None, now=now())
+            issued = True
+        except service.BackofficeError:
+            issued = False
+    attack("second PC enrolled for a window without an explicit replacement", issued)
+
+
+def guessing(url: str) -> None:
+    codes = [httpx.post(url + "/v1/enroll", json={"code": f"AAAA-BBBB-{i:04d}"},
+                        timeout=10).status_code for i in range(20)]
+    attack(f"20 guessed enrollment codes unthrottled ({codes.count(429)} got 429)",
+           codes.count(429) == 0)
+
+
+def race(engine, label: str) -> int:
+    with engine.begin() as conn:
+        otc = service.issue_enrollment_code(conn, f"RC{label[:4].upper()}", region="370602",
+                                            now=now(), replace=True)
+    barrier = threading.Barrier(20)
+    got: list[str] = []
+
+    def one(i):
+        barrier.wait()
+        try:
+            with engine.begin() as conn:
+                got.append(service.enroll(conn, otc, now=now(), install_id=f"pc{i}")[1])
+        except service.BackofficeError:
+            pass
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    attack(f"20 concurrent enrolls with one code on {label}: {len(got)} tokens", len(got) > 1)
+    return len(got)
+
+
+def pg_url() -> str | None:
+    try:
+        import psycopg
+
+        for user in ("postgres", "root"):
+            try:
+                with psycopg.connect(host="127.0.0.1", dbname="test", user=user,
+                                     connect_timeout=2):
+                    return f"postgresql://{user}@127.0.0.1:5432/test"
+            except psycopg.Error:
+                continue
+    except ImportError:
+        pass
+    return None
+
+
+def files(tmp: Path) -> None:
+    from clerk_console.backoffice import cli
+    from clerk_console.config import data_root
+    from clerk_console.storage.catalogue_files import load_catalogue
+
+    db = f"sqlite:///{tmp / 'imports.sqlite3'}"
+    head = "subject_id,name,reason,listed_on\n"
+    rows = "".join(f"91370600MA3C{i:05d}X,某公司{i},严重失信,2025-01-02\n" for i in range(10))
+    full, empty, cut, big = (tmp / n for n in ("full.csv", "empty.csv", "cut.csv", "big.csv"))
+    full.write_text(head + rows, encoding="utf-8")
+    empty.write_text(head, encoding="utf-8")
+    cut.write_text(head + rows + "91370600MA3C99999X,某公", encoding="utf-8")
+    big.write_text(head + f"91370600MA3C77777X,{'甲' * 200_000},严重失信,\n", encoding="utf-8")
+    quiet = open(os.devnull, "w")
+    saved, sys.stderr, sys.stdout = (sys.stderr, sys.stdout), quiet, quiet
+    try:
+        cli.main(["--db", db, "import-blacklist", str(full)])
+        wiped = cli.main(["--db", db, "import-blacklist", str(empty)]) == 0
+        truncated = cli.main(["--db", db, "import-blacklist", str(cut)]) == 0
+        try:
+            cli.main(["--db", db, "import-blacklist", str(big)])
+            crashed = False
+        except Exception:
+            crashed = True
+    finally:
+        sys.stderr, sys.stdout = saved
+    attack("header-only blacklist CSV wipes the list", wiped)
+    attack("truncated blacklist CSV imported", truncated)
+    attack("200 KB CSV field is a traceback", crashed)
+    def catalogue_loads(edit) -> bool | None:
+        """True: loaded; False: refused with a message; None: crashed (RecursionError ...)."""
+        folder = tmp / "catalogue"
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(data_root() / "catalogue", folder)
+        edit(folder)
+        try:
+            load_catalogue(folder)
+            return True
+        except ValueError:
+            return False
+        except RecursionError:
+            return None
+
+    def nest(folder):
+        (folder / "departments.toml").write_text("x = " + "[" * 5000 + "]" * 5000,
+                                                 encoding="utf-8")
+
+    def huge_days(folder):
+        item = folder / "items" / "bdc.toml"
+        item.write_text(item.read_text(encoding="utf-8").replace(
+            "legal_days = 30", f"legal_days = {2**63 - 1}", 1), encoding="utf-8")
+
+    def bom_mark(folder):
+        dep = folder / "departments.toml"
+        dep.write_bytes(b"\xef\xbb\xbf" + dep.read_bytes())
+
+    attack("nested TOML is a RecursionError or accepted", catalogue_loads(nest) is not False)
+    attack("catalogue accepts legal_days = 2**63-1", catalogue_loads(huge_days) is not False)
+    bom = catalogue_loads(bom_mark) is not True
+    attack("a UTF-8 BOM makes a TOML file unreadable", bom)
+
+
+def window(tmp: Path) -> None:
+    home = tmp / "window"
+    old = os.umask(0o022)
+    try:
+        r = Replica.open(home / "replica.sqlite3")
+        r.close()
+    finally:
+        os.umask(old)
+    modes = {p.name: oct(p.stat().st_mode & 0o777) for p in [home, *home.iterdir()]}
+    attack(f"window folder or replica readable by others {modes}",
+           os.name == "posix" and any(m not in ("0o700", "0o600") for m in modes.values()))
+    for label, data in (("0-byte", b""), ("corrupt", None)):
+        path = home / "replica.sqlite3"
+        if data is None:
+            raw = bytearray(path.read_bytes() if path.stat().st_size else b"")
+            if not raw:
+                Replica.open(tmp / "fresh" / "replica.sqlite3").close()
+                raw = bytearray((tmp / "fresh" / "replica.sqlite3").read_bytes())
+            for i in range(4096, len(raw), 4096):
+                raw[i + 10:i + 200] = os.urandom(190)
+            data = bytes(raw)
+        path.write_bytes(data)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        try:
+            Replica.open(path).close()
+            opened = True
+        except ReplicaError:
+            opened = False
+        attack(f"a {label} replica opens", opened)
+    r = Replica.open(tmp / "pii" / "replica.sqlite3")
+    try:
+        with r.write() as s:
+            for _ in range(2):
+                s.execute(text("INSERT INTO kv (key, value) VALUES ('370602199203154321', 'x')"
+                               .replace("'370602199203154321'", ":k")), {"k": "370602199203154321"})
+    except Exception as exc:
+        PII.append(("SQL error text carries an ID number", "370602199203154321" in str(exc)))
+    r.close()
+    crash = subprocess.run([sys.executable, "-c", CRASH], capture_output=True, text=True,
+                           timeout=120, cwd=str(benchlib.ROOT))
+    PII.append(("crash report shows a PIN local", "123456" in crash.stdout + crash.stderr))
+    for name, exposed in PII:
+        attack(f"PII exposure: {name}", exposed)
+
+
+CRASH = """
+import asyncio, tempfile
+from pathlib import Path
+from clerk_console.ui.app import ClerkApp
+app = ClerkApp(Path(tempfile.mkdtemp()), sync=False)
+def explode():
+    pin = "123456"
+    raise RuntimeError("boom")
+async def main():
+    try:
+        async with app.run_test() as pilot:
+            app.call_later(explode)
+            await pilot.pause(); await pilot.pause()
+    except RuntimeError:
+        pass
+asyncio.run(main())
+"""
+
+
+def kills(tmp: Path, bo, engine, n: int) -> tuple[int, int]:
+    """n sync rounds of a window killed with SIGKILL at a random moment; then settle and
+    compare: every case on the server exactly once, at the window's version."""
+    import random
+
+    rng = random.Random(20261127)
+    r = Replica.open(tmp / "killed" / "replica.sqlite3")
+    r.set_window("YT0909", "综合受理9号窗口", "烟台市政务服务中心")
+    enroll_replica(engine, r, bo.url, region="370602")
+    ctx = child_context()
+    killed = 0
+    for trial in range(n):
+        add_cases(r, 8, window_code="YT0909", day=date.today())
+        child = ctx.Process(target=sync_in_child, args=(str(r.path), 4))
+        child.start()
+        time.sleep(rng.uniform(0.05, 0.5))
+        if child.is_alive():
+            os.kill(child.pid, signal.SIGKILL)
+            killed += 1
+        child.join()
+    for _ in range(20):
+        with client_for(r, attempts=3, max_wait=0.5) as c:
+            rep = sync_once(r, c)
+        if rep.online and not rep.error and rep.queued == 0:
+            break
+    with r.tx.read() as s:
+        local = dict(s.execute(text('SELECT id, version FROM "case"')).all())
+    with reading(engine) as conn:
+        server = dict(conn.execute(select(ServerCase.id, ServerCase.version)
+                                   .where(ServerCase.window_id == service.authenticate(
+                                       conn, r.get_kv("window_token")).id)).all())
+    r.close()
+    lost = len(set(local.items()) - set(server.items()))
+    print(f"kill -9: {killed} of {n} rounds cut, {len(local)} cases, lost or changed: {lost}")
+    return killed, lost
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--kills", type=int, default=20)
+    p.add_argument("--quick", action="store_true", help="64 MB bombs, 2 kill -9 trials")
+    args = p.parse_args()
+    if args.quick:
+        args.kills = min(args.kills, 2)
+    tmp = Path(tempfile.mkdtemp(prefix="attacks-"))
+    bo = start_embedded(tmp / "bo")
+    try:
+        engine = make_engine(bo.db_url)
+        tok = token(engine, "YT0808")
+        exhausted = oversized(bo.url, tok, (64 << 20) if args.quick else (1 << 30))
+        forged(bo.url, engine, tok)
+        killed, lost = kills(tmp, bo, engine, args.kills)  # before guessing blocks our address
+        guessing(bo.url)
+        races = {"SQLite": race(engine, "SQLite")}
+        url = pg_url()
+        if url:
+            import uuid
+
+            import psycopg
+
+            schema = f"atk_{uuid.uuid4().hex[:10]}"
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute(f'CREATE SCHEMA "{schema}"')
+            try:
+                pg = make_engine(f"{url}?options=-csearch_path%3D{schema}")
+                races["PostgreSQL"] = race(pg, "PostgreSQL")
+                pg.dispose()
+            finally:
+                with psycopg.connect(url, autocommit=True) as conn:
+                    conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        files(tmp)
+        window(tmp)
+    finally:
+        bo.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    succeeded = sum(ok for _n, ok in TRIED)
+    exposures = sum(ok for _n, ok in PII)
+    print(f"\nattacks tried {len(TRIED)}, succeeded {succeeded}; oversized bodies exhausting "
+          f"memory {exhausted} of 6; enrollment race tokens per code "
+          + ", ".join(f"{k} {v}" for k, v in races.items())
+          + f"; PII exposures {exposures}; kill -9 trials {killed}, cases lost {lost}")
+    benchlib.result("attacks", "succeeded", succeeded, "attacks", None, tried=len(TRIED))
+    benchlib.result("attacks", "oversized_exhausting", exhausted, "bodies", None, of=6)
+    benchlib.result("attacks", "enroll_race_tokens", max(races.values()), "tokens", None,
+                    **races)
+    benchlib.result("attacks", "pii_exposures", exposures, "exposures", None)
+    benchlib.result("attacks", "kill9_lost", lost, "cases", None, trials=killed)
+    return 0 if succeeded == 0 and lost == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
