@@ -75,9 +75,11 @@ def test_demo_sizes_and_special_people(demo):
 
 def test_every_code_passes_the_checksums(demo):
     for a in demo.applicants.values():
-        if a.kind is ApplicantKind.PERSON:
+        if a.kind is ApplicantKind.PERSON and len(a.id_number) == 18:
             assert mod11_2_ok(a.id_number), a.name
             assert stdnum_ric.calc_check_digit(a.id_number) == a.id_number[17]  # takes the full number
+        elif a.kind is ApplicantKind.PERSON:
+            assert independent_check_ok(a.id_number, a.id_kind), a.name
         elif a.kind is ApplicantKind.ENTERPRISE:
             assert uscc_ok(a.id_number) and org_code_ok(a.id_number[8:17]), a.name
             assert stdnum_uscc.is_valid(a.id_number), a.name
@@ -87,6 +89,33 @@ def test_every_code_passes_the_checksums(demo):
         assert identify(a.id_number, today=TODAY).valid
     for entry in demo.blacklist.values():
         assert mod11_2_ok(entry.subject_id) or uscc_ok(entry.subject_id)
+
+
+def independent_check_ok(number: str, kind: str) -> bool:
+    """The Hong Kong and Taiwan ID checks written again from their rules; the documents with
+    no public check only by shape."""
+    if kind == "hk_identity_card":
+        body = number[:-1].rjust(8)
+        value = lambda c: 36 if c == " " else int(c) if c.isdigit() else ord(c) - 55  # noqa: E731
+        total = sum(value(c) * w for c, w in zip(body, range(9, 1, -1)))
+        return "0123456789A"[(11 - total % 11) % 11] == number[-1]
+    if kind == "tw_national_id":
+        v = "ABCDEFGHJKLMNPQRSTUVXYWZIO".index(number[0]) + 10
+        total = v // 10 + v % 10 * 9 + sum(int(c) * w for c, w in zip(number[1:], (8, 7, 6, 5, 4, 3, 2, 1, 1)))
+        return total % 10 == 0
+    shapes = {"hk_macao_home_return_permit": r"[HM]\d{8}(\d\d)?", "tw_compatriot_permit": r"\d{8}(\d\d)?",
+              "passport": r"(E\d{8}|E[A-HJ-NP-Z]\d{7}|G\d{8}|[A-Z]{3}:[A-Z0-9]{5,9})",
+              "foreign_permanent_resident_id": r"[A-Z]{3}\d{12}"}
+    return bool(re.fullmatch(shapes[kind], number))
+
+
+def test_every_document_kind_has_a_demo_person(demo):
+    kinds = {p.id_kind for p in demo.of_kind(ApplicantKind.PERSON)}
+    assert {"hk_macao_home_return_permit", "tw_compatriot_permit", "hk_identity_card",
+            "tw_national_id", "passport", "foreign_permanent_resident_id"} <= kinds
+    foreigners = [p for p in demo.of_kind(ApplicantKind.PERSON)
+                  if p.id_kind == "foreign_permanent_resident_id" or ":" in p.id_number]
+    assert foreigners and all(len(p.nationality) == 3 for p in foreigners)
 
 
 def test_independent_checks_catch_a_typo(demo):

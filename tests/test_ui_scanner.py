@@ -45,12 +45,33 @@ def test_a_slow_start_then_a_burst_keeps_only_the_burst():
     assert det.enter(t) == CODE
 
 
-def test_scan_char_folds_full_width_and_rejects_cjk():
+def test_scan_char_folds_full_width_and_takes_what_payloads_carry():
     assert scan_char("３") == "3"
     assert scan_char("Ｘ") == "X"
-    assert scan_char("咖") is None
+    # URLs, labels, records in Chinese, MRZ fillers, brackets, framing controls, Tab
+    for c in ":/?=&.%_<(【张：|\x02\x03\t ":
+        assert scan_char(c) is not None, repr(c)
     assert scan_char(None) is None
-    assert scan_char(" ") is None
+    assert scan_char("\x1b") is None and scan_char("\x7f") is None
+
+
+def test_tab_and_space_continue_a_burst_but_never_start_one():
+    det = BurstDetector(gap=0.1)
+    assert not det.accepts("\t", 1.0) and not det.accepts(" ", 1.0)
+    det.feed("A", 1.0)
+    assert det.accepts("\t", 1.01) and det.accepts(" ", 1.01)
+    assert not det.accepts("\t", 1.5)  # the burst is over: a Tab moves the focus
+
+
+def test_a_short_code_is_a_scan_only_at_scanner_speed_and_in_a_document_shape():
+    det = BurstDetector(gap=0.1)
+    for code in ("08123456", "H60123458", "A123456(3)", "F234567816", "USA:A12345678"):
+        t = feed_all(det, code, 1.0, 0.002)
+        assert det.enter(t) == code
+    t = feed_all(det, "08123456", 1.0, 0.06)  # a fast typist: gaps under 0.1 s
+    assert det.enter(t) is None
+    t = feed_all(det, "13805351234", 1.0, 0.002)  # a phone number is no document
+    assert det.enter(t) is None
 
 
 def test_paste_with_line_end_is_a_scan_and_without_is_text():

@@ -28,6 +28,7 @@ class Applicant:
     related_ids: tuple[str, ...] = ()  # shareholders and senior managers (ID numbers)
     region: str = ""  # 6-digit region code
     note: str = ""
+    nationality: str = ""  # foreigners: ISO 3166-1 alpha-3 (USA, GBR ...)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from clerk_console.domain.catalogue import Catalogue
-from clerk_console.domain.codes import PERSON_KINDS, PROJECT_CODE, USCC, identify
+from clerk_console.domain.codes import PERSON_KINDS, PROJECT_CODE, USCC, holders, identify
 from clerk_console.domain.parties import (
     Applicant,
     ApplicantKind,
@@ -40,6 +40,7 @@ EXPECTATIONS = {"known": "演示数据中已有", "unknown": "号码有效但不
 
 _PERSON = {"id_number": (str, REQUIRED), "name": (str, REQUIRED), "phone": (str, ""),
            "address": (str, ""), "note": (str, "")}
+_PEOPLE = {**_PERSON, "nationality": (str, "")}  # foreigners: ISO 3166-1 alpha-3
 _ENTERPRISE = {**_PERSON, "legal_rep": (str, REQUIRED), "shareholders": (list, ()),
                "managers": (list, ())}
 _PROJECT = {**_PERSON, "owner": (str, REQUIRED)}
@@ -131,12 +132,17 @@ class _Loader:
         self.applicants[applicant.id_number] = applicant
 
     def load_people(self) -> None:
-        for src, key, r in self.records("people.toml", "people", _PERSON, "id_number", "号码", self.seen):
+        for src, key, r in self.records("people.toml", "people", _PEOPLE, "id_number", "号码",
+                                        self.seen):
             norm, kind = self.code(src, r["id_number"], f"{key}.id_number", PERSON_KINDS)
-            region = norm[1:3] + "0000" if norm.startswith("9") else norm[:6]
+            details = identify(norm, today=self.today).details
+            nationality = r["nationality"].upper() or holders.nationality_of(kind, details)
+            if nationality and holders.nationality_error(nationality):
+                raise src.fail(holders.nationality_error(nationality), f"{key}.nationality")
             self.add(src, key, Applicant(id_number=norm, id_kind=kind, kind=ApplicantKind.PERSON,
                                          name=r["name"], phone=r["phone"], address=r["address"],
-                                         region=region, note=r["note"]))
+                                         region=details.get("region_code", ""), note=r["note"],
+                                         nationality=nationality))
 
     def load_enterprises(self) -> None:
         for src, key, r in self.records("enterprises.toml", "enterprises", _ENTERPRISE, "id_number",

@@ -56,6 +56,7 @@ class ApplicantRow(ReplicaModel, table=True):
     related_ids: list = Field(default_factory=list, sa_type=JSON)
     region: str = ""
     note: str = ""
+    nationality: str = ""
     updated_at: datetime | None = Field(default=None, sa_type=DateTime)
 
 

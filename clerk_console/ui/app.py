@@ -19,7 +19,8 @@ from textual.worker import Worker, WorkerState
 
 from clerk_console.ui.commands import ClerkCommands
 from clerk_console.ui.desk import Desk, DeskError, Signed
-from clerk_console.ui.scanner import BurstDetector, pasted_scan, scan_char
+from clerk_console.ui.scanner import (FIELD_SEPARATOR, FRAMING, BurstDetector, pasted_scan,
+                                     scan_char)
 from clerk_console.ui.textual_fixes import apply as apply_textual_fixes
 
 apply_textual_fixes()  # before any widget renders: see textual_fixes.py
@@ -241,6 +242,8 @@ class ClerkApp(App[int]):
         """True when the key was taken by the scanner (held back or swallowed)."""
         now = event.time
         char = scan_char(event.character)
+        if char is not None and not self.scanner.accepts(char, now):
+            char = None
         if char is not None:
             if self.scanner.pending and (self.scanner.expired(now)
                                          or self._run_target != self._key_target()):
@@ -254,9 +257,10 @@ class ClerkApp(App[int]):
                 self._run_target = self._key_target()
                 self._snapshot = ((focused, focused.value, focused.cursor_position)
                                   if isinstance(focused, Input) else None)
-            if self._snapshot is None:
+            if self._snapshot is None or char in FRAMING or char == FIELD_SEPARATOR:
                 # Not typing into a field: hold the key back until we know it is no scan,
-                # so a scanned code never fires single-key bindings (rating 1-5 ...).
+                # so a scanned code never fires single-key bindings (rating 1-5 ...); a Tab
+                # or a control character inside a burst never moves the focus either.
                 self._held.append(event)
                 self._arm_hold_timer()
                 return True

@@ -104,7 +104,8 @@ def analyse_mrz(text: str, s: str, today: date) -> Identification:
     line1, line2 = (s[:MRZ_LINE], s[MRZ_LINE:]) if len(s) == 2 * MRZ_LINE else ("", s)
     if not line1 and not (s[13:19].isdigit() and s[21:27].isdigit()):
         return invalid(text, PASSPORT, "", "这是护照机读区第一行（证件类型、签发国和姓名），"
-                                           "不含护照号码：请扫描第二行或整个机读区")
+                                           "不含护照号码：请扫描第二行或整个机读区",
+                       {"mrz_line": 1})
     fields = (("护照号码", 0, 9), ("出生日期", 13, 19), ("有效期", 21, 27))
     for label, start, end in fields:
         expected = mrz_check_digit(line2[start:end])

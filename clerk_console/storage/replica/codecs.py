@@ -124,14 +124,15 @@ def applicant_values(applicant: Applicant, at: datetime | None) -> dict[str, Any
             "address": applicant.address, "legal_rep_id": applicant.legal_rep_id,
             "legal_rep_name": applicant.legal_rep_name,
             "related_ids": list(applicant.related_ids), "region": applicant.region,
-            "note": applicant.note, "updated_at": at}
+            "note": applicant.note, "nationality": applicant.nationality, "updated_at": at}
 
 
 def applicant_from_row(row: ApplicantRow) -> Applicant:
     return Applicant(id_number=row.id_number, id_kind=row.id_kind, kind=ApplicantKind(row.kind),
                      name=row.name, phone=row.phone, address=row.address,
                      legal_rep_id=row.legal_rep_id, legal_rep_name=row.legal_rep_name,
-                     related_ids=tuple(row.related_ids), region=row.region, note=row.note)
+                     related_ids=tuple(row.related_ids), region=row.region, note=row.note,
+                     nationality=row.nationality or "")
 
 
 def elicence_values(lic: ELicence, key: str = "") -> dict[str, Any]:

@@ -35,6 +35,10 @@ class Intake:
     draft: Case | None = None
     verdict: object = None
     closed: bool = False  # a case of this visit was saved: the next person is a new applicant
+    # what the scan said about the document (nationality, issuing state ...) and, from a card
+    # reader's record or a passport's MRZ, about the holder: pre-fills quick entry
+    details: dict = field(default_factory=dict)
+    prefill: dict = field(default_factory=dict, repr=False)
 
 
 MAX_PARKED = 20  # applicants whose unfinished intake is kept while others are served
@@ -44,7 +48,7 @@ ACTIONS = [
     ("pick", "选事项"), ("checklist", "核材料"), ("outcome", "选结果"),
     ("supplement", "容缺补齐"), ("due", "到期清单"), ("deliver", "出件"),
     ("unmask", "显示完整证件号(主管)"), ("register", "登记申请人"), ("day", "当日统计"),
-    ("clear_items", "清空事项"), ("new", "下一位"),
+    ("clear_items", "清空事项"), ("new", "下一位"), ("enter_code", "手工输入号码"),
     ("mark_received", "材料：收到"), ("mark_missing", "材料：缺"),
     ("mark_original", "材料：原件/复印件"), ("receive_main", "材料：主要材料全收"),
 ]
@@ -63,6 +67,7 @@ class IntakeScreen(Screen):
         Binding("f10", "day", "当日", id="intake.day"),
         Binding("ctrl+d", "clear_items", "清空事项", id="intake.clear_items"),
         Binding("ctrl+n", "new", "下一位", id="intake.new"),
+        Binding("f12", "enter_code", "输号码", id="intake.enter_code"),
     ]
 
     def __init__(self) -> None:
@@ -71,6 +76,7 @@ class IntakeScreen(Screen):
         self.parked: dict[str, Intake] = {}
         self.error = ""
         self.unmasked = False
+        self.mrz_first_line = ""  # a passport's MRZ line 1, waiting for line 2
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
@@ -128,7 +134,14 @@ class IntakeScreen(Screen):
     # -- scanning --------------------------------------------------------------------------
     def scan(self, code: str) -> None:
         app = self.app
+        if self.mrz_first_line:
+            code, self.mrz_first_line = self.mrz_first_line + "\n" + code.strip(), ""
         ident = self.desk.identify(code, app.today())
+        if ident.details.get("mrz_line") == 1:
+            # readers that end each MRZ line with Enter send two bursts: keep the first
+            self.mrz_first_line = code.strip()
+            app.notify("已读取护照机读区第一行，请继续扫描第二行")
+            return
         if not ident.valid:
             self.error = f"{mask_id(ident.normalized or code, ident.kind)}\n{ident.error}"
             self.refresh_panel()
@@ -154,6 +167,7 @@ class IntakeScreen(Screen):
         parked = self.parked.pop(norm, None)
         self.current = parked or Intake(view)
         self.current.view = view
+        self.current.details, self.current.prefill = dict(ident.details), dict(ident.prefill)
         for warning in getattr(ident, "warnings", ()) or ():
             app.notify(warning, severity="warning")
         self.refresh_panel()
@@ -411,7 +425,20 @@ class IntakeScreen(Screen):
             self.action_pick()
 
         self.app.push_screen(QuickEntryScreen(view.code, view.kind, self.kind_label(view.kind),
-                                              existing=view.applicant), saved)
+                                              existing=view.applicant, details=cur.details,
+                                              prefill=cur.prefill), saved)
+
+    def action_enter_code(self) -> None:
+        """Type a code by hand (damaged card, dictated number): looked up as a scan is."""
+        from clerk_console.ui.screens.dialogs import PromptScreen
+
+        def entered(text: str | None) -> None:
+            if text:
+                self.app.handle_scan(text)
+
+        self.app.push_screen(PromptScreen("手工输入号码（回车查询，Esc 取消）",
+                                          "证件号码、统一社会信用代码或项目代码",
+                                          required="请输入号码；Esc 取消"), entered)
 
     def action_unmask(self) -> None:
         cur = self.current

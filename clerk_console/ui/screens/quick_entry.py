@@ -14,6 +14,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from clerk_console.domain.codes import holders
 from clerk_console.domain.masking import ORGANISATION_KINDS, mask_id
 from clerk_console.domain.names import name_error, normalize_name
 from clerk_console.domain.parties import Applicant, ApplicantKind
@@ -39,10 +40,15 @@ class QuickEntryScreen(ModalScreen[Applicant | None]):
     BINDINGS = [Binding("escape", "cancel", "取消", id="quick_entry.cancel")]
 
     def __init__(self, code: str, kind: str, kind_label: str, existing: Applicant | None = None,
-                 *, agent_for: str = ""):
+                 *, agent_for: str = "", details: dict | None = None,
+                 prefill: dict | None = None):
         """``agent_for``: the enterprise's name when this person comes as its agent (经办人);
-        the phone is then optional."""
+        the phone is then optional. ``details``: what identify() found in the document
+        (nationality, issuing state); ``prefill``: what a card reader or the MRZ said about
+        the holder (name, address, nationality), shown for the clerk to confirm."""
         super().__init__()
+        self.details = details or {}
+        self.prefill = prefill or {}
         self.agent_for = agent_for
         self.code = code
         self.kind = kind
@@ -55,8 +61,19 @@ class QuickEntryScreen(ModalScreen[Applicant | None]):
             yield Label(f"登记经办人 · 代 {self.agent_for} 办理" if self.agent_for
                         else "快速登记申请人", classes="dialog-title")
             yield Label(f"{self.kind_label} {mask_id(self.code, self.kind)}")
-            yield Field(value=self.existing.name if self.existing else "",
-                        placeholder="单位名称" if org else "姓名（中文用输入法）", id="qe-name")
+            if self.prefill and not self.existing:
+                yield Label("已从读卡器带入证件上的信息，请与证件核对后回车", classes="hint")
+            name = self.existing.name if self.existing else self.prefill.get("name", "")
+            yield Field(value=name, id="qe-name",
+                        placeholder="单位名称" if org else holders.name_prompt(self.kind, self.details))
+            if self.asks_nationality:
+                nationality = ((self.existing.nationality if self.existing else "")
+                               or self.prefill.get("nationality")
+                               or holders.nationality_of(self.kind, self.details))
+                yield Field(value=nationality, id="qe-nationality",
+                            placeholder="国籍（三字母代码，如 USA、GBR、JPN）")
+            if self.prefill.get("address") and not (self.existing and self.existing.address):
+                yield Field(value=self.prefill["address"], id="qe-address", placeholder="住址")
             yield Field(value=self.existing.phone if self.existing else "",
                         placeholder="联系电话（可不填）" if self.agent_for else "联系电话",
                         id="qe-phone")
@@ -65,6 +82,10 @@ class QuickEntryScreen(ModalScreen[Applicant | None]):
                             placeholder="法定代表人（可不填）", id="qe-rep")
             yield Static("", classes="error", id="qe-error")
         yield KeyBar()
+
+    @property
+    def asks_nationality(self) -> bool:
+        return holders.asks_nationality(self.kind, self.details)
 
     def on_mount(self) -> None:
         self.query_one("#qe-name", Input).focus()
@@ -80,8 +101,15 @@ class QuickEntryScreen(ModalScreen[Applicant | None]):
         phone = unicodedata.normalize("NFKC", self.query_one("#qe-phone", Input).value.strip())
         reps = self.query("#qe-rep")
         rep = normalize_name(reps.first(Input).value) if reps else ""
+        nationalities = self.query("#qe-nationality")
+        nationality = nationalities.first(Input).value.strip().upper() if nationalities else ""
+        addresses = self.query("#qe-address")
+        address = addresses.first(Input).value.strip() if addresses else ""
         phone_optional = self.agent_for and not phone
-        checks = [("#qe-name", check_name(name, org)),
+        checks = [("#qe-name", check_name(name, org)
+                   or ("" if org else holders.name_script_error(name, self.kind, self.details))),
+                  ("#qe-nationality",
+                   holders.nationality_error(nationality) if self.asks_nationality else ""),
                   ("#qe-phone", "" if phone_optional else check_phone(phone)),
                   ("#qe-rep", check_name(rep) if rep else "")]
         wrong = next(((field, error) for field, error in checks if error), None)
@@ -94,7 +122,9 @@ class QuickEntryScreen(ModalScreen[Applicant | None]):
         base = self.existing or Applicant(id_number=self.code, id_kind=self.kind, kind=kind, name=name)
 
         self.dismiss(replace(base, name=name, phone=phone.replace(" ", ""),
-                             legal_rep_name=rep or base.legal_rep_name))
+                             legal_rep_name=rep or base.legal_rep_name,
+                             nationality=nationality or base.nationality,
+                             address=address or base.address))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
