@@ -131,6 +131,17 @@ async def test_id_card_reader_record_prefills_quick_entry(home, sep):
         assert (saved.name, saved.address) == ("孙丽", "山东省烟台市芝罘区南大街9号")
 
 
+async def test_a_bad_reader_record_never_echoes_the_holder(home):
+    record = "\t".join(["孙丽", "女", "汉", "20000101", "山东省烟台市芝罘区南大街9号",
+                        "37060220000I010020", "烟台市公安局芝罘分局", "2020.01.01-2030.01.01"])
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await burst(app, pilot, record)
+        shown = panel(app)
+        assert "无法识别" in shown and "孙" not in shown and "南大街" not in shown
+
+
 async def test_licence_qr_scanned_on_another_screen_opens_the_company(home):
     app = new_app(home)
     async with app.run_test(size=(80, 24)) as pilot:

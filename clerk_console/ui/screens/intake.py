@@ -41,7 +41,8 @@ class Intake:
     prefill: dict = field(default_factory=dict, repr=False)
 
 
-MAX_PARKED = 20  # applicants whose unfinished intake is kept while others are served
+MAX_PARKED = 20
+MAX_SHOWN_CODE = 24  # longer readings of a bad scan are not echoed (see scan)  # applicants whose unfinished intake is kept while others are served
 
 # (action, Chinese label) for the footer and the command palette
 ACTIONS = [
@@ -143,7 +144,11 @@ class IntakeScreen(Screen):
             app.notify("已读取护照机读区第一行，请继续扫描第二行")
             return
         if not ident.valid:
-            self.error = f"{mask_id(ident.normalized or code, ident.kind)}\n{ident.error}"
+            # only a code-sized reading is shown (masked): a long payload (a card reader's
+            # record, a URL) can hold a name or an address
+            shown = (mask_id(ident.normalized, ident.kind)
+                     if ident.normalized and len(ident.normalized) <= MAX_SHOWN_CODE else "")
+            self.error = f"{shown}\n{ident.error}" if shown else ident.error
             self.refresh_panel()
             app.notify(ident.error, title="扫码有误", severity="error")
             return
