@@ -84,7 +84,7 @@ class Settings:
     hall_address: str = "烟台市莱山区港城东大街1000号"
     hotline: str = "12345"
     sync_interval_seconds: int = setting(30, lo=5, hi=86400)
-    keymap: dict = field(default_factory=dict)  # [keymap] binding id = "keys", e.g. "app.lock" = "f12"
+    keymap: dict = field(default_factory=dict)  # [keymap] binding id = "keys", e.g. "app.lock" = "f11"
 
     @classmethod
     def load(cls, folder: Path, environ: dict[str, str] | None = None) -> "Settings":
