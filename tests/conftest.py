@@ -23,6 +23,9 @@ NOW = datetime(2026, 11, 27, 9, 30)  # a Friday
 # The CLI writes a log file; tests (and the processes they start) write theirs in a scratch
 # folder, never in the user's log folder.
 os.environ.setdefault("CLERK_CONSOLE_LOG_DIR", tempfile.mkdtemp(prefix="clerk-test-logs-"))
+# Notices use the fonts a test gives them (tests/test_printing_fonts.py), not whatever fonts this
+# machine has: by default the CID fallback, the same on every machine.
+os.environ.setdefault("CLERK_CONSOLE_FONT_DIRS", tempfile.mkdtemp(prefix="clerk-test-fonts-"))
 
 ENTERPRISE = Applicant(id_number="91370600MA3C000001", id_kind="uscc",
                        kind=ApplicantKind.ENTERPRISE, name="烟台海风咖啡有限公司",

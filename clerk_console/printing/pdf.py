@@ -1,12 +1,16 @@
 """A4 PDF of one or more Documents with reportlab (imported only when a PDF is made).
 
-Chinese needs no font file: the CID font ``STSong-Light`` is used (the viewer supplies the
-glyphs). When ``settings.cjk_font`` names a TTF/OTF it is embedded instead. Characters the
-chosen font lacks (生僻字) are printed in their safe form and the clerk is warned.
+The Chinese font is embedded (a subset: only the glyphs used), so the PDF looks the same and
+prints on a PC without Chinese fonts: ``settings.cjk_font`` or a free/system TrueType font found
+by ``fonts.py``, with a second font for CJK Ext-B when the first lacks it. Only when none is
+found does the non-embedded CID font ``STSong-Light`` stand in (the viewer must supply the
+glyphs), with a warning. Characters no chosen font has (生僻字) are printed in their safe form
+and the clerk is warned.
 """
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import dataclass
 from functools import lru_cache
 from xml.sax.saxutils import escape
@@ -25,7 +29,7 @@ from reportlab.platypus import (Flowable, KeepTogether, PageBreak, Paragraph, Si
 
 from clerk_console.config import Settings
 
-from . import glyphs
+from . import fonts, glyphs
 from .documents import Document, Section
 
 CID_FONT = "STSong-Light"
@@ -34,11 +38,17 @@ QR_SIZE = 28 * mm
 SEAL_SIZE = 40 * mm
 
 
+NO_FONT_WARNING = ("未找到可嵌入的中文字体，本次使用不嵌入的内置宋体：没有中文字体的电脑上可能无法显示或打印。"
+                   "请安装文泉驿字体（fonts-wqy-microhei），或在设置 cjk_font 中指定 TTF/TTC 字体文件。")
+log = logging.getLogger(__name__)
+
+
 @dataclass(frozen=True)
 class Font:
     name: str
     covers: glyphs.Covers
-    warning: str = ""  # why the configured font could not be used
+    warning: str = ""  # why no configured/embedded font could be used
+    path: str = ""  # the embedded font's file ("" for the CID font)
 
 
 @dataclass(frozen=True)
@@ -47,21 +57,81 @@ class RenderedPdf:
     warnings: tuple[str, ...]
 
 
+class ExtBFallback:
+    """The second font for characters beyond the BMP the first one lacks, loaded (slow: a
+    full CJK font) only when a document first needs such a character."""
+
+    def __init__(self) -> None:
+        self._font: Font | None | bool = False  # False: not looked for yet
+
+    def font(self) -> Font | None:
+        if self._font is False:
+            self._font = next((f for f in map(_load, fonts.candidates(ext_b=True)) if f), None)
+        return self._font or None
+
+
+_EXT_B = ExtBFallback()
+_FALLBACK_OF: dict[str, glyphs.Covers] = {}  # embedded font name -> its own coverage
+
+
+def _load(path) -> Font | None:
+    """An embedded TrueType font registered with reportlab, or None if it cannot be used."""
+    name = f"{EMBEDDED_FONT}{abs(hash(str(path))) % 10**8}"
+    if name in pdfmetrics.getRegisteredFontNames():
+        font = pdfmetrics.getFont(name)
+    else:
+        try:
+            font = TTFont(name, str(path), subfontIndex=0)
+        except Exception as exc:  # TTFError (e.g. CFF outlines), OSError and others
+            log.info("font %s not usable: %s", path, exc)
+            return None
+        pdfmetrics.registerFont(font)
+    return Font(name, glyphs.font_covers(font.face.charToGlyph), path=str(path))
+
+
+def _with_ext_b(font: Font) -> Font:
+    """``font`` whose coverage includes the Ext-B fallback's characters beyond the BMP."""
+    own = font.covers
+    _FALLBACK_OF[font.name] = own
+
+    def covers(ch: str) -> bool:
+        if own(ch):
+            return True
+        if ord(ch) <= 0xFFFF:
+            return False
+        ext = _EXT_B.font()
+        return ext is not None and ext.covers(ch)
+
+    return Font(font.name, covers, font.warning, font.path)
+
+
+def forget_fonts() -> None:
+    """Look for fonts again (after the font folders or the settings changed)."""
+    global _EXT_B
+    pick_font.cache_clear()
+    fonts.clear_cache()
+    _EXT_B = ExtBFallback()
+
+
 @lru_cache(maxsize=4)
 def pick_font(cjk_font: str = "") -> Font:
-    """The embedded TTF when configured and readable, else the CID font."""
+    """The configured font, else the first embeddable one found, else the CID font (warned)."""
+    warning = ""
+    if cjk_font:
+        font = _load(cjk_font)
+        if font is not None:
+            return _with_ext_b(font)
+        warning = f"字体文件 {cjk_font} 无法使用（不是 TrueType 字体或已损坏），"
+    font = next((f for f in map(_load, fonts.candidates()) if f), None)
+    if font is not None:
+        if warning:
+            warning += f"已改用 {font.path}。"
+        return _with_ext_b(Font(font.name, font.covers, warning, font.path))
     if CID_FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
-    if not cjk_font:
-        return Font(CID_FONT, glyphs.gbk_covers)
-    name = f"{EMBEDDED_FONT}{abs(hash(cjk_font)) % 10**8}"
-    try:
-        font = TTFont(name, cjk_font)
-    except Exception as exc:  # reportlab raises TTFError, OSError and others on bad files
-        return Font(CID_FONT, glyphs.gbk_covers,
-                    f"字体文件 {cjk_font} 无法使用（{exc}），已改用内置宋体；生僻字将以编码代替。")
-    pdfmetrics.registerFont(font)
-    return Font(name, glyphs.font_covers(font.face.charToGlyph))
+    warning = (warning + "已改用内置宋体；生僻字将以编码代替。") if warning else NO_FONT_WARNING
+    log.warning("notice font: %s", warning)
+    return Font(CID_FONT, glyphs.gbk_covers, warning)
 
 
 @lru_cache(maxsize=4)
@@ -85,7 +155,14 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+    own = _FALLBACK_OF.get(style.fontName)
+    if own is None or all(own(ch) for ch in text):
+        return Paragraph(escape(text).replace("\n", "<br/>"), style)
+    ext = _EXT_B.font()
+    marked = "".join(f'<font name="{ext.name}">{escape(ch)}</font>'
+                     if ext is not None and not own(ch) and ext.covers(ch) else escape(ch)
+                     for ch in text)
+    return Paragraph(marked.replace("\n", "<br/>"), style)
 
 
 def qr_widget(payload: str) -> QrCodeWidget:
