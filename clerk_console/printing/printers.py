@@ -81,7 +81,10 @@ def print_documents(docs: list[Document], settings: Settings, *, home: Path) -> 
     if kind == "cups":
         ok, message = _lp(path, settings.printer_target)
     elif kind == "windows":
-        ok, message = _windows(path)
+        from . import windows
+
+        ok, message = windows.print_pdf(path, settings.printer_target,
+                                        viewer=settings.pdf_viewer)
     elif kind == "escpos":
         ok, message = False, ("小票打印机只能打印受理回执和办事指引单，"
                               f"{_titles(docs)}已保存为 PDF：{path}，请用 A4 打印机打印。")
@@ -119,18 +122,6 @@ def _lp(path: Path, queue: str) -> tuple[bool, str]:
     return False, f"打印失败：lp 返回错误（{err or done.returncode}），请检查打印机是否开机、有纸"
 
 
-def _windows(path: Path) -> tuple[bool, str]:
-    startfile = getattr(os, "startfile", None)
-    if startfile is None:
-        return False, "打印失败：本机不是 Windows，不能使用 Windows 默认打印机，请在设置中改用 cups 或 pdf"
-    try:
-        startfile(str(path), "print")
-    except OSError as exc:
-        return False, (f"打印失败：Windows 默认打印机无法打印（{exc}），"
-                       "请检查是否已设置默认打印机、是否安装了 PDF 阅读器")
-    return True, ""
-
-
 def _transport(target: str) -> tuple[type, dict]:
     """The python-escpos printer class for ``target`` and its arguments; raises ValueError
     with a Chinese message when the target cannot be understood."""
@@ -146,6 +137,8 @@ def _transport(target: str) -> tuple[type, dict]:
         parts = t[len("serial:"):].split(":")
         baud = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 9600
         return printer.Serial, {"devfile": parts[0], "baudrate": baud, "timeout": NETWORK_TIMEOUT}
+    if t.startswith("win32:"):  # a receipt printer installed in Windows, by its name
+        return printer.Win32Raw, {"printer_name": t[len("win32:"):]}
     if t.startswith("usb:"):
         try:
             vid, pid = (int(x, 16) for x in t[len("usb:"):].split(":"))
@@ -166,7 +159,7 @@ def send_escpos(data: bytes, target: str) -> tuple[bool, str]:
     except ValueError as exc:
         return False, str(exc)
     if not cls.is_usable():
-        return False, (f"小票打印机（{target}）所需的组件未安装（USB 需要 pyusb，串口需要 pyserial），"
+        return False, (f"小票打印机（{target}）所需的组件未安装（USB 需要 pyusb，串口需要 pyserial，Windows 打印机需要 pywin32），"
                        "请联系技术支持安装，或改用网络打印机 tcp://IP地址:9100")
     device = None
     try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import random
-import signal
 import socket
 import subprocess
 import sys
@@ -61,9 +60,10 @@ class BackofficeProcess:
         raise RuntimeError("back office did not start")
 
     def kill(self) -> None:
-        """SIGKILL: no shutdown, no flush; whatever was not committed is gone."""
+        """SIGKILL (TerminateProcess on Windows): no shutdown, no flush; whatever was not
+        committed is gone."""
         if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
+            self.proc.kill()
             self.proc.wait()
 
     def stop(self) -> None:
