@@ -39,13 +39,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("folder", metavar="DIR", type=Path)
     s = sub.add_parser("load-calendar", help="发布一年的工作日历（data/calendar/YYYY.toml）")
     s.add_argument("file", metavar="FILE", type=Path)
-    s = sub.add_parser("import-elicenses", help="导入电子证照索引（CSV）")
+    s = sub.add_parser("import-elicenses", help="导入电子证照索引（CSV 或 .xlsx）")
     s.add_argument("file", metavar="CSV", type=Path)
     s.add_argument("--replace", action="store_true",
                    help="删除文件所涉地区中文件已不再列出的证照")
     s.add_argument("--force", action="store_true",
                    help="允许一次删除超过 20%% 在用条目的替换")
-    s = sub.add_parser("import-blacklist", help="替换失信名单（CSV）")
+    s = sub.add_parser("import-blacklist", help="替换失信名单（CSV 或 .xlsx）")
     s.add_argument("file", metavar="CSV", type=Path)
     s.add_argument("--force", action="store_true",
                    help="允许删除超过 20%% 的条目（如清空名单）")

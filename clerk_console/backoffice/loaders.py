@@ -5,9 +5,10 @@ naming the file, the line and what to fix.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import re
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 REGION_RE = re.compile(r"^\d{6}$")
@@ -53,48 +54,116 @@ def _date(value: str, path: Path, line: int, column: str) -> str:
         raise LoadError(f"{path} 第{line}行：{column}“{value}”不是日期，应写成 2026-01-31") from None
 
 
-def _rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...]):
-    """``(line, {column: value})`` of each data row. A row with fewer fields than the header
-    (a truncated file) or a field above MAX_FIELD_CHARS is an error naming the line."""
-    if not path.is_file():
-        raise LoadError(f"文件{path}不存在")
+SAMPLE_BYTES = 1 << 20  # enough of a file to tell UTF-8 from GB18030
+
+
+def csv_encoding(path: Path) -> str:
+    """What Excel on a Chinese PC writes: UTF-8 with a BOM ("CSV UTF-8"), GBK/GB18030 ("CSV"),
+    UTF-16 ("Unicode text"); plain UTF-8 from other tools."""
+    with path.open("rb") as fh:
+        sample = fh.read(SAMPLE_BYTES)
+    if sample.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
     try:
-        fh = path.open(encoding="utf-8-sig", newline="")
-        reader = csv.reader(fh)
-        header = [h.strip() for h in next(reader, [])]
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=len(sample) < SAMPLE_BYTES)
+        return "utf-8"
     except UnicodeDecodeError:
-        raise LoadError(f"{path}：不是UTF-8编码的CSV，请另存为UTF-8后重试") from None
-    except csv.Error as exc:
-        raise LoadError(f"{path} 第1行：CSV格式错误（{exc}）") from None
-    missing = [c for c in columns if c not in header]
-    if missing:
-        fh.close()
-        raise LoadError(f"{path}：缺少列 {', '.join(missing)}；第一行应为 {','.join(columns)}")
-    where = {c: header.index(c) for c in columns}
-    with fh:
-        n = 1
+        return "gb18030"
+
+
+def _xlsx_cell(value, path: Path, line: int, column: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        if abs(value) >= 1e15:
+            raise LoadError(f"{path} 第{line}行 {column}列：数字 {value:.0f} 位数过多，Excel 已把它改写；"
+                            "请把这一列设为“文本”格式后重新输入")
+        return str(int(value)) if value.is_integer() else str(value)
+    return str(value)
+
+
+def _table(path: Path):
+    """``(line, fields)`` of every line of a CSV (any of csv_encoding's) or the first sheet of
+    an .xlsx, the header first. A decoding or format error is a LoadError naming the line."""
+    if path.suffix.lower() == ".xlsx":
+        try:
+            from openpyxl import load_workbook
+
+            book = load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException …
+            raise LoadError(f"{path}：不是有效的 Excel .xlsx 文件（{exc}），请在 Excel 中另存为 .xlsx 或 CSV") from None
+        try:
+            header: list[str] = []
+            for line, row in enumerate(book.worksheets[0].iter_rows(values_only=True), 1):
+                if line == 1:
+                    header = [str(v or "").strip() for v in row]
+                    yield line, header
+                    continue
+                cells = [_xlsx_cell(v, path, line, header[i] if i < len(header) else str(i + 1))
+                         for i, v in enumerate(row)]
+                while cells and cells[-1] == "" and len(cells) > len(header):
+                    cells.pop()
+                yield line, (cells if any(cells) else [])
+        finally:
+            book.close()
+        return
+    encoding = csv_encoding(path)
+    with path.open(encoding=encoding, newline="") as fh:
+        first = fh.readline()
+        dialect = "excel-tab" if "\t" in first and "," not in first else "excel"
+        fh.seek(0)
+        reader = csv.reader(fh, dialect)
+        n = 0
         try:
             for fields in reader:
                 n = reader.line_num
-                if not fields:
-                    continue  # a blank line
-                if len(fields) < len(header):
-                    raise LoadError(f"{path} 第{n}行：只有{len(fields)}列，表头有{len(header)}列"
-                                    "（文件可能不完整或被截断），未导入任何数据，请检查后重试")
-                long = [c for c in columns if len(fields[where[c]]) > MAX_FIELD_CHARS]
-                if long:
-                    raise LoadError(f"{path} 第{n}行：{', '.join(long)} 超过{MAX_FIELD_CHARS}个字符，"
-                                    "请检查该行（可能缺少引号）")
-                values = {c: fields[where[c]].strip() for c in columns}
-                empty = [c for c in required if not values[c]]
-                if empty:
-                    raise LoadError(f"{path} 第{n}行：{', '.join(empty)} 不能为空")
-                yield n, values
+                yield n, fields
         except UnicodeDecodeError:
-            raise LoadError(f"{path}：不是UTF-8编码的CSV，请另存为UTF-8后重试") from None
+            raise LoadError(f"{path} 第{n + 1}行附近：文字编码有误（按 {encoding} 读取），"
+                            "请在 Excel 中另存为“CSV UTF-8”后重试") from None
         except csv.Error as exc:  # a field above the csv module's own limit, a stray quote
             raise LoadError(f"{path} 第{n + 1}行附近：CSV格式错误（{exc}），请检查引号和字段长度"
                             ) from None
+
+
+def _rows(path: Path, columns: tuple[str, ...], required: tuple[str, ...]):
+    """``(line, {column: value})`` of each data row of a CSV or .xlsx. A row with fewer fields
+    than the header (a truncated file) or a field above MAX_FIELD_CHARS is an error naming the
+    line and column; the caller imports nothing unless every row is good."""
+    if not path.is_file():
+        raise LoadError(f"文件{path}不存在")
+    table = _table(path)
+    try:
+        _, header = next(table, (1, []))
+    except UnicodeDecodeError:
+        raise LoadError(f"{path}：文字编码无法识别，请在 Excel 中另存为“CSV UTF-8”后重试") from None
+    header = [h.strip() for h in header]
+    missing = [c for c in columns if c not in header]
+    if missing:
+        table.close()
+        raise LoadError(f"{path}：缺少列 {', '.join(missing)}；第一行应为 {','.join(columns)}")
+    where = {c: header.index(c) for c in columns}
+    for n, fields in table:
+        if not fields:
+            continue  # a blank line
+        if len(fields) < len(header):
+            raise LoadError(f"{path} 第{n}行：只有{len(fields)}列，表头有{len(header)}列"
+                            "（文件可能不完整或被截断），未导入任何数据，请检查后重试")
+        long = [c for c in columns if len(fields[where[c]]) > MAX_FIELD_CHARS]
+        if long:
+            raise LoadError(f"{path} 第{n}行：{', '.join(long)} 列超过{MAX_FIELD_CHARS}个字符，"
+                            "请检查该行（可能缺少引号）")
+        values = {c: fields[where[c]].strip() for c in columns}
+        empty = [c for c in required if not values[c]]
+        if empty:
+            raise LoadError(f"{path} 第{n}行：{', '.join(empty)} 列不能为空")
+        yield n, values
 
 
 def blacklist_records(path: Path) -> dict[tuple[str, str], dict]:
