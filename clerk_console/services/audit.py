@@ -8,22 +8,26 @@ from .common import require_supervisor
 from .ports import ReplicaPort
 
 
+SIGN_IN_REFUSED = "工号或 PIN 错误，请核对后重试；连续输错 5 次账号将锁定，需负责人解锁"
+
+
 def login(replica: ReplicaPort, clerk_id: str, pin: str) -> Clerk:
     """The clerk when the PIN is right; failures are counted and audited, and the account
     locks after ``domain.accounts.MAX_PIN_ATTEMPTS`` wrong PINs (a supervisor unlocks it)."""
     clerk_id = (clerk_id or "").strip()
     known = replica.get_clerk(clerk_id) if clerk_id else None
+    # one answer for an unknown, disabled, locked account and a wrong PIN: the sign-in
+    # screen never tells which ids exist (the audit log does, for the supervisor)
     if known is None or not known.active:
-        raise ServiceError("工号不存在或已停用，请核对工号")
+        raise ServiceError(SIGN_IN_REFUSED)
     if known.locked:
-        raise ServiceError("PIN 连续输错次数过多，账号已锁定，请联系负责人解锁")
+        replica.audit(clerk_id, "clerk.login_locked", clerk_id)
+        raise ServiceError(SIGN_IN_REFUSED)
     clerk = replica.verify_pin(clerk_id, pin or "")
     if clerk is None:
         left = attempts_left(known.failed_attempts + 1)
         replica.audit(clerk_id, "clerk.login_failed", clerk_id, {"left": left})
-        if left <= 0:
-            raise ServiceError("PIN 错误，账号已锁定，请联系负责人解锁")
-        raise ServiceError(f"PIN 错误，还可再试 {left} 次")
+        raise ServiceError(SIGN_IN_REFUSED)
     replica.audit(clerk_id, "clerk.login", clerk_id)
     return clerk
 
