@@ -199,3 +199,8 @@ def window_may_report(before: Status | None, after: Status, *, decided: bool) ->
     if after in (Status.DECIDED, Status.DELIVERED) and not decided:
         return False
     return after in reachable(before or Status.DRAFT)
+
+
+def decidable(status: Status) -> bool:
+    """Whether the back office may decide a case in this status (it may move to DECIDED)."""
+    return Status.DECIDED in TRANSITIONS.get(status, frozenset())

@@ -6,7 +6,8 @@ from dataclasses import replace
 from datetime import datetime
 
 from clerk_console.domain.case import (Case, Decision, MaterialState, Status,
-                                       TransitionError, owes_supply, transition)
+                                       TransitionError, decidable, owes_supply,
+                                       transition)
 
 from . import ServiceError
 from .common import load_case, require_now, require_supervisor
@@ -95,6 +96,6 @@ def record_decision(replica: ReplicaPort, case: Case | str, decision: Decision, 
                     decided_at: datetime) -> Case:
     """Apply a back-office decision, as a ``decisions`` sync page does."""
     case = load_case(replica, case)
-    if case.status not in (Status.ACCEPTED, Status.COMPLETED, Status.APPROVED_ON_COMMITMENT):
+    if not decidable(case.status):
         raise ServiceError(f"办件 {case.case_no} 是“{case.status.label}”，不能登记办结结果")
     return replica.apply_decision(case.id, Decision(decision), decided_at)

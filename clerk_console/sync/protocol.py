@@ -7,7 +7,6 @@ See docs/sync-protocol.md.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import zlib
 from datetime import datetime
@@ -17,6 +16,7 @@ from typing import Annotated, Any, Iterable, Sequence
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from clerk_console.domain.case import Decision, Status
+from clerk_console.domain.hashing import canonical_json, payload_hash  # noqa: F401  (wire API)
 
 API_PREFIX = "/v1"
 SERVER_TIME_HEADER = "X-Server-Time"
@@ -58,16 +58,6 @@ class ItemStatus(StrEnum):
 
 
 FINAL_OK = frozenset({ItemStatus.ACCEPTED, ItemStatus.DUPLICATE})
-
-
-def canonical_json(payload: Any) -> str:
-    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                      default=str)
-
-
-def payload_hash(payload: Any) -> str:
-    """SHA-256 of the canonical JSON form; equal payloads hash equal on both sides."""
-    return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
 
 
 def encode_body(body: BaseModel | bytes) -> tuple[bytes, dict[str, str]]:

@@ -19,8 +19,8 @@ from typing import Any
 from clerk_console.domain import credit as credit_rules
 from clerk_console.domain.accounts import Clerk, check_pin, check_role, is_locked
 from clerk_console.domain.calendar import WorkCalendar, default_calendar
-from clerk_console.domain.case import (OPEN_STATUSES, SUPPLY_STATUSES, TRANSITIONS, Case,
-                                       Decision, Outcome, Status, transition)
+from clerk_console.domain.case import (OPEN_STATUSES, SUPPLY_STATUSES, Case, Decision, Outcome,
+                                       Status, decidable, transition)
 from clerk_console.domain.catalogue import Catalogue, Level
 from clerk_console.domain.errors import RuleError
 from clerk_console.domain.ids import format_case_no, new_id
@@ -213,7 +213,7 @@ class FakeReplica:
             return None
         if false_commitment:
             self._state.false_commitments.add(case_id)
-        if Status.DECIDED not in TRANSITIONS.get(case.status, frozenset()):
+        if not decidable(case.status):
             return case
         decision = Decision(decision)
         decided = transition(case, Status.DECIDED, decision=decision, decided_at=decided_at)

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from clerk_console.domain.case import TRANSITIONS, Decision, Status
+from clerk_console.domain.case import Decision, Status, decidable
 from clerk_console.sync.protocol import Dataset
 
 from .common import CASE, DEC, W, BackofficeError
@@ -43,7 +43,7 @@ def decide(conn: Connection, case_no: str, decision: Decision, *, actor: str,
     if conn.execute(select(DEC.c.decision).where(DEC.c.case_id == row["id"])).first():
         raise BackofficeError(f"办件{case_no}已有决定，不能重复决定", 409)
     status = Status(row["status"])
-    if Status.DECIDED not in TRANSITIONS.get(status, frozenset()):
+    if not decidable(status):
         raise BackofficeError(f"办件{case_no}当前状态为“{status.label}”，不能作出决定", 409)
     conn.execute(DEC.insert().values(case_id=row["id"], case_no=row["case_no"],
                                      window_id=row["window_id"], decision=decision.value,

@@ -9,8 +9,8 @@ from sqlalchemy import ColumnElement, Select, and_, delete, func, select, update
 from sqlalchemy.dialects.sqlite import insert
 from sqlmodel import Session
 
-from clerk_console.domain.case import (OPEN_STATUSES, SUPPLY_STATUSES, TRANSITIONS, Case, Decision, Outcome,
-                                       Status, transition)
+from clerk_console.domain.case import (OPEN_STATUSES, SUPPLY_STATUSES, Case, Decision, Outcome,
+                                       Status, decidable, transition)
 from clerk_console.domain.ids import format_case_no, parse_case_no
 
 from ..db import ReplicaError
@@ -196,7 +196,7 @@ class Cases(ReplicaBase):
             if false_commitment:
                 s.execute(update(CaseRow).where(CaseRow.id == case_id)
                           .values(false_commitment=True))
-            if Status.DECIDED not in TRANSITIONS.get(case.status, frozenset()):
+            if not decidable(case.status):
                 return case
             decision = Decision(decision)
             decided = transition(case, Status.DECIDED, decision=decision,

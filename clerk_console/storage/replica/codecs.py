@@ -1,8 +1,6 @@
 """Conversions between domain objects, table rows and JSON-ready data (one place each)."""
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
@@ -11,6 +9,7 @@ from sqlalchemy.dialects.sqlite import insert
 from sqlmodel import Session
 
 from clerk_console.domain.case import Case, CaseMaterial, Decision, MaterialState, Outcome, Status
+from clerk_console.domain.hashing import payload_hash
 from clerk_console.domain.parties import Applicant, ApplicantKind, BlacklistEntry, ELicence
 
 from ..tables import ApplicantRow, CaseMaterialRow, CaseRow
@@ -67,13 +66,6 @@ def case_from_dict(data: dict[str, Any]) -> Case:
         decided_at=parse_datetime(data.get("decided_at")),
         delivered_at=parse_datetime(data.get("delivered_at")), note=data.get("note", ""),
         version=int(data.get("version", 0)))
-
-
-def payload_hash(payload: Any) -> str:
-    """SHA-256 of canonical JSON; the same recipe as ``sync.protocol.payload_hash`` (tested)."""
-    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                      default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def case_values(case: Case) -> dict[str, Any]:

@@ -1,0 +1,17 @@
+"""The one canonical JSON form of a record and its hash (the same on every side of sync)."""
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+
+def canonical_json(payload: Any) -> str:
+    """Sorted keys, no spaces, non-ASCII kept; what is hashed and what is stored."""
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                      default=str)
+
+
+def payload_hash(payload: Any) -> str:
+    """SHA-256 of the canonical JSON form; equal payloads hash equal on both sides."""
+    return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
