@@ -18,12 +18,10 @@ import json
 import os
 import resource
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import threading
-import time
 import zlib
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -39,7 +37,7 @@ from clerk_console.domain.ids import new_id
 from clerk_console.storage.db import ReplicaError
 from clerk_console.storage.replica import Replica
 from clerk_console.sync.embedded import enroll_replica, start_embedded
-from clerk_console.sync.loopback import child_context, sync_in_child
+from clerk_console.sync.loopback import child_context, kill_sync_child
 from clerk_console.sync.protocol import PushItem, payload_hash
 from clerk_console.sync.runner import client_for, sync_once
 from clerk_console.sync.synthetic import add_cases
@@ -327,13 +325,7 @@ def kills(tmp: Path, bo, engine, n: int) -> tuple[int, int]:
     killed = 0
     for trial in range(n):
         add_cases(r, 8, window_code="YT0909", day=date.today())
-        child = ctx.Process(target=sync_in_child, args=(str(r.path), 4))
-        child.start()
-        time.sleep(rng.uniform(0.05, 0.5))
-        if child.is_alive():
-            os.kill(child.pid, signal.SIGKILL)
-            killed += 1
-        child.join()
+        killed += kill_sync_child(ctx, str(r.path), rng)
     for _ in range(20):
         with client_for(r, attempts=3, max_wait=0.5) as c:
             rep = sync_once(r, c)

@@ -7,9 +7,7 @@ window), every outbox event was received once, and every cursor matches what was
 """
 from __future__ import annotations
 
-import os
 import random
-import signal
 import threading
 import time
 from datetime import date, datetime, timezone
@@ -25,7 +23,7 @@ from clerk_console.storage.replica import Replica
 from clerk_console.sync.client import SyncClient
 from clerk_console.sync.embedded import enroll_replica
 from clerk_console.sync.loopback import (BackofficeProcess, FaultProxy, child_context,
-                                         sync_in_child)
+                                         kill_sync_child)
 from clerk_console.sync.protocol import Dataset, ItemStatus, PushItem
 from clerk_console.sync.runner import KV_URL, client_for, sync_once
 from clerk_console.sync.synthetic import add_cases
@@ -119,13 +117,7 @@ def test_kill_9_console_during_push_and_pull(replica, backoffice):
                     service.compact(conn, Dataset.ELICENCE, keep=20)
         else:  # push side: more cases queued at the window
             add_cases(replica, 6, window_code="YT0101", day=DAY)
-        child = ctx.Process(target=sync_in_child, args=(str(replica.path), 4, limits))
-        child.start()
-        time.sleep(rng.uniform(0.05, 0.6))
-        if child.is_alive():
-            os.kill(child.pid, signal.SIGKILL)
-            killed += 1
-        child.join()
+        killed += kill_sync_child(ctx, str(replica.path), rng, limits=limits, longest=0.6)
     assert killed >= 10  # many trials really were cut mid-round
     sync_until_settled(replica, limits=limits)
     assert_consistent(replica, engine)

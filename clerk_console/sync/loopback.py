@@ -195,6 +195,23 @@ def sync_in_child(replica_path: str, batch: int = 500, limits: dict | None = Non
     replica.close()
 
 
+def kill_sync_child(ctx, replica_path: str, rng, *, batch: int = 4, limits: dict | None = None,
+                    longest: float = 0.5) -> bool:
+    """One kill -9 trial: start a sync round in a child, SIGKILL it (TerminateProcess on
+    Windows) after a random pause of up to ``longest`` seconds; True when it was still running
+    (killed mid-round)."""
+    import time
+
+    child = ctx.Process(target=sync_in_child, args=(replica_path, batch, limits))
+    child.start()
+    time.sleep(rng.uniform(0.05, longest))
+    alive = child.is_alive()
+    if alive:
+        child.kill()
+    child.join()
+    return alive
+
+
 def child_context():
     """A multiprocessing context whose children start fast (fork server with our modules
     preloaded) and do not inherit the test runner's threads."""
