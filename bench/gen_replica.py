@@ -37,8 +37,8 @@ SEED = 11643
 BATCH = 20_000
 CATALOGUE_ITEMS = 1_000
 WINDOW = "YT0101"
-CLERKS = [("1001", "王晓梅", "1234", "clerk"), ("1002", "李建国", "2345", "clerk"),
-          ("9001", "张主任", "9999", "supervisor")]
+CLERKS = [("1001", "王晓梅", "123412", "clerk"), ("1002", "李建国", "234523", "clerk"),
+          ("9001", "张主任", "999999", "supervisor")]
 
 # GB/T 2260 codes that have existed since the 1980s (so any birth year from 1950 is plausible)
 PERSON_REGIONS = ["370602", "370681", "370682", "370683", "370685", "370686", "370687",

@@ -47,22 +47,22 @@ def test_replica_lists_sets_pin_and_active(replica):
         ("boss", "supervisor", True), ("c1", "clerk", True)]
     for _ in range(3):
         assert replica.verify_pin("c1", "000000") is None
-    replica.set_pin("c1", "2468")
+    replica.set_pin("c1", "246800")
     assert replica.get_clerk("c1").failed_attempts == 0
     assert replica.verify_pin("c1", "111111") is None
-    assert replica.verify_pin("c1", "2468") is not None
+    assert replica.verify_pin("c1", "246800") is not None
     replica.set_active("c1", False)
-    assert replica.verify_pin("c1", "2468") is None
+    assert replica.verify_pin("c1", "246800") is None
     replica.set_active("c1", True)
-    assert replica.verify_pin("c1", "2468") is not None
+    assert replica.verify_pin("c1", "246800") is not None
     with pytest.raises(ReplicaError, match="不存在"):
-        replica.set_pin("nobody", "2468")
+        replica.set_pin("nobody", "246800")
     with pytest.raises(ReplicaError, match="不存在"):
         replica.set_active("nobody", False)
-    for bad in ("123", "1234567890123", "12a4", "１２３４", ""):
-        with pytest.raises(ReplicaError, match="4 到 12 位数字"):
+    for bad in ("123", "12345", "1234567890123", "12a4", "１２３４", ""):
+        with pytest.raises(ReplicaError, match="6 到 12 位数字"):
             replica.set_pin("c1", bad)
-    assert replica.verify_pin("c1", "2468") is not None
+    assert replica.verify_pin("c1", "246800") is not None
 
 
 # ---------------------------------------------------------------------------- bootstrap
@@ -71,7 +71,7 @@ def test_replica_lists_sets_pin_and_active(replica):
 def test_bootstrap_creates_the_first_supervisor_without_authorisation(empty):
     assert not accounts.has_supervisor(empty)
     with pytest.raises(ServiceError, match="还没有在岗的负责人"):
-        accounts.add(empty, "c1", "张敏", "1111")
+        accounts.add(empty, "c1", "张敏", "111100")
     assert empty.list_clerks() == []
     boss = accounts.add(empty, "boss", "刘主任", "907531", supervisor=True)
     assert boss.is_supervisor and accounts.has_supervisor(empty)
@@ -79,16 +79,16 @@ def test_bootstrap_creates_the_first_supervisor_without_authorisation(empty):
         ("boss", "clerk.add", {"name": "刘主任", "role": "supervisor", "bootstrap": True})]
     # from now on every change needs the supervisor
     with pytest.raises(ServiceError, match="需负责人授权"):
-        accounts.add(empty, "boss2", "王副主任", "1234", supervisor=True)
+        accounts.add(empty, "boss2", "王副主任", "123412", supervisor=True)
     by = accounts.authorise(empty, "boss", "907531")
-    accounts.add(empty, "c1", "张敏", "4682", by=by)
+    accounts.add(empty, "c1", "张敏", "468200", by=by)
     assert actions(empty, "c1") == [("boss", "clerk.add", {"name": "张敏", "role": "clerk"})]
-    assert "907531" not in audit_text(empty) and "4682" not in audit_text(empty)
+    assert "907531" not in audit_text(empty) and "468200" not in audit_text(empty)
 
 
 def test_changes_in_bootstrap_ask_for_a_supervisor_first(empty):
     with pytest.raises(ServiceError, match="还没有在岗的负责人"):
-        accounts.set_pin(empty, "c1", "1234", by=None)
+        accounts.set_pin(empty, "c1", "123412", by=None)
 
 
 # ---------------------------------------------------------------------------- authorisation
@@ -114,12 +114,12 @@ def test_authorise_is_a_sign_in_and_wrong_pins_lock(replica):
 
 def test_a_disabled_supervisor_no_longer_authorises(replica):
     boss = accounts.authorise(replica, "boss", BOSS_PIN)
-    accounts.add(replica, "boss2", "王副主任", "5555", supervisor=True, by=boss)
+    accounts.add(replica, "boss2", "王副主任", "555555", supervisor=True, by=boss)
     assert accounts.set_active(replica, "boss", False, by=boss)
     with pytest.raises(ServiceError):
         accounts.authorise(replica, "boss", BOSS_PIN)
     with pytest.raises(ServiceError, match="需要负责人确认"):
-        accounts.set_pin(replica, "c1", "1234", by=boss)  # an object from before is not enough
+        accounts.set_pin(replica, "c1", "123412", by=boss)  # an object from before is not enough
 
 
 # ---------------------------------------------------------------------------- changes
@@ -128,20 +128,20 @@ def test_a_disabled_supervisor_no_longer_authorises(replica):
 def test_add_refuses_existing_ids_and_bad_input(replica):
     boss = accounts.authorise(replica, "boss", BOSS_PIN)
     with pytest.raises(ServiceError, match="已存在"):
-        accounts.add(replica, "c1", "另一个", "1234", by=boss)
+        accounts.add(replica, "c1", "另一个", "123412", by=boss)
     assert replica.get_clerk("c1").name == "张敏"
     assert replica.verify_pin("c1", "111111") is not None  # the old PIN was not overwritten
     with pytest.raises(ServiceError, match="工号“c 2”无效"):
-        accounts.add(replica, "c 2", "李四", "1234", by=boss)
+        accounts.add(replica, "c 2", "李四", "123412", by=boss)
     with pytest.raises(ServiceError, match="姓名"):
-        accounts.add(replica, "c2", "  ", "1234", by=boss)
-    with pytest.raises(ServiceError, match="4 到 12 位数字"):
+        accounts.add(replica, "c2", "  ", "123412", by=boss)
+    with pytest.raises(ServiceError, match="6 到 12 位数字"):
         accounts.add(replica, "c2", "李四", "12", by=boss)
     with pytest.raises(ServiceError, match="需负责人授权"):
-        accounts.add(replica, "c2", "李四", "1234")
+        accounts.add(replica, "c2", "李四", "123412")
     c1 = replica.get_clerk("c1")
     with pytest.raises(ServiceError, match="不是负责人"):
-        accounts.add(replica, "c2", "李四", "1234", by=c1)
+        accounts.add(replica, "c2", "李四", "123412", by=c1)
     assert replica.get_clerk("c2") is None
 
 
@@ -156,7 +156,7 @@ def test_pin_unlock_and_audit(replica):
     assert clerk.failed_attempts == 0
     assert replica.verify_pin("c1", "730915") is not None
     with pytest.raises(ServiceError, match="工号 nobody 不存在"):
-        accounts.set_pin(replica, "nobody", "1234", by=boss)
+        accounts.set_pin(replica, "nobody", "123412", by=boss)
     with pytest.raises(ServiceError, match="工号 nobody 不存在"):
         accounts.unlock(replica, "nobody", by=boss)
     assert actions(replica, "c1")[-2:] == [("boss", "clerk.unlock", {}),
@@ -176,8 +176,8 @@ def test_disable_enable_and_the_last_supervisor(replica):
     with pytest.raises(ServiceError, match="唯一在岗的负责人，不能停用"):
         accounts.set_active(replica, "boss", False, by=boss)
     assert replica.get_clerk("boss").active
-    accounts.add(replica, "boss2", "王副主任", "5555", supervisor=True, by=boss)
-    boss2 = accounts.authorise(replica, "boss2", "5555")
+    accounts.add(replica, "boss2", "王副主任", "555555", supervisor=True, by=boss)
+    boss2 = accounts.authorise(replica, "boss2", "555555")
     assert accounts.set_active(replica, "boss", False, by=boss2)
     with pytest.raises(ServiceError, match="唯一在岗的负责人"):
         accounts.set_active(replica, "boss2", False, by=boss2)
@@ -185,7 +185,7 @@ def test_disable_enable_and_the_last_supervisor(replica):
 
 
 def test_no_pin_ever_reaches_the_audit_log(replica):
-    pins = ["863140", "5719", "246813", "97531"]
+    pins = ["863140", "571900", "246813", "975310"]
     boss = accounts.authorise(replica, "boss", BOSS_PIN)
     accounts.add(replica, "c2", "李四", pins[0], by=boss)
     accounts.set_pin(replica, "c2", pins[1], by=boss)
@@ -227,17 +227,17 @@ def test_cli_without_a_replica(tmp_path):
 
 
 def test_cli_sets_up_a_window(home):
-    out = clerk_cli(home, "add", "c1", "张敏", "--pin-stdin", stdin="2468\n")
+    out = clerk_cli(home, "add", "c1", "张敏", "--pin-stdin", stdin="246800\n")
     assert out.returncode == 1 and "--supervisor" in out.stderr
     out = clerk_cli(home, "add", "boss", "刘主任", "--supervisor", "--pin-stdin",
                     stdin="907531\n")
     assert out.returncode == 0, out.stderr
     assert "无需授权" in out.stdout and "已添加负责人 刘主任" in out.stdout
     # supervisor asked for (id, then PIN), the new PIN from stdin
-    out = clerk_cli(home, "add", "c1", "张敏", "--pin-stdin", stdin="boss\n907531\n2468\n")
+    out = clerk_cli(home, "add", "c1", "张敏", "--pin-stdin", stdin="boss\n907531\n246800\n")
     assert out.returncode == 0, out.stderr
     out = clerk_cli(home, "add", "c1", "张敏", "--pin-stdin", "--as", "boss",
-                    stdin="907531\n1357\n")
+                    stdin="907531\n135700\n")
     assert out.returncode == 1 and "工号 c1 已存在" in out.stderr
     out = clerk_cli(home, "disable", "boss", "--as", "boss", stdin="907531\n")
     assert out.returncode == 1 and "唯一在岗的负责人" in out.stderr
@@ -252,7 +252,7 @@ def test_cli_sets_up_a_window(home):
     assert rows == [
         {"id": "boss", "name": "刘主任", "role": "supervisor", "active": True, "locked": False},
         {"id": "c1", "name": "张敏", "role": "clerk", "active": False, "locked": False}]
-    assert "907531" not in out.stdout and "2468" not in out.stdout
+    assert "907531" not in out.stdout and "246800" not in out.stdout
 
     with Replica.open(home / "replica.sqlite3") as rep:
         assert rep.get_clerk("boss").failed_attempts == 0  # the right PIN after the wrong one
@@ -260,7 +260,7 @@ def test_cli_sets_up_a_window(home):
         assert [(who, a) for who, a, _ in actions(rep, "c1")] == [
             ("boss", "clerk.add"), ("boss", "clerk.disable")]
         text = audit_text(rep)
-        assert "907531" not in text and "2468" not in text
+        assert "907531" not in text and "246800" not in text
 
 
 def test_cli_pin_input_errors(home):
@@ -268,23 +268,23 @@ def test_cli_pin_input_errors(home):
         rep.add_clerk("boss", "刘主任", BOSS_PIN, "supervisor")
         rep.add_clerk("c1", "张敏", "111111")
     # asked twice (getpass reads stdin here): the entries differ
-    out = clerk_cli(home, "pin", "c1", "--as", "boss", stdin=f"{BOSS_PIN}\n2468\n8642\n")
+    out = clerk_cli(home, "pin", "c1", "--as", "boss", stdin=f"{BOSS_PIN}\n246800\n864200\n")
     assert out.returncode == 2 and "两次输入的 PIN 不一致" in out.stderr
     out = clerk_cli(home, "pin", "c1", "--as", "boss", "--pin-stdin", stdin=f"{BOSS_PIN}\n12a4\n")
-    assert out.returncode == 2 and "4 到 12 位数字" in out.stderr
+    assert out.returncode == 2 and "6 到 12 位数字" in out.stderr
     out = clerk_cli(home, "pin", "c1", "--as", "boss", "--pin-stdin", stdin=f"{BOSS_PIN}\n")
     assert out.returncode == 2 and "缺少 PIN" in out.stderr
     out = clerk_cli(home, "pin", "nobody", "--as", "boss", stdin=f"{BOSS_PIN}\n")
     assert out.returncode == 1 and "工号 nobody 不存在" in out.stderr
     out = clerk_cli(home, "add", "c 2", "李四", "--pin-stdin", stdin="")
     assert out.returncode == 2 and "无效" in out.stderr
-    out = clerk_cli(home, "pin", "c1", "--as", "boss", stdin=f"{BOSS_PIN}\n2468\n2468\n")
+    out = clerk_cli(home, "pin", "c1", "--as", "boss", stdin=f"{BOSS_PIN}\n246800\n246800\n")
     assert out.returncode == 0 and "已为 张敏（c1）设置新 PIN" in out.stdout
-    assert "2468" not in out.stdout + out.stderr
+    assert "246800" not in out.stdout + out.stderr
     with Replica.open(home / "replica.sqlite3") as rep:
-        assert rep.verify_pin("c1", "2468") is not None
+        assert rep.verify_pin("c1", "246800") is not None
         for _ in range(MAX_PIN_ATTEMPTS):
-            rep.verify_pin("c1", "0000")
+            rep.verify_pin("c1", "000000")
     out = clerk_cli(home, "unlock", "c1", "--as", "boss", stdin=f"{BOSS_PIN}\n")
     assert out.returncode == 0 and "已解锁 张敏（c1）" in out.stdout
     with Replica.open(home / "replica.sqlite3") as rep:

@@ -18,7 +18,7 @@ def home(tmp_path, monkeypatch):
     try:
         replica.store_catalogue(sample_catalogue())
         replica.set_window("YT0103", "3号综合窗口", "烟台市政务服务中心")
-        replica.add_clerk("C007", "李受理", "2468")
+        replica.add_clerk("C007", "李受理", "246800")
         replica.save_applicant(sample_applicant(), "C007")
         for case in sample_cases().values():
             replica.save_case(case, clerk_id="C007", action="intake.close")

@@ -83,8 +83,8 @@ def make_home(tmp: Path, *, idle: int = 300, burst_ms: int = 200) -> Path:
         encoding="utf-8")
     r = Replica.open(home / "replica.sqlite3")
     r.set_window("YT0101", "1号综合窗口", "烟台市政务服务中心")
-    r.add_clerk("1001", "王芳", "1234", "clerk")
-    r.add_clerk("9001", "李主管", "9999", "supervisor")
+    r.add_clerk("1001", "王芳", "123412", "clerk")
+    r.add_clerk("9001", "李主管", "999999", "supervisor")
     r.store_catalogue(catalogue())
     r.store_calendar(default_calendar())
     r.save_applicant(Applicant(PERSON, "resident_id", ApplicantKind.PERSON, "张伟",
@@ -133,7 +133,7 @@ async def type_text(pilot, text: str) -> None:
         await pilot.press(ch)
 
 
-async def sign_in(app: ClerkApp, pilot, clerk: str = "1001", pin: str = "1234") -> None:
+async def sign_in(app: ClerkApp, pilot, clerk: str = "1001", pin: str = "123412") -> None:
     await wait_ready(app, pilot)
     await type_text(pilot, clerk)
     await pilot.press("enter")
@@ -157,7 +157,7 @@ async def burst(app: ClerkApp, pilot, code: str, enter: bool = True) -> None:
     await pilot.pause()
 
 
-async def authorise(pilot, clerk: str = "9001", pin: str = "9999") -> None:
+async def authorise(pilot, clerk: str = "9001", pin: str = "999999") -> None:
     """Answer the supervisor prompt."""
     await type_text(pilot, clerk)
     await pilot.press("enter")
@@ -190,10 +190,10 @@ def panel(app: ClerkApp) -> str:
 async def test_sign_in_rejects_a_wrong_pin_then_accepts_the_right_one(home):
     app = new_app(home)
     async with app.run_test(size=(80, 24)) as pilot:
-        await sign_in(app, pilot, pin="1111")
+        await sign_in(app, pilot, pin="111100")
         assert app.clerk is None
         assert "PIN 错误" in str(app.screen.query_one("#signin-error").render())
-        await type_text(pilot, "1234")
+        await type_text(pilot, "123412")
         await pilot.press("enter")
         await pilot.pause()
         assert app.clerk is not None and app.clerk.name == "王芳"
@@ -211,7 +211,7 @@ async def test_idle_lock_keeps_the_case_in_progress(home):
         await pilot.pause()
         assert type(app.screen).__name__ == "LockScreen"
         await burst(app, pilot, AGENT)  # a scan while locked changes nothing
-        await type_text(pilot, "1234")
+        await type_text(pilot, "123412")
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.id == "intake"
@@ -230,7 +230,7 @@ async def test_unlock_refuses_another_clerk(home):
         field.focus()
         await type_text(pilot, "9001")
         await pilot.press("enter")
-        await type_text(pilot, "0000")
+        await type_text(pilot, "000000")
         await pilot.press("enter")
         await pilot.pause()
         assert type(app.screen).__name__ == "LockScreen"
@@ -304,7 +304,7 @@ async def test_unmask_needs_a_supervisor_and_is_audited(home):
         await pilot.press("f8")
         await pilot.pause()
         assert "需要主管授权" in str(app.screen.query_one(".dialog-title").render())
-        await authorise(pilot, "1001", "1234")  # a plain clerk cannot authorise
+        await authorise(pilot, "1001", "123412")  # a plain clerk cannot authorise
         assert "不是主管" in str(app.screen.query_one("#sup-error").render())
         app.screen.query_one("#sup-id").value = ""
         app.screen.query_one("#sup-id").focus()

@@ -127,7 +127,7 @@ async def test_keys_typed_before_start_sign_in_with_lf(home):  # noqa: F811
     async with app.run_test(size=(80, 24)) as pilot:
         await send(app, [(c, c) for c in "1001"] + [("ctrl+j", "\n")], pilot)
         await pilot.pause(0.3)
-        await send(app, [(c, c) for c in "1234"] + [("ctrl+j", "\n")], pilot)
+        await send(app, [(c, c) for c in "123412"] + [("ctrl+j", "\n")], pilot)
         for _ in range(200):
             if app.clerk is not None:
                 break

@@ -171,7 +171,7 @@ def _new_pin(args) -> str:
 
     if args.pin_stdin:
         return _checked(accounts.valid_pin, _secret("", from_stdin=True))
-    pin = _checked(accounts.valid_pin, _secret("新 PIN（4 到 12 位数字）：", from_stdin=False))
+    pin = _checked(accounts.valid_pin, _secret("新 PIN（6 到 12 位数字）：", from_stdin=False))
     if _secret("再输一次新 PIN：", from_stdin=False) != pin:
         raise _BadInput("两次输入的 PIN 不一致，未作修改，请重新运行")
     return pin

@@ -9,7 +9,7 @@ The rules a hall administrator expects:
   (``services.audit.login``: wrong PINs count toward the lock as at the window).
 - The last active supervisor is never disabled (nor demoted: an existing id is never added
   again, so there is no other way to change a role).
-- PINs follow the domain's rule (``domain.accounts.check_pin``: 4 to 12 digits; the replica hashes them with scrypt); nothing about a PIN is ever
+- PINs follow the domain's rule (``domain.accounts.check_pin``: 6 to 12 digits; the replica hashes them with argon2id); nothing about a PIN is ever
   written to the audit log.
 - Every change is one transaction with its audit entry naming who did it (the authorising
   supervisor; in bootstrap, the new supervisor, with ``"bootstrap": true``).

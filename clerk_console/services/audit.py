@@ -16,6 +16,9 @@ def login(replica: ReplicaPort, clerk_id: str, pin: str) -> Clerk:
     locks after ``domain.accounts.MAX_PIN_ATTEMPTS`` wrong PINs (a supervisor unlocks it)."""
     clerk_id = (clerk_id or "").strip()
     known = replica.get_clerk(clerk_id) if clerk_id else None
+    # the PIN is checked whatever the id (the replica hashes once for an unknown id too), so
+    # neither the answer nor its time tells which ids exist
+    clerk = replica.verify_pin(clerk_id, pin or "")
     # one answer for an unknown, disabled, locked account and a wrong PIN: the sign-in
     # screen never tells which ids exist (the audit log does, for the supervisor)
     if known is None or not known.active:
@@ -23,7 +26,6 @@ def login(replica: ReplicaPort, clerk_id: str, pin: str) -> Clerk:
     if known.locked:
         replica.audit(clerk_id, "clerk.login_locked", clerk_id)
         raise ServiceError(SIGN_IN_REFUSED)
-    clerk = replica.verify_pin(clerk_id, pin or "")
     if clerk is None:
         left = attempts_left(known.failed_attempts + 1)
         replica.audit(clerk_id, "clerk.login_failed", clerk_id, {"left": left})
