@@ -11,6 +11,9 @@ from pathlib import Path
 from clerk_console.domain.case import Decision
 from clerk_console.sync.protocol import Dataset
 
+DB_HELP = ("数据库地址（sqlite:///文件 或 postgresql://…）；"
+           "默认 $CLERK_BACKOFFICE_DB 或 $CLERK_BACKOFFICE_HOME 中的 SQLite 文件")
+
 
 def build_parser() -> argparse.ArgumentParser:
     from clerk_console import __version__
@@ -19,8 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = ChineseParser(prog="clerk-backoffice", description="政务服务后台（同步与分类审批）")
     p.add_argument("--version", action="version", version=f"clerk-backoffice {__version__}",
                    help="显示版本号并退出")
-    p.add_argument("--db", metavar="URL", help="数据库地址（sqlite:///文件 或 postgresql://…）；"
-                   "默认 $CLERK_BACKOFFICE_DB 或 $CLERK_BACKOFFICE_HOME 中的 SQLite 文件")
+    p.add_argument("--db", metavar="URL", help=DB_HELP)
     sub = subparsers(p, dest="command", required=True, metavar="子命令")
     s = sub.add_parser("serve", help="启动同步服务")
     s.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
@@ -60,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--keep", type=int, default=100_000, metavar="N", help="保留最新的 N 个序号")
     s = sub.add_parser("admin-log", help="查看管理日志")
     s.add_argument("--limit", type=int, default=50, metavar="N", help="最多显示 N 条")
+    for command in sub.choices.values():  # `serve --db URL` as well as `--db URL serve`
+        command.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=DB_HELP)
     return p
 
 
