@@ -36,11 +36,11 @@ from clerk_console.backoffice.tables import ServerCase
 from clerk_console.domain.ids import new_id
 from clerk_console.storage.db import ReplicaError
 from clerk_console.storage.replica import Replica
-from clerk_console.sync.embedded import enroll_replica, start_embedded
-from clerk_console.sync.loopback import child_context, kill_sync_child
+from clerk_console.commands.embedded import enroll_replica, start_embedded
+from support.loopback import child_context, kill_sync_child
 from clerk_console.sync.protocol import PushItem, payload_hash
 from clerk_console.sync.runner import client_for, sync_once
-from clerk_console.sync.synthetic import add_cases
+from support.synthetic import add_cases
 
 TRIED: list[tuple[str, bool]] = []
 PII: list[tuple[str, bool]] = []

@@ -31,11 +31,11 @@ from benchlib import result  # noqa: E402
 from clerk_console.backoffice import service  # noqa: E402
 from clerk_console.backoffice.db import make_engine  # noqa: E402
 from clerk_console.storage.replica import Replica  # noqa: E402
-from clerk_console.sync.embedded import enroll_replica  # noqa: E402
-from clerk_console.sync.loopback import BackofficeProcess, child_context  # noqa: E402
+from clerk_console.commands.embedded import enroll_replica  # noqa: E402
+from support.loopback import BackofficeProcess, child_context  # noqa: E402
 from clerk_console.sync.protocol import Dataset  # noqa: E402
 from clerk_console.sync.runner import client_for, sync_once  # noqa: E402
-from clerk_console.sync.synthetic import add_cases  # noqa: E402
+from support.synthetic import add_cases  # noqa: E402
 
 DAY = date(2026, 11, 27)
 REGION = "370602"

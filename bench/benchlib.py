@@ -23,6 +23,9 @@ OUT_DIR = Path(os.environ.get("CLERK_BENCH_OUT") or BENCH_DIR / "out")
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+# tests/support (loopback back office, synthetic cases) is imported as ``support``, as the tests do
+if str(ROOT / "tests") not in sys.path:
+    sys.path.insert(1, str(ROOT / "tests"))
 
 
 def median(values: list[float]) -> float:

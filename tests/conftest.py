@@ -113,7 +113,7 @@ def replica(tmp_path, migrated_template, catalogue):
 @pytest.fixture()
 def bo(tmp_path):
     """The real back-office app served by uvicorn on loopback (its own SQLite file)."""
-    from clerk_console.sync.embedded import start_embedded
+    from clerk_console.commands.embedded import start_embedded
 
     server = start_embedded(tmp_path / "bo-home")
     yield server

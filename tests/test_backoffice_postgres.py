@@ -126,10 +126,10 @@ def test_readers_never_skip_rows_committed_late(pg_url):
 
 def test_two_server_processes_share_one_database(pg_url, tmp_path):
     from clerk_console.storage.replica import Replica
-    from clerk_console.sync.embedded import enroll_replica
-    from clerk_console.sync.loopback import BackofficeProcess
+    from clerk_console.commands.embedded import enroll_replica
+    from support.loopback import BackofficeProcess
     from clerk_console.sync.runner import client_for, sync_once
-    from clerk_console.sync.synthetic import add_cases
+    from support.synthetic import add_cases
 
     engine = make_engine(pg_url)
     servers = [BackofficeProcess(pg_url, home=tmp_path).start() for _ in range(2)]

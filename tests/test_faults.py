@@ -21,12 +21,12 @@ from clerk_console.backoffice.db import make_engine, reading
 from clerk_console.backoffice.tables import ChangeLog, ReceivedEvent, ServerCase
 from clerk_console.storage.replica import Replica
 from clerk_console.sync.client import SyncClient
-from clerk_console.sync.embedded import enroll_replica
-from clerk_console.sync.loopback import (BackofficeProcess, FaultProxy, child_context,
+from clerk_console.commands.embedded import enroll_replica
+from support.loopback import (BackofficeProcess, FaultProxy, child_context,
                                          kill_sync_child)
 from clerk_console.sync.protocol import Dataset, ItemStatus, PushItem
 from clerk_console.sync.runner import KV_URL, client_for, sync_once
-from clerk_console.sync.synthetic import add_cases
+from support.synthetic import add_cases
 
 DAY = date(2026, 11, 27)
 NOW = datetime(2026, 11, 27, 9, tzinfo=timezone.utc)

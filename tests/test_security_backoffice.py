@@ -23,11 +23,11 @@ from clerk_console.domain.ids import new_id
 from clerk_console.storage.replica import Replica
 from clerk_console.sync import protocol
 from clerk_console.sync.client import SyncClient, SyncRefused
-from clerk_console.sync.embedded import enroll_replica
+from clerk_console.commands.embedded import enroll_replica
 from clerk_console.sync.protocol import (MAX_PUSH_BYTES, BodyTooLarge, CasePayload, ItemStatus,
                                          PushItem, decode_body, payload_hash)
 from clerk_console.sync.runner import client_for, sync_once
-from clerk_console.sync.synthetic import add_cases
+from support.synthetic import add_cases
 
 NOW = datetime(2026, 11, 27, 9, tzinfo=timezone.utc)
 

@@ -16,10 +16,10 @@ from clerk_console.domain.case import Decision, Status
 from clerk_console.storage.replica import Replica
 from clerk_console.sync import apply
 from clerk_console.sync.client import SyncClient, SyncOffline
-from clerk_console.sync.embedded import enroll_replica
+from clerk_console.commands.embedded import enroll_replica
 from clerk_console.sync.protocol import Dataset, Page
 from clerk_console.sync.runner import client_for, sync_once
-from clerk_console.sync.synthetic import add_cases
+from support.synthetic import add_cases
 from clerk_console.sync.worker import SyncWorker
 
 DAY = date(2026, 11, 27)
@@ -265,7 +265,7 @@ def test_tls_through_uvicorn_certificate_options(tmp_path):
     import shutil
     import subprocess
 
-    from clerk_console.sync.loopback import BackofficeProcess
+    from support.loopback import BackofficeProcess
 
     if shutil.which("openssl") is None:
         pytest.skip("openssl not installed: cannot make a test certificate")

@@ -11,8 +11,8 @@ import pytest
 
 from clerk_console.storage.replica import Replica
 from clerk_console.domain.case import Status
-from clerk_console.sync.loopback import BackofficeProcess
-from clerk_console.sync.synthetic import add_cases
+from support.loopback import BackofficeProcess
+from support.synthetic import add_cases
 
 DAY = date(2026, 11, 27)
 WINDOWS = {"YT0101": 2, "YT0202": 3}  # window code -> cases it takes offline

@@ -83,7 +83,7 @@ def _start_backoffice(home: Path):
     """The embedded back office on loopback, the demo window enrolled with it; on failure
     the console still opens and works offline."""
     from clerk_console.storage.replica import Replica
-    from clerk_console.sync.embedded import start_embedded
+    from clerk_console.commands.embedded import start_embedded
 
     try:
         with Replica.open(Path(home) / config.REPLICA_FILE) as replica:

@@ -1,5 +1,8 @@
 """An embedded back office on loopback for the demo: no setup, sync visibly working.
 
+Not a sub-command: the one place where the console and the back office are put together (the
+composition root of ``demo``); nothing below the command layer imports the back office.
+
 ``start_embedded(home)`` serves the real back-office app (uvicorn, in a thread) on 127.0.0.1
 and a free port, with its SQLite file in ``<home>/backoffice/``; it publishes the shipped
 catalogue and calendar and, given the replica, enrolls the window automatically.

@@ -1,5 +1,6 @@
-"""Synthetic accepted cases for benchmarks and fault tests, saved the way the console saves
-cases (``Replica.save_case``: case + outbox event + audit entry in one transaction)."""
+"""Synthetic accepted cases for benchmarks and fault tests (test code, not shipped), saved the
+way the console saves cases (``Replica.save_case``: case + outbox event + audit entry in one
+transaction)."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta

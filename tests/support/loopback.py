@@ -1,4 +1,4 @@
-"""Loopback tooling for fault drills and benchmarks: a back office in its own process, and a
+"""Loopback tooling for fault drills and benchmarks (test code: not shipped in the package): a back office in its own process, and a
 TCP proxy that adds latency, drops connections and loses answers the server already sent."""
 from __future__ import annotations
 
@@ -218,6 +218,6 @@ def child_context():
     import multiprocessing
 
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["clerk_console.sync.loopback", "clerk_console.sync.runner",
-                                "clerk_console.storage.replica"])
+    # this module itself is found through the sys.path each child is handed (tests/ on it)
+    ctx.set_forkserver_preload(["clerk_console.sync.runner", "clerk_console.storage.replica"])
     return ctx
