@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
+from clerk_console.ui import guard
 from clerk_console.ui.commands import ClerkCommands
 from clerk_console.ui.desk import Desk, DeskError, Signed
 from clerk_console.ui.scanner import (FIELD_SEPARATOR, FRAMING, BurstDetector, pasted_scan,
@@ -24,6 +25,7 @@ from clerk_console.ui.scanner import (FIELD_SEPARATOR, FRAMING, BurstDetector, p
 from clerk_console.ui.textual_fixes import apply as apply_textual_fixes
 
 apply_textual_fixes()  # before any widget renders: see textual_fixes.py
+guard.install()  # no callback ends the console: see guard.py
 
 
 class ClerkApp(App[int]):
@@ -72,6 +74,15 @@ class ClerkApp(App[int]):
             self.push_screen(ChinesePalette(id="--command-palette"))
 
     # -- crashes ---------------------------------------------------------------------------
+    def guard_error(self, error: Exception) -> bool:
+        """A callback raised (see guard.py): tell the clerk, keep everything entered."""
+        if self._exit or not self.is_running:
+            return False  # shutting down: Textual's own handling (our _fatal_error)
+        self.bell()
+        self.notify(guard.explain(error), title="未办理", severity="error", timeout=10,
+                    markup=False)
+        return True
+
     def _handle_exception(self, error: Exception) -> None:
         self._crash = error
         super()._handle_exception(error)
@@ -154,7 +165,7 @@ class ClerkApp(App[int]):
                                           home=self.desk.home).start()
         except Exception as exc:  # the console works offline; say why sync is off
             self.desk.worker = None
-            self.notify(f"后台同步未启动：{exc}", severity="warning")
+            self.notify(f"后台同步未启动：{guard.explain(exc)}", severity="warning")
 
     def on_unmount(self) -> None:
         self.desk.close()

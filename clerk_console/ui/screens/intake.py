@@ -2,6 +2,8 @@
 outcome) on the right, status bar on top, footer below."""
 from __future__ import annotations
 
+from clerk_console.ui.guard import explain
+
 from dataclasses import dataclass, field, replace
 
 from textual.app import ComposeResult
@@ -202,7 +204,7 @@ class IntakeScreen(Screen):
             try:
                 self.desk.save_applicant(agent, self.app.clerk.clerk_id)
             except Exception as exc:
-                self.app.notify(f"经办人未保存：{exc}", severity="error")
+                self.app.notify(f"经办人未保存：{explain(exc)}", severity="error")
                 return
             self.set_agent(intake, agent)
 
@@ -224,6 +226,7 @@ class IntakeScreen(Screen):
             return
         cur = self.current
         cat = self.desk.catalogue
+        before = (list(cur.items), cur.bundle, cur.draft, cur.verdict)
         if msg.kind == "bundle":
             cur.bundle = msg.code
             new = [c for c in cat.bundles[msg.code].items if c not in cur.items]
@@ -235,8 +238,13 @@ class IntakeScreen(Screen):
         else:
             new = [msg.code] if msg.code not in cur.items else []
         cur.items.extend(new)
+        try:
+            self.rebuild()
+        except Exception:  # refused (e.g. an enterprise-only item): the intake stays as it was
+            cur.items, cur.bundle, cur.draft, cur.verdict = before
+            self.query_one(Checklist).show(list(cur.draft.materials) if cur.draft else [])
+            raise
         self.desk.note_use(msg.kind, msg.code)
-        self.rebuild()
         self.refresh_panel()
         self.action_checklist()
 
@@ -323,7 +331,7 @@ class IntakeScreen(Screen):
                                           now=app.now(),
                                           signpost_dept=self.desk.signpost_dept(cur.draft))
         except Exception as exc:  # refused by the rules or storage: keep everything entered
-            app.notify(f"办件未保存：{exc}", severity="error", timeout=10)
+            app.notify(f"办件未保存：{explain(exc)}", severity="error", timeout=10)
             return
         self.desk.nudge_sync()
         app.notify(f"{case.case_no} {outcome.label}，正在打印告知书")
@@ -347,7 +355,7 @@ class IntakeScreen(Screen):
             try:
                 result = self.desk.print_notice(case, now)
             except Exception as exc:  # the case is saved; only the paper failed
-                app.call_from_thread(app.notify, f"告知书未打印：{exc}（办件已保存，可用 "
+                app.call_from_thread(app.notify, f"告知书未打印：{explain(exc)}（办件已保存，可用 "
                                      f"clerk-console notice {case.case_no} 补打）",
                                      severity="error", timeout=15)
                 return
@@ -423,7 +431,7 @@ class IntakeScreen(Screen):
             try:
                 self.desk.save_applicant(applicant, self.app.clerk.clerk_id)
             except Exception as exc:
-                self.app.notify(f"申请人未保存：{exc}", severity="error")
+                self.app.notify(f"申请人未保存：{explain(exc)}", severity="error")
                 return
             cur.view = self.desk.lookup(view.code, view.kind, self.app.today())
             self.refresh_panel()

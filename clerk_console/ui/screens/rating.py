@@ -1,6 +1,8 @@
 """好差评: the applicant rates the service with keys 1-5; a bad rating asks for a reason."""
 from __future__ import annotations
 
+from clerk_console.ui.guard import explain
+
 from clerk_console.ui.widgets.keybar import KeyBar
 from clerk_console.ui.widgets.field import Field
 from textual import on
@@ -58,7 +60,7 @@ class RatingScreen(ModalScreen[int | None]):
             app.desk.rate(self.case, self.level, clerk_id=app.clerk.clerk_id, now=app.now(),
                           reason=reason)
         except Exception as exc:
-            self.query_one("#rating-error", Static).update(f"评价未保存：{exc}")
+            self.query_one("#rating-error", Static).update(f"评价未保存：{explain(exc)}")
             return
         if is_bad(self.level):
             app.notify(f"已记录{LEVELS[self.level]}，并生成回访整改记录", severity="warning")

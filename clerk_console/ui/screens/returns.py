@@ -1,6 +1,8 @@
 """Return visits: supplement a deferral, the due/overdue list with void, delivery of results."""
 from __future__ import annotations
 
+from clerk_console.ui.guard import explain
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -79,7 +81,7 @@ class SupplementScreen(Screen):
             case = app.desk.supplement(self.case, sorted(self.ticked), clerk_id=app.clerk.clerk_id,
                                        now=app.now())
         except Exception as exc:
-            app.notify(f"补齐未保存：{exc}", severity="error")
+            app.notify(f"补齐未保存：{explain(exc)}", severity="error")
             return
         done = all(m.state in (MaterialState.RECEIVED, MaterialState.ELICENCE) for m in case.materials)
         app.notify(f"{case.case_no} {'已全部补齐' if done else '已登记补交材料'}")
@@ -171,7 +173,7 @@ class DueScreen(Screen):
                     app.desk.void(case, clerk_id=app.clerk.clerk_id, supervisor_id=supervisor.clerk_id,
                                   now=app.now(), reason=reason)
                 except Exception as exc:
-                    app.notify(f"废止未保存：{exc}", severity="error")
+                    app.notify(f"废止未保存：{explain(exc)}", severity="error")
                     return
                 app.notify(f"{case.case_no} 已废止")
                 self.reload()
@@ -231,7 +233,7 @@ class DeliverScreen(Screen):
             try:
                 app.desk.deliver(case, clerk_id=app.clerk.clerk_id, now=app.now())
             except Exception as exc:
-                app.notify(f"出件未保存：{exc}", severity="error")
+                app.notify(f"出件未保存：{explain(exc)}", severity="error")
                 return
             app.notify(f"{case.case_no} 已出件")
             self.cases.remove(case)

@@ -5,6 +5,8 @@ is cut (with an ellipsis), never the time or the queue length.
 """
 from __future__ import annotations
 
+from clerk_console.ui.guard import explain
+
 from rich.text import Text
 from textual.widgets import Static
 
@@ -31,5 +33,5 @@ class StatusBar(Static):
         try:
             state = desk.status().text
         except Exception as exc:  # a broken status source must not take the console down
-            state = f"状态不可用：{exc}"
+            state = f"状态不可用：{explain(exc)}"
         self.update(status_text(f"{app.now():%H:%M}", desk.window_code(), who, state))
