@@ -14,7 +14,8 @@ import struct
 import subprocess
 import termios
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Callable
 
 # CSI ... final byte, OSC ... BEL/ST, two-byte ESC sequences, and C0 controls (CR, LF, BEL)
 ANSI_RE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]|[\x00-\x1f]")
@@ -26,8 +27,10 @@ class PtyTimeout(RuntimeError):
 
 @dataclass
 class PtyRun:
-    seconds: float  # spawn to marker on screen
+    seconds: float  # spawn to (the last) marker on screen
     output: str  # screen text seen so far (escape sequences removed)
+    marks: dict[str, float] = field(default_factory=dict)  # each marker -> seconds to it
+    probe: object = None  # what ``probe(pid)`` returned when the last marker was seen
 
 
 def screen_text(raw: bytes) -> str:
@@ -41,6 +44,16 @@ def time_to_text(argv: list[str], marker: str, *, env: dict[str, str] | None = N
 
     The child is terminated (its whole process group) once the marker is seen.
     """
+    return time_to_texts(argv, [marker], env=env, cols=cols, rows=rows, timeout=timeout, cwd=cwd)
+
+
+def time_to_texts(argv: list[str], markers: list[str], *, env: dict[str, str] | None = None,
+                  cols: int = 120, rows: int = 40, timeout: float = 60.0, cwd: str | None = None,
+                  probe: Callable[[int], object] | None = None) -> PtyRun:
+    """Like ``time_to_text`` for several markers: the seconds to each one (``marks``); the
+    child is stopped once all are seen, after ``probe(child pid)`` ran (RSS, for example)."""
+    marker = markers[-1]
+    marks: dict[str, float] = {}
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
     child_env = dict(os.environ if env is None else env)
@@ -55,7 +68,7 @@ def time_to_text(argv: list[str], marker: str, *, env: dict[str, str] | None = N
         while True:
             left = timeout - (time.perf_counter() - start)
             if left <= 0:
-                raise PtyTimeout(f"no {marker!r} after {timeout:.0f} s; screen: {screen_text(bytes(raw))[-400:]!r}")
+                raise PtyTimeout(f"no {[m for m in markers if m not in marks]!r} after {timeout:.0f} s; screen: {screen_text(bytes(raw))[-400:]!r}")
             ready, _, _ = select.select([master], [], [], min(left, 0.5))
             if not ready:
                 if proc.poll() is not None:
@@ -69,8 +82,13 @@ def time_to_text(argv: list[str], marker: str, *, env: dict[str, str] | None = N
             if not chunk:
                 raise PtyTimeout(f"pty closed before {marker!r}; screen: {screen_text(bytes(raw))[-400:]!r}")
             raw += chunk
-            if marker in screen_text(bytes(raw)):
-                return PtyRun(time.perf_counter() - start, screen_text(bytes(raw)))
+            now, text = time.perf_counter() - start, screen_text(bytes(raw))
+            for m in markers:
+                if m not in marks and m in text:
+                    marks[m] = now
+            if len(marks) == len(markers):
+                seen = probe(proc.pid) if probe else None
+                return PtyRun(max(marks.values()), text, marks, seen)
     finally:
         _stop(proc, master)
 

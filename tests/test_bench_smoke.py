@@ -121,6 +121,8 @@ def test_bench_startup(bench_out: Path) -> None:
     got = metrics(run_bench("bench_startup.py", bench_out, "--quick"))
     assert got["ratio_console_to_bare"]["target"] == 1.5
     assert got["bare_first_paint"]["value"] > 0 and got["console_first_paint"]["value"] > 0
+    assert got["ratio_console_to_bare"]["side"] == "demo"  # ready to sign in vs bare first paint
+    assert got["console_ready_to_sign_in"]["value"] > 0 and got["rss_at_sign_in_demo"]["value"] > 20
 
 
 def test_bench_keystrokes(bench_out: Path) -> None:
