@@ -188,7 +188,7 @@ def pg_url() -> str | None:
 def files(tmp: Path) -> None:
     from clerk_console.backoffice import cli
     from clerk_console.config import data_root
-    from clerk_console.storage.catalogue_files import load_catalogue
+    from clerk_console.datafiles.catalogue import load_catalogue
 
     db = f"sqlite:///{tmp / 'imports.sqlite3'}"
     head = "subject_id,name,reason,listed_on\n"

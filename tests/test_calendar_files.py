@@ -13,7 +13,7 @@ from clerk_console.domain.calendar import (
     schedule_from_chinese_calendar,
     statutory_days,
 )
-from clerk_console.storage.calendar_files import (
+from clerk_console.datafiles.calendar import (
     CalendarFileError,
     load_calendar,
     load_calendar_file,

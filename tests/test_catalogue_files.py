@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from clerk_console.config import data_root
 from clerk_console.domain.catalogue import CaseType, Level, Target
-from clerk_console.storage.catalogue_files import (
+from clerk_console.datafiles.catalogue import (
     CatalogueError,
     CatalogueStore,
     catalogue_from_dict,

@@ -298,7 +298,7 @@ def test_shipped_exceptions_file_loads_and_is_used_by_the_cli(tmp_path, capsys):
 
     from clerk_console.commands import identify as cli
     from clerk_console.config import data_root
-    from clerk_console.storage.code_files import CodeFileError, load_uscc_exceptions
+    from clerk_console.datafiles.codes import CodeFileError, load_uscc_exceptions
 
     listed = load_uscc_exceptions(data_root() / "codes")
     assert listed and all(len(c) == 18 for c in listed)

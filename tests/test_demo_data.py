@@ -12,8 +12,8 @@ from stdnum.cn import uscc as stdnum_uscc
 from clerk_console.config import data_root
 from clerk_console.domain.codes import FOREIGN_PR_ID, HMT_PERMIT, RESIDENT_ID, identify
 from clerk_console.domain.parties import ApplicantKind
-from clerk_console.storage.catalogue_files import load_catalogue
-from clerk_console.storage.demo_files import DemoDataError, load_demo
+from clerk_console.datafiles.catalogue import load_catalogue
+from clerk_console.datafiles.demo import DemoDataError, load_demo
 from test_catalogue_files import copy_folder, edit
 
 DEMO = data_root() / "demo"

@@ -12,7 +12,7 @@ from clerk_console.domain.case import Decision
 from clerk_console.domain.review import (ReviewError, Verdict, approve, ask_correction,
                                          case_outcome, case_ready, merged_licence, record,
                                          refuse, reopen)
-from clerk_console.storage.catalogue_files import load_catalogue
+from clerk_console.datafiles.catalogue import load_catalogue
 from clerk_console.config import data_root
 
 AT = datetime(2026, 11, 27, 10, 0)

@@ -13,8 +13,8 @@ from clerk_console.backoffice import cli
 from clerk_console.backoffice.db import make_engine, reading
 from clerk_console.backoffice.tables import ChangeLog
 from clerk_console.config import Settings, data_root
-from clerk_console.storage.calendar_files import CalendarFileError, load_calendar_file
-from clerk_console.storage.catalogue_files import CatalogueError, load_catalogue
+from clerk_console.datafiles.calendar import CalendarFileError, load_calendar_file
+from clerk_console.datafiles.catalogue import CatalogueError, load_catalogue
 
 HEADER = "subject_id,name,reason,listed_on\n"
 

@@ -190,7 +190,7 @@ def test_pin_is_salted_scrypt_and_locks(replica):
 
 def test_catalogue_cached_and_calendar_stored(replica, catalogue):
     from clerk_console.domain.calendar import YearSchedule, statutory_days
-    from clerk_console.storage.calendar_files import CalendarFileError
+    from clerk_console.datafiles.calendar import CalendarFileError
 
     fresh = Replica.open(replica.path)
     try:

@@ -211,7 +211,7 @@ def test_clock_days_off_is_measured_and_warned(replica):
 
 def test_shipped_catalogue_reaches_the_window(replica):
     from clerk_console.config import data_root
-    from clerk_console.storage.catalogue_files import load_catalogue
+    from clerk_console.datafiles.catalogue import load_catalogue
 
     if not (data_root() / "catalogue").is_dir():
         pytest.skip("no data/catalogue in this checkout")

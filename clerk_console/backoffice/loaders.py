@@ -32,14 +32,14 @@ def _validated(load, path: Path):
 
 def catalogue_records(folder: Path) -> dict[tuple[str, str], dict]:
     """The whole validated catalogue as one record (its dict form carries the version)."""
-    from clerk_console.storage.catalogue_files import catalogue_to_dict, load_catalogue
+    from clerk_console.datafiles.catalogue import catalogue_to_dict, load_catalogue
 
     return {("", "catalogue"): catalogue_to_dict(_validated(load_catalogue, folder))}
 
 
 def calendar_records(path: Path) -> dict[tuple[str, str], dict]:
     """One published calendar year (a file such as data/calendar/2027.toml), validated."""
-    from clerk_console.storage.calendar_files import load_calendar_file, schedule_to_dict
+    from clerk_console.datafiles.calendar import load_calendar_file, schedule_to_dict
 
     schedule = _validated(load_calendar_file, path)
     return {("", str(schedule.year)): schedule_to_dict(schedule)}

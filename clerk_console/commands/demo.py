@@ -53,7 +53,7 @@ class DemoReport:
 
 def run(args) -> int:
     from clerk_console.services import ServiceError
-    from clerk_console.storage.catalogue_files import DataFileError
+    from clerk_console.datafiles.catalogue import DataFileError
     from clerk_console.storage.db import ReplicaError
 
     home = config.home(getattr(args, "data_dir", None))
@@ -116,9 +116,9 @@ def build_demo(home: Path, *, now: datetime, cases: int = 0):
 
 def seed(replica, now: datetime) -> None:
     """Reference data from data/, the window and the two demo accounts, in one transaction."""
-    from clerk_console.storage.calendar_files import load_calendar
-    from clerk_console.storage.catalogue_files import load_catalogue
-    from clerk_console.storage.demo_files import load_demo
+    from clerk_console.datafiles.calendar import load_calendar
+    from clerk_console.datafiles.catalogue import load_catalogue
+    from clerk_console.datafiles.demo import load_demo
 
     root = config.data_root()
     cat = load_catalogue(root / "catalogue")
@@ -158,7 +158,7 @@ def _fill(draft, recipe: str):
 
 def _candidates(replica, today: date) -> Iterator[tuple]:
     """(applicant, item codes, bundle) to try: the demo scenarios first, then single items."""
-    from clerk_console.storage.demo_files import load_demo
+    from clerk_console.datafiles.demo import load_demo
 
     cat = replica.catalogue()
     scenarios = load_demo(config.data_root() / "demo", today=today,
@@ -282,7 +282,7 @@ def synthetic(replica, count: int, now: datetime, *, seed_value: int = 20261127)
     from clerk_console.domain.catalogue import Target
     from clerk_console.domain.parties import ApplicantKind
     from clerk_console.services import ServiceError, intake
-    from clerk_console.storage.demo_files import load_demo
+    from clerk_console.datafiles.demo import load_demo
 
     rng = random.Random(seed_value)
     cat = replica.catalogue()

@@ -11,7 +11,7 @@ import sys
 
 from clerk_console.config import data_root
 from clerk_console.domain.codes import identify
-from clerk_console.storage.code_files import CodeFileError, load_uscc_exceptions
+from clerk_console.datafiles.codes import CodeFileError, load_uscc_exceptions
 
 
 def run(args) -> int:

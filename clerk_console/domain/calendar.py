@@ -3,7 +3,7 @@
 Pure domain: no file I/O. The data comes from three places, in this order of precedence:
 
 1. published schedules (``data/calendar/*.toml`` or the back office), loaded by
-   ``clerk_console.storage.calendar_files`` and passed in as ``YearSchedule`` objects;
+   ``clerk_console.datafiles.calendar`` and passed in as ``YearSchedule`` objects;
 2. the ``chinese_calendar`` package, which carries the State Council schedules for 2004-2026;
 3. for any other year, weekends plus the 13 statutory holiday days of the 全国年节及纪念日放假办法
    (as amended in 2024), computed with ``lunar_python``. Such years are *estimated*: the real

@@ -1,7 +1,7 @@
 """The service catalogue: departments, materials, items and "one thing" bundles.
 
 Pure domain: plain frozen dataclasses and functions, no I/O. Loading and validating the
-human-edited files under data/ lives in ``clerk_console.storage.catalogue_files``.
+human-edited files under data/ lives in ``clerk_console.datafiles.catalogue``.
 """
 from __future__ import annotations
 

@@ -150,7 +150,7 @@ class Desk:
         """Pilot credit codes accepted as known exceptions (data/codes/), read once."""
         if getattr(self, "_uscc_exceptions", None) is None:
             from clerk_console.config import data_root
-            from clerk_console.storage.code_files import CodeFileError, load_uscc_exceptions
+            from clerk_console.datafiles.codes import CodeFileError, load_uscc_exceptions
 
             try:
                 self._uscc_exceptions = load_uscc_exceptions(data_root() / "codes")

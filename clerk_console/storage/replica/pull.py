@@ -91,7 +91,7 @@ def _get(obj: Any, name: str) -> Any:
 @dataset("catalogue")
 def _apply_catalogue(replica: Pull, s: Session, pairs: Pairs, keys: list[str],
                      replace_all: bool) -> None:
-    from ..catalogue_files import catalogue_from_dict
+    from clerk_console.datafiles.catalogue import catalogue_from_dict
 
     if replace_all:
         s.execute(delete(CatalogueSnapshotRow))
@@ -106,7 +106,7 @@ def _apply_catalogue(replica: Pull, s: Session, pairs: Pairs, keys: list[str],
 @dataset("calendar")
 def _apply_calendar(replica: Pull, s: Session, pairs: Pairs, keys: list[str],
                     replace_all: bool) -> None:
-    from ..calendar_files import schedule_from_dict
+    from clerk_console.datafiles.calendar import schedule_from_dict
 
     if replace_all:
         s.execute(delete(CalendarYearRow))

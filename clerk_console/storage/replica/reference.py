@@ -21,7 +21,7 @@ class ReferenceData(ReplicaBase):
     def catalogue(self) -> Catalogue:
         """The newest stored catalogue, cached in memory after the first load."""
         if self._catalogue is None:
-            from ..catalogue_files import catalogue_from_dict
+            from clerk_console.datafiles.catalogue import catalogue_from_dict
 
             with self.tx.read() as s:
                 row = s.execute(select(CatalogueSnapshotRow)
@@ -32,7 +32,7 @@ class ReferenceData(ReplicaBase):
         return self._catalogue
 
     def store_catalogue(self, cat: Catalogue, *, at: datetime | None = None) -> None:
-        from ..catalogue_files import catalogue_to_dict
+        from clerk_console.datafiles.catalogue import catalogue_to_dict
 
         self._store_catalogue_data(cat.version, catalogue_to_dict(cat), at)
         self._catalogue = cat
@@ -50,7 +50,7 @@ class ReferenceData(ReplicaBase):
         if self._calendar is None:
             from clerk_console.domain.calendar import default_calendar
 
-            from ..calendar_files import schedule_from_dict
+            from clerk_console.datafiles.calendar import schedule_from_dict
 
             with self.tx.read() as s:
                 rows = s.execute(select(CalendarYearRow)).scalars().all()
@@ -60,7 +60,7 @@ class ReferenceData(ReplicaBase):
 
     def store_calendar(self, cal: WorkCalendar | Iterable[YearSchedule]) -> None:
         """Store published schedules (validated; estimated ones are never stored)."""
-        from ..calendar_files import schedule_from_dict, schedule_to_dict
+        from clerk_console.datafiles.calendar import schedule_from_dict, schedule_to_dict
 
         schedules = cal.schedules.values() if isinstance(cal, WorkCalendar) else cal
         rows = [{"year": sc.year, "data": schedule_to_dict(sc)} for sc in schedules

@@ -23,7 +23,7 @@ from clerk_console.domain.parties import (
     ELicence,
     blacklist_hit,
 )
-from clerk_console.storage.catalogue_files import (
+from clerk_console.datafiles.catalogue import (
     REQUIRED,
     DataFileError,
     TomlSource,

@@ -33,7 +33,7 @@ from clerk_console.domain.calendar import (
     weekday_name,
 )
 
-from clerk_console.storage.catalogue_files import DataFileError
+from clerk_console.datafiles.catalogue import DataFileError
 
 log = logging.getLogger(__name__)
 
