@@ -293,6 +293,41 @@ def window(tmp: Path) -> None:
         attack(f"PII exposure: {name}", exposed)
 
 
+def audit_log(path: Path) -> None:
+    """The issue's rewrites of a closed replica's audit log (failed sign-ins in it) with
+    plain sqlite3."""
+    import sqlite3
+
+    def sql(*statements) -> bool:
+        conn = sqlite3.connect(path)
+        try:
+            with conn:
+                for statement in statements:
+                    conn.execute(statement)
+            return True
+        except sqlite3.DatabaseError:
+            return False
+        finally:
+            conn.close()
+
+    def unnoticed() -> bool:
+        with Replica.open(path) as rep:
+            return rep.audit_chain_problem() == ""
+
+    replaced = sql("INSERT OR REPLACE INTO audit_log (id, at, clerk_id, action, subject, "
+                   "detail, seq, prev_hash, hash) SELECT id, at, clerk_id, 'clerk.login', "
+                   "subject, detail, seq, prev_hash, hash FROM audit_log "
+                   "WHERE action = 'clerk.login_failed'")
+    attack("INSERT OR REPLACE turns failed sign-ins into successes", replaced and unnoticed())
+    shutil.copyfile(path, f"{path}.orig")
+    sql("DROP TRIGGER audit_log_no_update",
+        "UPDATE audit_log SET action = 'clerk.login' WHERE action = 'clerk.login_failed'")
+    attack("with the triggers dropped, a rewritten entry goes unnoticed", unnoticed())
+    shutil.copyfile(f"{path}.orig", path)
+    sql("DROP TRIGGER audit_log_no_delete", "DELETE FROM audit_log WHERE seq = 2")
+    attack("with the triggers dropped, a deleted entry goes unnoticed", unnoticed())
+
+
 def signin(tmp: Path) -> dict[str, float]:
     """PINs and sign-in: a stolen replica's hash guessed offline, short PINs, and user
     enumeration by the time a refusal takes."""
@@ -343,8 +378,22 @@ def signin(tmp: Path) -> dict[str, float]:
         ratio = statistics.median(unknown) / statistics.median(known)
         print(f"sign-in refusal time, unknown / known id: {ratio:.2f}")
         attack("unknown ids told apart from known ones by the refusal's time", ratio < 0.5)
+        from datetime import timedelta
+
+        t = datetime.now()
+        for _ in range(5):
+            try:
+                login(r, "c1", "000000", now=t)
+            except ServiceError:
+                pass
+        try:
+            forever = login(r, "c1", "482916", now=t + timedelta(hours=25)) is None
+        except ServiceError:
+            forever = True
+        attack("five wrong PINs lock an account forever", forever)
     finally:
         r.close()
+    audit_log(r.path)
     return {"guess_hours": hours, "timing_ratio": ratio}
 
 

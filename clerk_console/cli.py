@@ -56,6 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--once", action="store_true", help="同步一轮后退出")
     s.add_argument("--json", action="store_true", help="输出 JSON")
 
+    s = sub.add_parser("audit", help="审计日志")
+    acts = subparsers(s, dest="action", required=True, metavar="操作")
+    acts.add_parser("verify", help="逐条校验审计日志的哈希链（被改、被删即报告）")
+
     s = sub.add_parser("clerk", help="本窗口的窗口员账号（管理员）")
     acts = subparsers(s, dest="action", required=True, metavar="操作")
     a = acts.add_parser("list", help="工号、姓名、角色、是否停用、是否锁定")
@@ -72,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
         if action in ("add", "pin"):
             a.add_argument("--pin-stdin", action="store_true",
                            help="从标准输入读一行作为新 PIN（不再询问两次）")
+        if action == "unlock":
+            a.add_argument("--code", metavar="CODE",
+                           help="后台的一次性解锁码（负责人全部被锁时；clerk-backoffice unlock-code）")
         a.add_argument("--as", dest="as_id", metavar="ID",
                        help="授权的负责人工号；其 PIN 从标准输入第一行读取")
     return p

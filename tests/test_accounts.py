@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from conftest import NOW
 from clerk_console.services import ServiceError, accounts
 from clerk_console.services.audit import login
 from clerk_console.storage.replica import MAX_PIN_ATTEMPTS, Replica, ReplicaError
@@ -46,15 +47,15 @@ def test_replica_lists_sets_pin_and_active(replica):
     assert [(c.id, c.role, c.active) for c in replica.list_clerks()] == [
         ("boss", "supervisor", True), ("c1", "clerk", True)]
     for _ in range(3):
-        assert replica.verify_pin("c1", "000000") is None
+        assert replica.verify_pin("c1", "000000", NOW) is None
     replica.set_pin("c1", "246800")
     assert replica.get_clerk("c1").failed_attempts == 0
-    assert replica.verify_pin("c1", "111111") is None
-    assert replica.verify_pin("c1", "246800") is not None
+    assert replica.verify_pin("c1", "111111", NOW) is None
+    assert replica.verify_pin("c1", "246800", NOW) is not None
     replica.set_active("c1", False)
-    assert replica.verify_pin("c1", "246800") is None
+    assert replica.verify_pin("c1", "246800", NOW) is None
     replica.set_active("c1", True)
-    assert replica.verify_pin("c1", "246800") is not None
+    assert replica.verify_pin("c1", "246800", NOW) is not None
     with pytest.raises(ReplicaError, match="不存在"):
         replica.set_pin("nobody", "246800")
     with pytest.raises(ReplicaError, match="不存在"):
@@ -62,7 +63,7 @@ def test_replica_lists_sets_pin_and_active(replica):
     for bad in ("123", "12345", "1234567890123", "12a4", "１２３４", ""):
         with pytest.raises(ReplicaError, match="6 到 12 位数字"):
             replica.set_pin("c1", bad)
-    assert replica.verify_pin("c1", "246800") is not None
+    assert replica.verify_pin("c1", "246800", NOW) is not None
 
 
 # ---------------------------------------------------------------------------- bootstrap
@@ -130,7 +131,7 @@ def test_add_refuses_existing_ids_and_bad_input(replica):
     with pytest.raises(ServiceError, match="已存在"):
         accounts.add(replica, "c1", "另一个", "123412", by=boss)
     assert replica.get_clerk("c1").name == "张敏"
-    assert replica.verify_pin("c1", "111111") is not None  # the old PIN was not overwritten
+    assert replica.verify_pin("c1", "111111", NOW) is not None  # the old PIN was not overwritten
     with pytest.raises(ServiceError, match="工号“c 2”无效"):
         accounts.add(replica, "c 2", "李四", "123412", by=boss)
     with pytest.raises(ServiceError, match="姓名"):
@@ -148,13 +149,13 @@ def test_add_refuses_existing_ids_and_bad_input(replica):
 def test_pin_unlock_and_audit(replica):
     boss = accounts.authorise(replica, "boss", BOSS_PIN)
     for _ in range(MAX_PIN_ATTEMPTS):
-        replica.verify_pin("c1", "000000")
+        replica.verify_pin("c1", "000000", NOW)
     assert replica.get_clerk("c1").locked
     assert not accounts.unlock(replica, "c1", by=boss).locked
-    assert replica.verify_pin("c1", "111111") is not None
+    assert replica.verify_pin("c1", "111111", NOW) is not None
     clerk = accounts.set_pin(replica, "c1", "730915", by=boss)
     assert clerk.failed_attempts == 0
-    assert replica.verify_pin("c1", "730915") is not None
+    assert replica.verify_pin("c1", "730915", NOW) is not None
     with pytest.raises(ServiceError, match="工号 nobody 不存在"):
         accounts.set_pin(replica, "nobody", "123412", by=boss)
     with pytest.raises(ServiceError, match="工号 nobody 不存在"):
@@ -256,7 +257,7 @@ def test_cli_sets_up_a_window(home):
 
     with Replica.open(home / "replica.sqlite3") as rep:
         assert rep.get_clerk("boss").failed_attempts == 0  # the right PIN after the wrong one
-        assert rep.verify_pin("boss", "907531") is not None
+        assert rep.verify_pin("boss", "907531", NOW) is not None
         assert [(who, a) for who, a, _ in actions(rep, "c1")] == [
             ("boss", "clerk.add"), ("boss", "clerk.disable")]
         text = audit_text(rep)
@@ -282,9 +283,9 @@ def test_cli_pin_input_errors(home):
     assert out.returncode == 0 and "已为 张敏（c1）设置新 PIN" in out.stdout
     assert "246800" not in out.stdout + out.stderr
     with Replica.open(home / "replica.sqlite3") as rep:
-        assert rep.verify_pin("c1", "246800") is not None
+        assert rep.verify_pin("c1", "246800", NOW) is not None
         for _ in range(MAX_PIN_ATTEMPTS):
-            rep.verify_pin("c1", "000000")
+            rep.verify_pin("c1", "000000", NOW)
     out = clerk_cli(home, "unlock", "c1", "--as", "boss", stdin=f"{BOSS_PIN}\n")
     assert out.returncode == 0 and "已解锁 张敏（c1）" in out.stdout
     with Replica.open(home / "replica.sqlite3") as rep:

@@ -10,12 +10,15 @@ import hashlib
 import secrets
 import statistics
 import time
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from argon2 import extract_parameters
 from sqlalchemy import update
 
-from clerk_console.services import ServiceError
+from conftest import NOW
+from clerk_console.domain.accounts import MAX_PIN_ATTEMPTS, lock_after
+from clerk_console.services import ServiceError, accounts
 from clerk_console.services.audit import login
 from clerk_console.storage.replica import ReplicaError
 from clerk_console.storage.tables import ClerkRow
@@ -47,12 +50,12 @@ def test_an_old_scrypt_hash_still_signs_in_and_is_rehashed(replica):
     with replica.write() as s:
         s.execute(update(ClerkRow).where(ClerkRow.id == "c1")
                   .values(pin_hash=old, pin_salt=salt))
-    assert replica.verify_pin("c1", "246800") is None  # a wrong PIN leaves the old hash
+    assert replica.verify_pin("c1", "246800", NOW) is None  # a wrong PIN leaves the old hash
     assert _stored(replica, "c1") == (old, salt)
     assert login(replica, "c1", "2468").id == "c1"
     pin_hash, salt = _stored(replica, "c1")
     assert pin_hash.startswith(b"$argon2id$") and salt == b""
-    assert replica.verify_pin("c1", "2468") is not None  # the same PIN, now under argon2id
+    assert replica.verify_pin("c1", "2468", NOW) is not None  # the same PIN, now under argon2id
     assert replica.get_clerk("c1").failed_attempts == 0
 
 
@@ -77,3 +80,93 @@ def test_an_unknown_id_takes_as_long_as_a_known_one(replica):
     k = statistics.median(known)
     assert statistics.median(unknown) > 0.5 * k
     assert statistics.median(disabled) > 0.5 * k
+
+
+# ---------------------------------------------------------------------------- the lock
+
+
+def _wrong(replica, clerk_id: str, times: int, at) -> None:
+    for _ in range(times):
+        with pytest.raises(ServiceError, match="工号或 PIN 错误"):
+            login(replica, clerk_id, "999999", now=at)
+
+
+def test_the_lock_grows_and_runs_out_instead_of_lasting_forever(replica):
+    """The attack: five wrong PINs locked an account forever (a denial of service on any
+    clerk, supervisors included). Now 5 min, then 10, 20 … at most a day."""
+    _wrong(replica, "c1", 5, NOW)
+    assert replica.get_clerk("c1").locked_until == NOW + timedelta(minutes=5)
+    with pytest.raises(ServiceError, match="工号或 PIN 错误"):  # the same answer when locked
+        login(replica, "c1", "111111", now=NOW + timedelta(minutes=4))
+    assert login(replica, "c1", "111111", now=NOW + timedelta(minutes=5)).id == "c1"
+    assert replica.get_clerk("c1").locked_until is None
+    later = NOW + timedelta(minutes=6)
+    _wrong(replica, "c1", 5, later)
+    _wrong(replica, "c1", 5, later + timedelta(minutes=5))
+    assert replica.get_clerk("c1").locked_until == later + timedelta(minutes=15)
+    assert [lock_after(n * MAX_PIN_ATTEMPTS) for n in (1, 2, 3, 12, 10**6)] == [
+        timedelta(minutes=5), timedelta(minutes=10), timedelta(minutes=20),
+        timedelta(hours=24), timedelta(hours=24)]
+    assert lock_after(MAX_PIN_ATTEMPTS + 1) is None
+    actions = [e.action for e in replica.audit_entries(subject="c1", limit=100)]
+    assert actions.count("clerk.login_failed") == 15 and "clerk.login_locked" in actions
+
+
+def test_a_supervisor_cannot_unlock_himself_another_one_can(replica):
+    boss = accounts.authorise(replica, "boss", "654321")
+    accounts.add(replica, "boss2", "王副主任", "555555", supervisor=True, by=boss)
+    with pytest.raises(ServiceError, match="不能为自己的账号解锁"):
+        accounts.unlock(replica, "boss", by=boss)
+    _wrong(replica, "boss", 5, datetime.now())
+    with pytest.raises(ServiceError, match="工号或 PIN 错误"):  # a locked one cannot authorise
+        accounts.authorise(replica, "boss", "654321")
+    boss2 = accounts.authorise(replica, "boss2", "555555")
+    assert not accounts.unlock(replica, "boss", by=boss2).locked
+    assert accounts.authorise(replica, "boss", "654321").id == "boss"
+
+
+def _enrolled(replica, tmp_path):
+    from clerk_console.backoffice import service
+    from clerk_console.backoffice.db import make_engine
+    from clerk_console.storage.replica import KV_WINDOW_TOKEN
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'bo.sqlite3'}")
+    utc = datetime.now(timezone.utc)
+    with engine.begin() as conn:
+        otc = service.issue_enrollment_code(conn, "YT0101", region="370602", now=utc)
+    with engine.begin() as conn:
+        token = service.enroll(conn, otc, now=utc)[1]
+    replica.set_kv(KV_WINDOW_TOKEN, token)
+    return engine, hashlib.sha256(token.encode()).digest()
+
+
+def test_a_back_office_code_unlocks_a_window_whose_supervisors_are_all_locked(replica, tmp_path):
+    from clerk_console.backoffice import service
+
+    engine, key = _enrolled(replica, tmp_path)
+    now = datetime.now()
+    _wrong(replica, "boss", 5, now)
+    assert replica.get_clerk("boss").locked_at(now)
+    with engine.begin() as conn:
+        code = service.issue_unlock_code(conn, "yt0101", "boss", now=datetime.now(timezone.utc))
+        other = service.issue_unlock_code(conn, "YT0101", "c1", now=datetime.now(timezone.utc))
+    unlock = lambda clerk_id, c, at=now: accounts.unlock_with_code(  # noqa: E731
+        replica, clerk_id, c, key=key, window_code="YT0101", now=at)
+    with pytest.raises(ServiceError, match="解锁码不对或已过期"):
+        unlock("boss", other)  # c1's code does not unlock boss
+    with pytest.raises(ServiceError, match="解锁码不对或已过期"):
+        unlock("boss", code, now + timedelta(days=2))  # expired
+    with pytest.raises(ServiceError, match="解锁码不对或已过期"):  # another window's key
+        accounts.unlock_with_code(replica, "boss", code, key=bytes(32), window_code="YT0101",
+                                  now=now)
+    assert not unlock("boss", code).locked
+    assert login(replica, "boss", "654321").id == "boss"
+    with pytest.raises(ServiceError, match="已经用过"):
+        unlock("boss", code)  # one time
+    for _ in range(3):  # with the 2 wrong ones today above: 5
+        with pytest.raises(ServiceError, match="解锁码不对"):
+            unlock("c1", other[:-1] + str((int(other[-1]) + 1) % 10))  # guessing
+    with pytest.raises(ServiceError, match="今天已输错 5 次"):
+        unlock("c1", other)  # after 5 wrong codes, even the right one waits a day
+    actions = [e.action for e in replica.audit_entries(limit=100)]
+    assert actions.count("clerk.unlock_code") == 1 and actions.count("clerk.unlock_code_failed") == 6

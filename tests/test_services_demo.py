@@ -7,6 +7,7 @@ from datetime import datetime
 
 import pytest
 
+from conftest import NOW
 from clerk_console import cli
 from clerk_console.commands import demo
 from clerk_console.domain.case import Outcome, Status
@@ -47,8 +48,8 @@ def test_demo_twice_then_cases_json(tmp_path, frozen, capsys):
 
     with Replica.open(home / "replica.sqlite3") as rep:
         assert rep.count_cases() == len(rows)
-        assert rep.verify_pin("demo", "123456").role == "clerk"
-        assert rep.verify_pin("boss", "654321").is_supervisor
+        assert rep.verify_pin("demo", "123456", NOW).role == "clerk"
+        assert rep.verify_pin("boss", "654321", NOW).is_supervisor
         assert len(rep.followups()) == 1  # the bad rating of the example notice
         deferred = rep.list_cases(status=Status.DEFERRED)
         assert deferred and all(c.deadline for c in deferred)

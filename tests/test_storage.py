@@ -175,17 +175,17 @@ def test_applicants_and_elicences(replica):
 
 
 def test_pin_is_salted_scrypt_and_locks(replica):
-    assert replica.verify_pin("c1", "111111").name == "张敏"
+    assert replica.verify_pin("c1", "111111", NOW).name == "张敏"
     replica.add_clerk("c2", "孙丽", "111111")
     conn = sqlite3.connect(replica.path)
     hashes = dict(conn.execute("SELECT id, pin_hash FROM clerk").fetchall())
     conn.close()
     assert hashes["c1"] != hashes["c2"] and b"111111" not in hashes["c1"]
     for _ in range(5):
-        assert replica.verify_pin("c1", "000000") is None
-    assert replica.verify_pin("c1", "111111") is None  # locked now
+        assert replica.verify_pin("c1", "000000", NOW) is None
+    assert replica.verify_pin("c1", "111111", NOW) is None  # locked now
     replica.unlock_clerk("c1")
-    assert replica.verify_pin("c1", "111111") is not None
+    assert replica.verify_pin("c1", "111111", NOW) is not None
 
 
 def test_catalogue_cached_and_calendar_stored(replica, catalogue):

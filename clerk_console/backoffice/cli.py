@@ -37,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="窗口换了电脑：原电脑停止同步")
     s = sub.add_parser("revoke", help="吊销窗口的令牌")
     s.add_argument("window_code", metavar="WINDOW_CODE")
+    s = sub.add_parser("unlock-code", help="为负责人全部被锁的窗口生成一次性解锁码")
+    s.add_argument("window_code", metavar="WINDOW_CODE")
+    s.add_argument("clerk_id", metavar="CLERK_ID", help="要解锁的工号")
     s = sub.add_parser("load-catalog", help="发布事项目录（data/catalogue）")
     s.add_argument("folder", metavar="DIR", type=Path)
     s = sub.add_parser("load-calendar", help="发布一年的工作日历（data/calendar/YYYY.toml）")
@@ -102,6 +105,11 @@ def _admin(args, url: str) -> int:
             if args.replace:
                 detail += " replace"
             print(code)
+        elif cmd == "unlock-code":
+            code = service.issue_unlock_code(conn, args.window_code, args.clerk_id, now=now)
+            subject, detail = args.window_code.upper(), f"clerk={args.clerk_id.strip()}"
+            print(f"{code}\n请在窗口运行 clerk-console clerk unlock {args.clerk_id.strip()} "
+                  f"--code {code}（当天和次日有效，只能用一次）")
         elif cmd == "revoke":
             service.revoke(conn, args.window_code, now=now)
             subject, detail = args.window_code.upper(), ""

@@ -98,11 +98,31 @@ def _pin(replica, args) -> int:
 def _unlock(replica, args) -> int:
     from clerk_console.services import accounts
 
+    if getattr(args, "code", None):
+        return _unlock_with_code(replica, args)
     clerk = _target(replica, args)
     was_locked = clerk.locked
     accounts.unlock(replica, clerk.id, by=_authorise(replica, args))
     print(f"已解锁 {clerk.name}（{clerk.id}），可以重新登录。" if was_locked else
           f"{clerk.name}（{clerk.id}）未被锁定；输错次数已清零。")
+    return 0
+
+
+def _unlock_with_code(replica, args) -> int:
+    """Every supervisor locked out: the back office's one-time code instead of a supervisor."""
+    import hashlib
+    from datetime import datetime
+
+    from clerk_console.services import ServiceError, accounts
+    from clerk_console.storage.replica import KV_WINDOW_TOKEN
+
+    token, window = replica.get_kv(KV_WINDOW_TOKEN), replica.window()
+    if not token or window is None:
+        raise ServiceError("本窗口尚未在后台注册，不能使用后台解锁码")
+    clerk = accounts.unlock_with_code(replica, args.clerk_id, args.code,
+                                      key=hashlib.sha256(token.encode()).digest(),
+                                      window_code=window.code, now=datetime.now())
+    print(f"已用后台解锁码解锁 {clerk.name}（{clerk.id}），可以重新登录。")
     return 0
 
 

@@ -17,8 +17,9 @@ The rules a hall administrator expects:
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
-from clerk_console.domain.accounts import ROLE_LABELS, Clerk, check_pin
+from clerk_console.domain.accounts import ROLE_LABELS, Clerk, check_pin, check_unlock_code
 from clerk_console.domain.errors import RuleError
 
 from . import ServiceError
@@ -134,6 +135,37 @@ def unlock(replica: ReplicaPort, clerk_id: str, *, by: Clerk | None) -> Clerk:
         boss = _check_actor(replica, by)
         clerk = existing(replica, clerk_id)
         unlock_clerk(replica, clerk.id, supervisor_id=boss.id)
+    return replica.get_clerk(clerk.id)
+
+
+UNLOCK_CODE_TRIES = 5  # wrong unlock codes per window and day before codes are refused
+
+
+def unlock_with_code(replica: ReplicaPort, clerk_id: str, code: str, *, key: bytes,
+                     window_code: str, now: datetime) -> Clerk:
+    """Unlock an account with the back office's one-time code (``clerk-backoffice
+    unlock-code``): for a window whose supervisors are all locked out. ``key`` is the hash of
+    the window's sync token. A code works once (its use is in the audit log, which is also
+    where it is looked up); wrong codes are audited, and after UNLOCK_CODE_TRIES of them in a
+    day the window takes no code until the next day (10^10 codes: guessing is hopeless)."""
+    clerk, today = existing(replica, clerk_id), now.date()
+    recent = [e for e in replica.audit_entries(limit=2000)
+              if e.action in ("clerk.unlock_code", "clerk.unlock_code_failed")
+              and 0 <= (today - e.at.date()).days < 2]
+    if sum(e.action == "clerk.unlock_code_failed" and e.at.date() == today
+           for e in recent) >= UNLOCK_CODE_TRIES:
+        raise ServiceError(f"今天已输错 {UNLOCK_CODE_TRIES} 次解锁码，请明天再试或联系后台管理员")
+    nonce = check_unlock_code(key, window_code, clerk.id, code, today)
+    if nonce is None:
+        replica.audit(clerk.id, "clerk.unlock_code_failed", clerk.id, at=now)
+        raise ServiceError("解锁码不对或已过期：请核对，或请后台管理员重新生成"
+                           "（clerk-backoffice unlock-code 窗口编号 工号）")
+    if any(e.action == "clerk.unlock_code" and e.subject == clerk.id
+           and e.detail.get("nonce") == nonce for e in recent):
+        raise ServiceError("这个解锁码已经用过：请后台管理员重新生成")
+    with replica.write():
+        replica.unlock_clerk(clerk.id)
+        replica.audit("backoffice", "clerk.unlock_code", clerk.id, {"nonce": nonce}, at=now)
     return replica.get_clerk(clerk.id)
 
 

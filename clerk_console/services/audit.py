@@ -1,6 +1,8 @@
 """Signing in and the audited actions on personal data."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from clerk_console.domain.accounts import Clerk, attempts_left
 
 from . import ServiceError
@@ -8,36 +10,48 @@ from .common import require_supervisor
 from .ports import ReplicaPort
 
 
-SIGN_IN_REFUSED = "工号或 PIN 错误，请核对后重试；连续输错 5 次账号将锁定，需负责人解锁"
+SIGN_IN_REFUSED = ("工号或 PIN 错误，请核对后重试；连续输错 5 次账号将锁定 5 分钟，"
+                   "再错时锁定时间加倍；其他负责人可提前解锁")
 
 
-def login(replica: ReplicaPort, clerk_id: str, pin: str) -> Clerk:
-    """The clerk when the PIN is right; failures are counted and audited, and the account
-    locks after ``domain.accounts.MAX_PIN_ATTEMPTS`` wrong PINs (a supervisor unlocks it)."""
+def login(replica: ReplicaPort, clerk_id: str, pin: str, *, now: datetime | None = None) -> Clerk:
+    """The clerk when the PIN is right; failures are counted and audited, and every
+    ``domain.accounts.MAX_PIN_ATTEMPTS``-th wrong PIN locks the account for a growing time
+    (another supervisor unlocks it sooner). ``now`` defaults to the wall clock (callers at
+    the edge: the sign-in screen, the CLI)."""
+    now = now or datetime.now()
     clerk_id = (clerk_id or "").strip()
     known = replica.get_clerk(clerk_id) if clerk_id else None
     # the PIN is checked whatever the id (the replica hashes once for an unknown id too), so
     # neither the answer nor its time tells which ids exist
-    clerk = replica.verify_pin(clerk_id, pin or "")
+    clerk = replica.verify_pin(clerk_id, pin or "", now)
     # one answer for an unknown, disabled, locked account and a wrong PIN: the sign-in
     # screen never tells which ids exist (the audit log does, for the supervisor)
     if known is None or not known.active:
         raise ServiceError(SIGN_IN_REFUSED)
-    if known.locked:
-        replica.audit(clerk_id, "clerk.login_locked", clerk_id)
+    if known.locked_at(now):
+        replica.audit(clerk_id, "clerk.login_locked", clerk_id,
+                      {"until": known.locked_until.isoformat(timespec="seconds")})
         raise ServiceError(SIGN_IN_REFUSED)
     if clerk is None:
         left = attempts_left(known.failed_attempts + 1)
-        replica.audit(clerk_id, "clerk.login_failed", clerk_id, {"left": left})
+        after = replica.get_clerk(clerk_id)
+        detail: dict = {"left": left}
+        if after is not None and after.locked_at(now):
+            detail["locked_until"] = after.locked_until.isoformat(timespec="seconds")
+        replica.audit(clerk_id, "clerk.login_failed", clerk_id, detail)
         raise ServiceError(SIGN_IN_REFUSED)
     replica.audit(clerk_id, "clerk.login", clerk_id)
     return clerk
 
 
 def unlock(replica: ReplicaPort, clerk_id: str, *, supervisor_id: str) -> None:
+    """Clear an account's wrong PINs and lock; only another supervisor may."""
     boss = require_supervisor(replica, supervisor_id)
     if replica.get_clerk(clerk_id) is None:
         raise ServiceError(f"工号 {clerk_id} 不存在")
+    if boss.id == clerk_id:
+        raise ServiceError("不能为自己的账号解锁：请另一位负责人解锁，或向后台申请一次性解锁码")
     with replica.write():
         replica.unlock_clerk(clerk_id)
         replica.audit(boss.id, "clerk.unlock", clerk_id)

@@ -68,7 +68,7 @@ class Clerks(Protocol):
 
     def add_clerk(self, clerk_id: str, name: str, pin: str, role: str = "clerk") -> Clerk: ...
 
-    def verify_pin(self, clerk_id: str, pin: str) -> Clerk | None: ...
+    def verify_pin(self, clerk_id: str, pin: str, now: datetime) -> Clerk | None: ...
 
     def set_pin(self, clerk_id: str, pin: str) -> None: ...
 
@@ -80,6 +80,10 @@ class Clerks(Protocol):
 class Audit(Protocol):
     def audit(self, clerk_id: str, action: str, subject: str,
               detail: dict[str, Any] | None = None, *, at: datetime | None = None) -> None: ...
+
+    def audit_entries(self, subject: str | None = None, limit: int = 100) -> list[Any]:
+        """Newest first; each has ``at``, ``clerk_id``, ``action``, ``subject``, ``detail``."""
+        ...
 
 
 class Ratings(Protocol):

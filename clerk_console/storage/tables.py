@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -40,6 +40,7 @@ class ClerkRow(ReplicaModel, table=True):
     pin_salt: bytes
     pin_hash: bytes
     failed_attempts: int = 0
+    locked_until: datetime | None = Field(default=None, sa_type=DateTime)
     active: bool = True
 
 
@@ -162,7 +163,8 @@ class CaseSeqRow(ReplicaModel, table=True):
 
 
 class AuditLogRow(ReplicaModel, table=True):
-    """Append-only: triggers (see the migrations) refuse UPDATE and DELETE."""
+    """Append-only (triggers refuse UPDATE, DELETE and REPLACE) and hash-chained by ``seq``
+    (``storage/replica/audit.py``)."""
 
     __tablename__ = "audit_log"
     id: str = Field(primary_key=True)  # UUIDv7
@@ -171,6 +173,9 @@ class AuditLogRow(ReplicaModel, table=True):
     action: str
     subject: str = Field(index=True)
     detail: dict = Field(default_factory=dict, sa_type=JSON)
+    seq: int | None = Field(default=None, sa_column=Column(Integer, index=True, unique=True))
+    prev_hash: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    hash: str = Field(default="", sa_column_kwargs={"server_default": ""})
 
 
 class RatingRow(ReplicaModel, table=True):

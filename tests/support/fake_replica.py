@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from clerk_console.domain import credit as credit_rules
-from clerk_console.domain.accounts import Clerk, check_pin, check_role, is_locked
+from clerk_console.domain.accounts import Clerk, check_pin, check_role, lock_after, lock_in_force
 from clerk_console.domain.calendar import WorkCalendar, default_calendar
 from clerk_console.domain.case import (OPEN_STATUSES, SUPPLY_STATUSES, Case, Decision, Outcome,
                                        Status, decidable, transition)
@@ -278,7 +278,7 @@ class FakeReplica:
         clerk, pin = self._state.clerks[clerk_id]
         pin = changes.pop("pin", pin)
         fields = {f: getattr(clerk, f) for f in ("id", "name", "role", "failed_attempts",
-                                                 "active")}
+                                                 "active", "locked_until")}
         self._state.clerks[clerk_id] = (Clerk(**{**fields, **changes}), pin)
 
     def set_pin(self, clerk_id: str, pin: str) -> None:
@@ -286,21 +286,24 @@ class FakeReplica:
             check_pin(pin)
         except RuleError as exc:
             raise ReplicaError(str(exc)) from None
-        self._update(clerk_id, pin=pin, failed_attempts=0)
+        self._update(clerk_id, pin=pin, failed_attempts=0, locked_until=None)
 
     def set_active(self, clerk_id: str, active: bool) -> None:
         self._update(clerk_id, active=bool(active))
 
     def unlock_clerk(self, clerk_id: str) -> None:
         if clerk_id in self._state.clerks:
-            self._update(clerk_id, failed_attempts=0)
+            self._update(clerk_id, failed_attempts=0, locked_until=None)
 
-    def verify_pin(self, clerk_id: str, pin: str) -> Clerk | None:
+    def verify_pin(self, clerk_id: str, pin: str, now: datetime) -> Clerk | None:
         found = self._state.clerks.get(clerk_id)
-        if found is None or not found[0].active or is_locked(found[0].failed_attempts):
+        if found is None or not found[0].active or lock_in_force(found[0].locked_until, now):
             return None
         ok = pin == found[1]
-        self._update(clerk_id, failed_attempts=0 if ok else found[0].failed_attempts + 1)
+        failed = 0 if ok else found[0].failed_attempts + 1
+        lock = lock_after(failed)
+        self._update(clerk_id, failed_attempts=failed,
+                     locked_until=None if ok else (now + lock if lock else found[0].locked_until))
         return self.get_clerk(clerk_id) if ok else None
 
     # ------------------------------------------------------------------ audit, ratings, outbox

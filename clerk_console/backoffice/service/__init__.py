@@ -16,13 +16,13 @@ from .admin import admin_log, log_admin
 from .common import CHUNK, BackofficeError, WindowRow
 from .decisions import count_cases, decide, list_cases
 from .enrollment import (ENROLL_CODE_TTL, ENROLL_RETRY_TTL, authenticate, enroll,
-                         issue_enrollment_code, revoke)
+                         issue_enrollment_code, issue_unlock_code, revoke)
 from .pull import MAX_PAGE, RawPage, pull, render_pull, scope_of
 from .push import push
 from .reference import MAX_REPLACE_SHARE, allocate_seq, compact, put_records
 
 __all__ = ["BackofficeError", "WindowRow", "CHUNK", "ENROLL_CODE_TTL", "ENROLL_RETRY_TTL", "MAX_REPLACE_SHARE", "MAX_PAGE", "RawPage",
-           "admin_log", "log_admin", "issue_enrollment_code", "enroll", "revoke",
+           "admin_log", "log_admin", "issue_enrollment_code", "issue_unlock_code", "enroll", "revoke",
            "authenticate", "push", "allocate_seq", "put_records", "compact", "scope_of",
            "pull", "render_pull", "list_cases", "count_cases", "decide",
            "Decision", "Dataset"]  # the last two: the arguments' types, for callers' ease

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from clerk_console.domain.accounts import unlock_code
 from clerk_console.domain.ids import new_id, parse_case_no
 from clerk_console.sync.protocol import REVOKED
 
@@ -88,6 +89,23 @@ def revoke(conn: Connection, window_code: str, *, now: datetime) -> None:
     conn.execute(W.update().where(W.c.id == row["id"]).values(
         revoked_at=now, token_hash=None, enroll_code_hash=None, used_code_hash=None,
         previous_token_hash=row["token_hash"] or row["previous_token_hash"]))
+
+
+def issue_unlock_code(conn: Connection, window_code: str, clerk_id: str, *,
+                      now: datetime) -> str:
+    """A one-time code that unlocks one clerk account of an enrolled window (when every
+    supervisor there is locked out), for the admin to read out on the phone. Keyed with the
+    window's token hash, which only the back office and that window's PC can form."""
+    row = conn.execute(select(W).where(W.c.code == window_code.strip().upper())).mappings().first()
+    if row is None or not row["token_hash"]:
+        raise BackofficeError(f"窗口“{window_code}”不存在或尚未注册，无法生成解锁码", 404)
+    clerk_id = clerk_id.strip()
+    if not clerk_id:
+        raise BackofficeError("请给出要解锁的工号")
+    # the window checks the code against its own calendar day
+    day = now.astimezone().date()
+    return unlock_code(bytes.fromhex(row["token_hash"]), row["code"], clerk_id, day,
+                       f"{secrets.randbelow(10_000):04d}")
 
 
 def authenticate(conn: Connection, token: str | None) -> WindowRow:

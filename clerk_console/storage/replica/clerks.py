@@ -20,7 +20,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.sqlite import insert
 
 from clerk_console.domain import accounts
-from clerk_console.domain.accounts import ROLES, is_locked
+from clerk_console.domain.accounts import ROLES, lock_after, lock_in_force
 from clerk_console.domain.catalogue import Level
 from clerk_console.domain.errors import RuleError
 
@@ -75,7 +75,11 @@ def check_pin(pin: str) -> str:
 def _pin_values(pin: str) -> dict[str, Any]:
     """The stored columns of a new PIN: argon2id hash (salt inside), wrong-PIN count reset."""
     return {"pin_salt": b"", "pin_hash": _ARGON2.hash(check_pin(pin)).encode(),
-            "failed_attempts": 0}
+            "failed_attempts": 0, "locked_until": None}
+
+
+def _clerk(row: ClerkRow) -> Clerk:
+    return Clerk(row.id, row.name, row.role, row.failed_attempts, row.active, row.locked_until)
 
 
 class Clerks(ReplicaBase):
@@ -93,7 +97,7 @@ class Clerks(ReplicaBase):
         """Every clerk account, by id (no PIN data)."""
         with self.tx.read() as s:
             rows = s.execute(select(ClerkRow).order_by(ClerkRow.id)).scalars().all()
-        return [Clerk(r.id, r.name, r.role, r.failed_attempts, r.active) for r in rows]
+        return [_clerk(r) for r in rows]
 
     def set_pin(self, clerk_id: str, pin: str) -> None:
         """A new PIN (validated and hashed as by ``add_clerk``); wrong-PIN count back to 0."""
@@ -112,28 +116,34 @@ class Clerks(ReplicaBase):
     def get_clerk(self, clerk_id: str) -> Clerk | None:
         with self.tx.read() as s:
             row = s.get(ClerkRow, clerk_id)
-            return Clerk(row.id, row.name, row.role, row.failed_attempts, row.active) \
-                if row else None
+            return _clerk(row) if row else None
 
-    def verify_pin(self, clerk_id: str, pin: str) -> Clerk | None:
-        """The clerk when the PIN matches; counts failures, refuses after MAX_PIN_ATTEMPTS.
+    def verify_pin(self, clerk_id: str, pin: str, now: datetime) -> Clerk | None:
+        """The clerk when the PIN matches and no lock is in force at ``now``; a wrong PIN is
+        counted and every MAX_PIN_ATTEMPTS-th locks for a growing time (``lock_after``).
         One hash is computed whatever the id (unknown, disabled and locked ids included)."""
+        now = local(now) or now
         with self.write() as s:
             row = s.get(ClerkRow, clerk_id)
-            if row is None or not row.active or is_locked(row.failed_attempts):
+            if row is None or not row.active or lock_in_force(row.locked_until, now):
                 pin_matches(pin, _DUMMY_HASH)
                 return None
             ok = pin_matches(pin, row.pin_hash, row.pin_salt)
-            values: dict[str, Any] = {"failed_attempts": 0 if ok else row.failed_attempts + 1}
+            values: dict[str, Any] = {"failed_attempts": 0, "locked_until": None}
             if ok and needs_rehash(row.pin_hash):
                 values.update(pin_salt=b"", pin_hash=_ARGON2.hash(pin).encode())
+            elif not ok:
+                failed = row.failed_attempts + 1
+                lock = lock_after(failed)
+                values = {"failed_attempts": failed,
+                          "locked_until": now + lock if lock else row.locked_until}
             s.execute(update(ClerkRow).where(ClerkRow.id == clerk_id).values(**values))
-            return Clerk(row.id, row.name, row.role, values["failed_attempts"], row.active) \
-                if ok else None
+            s.flush()
+            s.refresh(row)
+            return _clerk(row) if ok else None
 
     def unlock_clerk(self, clerk_id: str) -> None:
-        with self.write() as s:
-            s.execute(update(ClerkRow).where(ClerkRow.id == clerk_id).values(failed_attempts=0))
+        self._update_clerk(clerk_id, failed_attempts=0, locked_until=None)
 
     # ------------------------------------------------------------------ this window
 
