@@ -22,7 +22,7 @@ def test_receipt_bytes_have_init_chinese_mode_title_qr_and_cut():
     assert data.startswith(b"\x1b@\x1c&")  # ESC @ then FS &
     title = "受理回执".encode("gb18030")
     assert b"\x1bE\x01\x1d!\x11" + title in data  # bold, double size
-    for s in ("张三丰", "3706**********1237", "食品经营许可", "受理专用章", "李受理"):
+    for s in ("张三丰", "3706**********1237", "食品经营许可", "行政审批专用章", "李受理"):
         assert s.encode("gb18030") in data
     case_no = doc.case_no.encode()
     store = b"\x1d(k" + bytes([len(case_no) + 3, 0]) + b"1P0" + case_no  # GS ( k fn 180

@@ -26,16 +26,21 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (Flowable, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer,
                                 Table, TableStyle)
+from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from clerk_console.config import Settings
 
-from . import fonts, glyphs
+from . import fonts, glyphs, linebreak
 from .documents import Document, Section
 
 CID_FONT = "STSong-Light"
 EMBEDDED_FONT = "ClerkCJK"
-QR_SIZE = 28 * mm
-SEAL_SIZE = 40 * mm
+QR_SIZE = 22 * mm
+SEAL_SIZE = 42 * mm  # an office's round seal (公章) is 40–45 mm across
+SEAL_ROOM = 10 * mm  # above a seal line: the upper part of the seal pressed over it
+SEAL_CELL = 70 * mm  # one body: its seal line at the right
+SEALS_PER_ROW = 4
+SIGN_HEIGHT = 10 * mm
 
 
 NO_FONT_WARNING = ("未找到可嵌入的中文字体，本次使用不嵌入的内置宋体：没有中文字体的电脑上可能无法显示或打印。"
@@ -136,33 +141,68 @@ def pick_font(cjk_font: str = "") -> Font:
 
 @lru_cache(maxsize=4)
 def _styles(font: str) -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK")
+    base = ParagraphStyle("body", fontName=font, fontSize=10, leading=14.5, wordWrap="CJK")
     return {
         "body": base,
         "hall": ParagraphStyle("hall", base, fontSize=11, alignment=TA_CENTER),
-        "title": ParagraphStyle("title", base, fontSize=20, leading=28, alignment=TA_CENTER,
-                                spaceBefore=2, spaceAfter=2),
-        "no": ParagraphStyle("no", base, fontSize=9.5, alignment=TA_CENTER),
-        "heading": ParagraphStyle("heading", base, fontSize=12, leading=18, spaceBefore=6,
+        "title": ParagraphStyle("title", base, fontSize=18, leading=25, alignment=TA_CENTER,
+                                spaceBefore=1, spaceAfter=1),
+        "no": ParagraphStyle("no", base, fontSize=9, leading=13, alignment=TA_CENTER),
+        "heading": ParagraphStyle("heading", base, fontSize=11, leading=15, spaceBefore=4,
                                   spaceAfter=2),
-        "cell": ParagraphStyle("cell", base, fontSize=9.5, leading=13),
-        "label": ParagraphStyle("label", base, fontSize=9.5, leading=13, textColor=colors.HexColor("#333333")),
-        "seal": ParagraphStyle("seal", base, fontSize=9.5, leading=13, alignment=TA_CENTER,
-                               textColor=colors.HexColor("#888888")),
+        "cell": ParagraphStyle("cell", base, fontSize=9, leading=11.5),
+        "label": ParagraphStyle("label", base, fontSize=9, leading=11.5, textColor=colors.HexColor("#333333")),
+        "seal": ParagraphStyle("seal", base, fontSize=10, leading=14, alignment=TA_CENTER),
         "footer": ParagraphStyle("footer", base, fontSize=8.5, leading=12,
                                  textColor=colors.HexColor("#555555")),
     }
 
 
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
+def _markup(text: str, style: ParagraphStyle) -> str:
     own = _FALLBACK_OF.get(style.fontName)
     if own is None or all(own(ch) for ch in text):
-        return Paragraph(escape(text).replace("\n", "<br/>"), style)
+        return escape(text).replace("\n", "<br/>")
     ext = _EXT_B.font()
     marked = "".join(f'<font name="{ext.name}">{escape(ch)}</font>'
                      if ext is not None and not own(ch) and ext.covers(ch) else escape(ch)
                      for ch in text)
-    return Paragraph(marked.replace("\n", "<br/>"), style)
+    return marked.replace("\n", "<br/>")
+
+
+def _measure(style: ParagraphStyle):
+    """The printed width of a string in ``style`` (characters from the Ext-B font: 1 em)."""
+    font, size = style.fontName, style.fontSize
+    own = _FALLBACK_OF.get(font)
+
+    def width(text: str) -> float:
+        if own is None or all(own(ch) for ch in text):
+            return pdfmetrics.stringWidth(text, font, size)
+        return sum(pdfmetrics.stringWidth(ch, font, size) if own(ch) else size for ch in text)
+
+    return width
+
+
+class Lines(Paragraph):
+    """A paragraph broken by ``linebreak`` (codes, numbers and dates never split) for the
+    width it is laid out in; reportlab's own CJK breaking then has nothing left to break."""
+
+    def __init__(self, text, style=None, bulletText=None, frags=None, **kw):
+        self._plain = text if frags is None else None  # None: a piece of a page split
+        self._broken_for: float | None = None
+        super().__init__(_markup(text, style) if frags is None else text, style,
+                         bulletText, frags, **kw)
+
+    def wrap(self, availWidth, availHeight):
+        if self._plain is not None and availWidth != self._broken_for:
+            self._broken_for = availWidth
+            lines = linebreak.break_lines(self._plain, availWidth - 0.5, _measure(self.style))
+            self._setup(_markup("\n".join(lines), self.style), self.style, self.bulletText,
+                        None, cleanBlockQuotedText)
+        return super().wrap(availWidth, availHeight)
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    return Lines(text, style)
 
 
 def qr_widget(payload: str) -> QrCodeWidget:
@@ -206,9 +246,12 @@ class QrFlowable(Flowable):
                 c.rect((start + 4) * unit, y, (col - start) * unit, unit, stroke=0, fill=1)
 
 
+PAD = 4  # points left and right in a table cell
 GRID = [("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#444444")),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]
+        ("LEFTPADDING", (0, 0), (-1, -1), PAD), ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
+        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5)]
+LABEL_WIDTH = 24 * mm
 
 
 def _section(section: Section, st: dict[str, ParagraphStyle], width: float) -> list:
@@ -219,43 +262,64 @@ def _section(section: Section, st: dict[str, ParagraphStyle], width: float) -> l
         cells = [[_p(f.label, st["label"]), _p(f.value, st["cell"])] for f in section.fields]
         if len(cells) > 1:  # two label/value pairs a row
             rows = [a + b for a, b in zip(cells[::2], cells[1::2] + [[_p("", st["cell"])] * 2])]
-            widths = [26 * mm, width / 2 - 26 * mm] * 2
+            widths = [LABEL_WIDTH, width / 2 - LABEL_WIDTH] * 2
         else:
-            rows, widths = cells, [28 * mm, width - 28 * mm]
+            rows, widths = cells, [LABEL_WIDTH, width - LABEL_WIDTH]
         t = Table(rows, colWidths=widths)
         t.setStyle(TableStyle(GRID + [("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#F2F2F2"))]
                               + ([("BACKGROUND", (2, 0), (2, -1), colors.HexColor("#F2F2F2"))]
                                  if len(widths) == 4 else [])))
         out += [t, Spacer(1, 3)]
     if section.table is not None:
-        head = [_p(h, st["label"]) for h in section.table.headers]
-        body = [[_p(c, st["cell"]) for c in row] for row in section.table.rows]
-        if not body:
-            body = [[_p("（无）", st["cell"])] + [_p("", st["cell"])] * (len(head) - 1)]
-        n = len(head)
-        first = width * (0.34 if n > 3 else 0.42)
-        widths = [first] + [(width - first) / (n - 1)] * (n - 1)
+        headers = section.table.headers
+        texts = [list(r) for r in section.table.rows] or [["（无）"] + [""] * (len(headers) - 1)]
+        columns = [[h] + [r[i] for r in texts] for i, h in enumerate(headers)]
+        widths = linebreak.column_widths(columns, width, _measure(st["cell"]), 2 * PAD + 1)
+        head = [_p(h, st["label"]) for h in headers]
+        body = [[_p(c, st["cell"]) for c in row] for row in texts]
         t = Table([head] + body, colWidths=widths, repeatRows=1)
         t.setStyle(TableStyle(GRID + [("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#F2F2F2"))]))
         out += [t, Spacer(1, 3)]
     for text in section.paragraphs:
-        out += [_p(text, st["body"]), Spacer(1, 3)]
+        out += [_p(text, st["body"]), Spacer(1, 2)]
     return out
 
 
 def _signatures(doc: Document, st: dict[str, ParagraphStyle], width: float) -> list:
-    lines = [_p(f"{s}：________________　　日期：____年__月__日", st["body"]) for s in doc.signatures]
-    left = [[line] for line in lines] or [[_p("", st["body"])]]
-    sign = Table(left, colWidths=[width - SEAL_SIZE - 8 * mm], rowHeights=[12 * mm] * len(left))
+    """Signature lines two a row, then the seal lines: each body's name with room above it
+    for its seal, which is pressed over the name and the date (GB/T 9704-2012 7.3.5.1); up to
+    four bodies a row, each cell wider than a 42 mm seal so the seals do not touch."""
+    out: list = [Spacer(1, 4)]
+    sigs = [_p(f"{s}：______________　____年__月__日", st["body"]) for s in doc.signatures]
+    if sigs:
+        rows = [sigs[i:i + 2] + [_p("", st["body"])] * (2 - len(sigs[i:i + 2]))
+                for i in range(0, len(sigs), 2)]
+        t = Table(rows, colWidths=[width / 2] * 2, rowHeights=[SIGN_HEIGHT] * len(rows))
+        t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+        out.append(t)
     if not doc.seal_box:
-        return [Spacer(1, 6), sign]
-    seal = Table([[_p(f"（{doc.seal_label}）", st["seal"])]], colWidths=[SEAL_SIZE],
-                 rowHeights=[SEAL_SIZE])
-    seal.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.8, colors.HexColor("#888888"), None, (3, 2)),
-                              ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-    both = Table([[sign, seal]], colWidths=[width - SEAL_SIZE - 6 * mm, SEAL_SIZE + 6 * mm])
-    both.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return [Spacer(1, 6), KeepTogether([both])]
+        return out
+    per_row = min(len(doc.seals), SEALS_PER_ROW)
+    cell = max(width / SEALS_PER_ROW, SEAL_SIZE + 2 * mm) if per_row > 1 else SEAL_CELL
+    # several in a row: the body's name, then the seal's kind on a line of its own
+    cells = [[Spacer(1, SEAL_ROOM), _p(_seal_kind_apart(line) if per_row > 1 else line,
+                                       st["seal"])] for line in doc.seals]
+    cells[-1].append(_p(doc.issued, st["seal"]))
+    rows = [cells[i:i + per_row] for i in range(0, len(cells), per_row)]
+    rows[-1] = [""] * (per_row - len(rows[-1])) + rows[-1]  # the last row ends at the right
+    seals = Table(rows, colWidths=[cell] * per_row, hAlign="RIGHT")
+    seals.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 1),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), 1)]))
+    return out + [seals]
+
+
+def _seal_kind_apart(line: str) -> str:
+    """``烟台市城市管理局（综合行政执法局）（行政审批专用章）`` with the seal's kind, the last
+    bracket, on a line of its own."""
+    name, sep, kind = line.rpartition("（")
+    return f"{name}\n{sep}{kind}" if name else line
 
 
 def _story(doc: Document, font: str, width: float, copy_label: str = "") -> list:
@@ -272,10 +336,13 @@ def _story(doc: Document, font: str, width: float, copy_label: str = "") -> list
     story.append(Spacer(1, 4))
     for section in doc.sections:
         story += _section(section, st, width)
-    story += _signatures(doc, st, width)
+    # the signatures never stand alone on a page: the closing paragraph goes with them
+    tail = story[-2:] if len(story) > 2 and isinstance(story[-2], Lines) else []
+    del story[len(story) - len(tail):]
+    end = tail + _signatures(doc, st, width)
     if doc.footer:
-        story += [Spacer(1, 6), _p(doc.footer, st["footer"])]
-    return story
+        end += [Spacer(1, 6), _p(doc.footer, st["footer"])]
+    return story + [KeepTogether(end)]
 
 
 def render(docs: list[Document] | Document, settings: Settings | None = None) -> RenderedPdf:
@@ -285,8 +352,8 @@ def render(docs: list[Document] | Document, settings: Settings | None = None) ->
     warnings = [font.warning] if font.warning else []
     buf = io.BytesIO()
     title = docs[0].title if docs else ""
-    template = SimpleDocTemplate(buf, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
-                                 topMargin=15 * mm, bottomMargin=15 * mm, title=title,
+    template = SimpleDocTemplate(buf, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm,
+                                 topMargin=12 * mm, bottomMargin=12 * mm, title=title,
                                  author=docs[0].hall if docs else "", invariant=1)
     story: list = []
     for doc in docs:

@@ -2,12 +2,11 @@
 80 mm thermal receipt (48 columns). CJK characters are two cells wide (rich.cells)."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from rich.cells import cell_len
 
-from . import glyphs
+from . import glyphs, linebreak
 from .documents import Document
 
 PREVIEW_WIDTH = 80
@@ -19,37 +18,11 @@ class Line:
     style: str = "body"  # body | center | title (double size) | rule | qr | blank
 
 
-# an ASCII word or one other character, with the closing punctuation that must follow it
-_CLOSING = "，。、；：）】」』”’！？"
-_TOKEN = re.compile(f"[!-~]+[{_CLOSING}]*|.[{_CLOSING}]*", re.S)
-_CHAR = re.compile(f".[{_CLOSING}]*", re.S)  # pieces of a token longer than a line
-
-
 def wrap_cells(text: str, width: int, indent: str = "") -> list[str]:
-    """Break ``text`` into lines of at most ``width`` cells, never inside an ASCII word (unless
-    it is longer than a line) nor before closing punctuation; continuation lines get ``indent``."""
-    out: list[str] = []
-    start = cell_len(indent)
-    for para in text.split("\n"):
-        line, used, fresh = "", 0, True  # fresh: nothing but the indent on this line yet
-
-        def put(piece: str, w: int) -> None:
-            nonlocal line, used, fresh
-            if used + w > width and not fresh:
-                out.append(line.rstrip())
-                line, used = indent, start
-            line, used, fresh = line + piece, used + w, False
-
-        for token in _TOKEN.findall(para):
-            w = cell_len(token)
-            if (used + w > width and not fresh and start + w <= width) or used + w <= width:
-                put(token, w)
-            else:  # longer than a whole line: split it by characters
-                for piece in _CHAR.findall(token):
-                    for part in (piece,) if start + cell_len(piece) <= width else piece:
-                        put(part, cell_len(part))
-        out.append(line.rstrip())
-    return out
+    """Break ``text`` into lines of at most ``width`` cells (``linebreak``: never inside a
+    code, a number or a date, nor before closing punctuation); continuation lines get
+    ``indent``."""
+    return linebreak.break_lines(text, width, cell_len, indent)
 
 
 def center(text: str, width: int) -> str:
@@ -77,7 +50,10 @@ def layout(doc: Document, width: int) -> list[Line]:
     for sig in doc.signatures:
         lines += [Line(t) for t in wrap_cells(f"{sig}：__________  ____年__月__日", width, "    ")]
     if doc.seal_box:
-        lines += [Line("", "blank"), Line(f"（{doc.seal_label}）", "center"), Line("", "blank")]
+        lines.append(Line("", "blank"))
+        for seal in (*doc.seals, doc.issued):
+            lines += [Line(t, "center") for t in wrap_cells(seal, width)]
+        lines.append(Line("", "blank"))
     if doc.qr_payload:
         lines.append(Line(doc.qr_payload, "qr"))
     if doc.footer:

@@ -9,7 +9,7 @@ from clerk_console.domain.catalogue import Catalogue
 from clerk_console.domain.parties import Applicant
 
 from ..templates import Templates, load_templates
-from .facts import facts
+from .facts import date_text, facts, seal_lines
 from .model import Document
 from .registry import KINDS, ordered
 
@@ -36,7 +36,8 @@ def build(kind: str, *, case: Case, catalogue: Catalogue, applicant: Applicant |
     return Document(kind=kind, title=f.fill(kind, "title"), case_no=case.case_no,
                     hall=settings.hall_name, sections=sections,
                     signatures=f.fill_all(kind, "signatures"),
-                    seal_label=f.fill("common", "seal") if spec.seal else "",
+                    seals=seal_lines(f, settings.hall_name) if spec.seal else (),
+                    issued=date_text(f.issued_on) if spec.seal else "",
                     qr_payload=case.case_no,
                     footer=f.fill("common", "footer"), warnings=t.warnings,
                     copy_labels=f.fill_all(kind, "copy_labels")

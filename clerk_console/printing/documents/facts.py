@@ -25,6 +25,11 @@ def day_text(d: date | None) -> str:
     return f"{d.year}年{d.month}月{d.day}日（星期{_WEEKDAYS[d.weekday()]}）"
 
 
+def date_text(d: date | None) -> str:
+    """A date as printed under a seal (GB/T 9704-2012 7.3.5: Arabic numerals, no weekday)."""
+    return f"{d.year}年{d.month}月{d.day}日" if d else ""
+
+
 def time_text(t: datetime | None) -> str:
     if t is None:
         return ""
@@ -100,6 +105,7 @@ class Facts:
     header: Section
     items_section: Section
     templates: Templates
+    issued_on: date  # the day the document's decision was taken (acceptance, refusal …)
     calendar_note: str | None = None
 
     def fill(self, name: str, key: str) -> str:
@@ -166,7 +172,17 @@ def facts(*, reception: bool, case: Case, catalogue: Catalogue, applicant: Appli
     items_section = Section("申请事项", table=Table(("事项名称", "事项编码", "办理部门", "承诺时限"),
                                                   tuple(rows)))
     return Facts(case, catalogue, items, checklist, context, Section("", fields=tuple(fields)),
-                 items_section, templates, calendar_note)
+                 items_section, templates, accepted.date(), calendar_note)
+
+
+def seal_lines(f: Facts, hall: str) -> tuple[str, ...]:
+    """The seal lines of the bodies that issue this paper: each distinct deciding department
+    of the case's items, as configured (行政许可法 art. 32(5): the office's own special seal,
+    or the 行政审批服务局's where approvals were transferred); the hall's own line only when
+    no item's department is known."""
+    lines = [f.catalogue.departments[i.dept].seal_line for i in f.items
+             if isinstance(i, Item) and i.dept in f.catalogue.departments]
+    return tuple(dict.fromkeys(lines)) or (f"{hall}（{f.fill('common', 'seal')}）",)
 
 
 # ---------------------------------------------------------------- sections several kinds use
@@ -187,10 +203,29 @@ def materials_section(f: Facts, heading: str = "申请材料") -> Section:
     return Section(heading, table=Table(("材料名称", "类别", "状态", "说明"), rows))
 
 
+def received_section(f: Facts, heading: str = "已收材料") -> Section:
+    """The materials received or found in the e-licence library, grouped by how (one line
+    each), on a paper that lists the owed ones in a table of their own."""
+    groups: dict[str, list[str]] = {}
+    for m in f.case.materials:
+        if m.state is MaterialState.ELICENCE:
+            groups.setdefault("电子证照库调取", []).append(
+                f"{m.name}（{_state_note(m, f.case).removeprefix('电子证照库调取').strip()}）"
+                if m.elicence_number else m.name)
+        elif m.state is MaterialState.RECEIVED:
+            groups.setdefault("原件已核" if m.original else "收复印件", []).append(m.name)
+    lines = tuple(f"{how}（{len(names)}项）：{'、'.join(names)}" for how, names in groups.items())
+    return Section(heading, paragraphs=lines or ("（无）",))
+
+
 def owed_section(f: Facts, heading: str) -> Section:
-    rows = tuple((m.name, state_label(m, f.case), requirement(f.checklist.get(m.code)), m.reason)
-                 for m in f.case.owed)
-    return Section(heading, table=Table(("材料名称", "情况", "提交要求", "原因及补正要求"), rows))
+    """What is owed, how to hand it in and (when the clerk said) why."""
+    owed = f.case.owed
+    reasons = any(m.reason for m in owed)
+    rows = tuple((m.name, state_label(m, f.case), requirement(f.checklist.get(m.code)))
+                 + ((m.reason,) if reasons else ()) for m in owed)
+    headers = ("材料名称", "情况", "提交要求") + (("原因及补正要求",) if reasons else ())
+    return Section(heading, table=Table(headers, rows))
 
 
 def deadline_notes(f: Facts) -> tuple[str, ...]:

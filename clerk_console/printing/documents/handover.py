@@ -51,5 +51,5 @@ def handover_report(cases: list[Case], *, catalogue: Catalogue, window: object, 
     stem = f"{code or 'window'}-{day:%Y%m%d}"
     return Document(kind=HANDOVER, title=t.fill(HANDOVER, "title", ctx), case_no=stem,
                     hall=settings.hall_name, sections=sections,
-                    signatures=t.fill_all(HANDOVER, "signatures", ctx), seal_label="",
+                    signatures=t.fill_all(HANDOVER, "signatures", ctx),
                     qr_payload="", footer="", warnings=t.warnings)

@@ -34,7 +34,8 @@ class Document:
     hall: str
     sections: tuple[Section, ...]
     signatures: tuple[str, ...] = ()
-    seal_label: str = ""  # "" = no seal box
+    seals: tuple[str, ...] = ()  # the issuing bodies' seal lines (行政许可法 art. 32(5)); () = no seal
+    issued: str = ""  # the date printed under the seals (the day of the decision)
     qr_payload: str = ""
     footer: str = ""
     warnings: tuple[str, ...] = ()  # for the clerk, never printed
@@ -42,7 +43,7 @@ class Document:
 
     @property
     def seal_box(self) -> bool:
-        return bool(self.seal_label)
+        return bool(self.seals)
 
     @property
     def file_stem(self) -> str:
@@ -60,7 +61,7 @@ class Document:
                 for row in s.table.rows:
                     out += list(row)
             out += list(s.paragraphs)
-        return out + list(self.signatures) + [self.seal_label, self.footer]
+        return out + list(self.signatures) + list(self.seals) + [self.issued, self.footer]
 
     def printable(self, covers: glyphs.Covers = glyphs.gbk_covers) -> "Document":
         """This document with every character the font lacks in its safe form, and a warning."""
@@ -79,6 +80,6 @@ class Document:
             for s in self.sections)
         return replace(self, title=fix(self.title), hall=fix(self.hall), sections=sections,
                        copy_labels=tuple(map(fix, self.copy_labels)),
-                       signatures=tuple(map(fix, self.signatures)), seal_label=fix(self.seal_label),
+                       signatures=tuple(map(fix, self.signatures)), seals=tuple(map(fix, self.seals)),
                        footer=fix(self.footer),
                        warnings=self.warnings + (glyphs.warning(missing),))
