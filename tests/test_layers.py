@@ -1,10 +1,14 @@
-"""The layers stay visible: headless modules never import Textual, and the pure domain never
-imports the database, HTTP or PDF libraries. Checked in a fresh interpreter per package."""
+"""The layers stay visible: the import contracts of pyproject.toml hold (import-linter, static);
+headless modules never import Textual, and the pure domain never imports the database, HTTP or
+PDF libraries (what a fresh interpreter per package really loads)."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+import tomllib
+from pathlib import Path
 
 import pytest
 
@@ -44,3 +48,19 @@ def test_cli_parses_before_anything_heavy():
              "print([m for m in ('textual','sqlalchemy','reportlab','httpx') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+ROOT = Path(__file__).resolve().parent.parent
+LINT = ("import sys; from importlinter.cli import lint_imports; "
+        "sys.exit(lint_imports(config_filename='pyproject.toml', no_cache=True, no_logo=True))")
+
+
+def test_import_contracts_hold():
+    """Every contract of [tool.importlinter] is kept, checked over the whole package."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
+    out = subprocess.run([sys.executable, "-c", LINT], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
+    assert f"Contracts: {len(contracts)} kept, 0 broken." in out.stdout
+    analyzed = int(re.search(r"Analyzed (\d+) files", out.stdout).group(1))
+    assert analyzed == len(list((ROOT / "clerk_console").rglob("*.py")))  # the whole package
