@@ -16,7 +16,8 @@ __all__ = ["CreditRecord", "RELATED_ROLES", "LEGAL_REP", "BROKEN_DEFERRAL", "ran
 
 LEGAL_REP = "法定代表人"
 # roles of an enterprise's related persons, strongest first (one role per person is kept)
-RELATED_ROLES = (LEGAL_REP, "股东", "高级管理人员", "项目单位")
+PROJECT_OWNER = "项目单位"  # the enterprise an investment project belongs to
+RELATED_ROLES = (LEGAL_REP, "股东", "高级管理人员", PROJECT_OWNER)
 # a deferral that was voided: the applicant did not supply what was owed in time
 BROKEN_DEFERRAL = (Status.VOIDED, Outcome.DEFERRED)
 

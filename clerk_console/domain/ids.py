@@ -33,3 +33,13 @@ def parse_case_no(case_no: str) -> tuple[str, date, int] | None:
     except ValueError:
         return None
     return m.group("window"), day, int(m.group("seq"))
+
+
+def short_case_no(case_no: str) -> str:
+    """A case number as short lists show it: month, day and sequence (11-27-0003), so two
+    days' cases stay apart; a number of another shape is shown whole."""
+    parsed = parse_case_no(case_no)
+    if parsed is None:
+        return case_no
+    _window, day, seq = parsed
+    return f"{day:%m-%d}-{seq:04d}"

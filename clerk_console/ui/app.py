@@ -354,9 +354,7 @@ class ClerkApp(App[int]):
         intake = next((s for s in self.screen_stack if isinstance(s, IntakeScreen)), None)
         if intake is None:
             return
-        while self.screen is not intake:
-            self.pop_screen()
-        intake.scan(code)
+        intake.take_scan(code)  # closes the screens above it, or a dialog holds the scan
 
 
 def as_enter(key: events.Key) -> events.Key:

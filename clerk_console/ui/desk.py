@@ -14,7 +14,7 @@ from typing import Any
 from clerk_console.config import REPLICA_FILE, Settings
 from clerk_console.domain.case import Case, Outcome, Status, owes_supply
 from clerk_console.domain.catalogue import Catalogue
-from clerk_console.domain.parties import Applicant, BlacklistHit, ELicence
+from clerk_console.domain.parties import Applicant, ApplicantKind, BlacklistHit, ELicence
 
 
 class DeskError(Exception):
@@ -48,6 +48,7 @@ class ApplicantView:
     blacklist: BlacklistHit | None = None
     credit: Any = None
     warnings: tuple[str, ...] = ()
+    owner: Applicant | None = None  # a project's owner company (项目单位)
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,11 @@ class Desk:
         view.ready = [c for c in cases if c.status is Status.DECIDED]
         view.credit = r.credit(applicant)
         view.blacklist = getattr(view.credit, "blacklist", None)
+        if applicant.kind is ApplicantKind.PROJECT:
+            from clerk_console.domain.visit import project_owner_id
+
+            owner_id = project_owner_id(applicant, r.related_roles(code))
+            view.owner = r.find_applicant(owner_id) if owner_id else None
         return view
 
     def save_applicant(self, applicant: Applicant, clerk_id: str) -> None:

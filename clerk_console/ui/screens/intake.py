@@ -12,11 +12,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Label
 
-from clerk_console.ui.widgets.keybar import KeyBar
+from clerk_console.ui.widgets.keybar import KeyBar, key_hints
 from clerk_console.domain.case import Case, CaseMaterial, MaterialState, Outcome
-from clerk_console.domain.codes import PERSON_KINDS
 from clerk_console.domain.masking import mask_id, mask_name
-from clerk_console.domain.parties import Applicant, ApplicantKind
+from clerk_console.domain.parties import Applicant
+from clerk_console.domain.visit import comes_as_agent, same_open_cases
 from clerk_console.ui.desk import ApplicantView
 from clerk_console.ui.screens.dialogs import ConfirmScreen
 from clerk_console.ui.widgets.applicant import ApplicantPanel
@@ -42,6 +42,22 @@ class Intake:
     details: dict = field(default_factory=dict)
     prefill: dict = field(default_factory=dict, repr=False)
 
+    @property
+    def ticks(self) -> int:
+        """Materials the clerk has marked (received, missing, defective); e-licences and
+        untouched ones do not count."""
+        if self.draft is None:
+            return 0
+        return sum(m.state not in (MaterialState.PENDING, MaterialState.ELICENCE)
+                   for m in self.draft.materials)
+
+    def work_text(self) -> str:
+        """'' when nothing was entered, else what would go ("3 个事项、已核 2 项材料")."""
+        if not self.items and not self.ticks:
+            return ""
+        parts = [f"{len(self.items)} 个事项"] + ([f"已核 {self.ticks} 项材料"] if self.ticks else [])
+        return "、".join(parts)
+
 
 MAX_PARKED = 20
 MAX_SHOWN_CODE = 24  # longer readings of a bad scan are not echoed (see scan)  # applicants whose unfinished intake is kept while others are served
@@ -51,7 +67,8 @@ ACTIONS = [
     ("pick", "选事项"), ("checklist", "核材料"), ("outcome", "选结果"),
     ("supplement", "容缺补齐"), ("due", "到期清单"), ("deliver", "出件"),
     ("unmask", "显示完整证件号(主管)"), ("register", "登记申请人"), ("day", "当日统计"),
-    ("clear_items", "清空事项"), ("new", "下一位"), ("enter_code", "手工输入号码"),
+    ("remove_item", "移出一个事项"), ("clear_items", "清空事项"), ("new", "下一位"),
+    ("enter_code", "手工输入号码"),
     ("mark_received", "材料：收到"), ("mark_missing", "材料：缺"),
     ("mark_original", "材料：原件/复印件"), ("receive_main", "材料：主要材料全收"),
 ]
@@ -68,6 +85,7 @@ class IntakeScreen(Screen):
         Binding("f8", "unmask", "显示证号", id="intake.unmask"),
         Binding("f9", "register", "登记", id="intake.register"),
         Binding("f10", "day", "当日", id="intake.day"),
+        Binding("ctrl+r", "remove_item", "移出事项", id="intake.remove_item"),
         Binding("ctrl+d", "clear_items", "清空事项", id="intake.clear_items"),
         Binding("ctrl+n", "new", "下一位", id="intake.new"),
         Binding("f12", "enter_code", "输号码", id="intake.enter_code"),
@@ -135,6 +153,18 @@ class IntakeScreen(Screen):
         return True
 
     # -- scanning --------------------------------------------------------------------------
+    def take_scan(self, code: str) -> None:
+        """A scan from any screen: the screens above this one are closed, except a dialog
+        holding work (the rating, a half-typed form): it keeps the scan until it is done
+        (``dialogs.HoldsScan``), so nothing entered is thrown away."""
+        app = self.app
+        while app.screen is not self:
+            hold = getattr(app.screen, "hold_scan", None)
+            if hold is not None and hold(code):
+                return
+            app.pop_screen()
+        self.scan(code)
+
     def scan(self, code: str) -> None:
         app = self.app
         if self.mrz_first_line:
@@ -157,10 +187,8 @@ class IntakeScreen(Screen):
         self.error = ""
         norm, kind = ident.normalized, ident.kind
         cur = self.current
-        if (cur is not None and cur.view.applicant is not None
-                and cur.view.applicant.kind is not ApplicantKind.PERSON
-                and kind in PERSON_KINDS and norm != cur.view.code
-                and (not cur.closed or cur.items)):
+        if cur is not None and comes_as_agent(cur.view.applicant, norm, kind, closed=cur.closed,
+                                              picked=bool(cur.items)):
             known = self.desk.replica.find_applicant(norm)
             if known is not None and known.name:
                 self.set_agent(cur, known)
@@ -247,6 +275,19 @@ class IntakeScreen(Screen):
         self.desk.note_use(msg.kind, msg.code)
         self.refresh_panel()
         self.action_checklist()
+        same = self.same_case_text(new)
+        if same:
+            self.app.notify(same, title="可能重复申请", severity="warning", timeout=10)
+
+    def same_case_text(self, items: list[str]) -> str:
+        """'' or a warning naming the applicant's open cases that already hold ``items``."""
+        cur = self.current
+        found = same_open_cases(cur.view.open_cases, cur.view.applicant.id_number, items)
+        names = self.desk.catalogue.items
+        return "\n".join(
+            f"已有在办件 {s.case.case_no}（{s.case.status.label}）含"
+            f"{'、'.join(names[c].name if c in names else c for c in s.items)}，请核实是否重复申请"
+            for s in found)
 
     def add_pick(self, kind: str, code: str) -> None:
         """Used by the command palette."""
@@ -293,6 +334,8 @@ class IntakeScreen(Screen):
         owed_text = "\n".join(f" · {m.name}{'（主要）' if m.main else ''}" for m in owed)
         rest_day = self.desk.rest_day_warning(self.app.today())
         warn = f"注意：{rest_day}\n" if rest_day and outcome is not Outcome.SIGNPOSTED else ""
+        same = self.same_case_text(cur.items)
+        warn += f"注意：{same}\n" if same else ""
         if outcome is Outcome.DEFERRED:
             due = self.desk.deferral_deadline(draft, self.app.today())
             return f"{warn}补齐期限：{due}\n须补交：\n{owed_text}"
@@ -391,7 +434,7 @@ class IntakeScreen(Screen):
         self.query_one(ItemPicker).focus_query()
 
     def action_checklist(self) -> None:
-        self.show_area("checklist", "核材料：R 收到  M 缺  O 原件/复印件  A 主要材料全收  回车选结果")
+        self.show_area("checklist", f"核材料：{key_hints(self.query_one(Checklist))}")
         self.query_one(Checklist).focus()
 
     def action_outcome(self) -> None:
@@ -401,7 +444,19 @@ class IntakeScreen(Screen):
         self.show_area("outcome", "选结果：上下键选择，回车确认办结")
         self.query_one(OutcomePane).focus_list()
 
+    def confirm_discard(self, title: str, consequence: str, then) -> None:
+        """Run ``then()`` at once when nothing was entered, else after the clerk confirms."""
+        work = self.current.work_text() if self.current is not None else ""
+        if not work:
+            then()
+            return
+        body = f"当前办件尚未办结：{work}。\n{consequence}\n按 Y 确认，N 返回继续办理"
+        self.app.push_screen(ConfirmScreen(title, body), lambda yes: yes and then())
+
     def action_clear_items(self) -> None:
+        self.confirm_discard("清空事项", "将清空已选事项和已核材料，不可恢复。", self.clear_items)
+
+    def clear_items(self) -> None:
         if self.current is not None:
             self.current.items, self.current.bundle = [], None
             self.rebuild()
@@ -409,12 +464,45 @@ class IntakeScreen(Screen):
         self.action_pick()
 
     def action_new(self) -> None:
+        self.confirm_discard("下一位", "转下一位后本办件暂存，再次扫描该申请人证件可继续办理。",
+                             self.next_applicant)
+
+    def next_applicant(self) -> None:
         if self.current is not None:
             self.park(self.current)
         self.current, self.error, self.unmasked = None, "", False
         self.query_one(Checklist).show([])
         self.refresh_panel()
         self.action_pick()
+
+    def action_remove_item(self) -> None:
+        """Take one item out (of a bundle, say: an item another office handles)."""
+        from clerk_console.ui.screens.dialogs import ChoiceScreen
+
+        cur = self.current
+        if cur is None or not cur.items:
+            self.app.notify("尚未选择事项，没有可移出的", severity="warning")
+            return
+        away = {i.code for i in self.desk.elsewhere(cur.draft)} if cur.draft else set()
+        items = self.desk.catalogue.items
+        choices = [(code, items[code].name + ("（他处办理）" if code in away else ""))
+                   for code in cur.items]
+        first = next((n for n, code in enumerate(cur.items) if code in away), 0)
+        self.app.push_screen(ChoiceScreen("移出事项：上下键选择，回车移出，Esc 取消", choices,
+                                          highlighted=first), self.remove_item)
+
+    def remove_item(self, code: str | None) -> None:
+        cur = self.current
+        if code is None or cur is None or code not in cur.items:
+            return
+        cur.items.remove(code)
+        if not cur.items:
+            cur.bundle = None
+        self.rebuild()
+        self.refresh_panel()
+        self.app.notify(f"已移出：{self.desk.catalogue.items[code].name}")
+        if cur.items and self.query_one("#areas", ContentSwitcher).current == "outcome":
+            self.action_outcome()
 
     def action_register(self) -> None:
         from clerk_console.ui.screens.quick_entry import QuickEntryScreen

@@ -1,9 +1,7 @@
 """Quick entry of an applicant the replica does not know yet."""
 from __future__ import annotations
 
-import re
 from dataclasses import replace
-import unicodedata
 
 from clerk_console.ui.widgets.keybar import KeyBar
 from clerk_console.ui.widgets.field import Field
@@ -16,28 +14,16 @@ from textual.widgets import Input, Label, Static
 
 from clerk_console.domain.codes import holders
 from clerk_console.domain.masking import ORGANISATION_KINDS, mask_id
-from clerk_console.domain.names import name_error, normalize_name
+from clerk_console.domain.codes import RESIDENT_ID
+from clerk_console.domain.names import normalize_name
 from clerk_console.domain.parties import Applicant, ApplicantKind
-
-PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8})$")
-
-
-def check_name(name: str, organisation: bool = False) -> str:
-    """'' if the name is acceptable, else a Chinese message (the rule: domain.names)."""
-    return name_error(name, organisation)
+from clerk_console.domain.registration import holder_name_error, normalize_phone, phone_error
+from clerk_console.ui.screens.dialogs import HoldsScan, held_scan_line
 
 
-def check_phone(phone: str) -> str:
-    phone = unicodedata.normalize("NFKC", phone.strip()).replace(" ", "")
-    if not phone:
-        return "请输入联系电话（手机 11 位，或带区号的固定电话）"
-    if not PHONE_RE.match(phone):
-        return f"电话号码“{phone}”格式不对：手机为 1 开头的 11 位数字，固话如 0535-6688123"
-    return ""
-
-
-class QuickEntryScreen(ModalScreen[Applicant | None]):
+class QuickEntryScreen(HoldsScan, ModalScreen[Applicant | None]):
     BINDINGS = [Binding("escape", "cancel", "取消", id="quick_entry.cancel")]
+    HELD_TEXT = "已扫描新的证件：回车保存本登记或 Esc 放弃后，自动打开新证件"
 
     def __init__(self, code: str, kind: str, kind_label: str, existing: Applicant | None = None,
                  *, agent_for: str = "", details: dict | None = None,
@@ -81,6 +67,7 @@ class QuickEntryScreen(ModalScreen[Applicant | None]):
                 yield Field(value=self.existing.legal_rep_name if self.existing else "",
                             placeholder="法定代表人（可不填）", id="qe-rep")
             yield Static("", classes="error", id="qe-error")
+            yield held_scan_line()
         yield KeyBar()
 
     @property
@@ -89,6 +76,17 @@ class QuickEntryScreen(ModalScreen[Applicant | None]):
 
     def on_mount(self) -> None:
         self.query_one("#qe-name", Input).focus()
+        self.initial = self.typed()
+
+    def typed(self) -> dict[str, str]:
+        return {field.id: field.value for field in self.query(Input)}
+
+    def holds_work(self) -> bool:
+        """Something was typed: a scan must not throw it away."""
+        return self.typed() != getattr(self, "initial", {})
+
+    def hold_scan(self, code: str) -> bool:
+        return code.strip().upper() == self.code or super().hold_scan(code)  # the same card
 
     @on(Input.Submitted)
     def submit(self, event: Input.Submitted) -> None:
@@ -98,20 +96,18 @@ class QuickEntryScreen(ModalScreen[Applicant | None]):
             return
         org = self.kind in ORGANISATION_KINDS
         name = normalize_name(self.query_one("#qe-name", Input).value)
-        phone = unicodedata.normalize("NFKC", self.query_one("#qe-phone", Input).value.strip())
+        phone = normalize_phone(self.query_one("#qe-phone", Input).value)
         reps = self.query("#qe-rep")
         rep = normalize_name(reps.first(Input).value) if reps else ""
         nationalities = self.query("#qe-nationality")
         nationality = nationalities.first(Input).value.strip().upper() if nationalities else ""
         addresses = self.query("#qe-address")
         address = addresses.first(Input).value.strip() if addresses else ""
-        phone_optional = self.agent_for and not phone
-        checks = [("#qe-name", check_name(name, org)
-                   or ("" if org else holders.name_script_error(name, self.kind, self.details))),
+        checks = [("#qe-name", holder_name_error(name, self.kind, self.details)),
                   ("#qe-nationality",
                    holders.nationality_error(nationality) if self.asks_nationality else ""),
-                  ("#qe-phone", "" if phone_optional else check_phone(phone)),
-                  ("#qe-rep", check_name(rep) if rep else "")]
+                  ("#qe-phone", phone_error(phone, optional=bool(self.agent_for))),
+                  ("#qe-rep", holder_name_error(rep, RESIDENT_ID) if rep else "")]
         wrong = next(((field, error) for field, error in checks if error), None)
         if wrong:
             self.query_one("#qe-error", Static).update(wrong[1])
@@ -121,10 +117,10 @@ class QuickEntryScreen(ModalScreen[Applicant | None]):
             if org else ApplicantKind.PERSON
         base = self.existing or Applicant(id_number=self.code, id_kind=self.kind, kind=kind, name=name)
 
-        self.dismiss(replace(base, name=name, phone=phone.replace(" ", ""),
+        self.close(replace(base, name=name, phone=phone,
                              legal_rep_name=rep or base.legal_rep_name,
                              nationality=nationality or base.nationality,
                              address=address or base.address))
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.close(None)

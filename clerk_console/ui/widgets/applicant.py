@@ -4,6 +4,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from clerk_console.domain.ids import short_case_no
 from clerk_console.domain.masking import mask_id
 from clerk_console.domain.parties import ApplicantKind
 from clerk_console.ui.desk import ApplicantView
@@ -30,6 +31,8 @@ def panel_text(view: ApplicantView | None, *, unmasked: bool = False, agent=None
     t.append(f"  {kind_label}\n{shown}\n")
     if a.phone:
         t.append(f"电话 {a.phone}\n")
+    if view.owner is not None:
+        t.append(f"项目单位 {view.owner.name}\n")
     if a.kind is ApplicantKind.ENTERPRISE and a.legal_rep_name:
         t.append(f"法定代表人 {a.legal_rep_name}\n")
     if a.address:
@@ -51,7 +54,7 @@ def panel_text(view: ApplicantView | None, *, unmasked: bool = False, agent=None
     others = [c for c in view.open_cases if c not in view.deferrals and c not in view.ready]
     if others:
         t.append(f"在办 {len(others)} 件：", style="dim")
-        t.append(" ".join(c.case_no[-4:] for c in others[:6]) + "\n", style="dim")
+        t.append(" ".join(short_case_no(c.case_no) for c in others[:6]) + "\n", style="dim")
     return t
 
 

@@ -123,3 +123,19 @@ class KeyBar(Static):
             return 0
         below = stack[stack.index(screen) - 1].query(KeyBar)
         return max((bar.size.height for bar in below), default=0)
+
+
+def key_hints(node, *, sep: str = "  ") -> str:
+    """The shown keys of ``node`` in the key bar's own words ("r 收到  A 全部收到  ⏎ 去选结果"),
+    after any ``[keymap]`` move, for a header that must say what the bar says."""
+    app = node.app
+    bindings = node._bindings.copy()  # Textual applies the keymap to a copy the same way
+    keymap = getattr(app, "_keymap", None)
+    if keymap:
+        bindings.apply_keymap(keymap)
+    seen: dict[str, KeyEntry] = {}
+    for _key, binding in bindings:
+        if binding.show and binding.action not in seen:
+            seen[binding.action] = KeyEntry(key_label(app.get_key_display(binding)),
+                                            binding.description)
+    return sep.join(f"{e.key} {e.description}" for e in seen.values())

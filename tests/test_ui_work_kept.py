@@ -1,0 +1,139 @@
+"""Issue #9, work lost without asking: Ctrl+N and Ctrl+D ask, a scan never throws away the
+rating or a half-typed form, one item can be taken out of a bundle, a second open case for
+the same items is warned about. Pilot on a real replica file, keyboard only."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from test_ui import (AGENT, COMPANY, NOW, PERSON, UNKNOWN, burst, home, intake, keys, new_app,
+                     seed_case, sign_in, template_home, type_text)
+
+__all__ = ["home", "template_home"]  # fixtures
+
+
+def screen_name(app) -> str:
+    return type(app.screen).__name__
+
+
+def notes(app) -> str:
+    return "\n".join(n.message for n in app._notifications)
+
+
+async def test_ctrl_n_asks_before_leaving_a_case_with_items_and_parks_it_on_yes(home):
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await keys(pilot, "ctrl+n")  # nothing entered: no question
+        assert screen_name(app) == "IntakeScreen"
+        await burst(app, pilot, PERSON)
+        await keys(pilot, "k", "f", "d", "enter", "a")
+        await keys(pilot, "ctrl+n")
+        assert screen_name(app) == "ConfirmScreen"
+        body = " ".join(str(w.render()) for w in app.screen.query("Static"))
+        assert "3 个事项" in body and "已核" in body
+        await keys(pilot, "n")
+        cur = intake(app).current
+        assert cur.view.code == PERSON and len(cur.items) == 3
+        await keys(pilot, "ctrl+n", "y")
+        assert intake(app).current is None and PERSON in intake(app).parked
+
+
+async def test_ctrl_d_asks_before_clearing_the_items(home):
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await burst(app, pilot, PERSON)
+        await keys(pilot, "k", "f", "d", "enter", "a", "ctrl+d")
+        assert screen_name(app) == "ConfirmScreen"
+        await keys(pilot, "escape")
+        assert len(intake(app).current.items) == 3
+        await keys(pilot, "f3", "ctrl+d", "y")
+        assert intake(app).current.items == [] and intake(app).current.draft is None
+
+
+async def test_a_scan_while_rating_waits_for_the_rating_then_opens_the_new_code(home):
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await burst(app, pilot, PERSON)
+        await keys(pilot, "k", "f", "d", "enter", "a", "enter", "enter")
+        assert screen_name(app) == "RatingScreen"
+        await burst(app, pilot, COMPANY)
+        await pilot.pause(0.3)
+        assert screen_name(app) == "RatingScreen"  # the rating is not thrown away
+        assert "请申请人先评价" in str(app.screen.query_one("#held-scan").render())
+        await keys(pilot, "2")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        [case] = app.desk.replica.cases_of(PERSON)
+        assert app.desk.replica.rating(case.case_no).level == 2
+        assert screen_name(app) == "IntakeScreen" and intake(app).current.view.code == COMPANY
+
+
+async def test_a_scan_during_quick_entry_keeps_the_typed_name_until_the_clerk_decides(home):
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await burst(app, pilot, UNKNOWN)
+        await pilot.pause(0.3)
+        assert screen_name(app) == "QuickEntryScreen"
+        form = app.screen
+        form.query_one("#qe-name").insert_text_at_cursor("陈晨")
+        await burst(app, pilot, PERSON)
+        await pilot.pause(0.3)
+        assert app.screen is form and form.query_one("#qe-name").value == "陈晨"
+        assert str(form.query_one("#held-scan").render())
+        await keys(pilot, "enter")  # to the phone field
+        await type_text(pilot, "13805350000")
+        await keys(pilot, "enter")  # saved, then the held scan opens
+        await pilot.pause(0.3)
+        assert app.desk.replica.find_applicant(UNKNOWN).name == "陈晨"
+        assert screen_name(app) == "IntakeScreen" and intake(app).current.view.code == PERSON
+
+
+async def test_a_scan_over_an_untouched_form_just_opens_the_new_code(home):
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await burst(app, pilot, UNKNOWN)
+        await pilot.pause(0.3)
+        assert screen_name(app) == "QuickEntryScreen"
+        await burst(app, pilot, AGENT)
+        await pilot.pause(0.3)
+        assert screen_name(app) == "IntakeScreen" and intake(app).current.view.code == AGENT
+
+
+async def test_one_item_of_a_bundle_is_moved_out_with_its_own_key(home):
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await burst(app, pilot, PERSON)
+        await keys(pilot, "k", "f", "d", "enter", "f2")
+        await type_text(pilot, "护照")
+        await keys(pilot, "enter", "a", "enter")
+        verdict = intake(app).current.verdict
+        assert any("请先移出" in o.reason for o in verdict.options)
+        bar = str(intake(app).query_one("KeyBar").render())
+        assert "^r 移出事项" in bar
+        await keys(pilot, "ctrl+r")
+        assert screen_name(app) == "ChoiceScreen"
+        choices = app.screen.query_one("#choices")
+        assert "他处办理" in str(choices.highlighted_option.prompt)  # the one to move out first
+        await keys(pilot, "enter")
+        cur = intake(app).current
+        assert cur.items == ["SP01", "ZP01", "XF01"] and cur.bundle == "KFD"
+        assert "deferred" in [o.value for o in cur.verdict.allowed]
+        assert "已移出：普通护照签发" in notes(app)
+
+
+async def test_a_second_open_case_for_the_same_items_is_warned_about(home):
+    seed_case(home, PERSON, NOW - timedelta(days=1))  # 食品经营许可, deferral open
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await burst(app, pilot, PERSON)
+        await keys(pilot, "k", "f", "d", "enter")
+        assert "已有在办件 YT0101-20261126-0001（容缺待补）含食品经营许可" in notes(app)
+        await keys(pilot, "enter")
+        assert "已有在办件" in str(intake(app).query_one("#outcome-detail").render())
+
