@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from clerk_console.storage.replica import Replica
-from clerk_console.sync.loopback import free_port
+from support.loopback import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

@@ -99,6 +99,7 @@ NOT_AT_THE_WINDOW = {
     "accounts.set_active": "clerk-console clerk disable/enable",
     "accounts.set_pin": "clerk-console clerk pin",
     "accounts.unlock": "clerk-console clerk unlock",
+    "accounts.unlock_with_code": "clerk-console clerk unlock --code (the back office's one-time code)",
     "accounts.unused_id": "clerk-console clerk add",
     "accounts.valid_name": "clerk-console clerk add",
     "accounts.valid_new_id": "clerk-console clerk add",
