@@ -48,6 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--escpos", metavar="PATH", help="把 80 毫米小票的打印数据写到这里")
     s.add_argument("--kind", metavar="KIND", help="文书种类（默认按办理结果）")
 
+    s = sub.add_parser("workdays", help="某日之后第 N 个工作日（按办件期限的算法）")
+    s.add_argument("date", metavar="DATE", help="起算日，如 2026-12-24（当日不计）")
+    s.add_argument("days", metavar="N", type=int, help="工作日天数")
+    s.add_argument("--json", action="store_true", help="输出 JSON")
+
     s = sub.add_parser("enroll", help="把本窗口注册到后台")
     s.add_argument("url", metavar="URL", help="后台地址，如 https://hall.example:8700")
     s.add_argument("code", metavar="CODE", help="后台给出的一次性注册码")

@@ -12,6 +12,7 @@ from clerk_console.domain.calendar import (
     WorkCalendar,
     YearSchedule,
     default_calendar,
+    chinese_calendar_years,
     legal_holidays,
     schedule_from_chinese_calendar,
     statutory_days,
@@ -82,14 +83,16 @@ def test_december_2026_crosses_into_estimated_2027():
 
 
 def test_computed_spring_festival_2027():
-    # Lunar new year 2027-02-06 (Saturday); 除夕 2027-02-05 (腊月三十), 初一-初三 02-06..02-08.
+    """2027 (unpublished): 除夕 Friday 5 February, 初一 Saturday 6 February; Spring Festival is
+    8 days from 除夕 (国办发明电〔2024〕12号), so nothing works from 5 to 12 February."""
     days = statutory_days(2027)
     assert [d for d, name in days.items() if name == SPRING_FESTIVAL] == [
         date(2027, 2, 5), date(2027, 2, 6), date(2027, 2, 7), date(2027, 2, 8)]
     assert not CAL.is_workday(date(2027, 2, 5))  # Friday
     assert not CAL.is_workday(date(2027, 2, 8))  # Monday
-    assert CAL.add_workdays(date(2027, 2, 4), 1).day == date(2027, 2, 9)
-    assert CAL.workdays_between(date(2027, 2, 1), date(2027, 2, 12)) == 7
+    assert not CAL.is_workday(date(2027, 2, 12))  # Friday, 初七
+    assert CAL.add_workdays(date(2027, 2, 4), 1).day == date(2027, 2, 15)
+    assert CAL.workdays_between(date(2027, 2, 1), date(2027, 2, 19)) == 8
 
 
 def test_new_years_eve_on_the_29th():
@@ -125,6 +128,7 @@ def test_mid_autumn_on_national_day_keeps_thirteen_days():
         days = statutory_days(year)
         assert len(days) == 13 and days[mid_autumn] == "国庆节、中秋节"
         assert days[date(year, 10, 4)] == "国庆节、中秋节"
+    assert not CAL.is_workday(date(2028, 10, 6))  # 8 days merged (国办发明电〔2024〕12号)
     assert chinese_calendar.is_holiday(date(2020, 10, 8))
 
 
@@ -196,5 +200,67 @@ def test_statutory_days_follow_the_law_in_any_year(year):
     schedule = statutory_schedule(year)
     cal = WorkCalendar({})
     for d in days:
-        assert not cal.is_workday(d) and cal.holiday_name(d) == days[d]
-    assert cal.is_estimated(year) and schedule.holidays == days
+        assert not cal.is_workday(d)
+    assert cal.is_estimated(year) and schedule.holidays.keys() >= days.keys()
+
+
+# ------------------------------------------------ estimates for unpublished years (issue #12)
+
+
+def _off_weekdays(cal: WorkCalendar, year: int) -> set[date]:
+    d, out = date(year, 1, 1), set()
+    while d.year == year:
+        if d.weekday() < 5 and not cal.is_workday(d):
+            out.add(d)
+        d += timedelta(days=1)
+    return out
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_the_estimate_gives_the_weekdays_off_the_published_schedules_gave(year):
+    """全国年节及纪念日放假办法 (2024) art. 2 and 6 with the 调休 pattern of 国办发明电〔2024〕12号
+    reproduce every weekday off of the first two years under the amended law."""
+    published = WorkCalendar({year: schedule_from_chinese_calendar(year)})
+    estimated = WorkCalendar({})
+    assert estimated.is_estimated(year) and not published.is_estimated(year)
+    assert _off_weekdays(estimated, year) == _off_weekdays(published, year)
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_an_estimated_deadline_never_comes_before_the_published_one(year):
+    """The estimate leaves out make-up workdays: counted on it, a deadline can only end on or
+    after the one the published schedule gives (issue #12: never earlier)."""
+    published = WorkCalendar({y: schedule_from_chinese_calendar(y) for y in (year, year + 1)
+                              if y in chinese_calendar_years()})
+    estimated = WorkCalendar({})
+    start = date(year, 1, 1)
+    while start.year == year:
+        for n in (1, 2, 5, 10, 20, 30):
+            assert estimated.add_workdays(start, n).day >= published.add_workdays(start, n).day, \
+                (start, n)
+        start += timedelta(days=1)
+
+
+def test_weekend_holidays_get_their_substitute_day_and_wednesdays_stand_alone():
+    """art. 6: a holiday on a Saturday or Sunday gives the Monday off; 国办发明电〔2024〕12号:
+    a one-day holiday on a Tuesday or Thursday is bridged, on a Wednesday it is that day only."""
+    assert date(2028, 1, 1).weekday() == 5 and not CAL.is_workday(date(2028, 1, 3))  # 元旦 Sat
+    assert date(2027, 6, 9).weekday() == 2  # 端午 on a Wednesday
+    assert not CAL.is_workday(date(2027, 6, 9))
+    assert CAL.is_workday(date(2027, 6, 8)) and CAL.is_workday(date(2027, 6, 10))
+    assert not CAL.is_workday(date(2028, 4, 3))  # 清明 Tuesday 4 April 2028: Monday bridged
+    assert CAL.holiday_name(date(2028, 4, 3)) == "清明节"
+
+
+def test_a_tuesday_new_year_gives_the_last_monday_of_december_off():
+    """元旦 2030 is a Tuesday: the estimate for 2030 gives Monday 31 December 2029 off, and a
+    count across it says it rests on the estimated 2030."""
+    cal = WorkCalendar({})
+    assert date(2030, 1, 1).weekday() == 1
+    assert not cal.is_workday(date(2029, 12, 31))
+    result = cal.add_workdays(date(2029, 12, 28), 1)
+    assert result.day == date(2030, 1, 2)
+    assert 2030 in result.estimated_years
+    published = YearSchedule(year=2030, holidays=legal_holidays(2030), workdays=frozenset(),
+                             source="测试通知", published=date(2029, 11, 10))
+    assert WorkCalendar({2030: published}).is_workday(date(2029, 12, 31))  # the notice decides

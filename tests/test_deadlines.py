@@ -84,9 +84,10 @@ def test_deferral_set_in_december_2026_is_estimated_and_skips_new_year():
 
 
 def test_promised_date_crosses_computed_spring_festival_2027():
-    # Thu 2027-01-28 + 10 working days; 02-05 (除夕) .. 02-08 are statutory days off.
+    # Thu 2027-01-28 + 10 working days; 02-05 (除夕) .. 02-12 (初七) are off: Spring Festival
+    # is 8 days from 除夕 (国办发明电〔2024〕12号), no make-up Saturday is assumed.
     d = promised_date(CAL, date(2027, 1, 28), [item("A", 10), item("B", 3)])
-    assert d.day == date(2027, 2, 15)
+    assert d.day == date(2027, 2, 19)
     assert d.estimated
     assert "事项A" in d.note and "10个工作日" in d.note
 

@@ -5,9 +5,14 @@ Pure domain: no file I/O. The data comes from three places, in this order of pre
 1. published schedules (``data/calendar/*.toml`` or the back office), loaded by
    ``clerk_console.datafiles.calendar`` and passed in as ``YearSchedule`` objects;
 2. the ``chinese_calendar`` package, which carries the State Council schedules for 2004-2026;
-3. for any other year, weekends plus the 13 statutory holiday days of the 全国年节及纪念日放假办法
-   (as amended in 2024), computed with ``lunar_python``. Such years are *estimated*: the real
-   schedule adds bridging days and make-up workdays that only the yearly notice can tell.
+3. for any other year, an estimate (``estimated_days_off``): the 13 statutory days of the
+   全国年节及纪念日放假办法 (as amended in 2024, art. 2, computed with ``lunar_python``), the
+   substitute day off for one falling on a weekend (art. 6, 补假) and the days off of the
+   调休 pattern the State Council set with it (国办发明电〔2024〕12号: Spring Festival 8 days
+   from 除夕, National Day 7 days from 1 October, 8 with Mid-Autumn, Labour Day 5 days, the
+   one-day holidays 3 days unless on a Wednesday). No make-up workday is assumed: a count on
+   an estimated year can then only end on or after the day the published schedule will give,
+   never before it.
 
 Make-up workdays (调休上班的周六/周日) are workdays; holidays that fall on weekends stay off.
 """
@@ -41,7 +46,9 @@ _CHINESE_CALENDAR_NAMES = {
 }
 
 CHINESE_CALENDAR_SOURCE = "chinese_calendar {version}（收录国务院办公厅历年节假日安排通知）"
-STATUTORY_SOURCE = "按《全国年节及纪念日放假办法》（2024年修订）法定节假日推算，未含调休"
+STATUTORY_SOURCE = ("按《全国年节及纪念日放假办法》（2024年修订）第二条、第六条（逢周末补假）和"
+                    "国办发明电〔2024〕12号的放假调休原则推算，不含调休上班日")
+PATTERN_SOURCE = "国务院办公厅关于2025年部分节假日安排的通知（国办发明电〔2024〕12号）"
 
 # The law as amended in 2024 (13 days) is in force from 2025; earlier years had 11 days.
 STATUTORY_LAW_FROM = 2025
@@ -123,9 +130,50 @@ def statutory_days(year: int) -> dict[date, str]:
     return dict(sorted(days.items()))
 
 
+# The one-day holidays (元旦, 清明, 端午, 中秋) by weekday: the days off around them that the
+# pattern gives (国办发明电〔2024〕12号 "放假调休或连休3天（如逢周三则只在当日放假）"; a weekend
+# holiday's substitute day is the Monday, art. 6). Offsets from the holiday, Monday = 0.
+_ONE_DAY_OFF = {0: (0,), 1: (-1, 0), 2: (0,), 3: (0, 1), 4: (0,), 5: (0, 2), 6: (0, 1)}
+
+
+def estimated_days_off(year: int) -> dict[date, str]:
+    """Every weekday (and statutory day) off that ``year``'s schedule will give by the law and
+    the State Council's 调休 pattern, date -> holiday name. Dates of the year before appear
+    when 元旦 falls on a Tuesday (the Monday before it, 31 December, is off).
+
+    Checked against the published 2025 and 2026 schedules, whose days off it reproduces; make-
+    up workdays are left out (they cannot be known and would only bring deadlines forward)."""
+    days = dict(statutory_days(year))
+
+    def off(d: date, name: str) -> None:
+        days.setdefault(d, name)
+
+    eve = _lunar_to_date(year, 1, 1) - timedelta(days=1)
+    for i in range(8):  # 春节自农历除夕起放假调休8天
+        off(eve + timedelta(days=i), SPRING_FESTIVAL)
+    for d in range(1, 6):  # 劳动节放假调休5天
+        off(date(year, 5, d), LABOUR_DAY)
+    mid_autumn = _lunar_to_date(year, 8, 15)
+    merged = date(year, 9, 29) <= mid_autumn <= date(year, 10, 8)  # 国庆节放假如逢中秋节则合并放假8天
+    national = NATIONAL_AND_MID_AUTUMN if merged else NATIONAL_DAY
+    for d in range(1, 9 if merged else 8):  # 国庆节自10月1日起放假调休7天
+        off(date(year, 10, d), national)
+    for d in range((date(year, 10, 1) - mid_autumn).days if merged else 0):
+        off(mid_autumn + timedelta(days=d), national)  # merged from a Mid-Autumn in September
+    singles = [(date(year, 1, 1), NEW_YEAR), (_lunar_to_date(year, 5, 5), DRAGON_BOAT)]
+    singles += [(d, QINGMING) for d, n in statutory_days(year).items() if n == QINGMING]
+    if not merged:
+        singles.append((mid_autumn, MID_AUTUMN))
+    for day, name in singles:
+        for offset in _ONE_DAY_OFF[day.weekday()]:
+            off(day + timedelta(days=offset), name)
+    return dict(sorted(days.items()))
+
+
 def statutory_schedule(year: int) -> YearSchedule:
-    """Fallback for a year without a published schedule: weekends + statutory days."""
-    return YearSchedule(year=year, holidays=statutory_days(year), workdays=frozenset(),
+    """Fallback for a year without a published schedule: ``estimated_days_off``, no make-up
+    workdays."""
+    return YearSchedule(year=year, holidays=estimated_days_off(year), workdays=frozenset(),
                         source=STATUTORY_SOURCE, published=None, estimated=True)
 
 
@@ -168,11 +216,12 @@ class WorkCalendar:
         return self.schedule(year).estimated
 
     def _next_year_says(self, d: date) -> YearSchedule | None:
-        """A published schedule of the next year that moves this late-December day."""
+        """The next year's schedule (published, or estimated) when it moves this late-December
+        day (a 元旦 on a Tuesday gives the Monday before it off)."""
         if d.month != 12:
             return None
-        nxt = self.schedules.get(d.year + 1)
-        if nxt is not None and (d in nxt.workdays or d in nxt.holidays):
+        nxt = self.schedule(d.year + 1)
+        if d in nxt.workdays or d in nxt.holidays:
             return nxt
         return None
 
@@ -212,7 +261,24 @@ class WorkCalendar:
     def _counted(self, day: date, estimated: set[int]) -> bool:
         if self.is_estimated(day.year):
             estimated.add(day.year)
+        nxt = self._next_year_says(day)
+        if nxt is not None and nxt.estimated:
+            estimated.add(nxt.year)
         return self.is_workday(day)
+
+    def days_not_counted(self, start: date, end: date) -> list[tuple[date, str]]:
+        """The days after ``start`` up to ``end`` that a working-day count skips, each with why:
+        the holiday's name (marked （推算） on an estimated year), else the weekday."""
+        out = []
+        for i in range(1, (end - start).days + 1):
+            d = start + timedelta(days=i)
+            if self.is_workday(d):
+                continue
+            holiday = self.holiday_name(d)
+            nxt = self._next_year_says(d)
+            guessed = self.is_estimated(d.year) or (nxt is not None and nxt.estimated)
+            out.append((d, f"{holiday}（推算）" if holiday and guessed else holiday or weekday_name(d)))
+        return out
 
     def workdays_between(self, a: date, b: date) -> int:
         """Working days after ``a`` up to and including ``b``; negative when ``b`` < ``a``.
