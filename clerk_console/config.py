@@ -84,6 +84,9 @@ class Settings:
     hall_address: str = "烟台市莱山区港城东大街1000号"
     hotline: str = "12345"
     sync_interval_seconds: int = setting(30, lo=5, hi=86400)
+    ca_file: str = ""  # PEM CA certificate(s) of the hall's own back office; default the system's CAs
+    allow_plain_http: int = setting(0, lo=0, hi=1)  # 1: plain http:// beyond loopback (isolated LAN only; warned)
+    server_key_sha256: str = ""  # the back office's public-key pin (hex SHA-256 of its SPKI); default: taken at enrollment
     keymap: dict = field(default_factory=dict)  # [keymap] binding id = "keys", e.g. "app.lock" = "f11"
 
     @classmethod

@@ -101,7 +101,7 @@ def test_the_client_caps_an_answer_too():
         return httpx.Response(200, stream=httpx.ByteStream(answer),
                               headers={"Content-Encoding": "gzip"})
 
-    client = SyncClient("http://backoffice.test", "t", transport=httpx.MockTransport(handler),
+    client = SyncClient("https://backoffice.test", "t", transport=httpx.MockTransport(handler),
                         attempts=1)
     with pytest.raises(SyncRefused) as exc:
         client.ping()

@@ -15,7 +15,7 @@ from clerk_console.backoffice.db import reading
 from clerk_console.domain.case import Decision, Status
 from clerk_console.storage.replica import Replica
 from clerk_console.sync import apply
-from clerk_console.sync.client import SyncClient, SyncOffline
+from clerk_console.sync.client import SyncClient, SyncOffline, SyncRefused
 from clerk_console.commands.embedded import enroll_replica
 from clerk_console.sync.protocol import Dataset, Page
 from clerk_console.sync.runner import client_for, sync_once
@@ -68,7 +68,7 @@ def test_enroll_command_then_sync_once_json(tmp_path, bo, engine, capsys):
 
 def test_enroll_refuses_a_bad_url(tmp_path, capsys):
     assert console_cli.main(["--data-dir", str(tmp_path), "enroll", "backoffice:8700", "X"]) == 2
-    assert "http://" in capsys.readouterr().err
+    assert "https://" in capsys.readouterr().err
 
 
 def test_decision_comes_back_and_the_decided_case_goes_up_again(replica, engine):
@@ -279,7 +279,7 @@ def test_tls_through_uvicorn_certificate_options(tmp_path):
         with SyncClient(server.url, verify=str(cert)) as client:
             assert client.ping().tzinfo is not None
         with SyncClient(server.url, attempts=1) as client:  # an unknown certificate is refused
-            with pytest.raises(SyncOffline):
+            with pytest.raises(SyncRefused, match="证书无法验证"):
                 client.ping()
 
 

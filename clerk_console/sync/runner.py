@@ -26,6 +26,7 @@ KV_WINDOW_ID = "window_id"
 KV_REGION = "window_region"
 KV_INSTALL_ID = "install_id"  # random, made once: the back office knows a retried enroll by it
 KV_DISABLED = "sync_disabled"  # the back office's message when it revoked or replaced us
+KV_SERVER_KEY = "server_key_sha256"  # the back office's public key seen at enrollment (pinned)
 PUSH_BATCH = 2_000  # events per push request (the back office takes up to 5,000)
 
 
@@ -191,7 +192,18 @@ def client_for(replica: Replica, **kwargs) -> SyncClient:
     disabled = replica.get_kv(KV_DISABLED)
     if disabled:
         raise SyncDisabled(disabled)
-    return SyncClient(url, token, **kwargs)
+    return SyncClient(url, token, **transport_options(replica), **kwargs)
+
+
+def transport_options(replica: Replica | None, home=None) -> dict:
+    """TLS and plain-http options from the window's settings; the pin from the settings, else
+    the one taken at enrollment."""
+    from clerk_console import config
+
+    settings = config.Settings.load(home if home is not None else replica.path.parent)
+    pin = settings.server_key_sha256 or (replica.get_kv(KV_SERVER_KEY) if replica else "") or ""
+    return {"verify": settings.ca_file or True, "pin_sha256": pin,
+            "allow_plain_http": bool(settings.allow_plain_http)}
 
 
 def install_id(replica: Replica) -> str:
@@ -219,11 +231,15 @@ def _resume_numbering(replica: Replica, case_seq: dict[str, int], report: RoundR
                             + "起编号")
 
 
-def save_enrollment(replica: Replica, url: str, resp) -> None:
+def save_enrollment(replica: Replica, url: str, resp, server_key: str = "") -> None:
+    """Keep what enrollment gave; ``server_key``: the back office's public-key hash seen on
+    the enrollment's TLS connection, pinned from now on."""
     from clerk_console.storage.replica import KV_WINDOW_TOKEN, kv
 
     with replica.write():
         replica.set_kv(KV_URL, url.rstrip("/"))
+        with replica.write() as s:
+            kv.put(s, KV_SERVER_KEY, server_key or None)
         replica.set_kv(KV_WINDOW_TOKEN, resp.token)
         replica.set_kv(KV_WINDOW_ID, resp.window_id)
         replica.set_kv(KV_REGION, resp.region)

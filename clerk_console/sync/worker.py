@@ -111,7 +111,7 @@ class SyncWorker:
 
     def _round(self, replica) -> bool:
         """One round; True when more is waiting (sync again at once)."""
-        from clerk_console.sync.client import SyncError
+        from clerk_console.sync.client import SyncError, TransportRefused
         from clerk_console.sync.clock import clock_warning
         from clerk_console.sync.runner import SyncDisabled, client_for, sync_once
 
@@ -120,6 +120,9 @@ class SyncWorker:
         except SyncDisabled as exc:  # revoked or replaced: say so, sync no more
             self._set(online=False, disabled=True, message=str(exc),
                       queued=self._queued(replica))
+            return False
+        except TransportRefused as exc:  # plain http beyond loopback: no round, say why
+            self._set(online=False, message=str(exc), queued=self._queued(replica))
             return False
         except SyncError:  # not enrolled: say so, and what to do, in the status bar
             self._set(online=False, enrolled=False, message=ENROLL_HINT,
@@ -139,7 +142,8 @@ class SyncWorker:
                   refused=counts.get("refused", 0),
                   last_sync=datetime.now() if report.online and not report.error
                   else self._status.last_sync,
-                  clock_warning=clock_warning(report.clock_offset), message=report.error)
+                  clock_warning=clock_warning(report.clock_offset),
+                  message=report.error or client.plain_http_warning)
         self.rounds += 1  # after the status is set: readers of ``rounds`` see its outcome
         return report.online and not report.error and report.queued > 0
 
