@@ -32,6 +32,9 @@ HALF_LIFE_SECONDS = 14 * 86400
 # LITERAL: the query is a name, keyword or code as written (the alias "kfd" a catalogue lists
 # beats another entry whose keyword 开饭店 merely has the initials kfd).
 TIER_LITERAL, TIER_EXACT, TIER_PREFIX, TIER_INSIDE = 0, 1, 2, 3
+# Bumped whenever the tables, the keys built from a name or the ranking inputs change: a
+# cached ``state()`` of another format is rebuilt, never searched.
+STATE_FORMAT = 1
 _KEY_END = "\U0010ffff"  # sorts after every key: [q, q + _KEY_END) is "starts with q"
 
 
@@ -192,6 +195,34 @@ class SearchIndex:
             {k: frozenset(v) for k, v in postings.items()},
             ["\0".join(e.texts) for e in entries],
         )
+        return cls(tables, usage, now)
+
+    def state(self) -> tuple:
+        """The built tables as plain tuples, lists, dicts and strings (no usage), for a cache
+        file: ``from_state(index.state())`` searches exactly like ``index``."""
+        t = self._t
+        return (STATE_FORMAT, [(e.kind, e.code, e.name, e.signpost, e.detail, e.texts, e.order)
+                               for e in t.entries],
+                t.start_keys, t.start_owners, t.inner_keys, t.inner_owners,
+                *({k: tuple(v) for k, v in table.items()}
+                  for table in (t.literal, t.exact, t.postings)))
+
+    @classmethod
+    def from_state(cls, state: tuple, usage: dict[str, tuple[int, float]] | None = None,
+                   now: float | None = None) -> "SearchIndex":
+        """The index ``state()`` described; ValueError if ``state`` is not such a value."""
+        try:
+            fmt, entries, start_keys, start_owners, inner_keys, inner_owners, *maps = state
+            if fmt != STATE_FORMAT or len(maps) != 3:
+                raise ValueError(f"search index state format {fmt!r}")
+            rows = [_Entry(*row) for row in entries]
+            literal, exact, postings = ({k: frozenset(v) for k, v in m.items()} for m in maps)
+        except (TypeError, AttributeError) as exc:
+            raise ValueError(f"not a search index state: {exc}") from None
+        if len(start_keys) != len(start_owners) or len(inner_keys) != len(inner_owners):
+            raise ValueError("search index state: keys and owners differ in length")
+        tables = _Tables(rows, start_keys, start_owners, inner_keys, inner_owners, literal, exact,
+                         postings, ["\0".join(e.texts) for e in rows])
         return cls(tables, usage, now)
 
     def with_usage(self, usage: dict[str, tuple[int, float]], now: float | None = None) -> "SearchIndex":

@@ -1,8 +1,9 @@
 """The clerk's console: sign-in first, then the intake screen; scans work everywhere.
 
 Only Textual and the pure domain are imported at start-up; the replica (SQLModel) and the
-search index (pypinyin) are opened by ``Desk.open`` in a worker thread once the sign-in
-screen is on screen.
+search index (pypinyin, or its copy on disk) are opened by ``Desk.open`` in a worker thread
+once the sign-in screen is on screen. Sign-in goes ahead as soon as the replica is open; the
+catalogue and the index keep loading behind it.
 """
 from __future__ import annotations
 
@@ -132,7 +133,11 @@ class ClerkApp(App[int]):
         self.set_interval(5, self.lock_if_idle)
 
     def _open_desk(self) -> None:
-        self.run_worker(self.desk.open, thread=True, name="open-desk", exit_on_error=False)
+        def signin_ready() -> None:  # in the worker once the replica is open (thread-safe)
+            self.screen.post_message(DeskReady())
+
+        self.run_worker(lambda: self.desk.open(signin_ready), thread=True, name="open-desk",
+                        exit_on_error=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name != "open-desk":
@@ -141,8 +146,6 @@ class ClerkApp(App[int]):
             err = event.worker.error
             self.open_error = str(err) if isinstance(err, DeskError) else f"打开数据失败：{err}"
             self.notify(self.open_error, severity="error", timeout=30)
-        elif event.state is WorkerState.SUCCESS:
-            self.screen.post_message(DeskReady())
 
     def signed_in(self, clerk: Signed) -> None:
         from clerk_console.ui.screens.intake import IntakeScreen

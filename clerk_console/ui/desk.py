@@ -6,10 +6,11 @@ which the app runs in a worker thread after the sign-in screen is painted.
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from clerk_console.config import REPLICA_FILE, Settings
 from clerk_console.domain.case import Case, Outcome, Status, owes_supply
@@ -71,6 +72,8 @@ class Desk:
         self.clerk_id = ""
         self.usage: dict[str, tuple[int, float]] = {}
         self._calendar: Any = None
+        self._loading = False  # open() is loading the catalogue and index
+        self._loaded = threading.Event()  # set when open() has loaded the catalogue (or failed)
 
     # -- opening -------------------------------------------------------------------------
     @property
@@ -78,28 +81,53 @@ class Desk:
         return self.home / REPLICA_FILE
 
     @property
+    def can_sign_in(self) -> bool:
+        """The replica is open: a PIN can be checked (the catalogue may still be loading)."""
+        return self.replica is not None
+
+    @property
     def ready(self) -> bool:
+        """Everything is loaded: replica, catalogue and search index."""
         return self.index is not None
 
-    def open(self) -> None:
-        """Open the replica and build the search index (slow imports happen here)."""
+    def open(self, signin_ready: Callable[[], None] = lambda: None) -> None:
+        """Open the replica, call ``signin_ready``, then load the catalogue and its search
+        index (slow imports happen here; run it in a worker thread)."""
         if not self.path.exists():
             raise DeskError(f"找不到本窗口的数据文件 {self.path}：请先运行 clerk-console demo "
                             "或 clerk-console enroll <后台地址> <窗口码> 完成注册")
         from clerk_console.storage.replica import Replica
 
-        self.replica = Replica.open(self.path)
-        self.catalogue = self.replica.catalogue()
-        self.rebuild_index()
-        from clerk_console.domain import codes
+        self._loading = True
+        try:
+            self.replica = Replica.open(self.path)
+            signin_ready()
+            self.catalogue = self.replica.catalogue()
+            self.rebuild_index(cached=True)
+            from clerk_console.domain import codes
 
-        codes.warm_up()
+            codes.warm_up()
+        finally:
+            self._loading = False
+            self._loaded.set()
 
-    def rebuild_index(self) -> None:
+    def rebuild_index(self, *, cached: bool = False) -> None:
+        """Index the catalogue for this window's scope; ``cached``: take the copy on disk
+        when it was built for this catalogue and scope (``storage.search_cache``)."""
         from clerk_console.domain.search import SearchIndex
+        from clerk_console.storage import search_cache
 
-        self.index = SearchIndex.build(self.catalogue, scope=self.scope())
+        if cached:
+            index = search_cache.build(self.home, self.catalogue, self.scope())
+        else:
+            index = SearchIndex.build(self.catalogue, scope=self.scope())
+            search_cache.save(self.home, self.catalogue, self.scope(), index)
+        self.index = index.with_usage(self.usage) if self.usage else index
         release_pinyin()
+
+    def wait_loaded(self, timeout: float = 30.0) -> bool:
+        """Block until ``open`` has finished loading the catalogue (or failed); True if it did."""
+        return self._loaded.wait(timeout)
 
     def scope(self):
         return _scope_of(self.replica.window())
@@ -108,7 +136,8 @@ class Desk:
         """Rank this clerk's frequently used items and bundles first."""
         self.clerk_id = clerk_id
         self.usage = {code: (n, 0.0) for code, n in self.replica.item_usage(clerk_id, 500).items()}
-        self.index = self.index.with_usage(self.usage)
+        if self.index is not None:  # else rebuild_index applies it
+            self.index = self.index.with_usage(self.usage)
 
     def close(self) -> None:
         if self.worker is not None:
@@ -184,6 +213,8 @@ class Desk:
 
     # -- items -------------------------------------------------------------------------------
     def search(self, query: str, limit: int = 50):
+        if self.index is None and self._loading:
+            self.wait_loaded()  # signed in while the catalogue was still loading: a moment
         if self.index is None:
             return []
         return self.index.search(query, limit=limit)
@@ -236,7 +267,8 @@ class Desk:
             self.replica.note_item_usage(self.clerk_id, [code], datetime.now())
         count, _ = self.usage.get(code, (0, 0.0))
         self.usage[code] = (count + 1, time.time())
-        self.index = self.index.with_usage(self.usage)
+        if self.index is not None:
+            self.index = self.index.with_usage(self.usage)
 
     def elsewhere(self, draft: Case) -> list:
         """The draft's items this window cannot take (they lead to a signpost)."""

@@ -22,7 +22,7 @@ def _check(app, clerk_id: str, pin: str) -> tuple[Signed | None, str]:
         return None, "请输入密码"
     if app.open_error:
         return None, app.open_error
-    if not app.desk.ready:
+    if not app.desk.can_sign_in:
         return None, "正在打开本窗口数据，请稍候再按回车"
     try:
         return app.desk.sign_in(clerk_id, pin), ""
@@ -60,7 +60,7 @@ class SignInScreen(Screen):
     def submit(self) -> None:
         clerk_id = self.query_one("#clerk-id", Input).value
         pin_field = self.query_one("#pin", Input)
-        if clerk_id.strip() and pin_field.value and not (self.app.desk.ready or self.app.open_error):
+        if clerk_id.strip() and pin_field.value and not (self.app.desk.can_sign_in or self.app.open_error):
             # typed ahead while the replica is still opening: sign in as soon as it is open
             self.query_one("#signin-error", Static).update("正在打开本窗口数据，打开后自动登录…")
             return
