@@ -4,28 +4,35 @@
 migrating is first copied (SQLite online backup) to ``<dir>/backups/``; the whole upgrade runs
 in one ``BEGIN IMMEDIATE`` transaction, so a failing revision rolls back and leaves the file as
 it was. Failures raise ``ReplicaError`` with a Chinese message; nothing is ever wiped.
+
+Alembic is imported only when a file needs migrating: a replica already at the head written in
+the version files opens without it (it is ~0.1 s of the console's start).
 """
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
+from typing import TYPE_CHECKING
 
 from clerk_console.private_files import private_dir, private_file
 
 from ..db import ReplicaError, make_engine, writer
 from ..integrity import BACKUP_DIR, prune_backups
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 HERE = Path(__file__).resolve().parent
+_REVISION_LINE = re.compile(r"""^(revision|down_revision)\s*=\s*(None|"[^"]*"|'[^']*')\s*$""", re.M)
 
 
 def alembic_config(extra_versions: Sequence[Path] = ()) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(HERE))
     cfg.set_main_option("path_separator", "os")
@@ -35,7 +42,28 @@ def alembic_config(extra_versions: Sequence[Path] = ()) -> Config:
 
 
 def head(extra_versions: Sequence[Path] = ()) -> str:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config(extra_versions)).get_current_head()
+
+
+def written_head() -> str | None:
+    """The head revision read off the version files' ``revision``/``down_revision`` lines,
+    without importing alembic; None when it cannot be told that way (no .py files, a merge,
+    a line of another form): then alembic decides."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (HERE / "versions").glob("*.py"):
+        if path.name == "__init__.py":
+            continue
+        found = dict(m.groups() for m in _REVISION_LINE.finditer(path.read_text(encoding="utf-8")))
+        if set(found) != {"revision", "down_revision"}:
+            return None
+        revisions.add(found["revision"][1:-1])
+        if found["down_revision"] != "None":
+            parents.add(found["down_revision"][1:-1])
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 and parents <= revisions else None
 
 
 def current(path: Path) -> str | None:
@@ -54,6 +82,17 @@ def current(path: Path) -> str | None:
         return row[0] if row else None
     finally:
         conn.close()
+
+
+def _checked_current(path: Path) -> str | None:
+    """``current``, any failure but ReplicaError said in Chinese."""
+    try:
+        return current(path)
+    except ReplicaError:
+        raise
+    except Exception as exc:  # not a SQLite file, unreadable, locked ...
+        raise ReplicaError(f"无法打开本机数据库 {path}：{exc}。文件未做任何改动，"
+                           "请联系技术支持，切勿删除该文件。") from exc
 
 
 def backup(path: Path, rev: str | None, now: datetime | None = None) -> Path:
@@ -81,6 +120,13 @@ def upgrade(path: Path, *, target: str | None = None,
     """Bring ``path`` to ``target`` (default: head); returns the backup made (None when the
     file was new or already there)."""
     path = Path(path)
+    if target is None and not extra_versions:
+        written = written_head()
+        if written is not None and _checked_current(path) == written:
+            return None  # the usual start: nothing to do, alembic not imported
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     cfg = alembic_config(extra_versions)
     try:
         script = ScriptDirectory.from_config(cfg)
@@ -88,13 +134,7 @@ def upgrade(path: Path, *, target: str | None = None,
     except Exception as exc:  # a broken installation: refuse before touching the file
         raise ReplicaError(f"受理终端程序的数据库升级脚本有误（{exc}），数据库未做任何改动，"
                            "请重新安装程序或联系技术支持。") from exc
-    try:
-        rev = current(path)
-    except ReplicaError:
-        raise
-    except Exception as exc:  # not a SQLite file, unreadable, locked ...
-        raise ReplicaError(f"无法打开本机数据库 {path}：{exc}。文件未做任何改动，"
-                           "请联系技术支持，切勿删除该文件。") from exc
+    rev = _checked_current(path)
     if rev == target:
         return None
     if rev is not None:
