@@ -11,7 +11,7 @@ import pytest
 from clerk_console.domain.rules import CITY_SCOPE, TOWNSHIP_SCOPE
 from clerk_console.domain.search import SearchIndex
 from clerk_console.storage import search_cache
-from clerk_console.storage.catalogue_files import load_catalogue
+from clerk_console.datafiles.catalogue import load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ["kfd", "kafei", "咖啡", "食品", "spjy", "gg", "许可", "370", "xk", ""]
