@@ -86,6 +86,33 @@ def build_parser() -> argparse.ArgumentParser:
                            help="后台的一次性解锁码（负责人全部被锁时；clerk-backoffice unlock-code）")
         a.add_argument("--as", dest="as_id", metavar="ID",
                        help="授权的负责人工号；其 PIN 从标准输入第一行读取")
+
+    s = sub.add_parser("followup", help="差评回访：核实、整改、反馈、申诉复核")
+    acts = subparsers(s, dest="action", required=True, metavar="操作")
+    a = acts.add_parser("list", help="待办的差评回访（当前步骤、期限、是否逾期）")
+    a.add_argument("--all", action="store_true", help="包括已办结的")
+    a.add_argument("--json", action="store_true", help="每行输出一个 JSON 对象")
+    for action, help_ in (("verify", "核实（负责人）：问题是否属实"), ("fix", "整改：改了什么"),
+                          ("answer", "反馈：如何告知了申请人"), ("appeal", "申诉：恶意差评或误评"),
+                          ("review", "复核申诉（负责人）")):
+        a = acts.add_parser(action, help=help_)
+        a.add_argument("id", metavar="ID", help="差评回访编号（followup list 第一列）")
+        if action in ("verify", "review"):
+            yes, no = (("--founded", "--unfounded") if action == "verify"
+                       else ("--upheld", "--rejected"))
+            g = a.add_mutually_exclusive_group(required=True)
+            g.add_argument(yes, dest="yes", action="store_true",
+                           help="属实，需整改" if action == "verify" else "申诉成立，该评价不计")
+            g.add_argument(no, dest="yes", action="store_false",
+                           help="非服务原因，向申请人解释说明" if action == "verify"
+                           else "申诉不成立，回到原步骤")
+        if action == "answer":
+            a.add_argument("--channel", required=True, help="反馈方式：电话、短信、当面、书面")
+        if action == "appeal":
+            a.add_argument("--kind", required=True, choices=("malicious", "mistaken"),
+                           help="malicious 恶意差评，mistaken 误评")
+        a.add_argument("note", metavar="TEXT", help="核实情况、整改措施、反馈内容或理由")
+        a.add_argument("--as", dest="as_id", metavar="ID", help="办理人工号；其 PIN 从标准输入第一行读取")
     return p
 
 

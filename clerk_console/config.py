@@ -52,6 +52,9 @@ def replica_path(data_dir: str | os.PathLike | None = None) -> Path:
 
 PRINTERS = ("pdf", "cups", "windows", "escpos")
 ENV_PREFIX = "CLERK_CONSOLE_"  # CLERK_CONSOLE_PRINTER=cups overrides ``printer`` in settings.toml
+# keys of older versions: the message names what replaced them
+RENAMED = {"bad_rating_followup_days": "差评各步骤的期限 followup_verify_days、followup_fix_days、"
+                                       "followup_answer_days、followup_appeal_days（0 = 本省规定）"}
 KEY_NAMES = re.compile(r"^[A-Za-z0-9_+\-]+(,[A-Za-z0-9_+\-]+)*$")  # "f12" or "ctrl+l,f12"
 
 
@@ -73,7 +76,12 @@ class Settings:
 
     idle_lock_seconds: int = setting(300, lo=30, hi=86400)  # auto-lock back to the PIN prompt
     deferral_days: int = setting(5, lo=1, hi=60)  # working days granted to supply deferred materials (capped by items)
-    bad_rating_followup_days: int = setting(5, lo=1, hi=30)  # working days to answer a bad rating (local rules 5-15)
+    # working days of each step of a bad rating's follow-up (差评 核实/整改/反馈/申诉复核), from the
+    # day the step starts; 0: the province's rule in data/followup/rules.toml (local rules vary)
+    followup_verify_days: int = setting(0, lo=0, hi=30)
+    followup_fix_days: int = setting(0, lo=0, hi=30)
+    followup_answer_days: int = setting(0, lo=0, hi=30)
+    followup_appeal_days: int = setting(0, lo=0, hi=30)
     scan_burst_ms: int = setting(100, lo=10, hi=1000)  # max gap between keys of a scanner burst
     printer: str = setting("pdf", choices=PRINTERS)
     printer_target: str = ""  # CUPS queue, Windows printer name, ESC/POS device (tcp://host:9100, /dev/usb/lp0, serial:/dev/ttyS0, win32:NAME)
@@ -112,6 +120,8 @@ class Settings:
         values: dict = {}
         for key, value in raw.items():
             where = f"设置文件 {path}{_line_of(text, key)}"
+            if key in RENAMED:
+                raise SettingsError(f"{where}：设置项“{key}”已改为{RENAMED[key]}，请改写这一行。")
             if key not in specs:
                 raise SettingsError(f"{where}：没有设置项“{key}”{_did_you_mean(key, specs)}。"
                                     "请改正或删除这一行。")

@@ -12,14 +12,18 @@ from typing import Mapping
 from pydantic import ValidationError
 from sqlalchemy import Connection, select
 
-from clerk_console.backoffice.tables import DecisionRecord, ServerCase, ServerRating
+from clerk_console.backoffice.tables import (DecisionRecord, ServerCase, ServerFollowup,
+                                             ServerRating)
 from clerk_console.domain.case import Status, window_may_report
 from clerk_console.domain.ids import parse_case_no
-from clerk_console.sync.protocol import MAX_VERSION, CasePayload, PushItem, RatingPayload
+from clerk_console.domain.rating import is_bad
+from clerk_console.sync.protocol import (MAX_VERSION, CasePayload, FollowupPayload, PushItem,
+                                        RatingPayload)
 
 CASE = ServerCase.__table__
 DEC = DecisionRecord.__table__
 RATING = ServerRating.__table__
+FOLLOWUP = ServerFollowup.__table__
 CHUNK = 900
 MAX_VERSION_STEP = 1_000  # a window bumps a case's version by one per saved change
 
@@ -37,6 +41,13 @@ class PushChecker:
         self.decisions: dict[str, str] = {}  # case id -> decision of the back office
         self.numbers: dict[str, str] = {}  # this window's case number -> case id
         self.rated: set[str] = set()  # this window's case numbers rated already
+        self.bad: set[str] = set()  # ... of those, rated 不满意 or 非常不满意
+        followup_ids = list({it.entity_id for it in items if it.entity == "followup"})
+        self.followups: dict[str, tuple[str, str]] = {}  # id -> (window id, case number)
+        for chunk in _chunks(followup_ids):
+            self.followups.update((r[0], (r[1], r[2])) for r in conn.execute(
+                select(FOLLOWUP.c.id, FOLLOWUP.c.window_id, FOLLOWUP.c.case_no)
+                .where(FOLLOWUP.c.id.in_(chunk))))
         for chunk in _chunks(case_ids):
             self.decisions.update(conn.execute(select(DEC.c.case_id, DEC.c.decision)
                                                .where(DEC.c.case_id.in_(chunk))).all())
@@ -44,17 +55,22 @@ class PushChecker:
             self.numbers.update(conn.execute(
                 select(CASE.c.case_no, CASE.c.id).where(
                     (CASE.c.window_id == window.id) & CASE.c.case_no.in_(chunk))).all())
-            self.rated.update(r[0] for r in conn.execute(
-                select(RATING.c.case_no).where(
-                    (RATING.c.window_id == window.id) & RATING.c.case_no.in_(chunk))))
+            for number, level in conn.execute(
+                    select(RATING.c.case_no, RATING.c.level).where(
+                        (RATING.c.window_id == window.id) & RATING.c.case_no.in_(chunk))):
+                self.rated.add(number)
+                if is_bad(level):
+                    self.bad.add(number)
 
     # ------------------------------------------------------------------ per item
 
     def check(self, item: PushItem, prior: Mapping | None) -> str:
-        if item.entity not in ("case", "rating") or item.op != "save":
+        if item.entity not in ("case", "rating", "followup") or item.op != "save":
             return f"不支持的记录类型“{item.entity}/{item.op}”，请升级终端"
         if item.entity == "rating":
             return self._rating(item)
+        if item.entity == "followup":
+            return self._followup(item)
         return self._case(item, prior)
 
     def accepted(self, item: PushItem) -> None:
@@ -62,6 +78,10 @@ class PushChecker:
         number = str(item.payload.get("case_no", "")).strip().upper()
         if item.entity == "rating":
             self.rated.add(number)
+            if is_bad(item.payload.get("level")):
+                self.bad.add(number)
+        elif item.entity == "followup":
+            self.followups.setdefault(item.entity_id, (self.window.id, number))
         else:
             self.numbers.setdefault(number, item.entity_id)
 
@@ -80,6 +100,28 @@ class PushChecker:
             return f"评价所属办件{p.case_no}在后台不存在，已拒收：请先同步该办件"
         if number in self.rated:
             return f"办件{p.case_no}已评价过，每次服务只能评价一次，本次已拒收"
+        return ""
+
+    def _followup(self, item: PushItem) -> str:
+        """A bad rating's follow-up: of this window's rated case, rated badly, its history as
+        long as its version, never moved to another case or window."""
+        incomplete = "差评回访数据不完整（缺少编号、步骤或期限），已拒收，请联系技术支持"
+        try:
+            p = FollowupPayload.model_validate(item.payload)
+        except ValidationError:
+            return incomplete
+        number = p.case_no.strip().upper()
+        parsed = parse_case_no(number)
+        if p.id != item.entity_id or len(p.history) != p.version:
+            return incomplete
+        if not parsed or parsed[0] != self.window.code:
+            return f"差评回访所属办件{p.case_no}不是本窗口（{self.window.code}）受理的，已拒收"
+        if self.followups.get(p.id, (self.window.id, number)) != (self.window.id, number):
+            return f"差评回访{p.id}属于其他办件或窗口，已拒收"
+        if number not in self.bad:
+            return f"办件{p.case_no}在后台没有差评，不能有差评回访，已拒收：请先同步该评价"
+        if (p.status == "closed") != (p.step.value == "closed"):
+            return incomplete
         return ""
 
     def _case(self, item: PushItem, prior: Mapping | None) -> str:

@@ -1,7 +1,7 @@
 """The back office's own tables (SQLModel), separate from the console's replica."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import BigInteger, Column, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -123,3 +123,18 @@ class ServerRating(SQLModel, table=True):
     level: int  # GB/T 39046: 1 非常满意 … 5 非常不满意
     payload: str = Field(sa_column=Column(Text, nullable=False))
     received_at: datetime
+
+
+class ServerFollowup(SQLModel, table=True):
+    """A bad rating's follow-up (差评 核实/整改/反馈/申诉复核) as its window last reported it."""
+
+    __tablename__ = "bo_followup"
+    id: str = Field(primary_key=True)  # the client-made follow-up id
+    window_id: str = Field(index=True)
+    case_no: str = Field(index=True)
+    step: str  # domain.followup.Step
+    status: str  # open | closed
+    due: date = Field(index=True)  # the current step's deadline
+    version: int
+    payload: str = Field(sa_column=Column(Text, nullable=False))  # canonical JSON
+    updated_at: datetime

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import sys
 
-from clerk_console import config
+from clerk_console.commands import replica_file
 
 
 def case_row(case, id_kind: str = "resident_id") -> dict:
@@ -34,10 +34,8 @@ def run(args) -> int:
     if limit is None or limit < 1:
         print("--limit 应为正整数", file=sys.stderr)
         return 2
-    path = config.home(getattr(args, "data_dir", None)) / config.REPLICA_FILE
-    if not path.exists():
-        print(f"本窗口还没有数据（{path} 不存在），请先运行 clerk-console demo 或完成窗口注册",
-              file=sys.stderr)
+    path = replica_file(args)
+    if path is None:
         return 1
     try:
         with Replica.open(path) as replica:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from .errors import RuleError
 
@@ -17,18 +17,6 @@ class Rating:
     comment: str
     clerk_id: str
     at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Followup:
-    id: str
-    case_no: str
-    due: date
-    due_estimated: bool
-    status: str  # open | closed
-    opened_at: datetime
-    closed_at: datetime | None = None
-    answer: str = ""
 
 
 def is_level(level: object) -> bool:

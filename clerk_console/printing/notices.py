@@ -46,7 +46,10 @@ def handover_document(replica, day: date, *, settings: Settings, home: Path, now
         cases += page
         if len(page) < 500:
             break
+    from clerk_console.services.stats import overdue_followups
+
     return handover_report(cases, catalogue=replica.catalogue(),
                            window=replica.window() or (cases[0].window_code if cases else ""),
                            clerk_name=clerk_name, settings=settings, day=day, now=now,
-                           templates=load_templates(home / "templates"))
+                           templates=load_templates(home / "templates"),
+                           overdue_followups=overdue_followups(replica, day))

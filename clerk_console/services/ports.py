@@ -20,7 +20,8 @@ from clerk_console.domain.calendar import WorkCalendar
 from clerk_console.domain.case import Case, Decision, Outcome
 from clerk_console.domain.catalogue import Catalogue
 from clerk_console.domain.parties import Applicant, ELicence
-from clerk_console.domain.rating import Followup, Rating
+from clerk_console.domain.followup import Followup
+from clerk_console.domain.rating import Rating
 from clerk_console.domain.rules import CreditRecord
 from clerk_console.domain.window import WindowInfo
 
@@ -87,10 +88,15 @@ class Audit(Protocol):
 
 
 class Ratings(Protocol):
-    def save_rating(self, rating: Rating, *, followup_due: date | None = None,
-                    due_estimated: bool = False) -> Followup | None: ...
+    def save_rating(self, rating: Rating, *, followup: Followup | None = None) -> None: ...
 
-    def close_followup(self, followup_id: str, answer: str, at: datetime) -> None: ...
+    def rating(self, case_no: str) -> Rating | None: ...
+
+    def followups(self, status: str | None = "open") -> list[Followup]: ...
+
+    def get_followup(self, followup_id: str) -> Followup | None: ...
+
+    def save_followup(self, followup: Followup) -> None: ...
 
     def ratings_between(self, start: datetime, end: datetime) -> list[Rating]: ...
 

@@ -1,4 +1,4 @@
-"""The day view: what this window did today."""
+"""The day view: what this window did today, and the 差评 steps overdue."""
 from __future__ import annotations
 
 import statistics
@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from clerk_console.domain.case import Outcome
+from clerk_console.domain.deadlines import workdays_left
+from clerk_console.domain.followup import Followup, overdue
 from clerk_console.domain.rating import is_bad
 
 from .ports import ReplicaPort
@@ -22,6 +24,8 @@ class DayStats:
     satisfaction_rate: float | None = None  # share of ratings 1-3 (满意及以上含基本满意)
     overdue_deferrals: int = 0  # deferrals whose supply-by date has passed
     due_today: int = 0  # deferrals to supply today
+    # open 差评 steps past their deadline, with the working days each is late
+    overdue_followups: tuple[tuple[Followup, int], ...] = ()
 
     @property
     def lines(self) -> list[tuple[str, str]]:
@@ -35,7 +39,21 @@ class DayStats:
                      else f"{self.satisfaction_rate:.1%}"))
         rows.append(("今日到期容缺", str(self.due_today)))
         rows.append(("逾期未补正", str(self.overdue_deferrals)))
+        rows.append(("逾期差评回访", str(len(self.overdue_followups))))
         return rows
+
+    @property
+    def followup_lines(self) -> list[str]:
+        """One line per overdue 差评 step: case number, step, deadline, working days late."""
+        return [f"{f.case_no} {f.step.label} 期限{f.due.isoformat()} 已逾期{late}个工作日"
+                for f, late in self.overdue_followups]
+
+
+def overdue_followups(replica: ReplicaPort, today: date) -> tuple[tuple[Followup, int], ...]:
+    """Open 差评 steps past their deadline, oldest first, each with its working days late."""
+    cal = replica.calendar()
+    return tuple((f, -workdays_left(cal, today, f.due))
+                 for f in overdue(replica.followups("open"), today))
 
 
 def stats(replica: ReplicaPort, day: date) -> DayStats:
@@ -44,6 +62,9 @@ def stats(replica: ReplicaPort, day: date) -> DayStats:
     minutes = replica.handling_minutes(day)
     ratings = replica.ratings_between(datetime(day.year, day.month, day.day),
                                       datetime.fromordinal(day.toordinal() + 1))
+    # a bad rating found malicious or mistaken on appeal (申诉复核) is not counted
+    excluded = {f.case_no for f in replica.followups("closed") if f.excluded}
+    ratings = [r for r in ratings if r.case_no not in excluded]
     bad = sum(1 for r in ratings if is_bad(r.level))
     due_today, overdue = replica.deferral_counts(day)
     return DayStats(
@@ -51,4 +72,5 @@ def stats(replica: ReplicaPort, day: date) -> DayStats:
         median_handling_minutes=round(statistics.median(minutes), 2) if minutes else None,
         ratings=len(ratings), bad_ratings=bad,
         satisfaction_rate=(len(ratings) - bad) / len(ratings) if ratings else None,
-        overdue_deferrals=overdue, due_today=due_today)
+        overdue_deferrals=overdue, due_today=due_today,
+        overdue_followups=overdue_followups(replica, day))

@@ -198,6 +198,13 @@ class FollowupRow(ReplicaModel, table=True):
     opened_at: datetime = Field(sa_type=DateTime)
     closed_at: datetime | None = Field(default=None, sa_type=DateTime)
     answer: str = ""
+    # the 差评 loop (domain.followup): current step, its history, the rated clerk
+    step: str = "verify"  # verify | fix | answer | appeal | closed
+    rated_clerk: str = ""
+    history: list = Field(default_factory=list, sa_type=JSON)
+    resume: str = ""  # during an appeal: the step a rejected appeal returns to
+    outcome: str = ""  # answered | excluded
+    version: int = 0
 
 
 class ItemUsageRow(ReplicaModel, table=True):

@@ -9,13 +9,14 @@ from __future__ import annotations
 import gzip
 import json
 import zlib
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Any, Iterable, Sequence
+from typing import Annotated, Any, Iterable, Literal, Sequence
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from clerk_console.domain.case import Decision, Status
+from clerk_console.domain.followup import Step as FollowupStep
 from clerk_console.domain.hashing import canonical_json, payload_hash  # noqa: F401  (wire API)
 
 API_PREFIX = "/v1"
@@ -156,6 +157,42 @@ class RatingPayload(BaseModel):
     comment: Annotated[str, Field(max_length=2000)] = ""
 
 
+Note = Annotated[str, Field(max_length=500)]  # domain.followup.NOTE_MAX
+MAX_FOLLOWUP_STEPS = 40  # 核实, 整改, 反馈 and a few appeals: far more than a loop takes
+
+
+class FollowupStepPayload(BaseModel):
+    """One completed step of the 差评 loop (``domain.followup.StepRecord``)."""
+
+    model_config = ConfigDict(extra="allow")
+    step: FollowupStep
+    result: Text64
+    note: Note
+    clerk_id: Text64
+    at: datetime
+    due: date
+    late: StrictBool
+    channel: Text64 = ""
+
+
+class FollowupPayload(BaseModel):
+    """The payload of ``entity="followup"``: a bad rating's follow-up as it stands after each
+    step, with its whole history; ``version`` counts the steps (one event per step)."""
+
+    model_config = ConfigDict(extra="allow")
+    id: Text64
+    case_no: Text64
+    step: FollowupStep
+    status: Literal["open", "closed"]
+    due: date
+    version: Annotated[StrictInt, Field(ge=0, le=MAX_FOLLOWUP_STEPS)]
+    rated_clerk: Text64 = ""
+    outcome: Text64 = ""
+    answer: Note = ""
+    history: list[FollowupStepPayload] = Field(default_factory=list,
+                                               max_length=MAX_FOLLOWUP_STEPS)
+
+
 class EnrollRequest(BaseModel):
     code: Annotated[str, Field(max_length=64)]
     hostname: Annotated[str, Field(max_length=255)] = ""
@@ -174,10 +211,10 @@ class EnrollResponse(BaseModel):
 
 class PushItem(BaseModel):
     id: Text64  # client-made event id (UUIDv7), unique per window
-    entity: Text64  # "case"
+    entity: Text64  # "case", "rating", "followup"
     entity_id: Text64
     op: Text64  # "save"
-    payload: dict[str, Any]  # validated per entity: CasePayload, RatingPayload
+    payload: dict[str, Any]  # validated per entity: CasePayload, RatingPayload, FollowupPayload
     payload_hash: Text64
 
 

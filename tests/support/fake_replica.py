@@ -25,7 +25,8 @@ from clerk_console.domain.catalogue import Catalogue, Level
 from clerk_console.domain.errors import RuleError
 from clerk_console.domain.ids import format_case_no, new_id
 from clerk_console.domain.parties import Applicant, BlacklistEntry, ELicence
-from clerk_console.domain.rating import Followup, Rating
+from clerk_console.domain.followup import Followup
+from clerk_console.domain.rating import Rating
 from clerk_console.domain.rules import CreditRecord
 from clerk_console.domain.window import WindowInfo
 from clerk_console.storage.db import ReplicaError
@@ -43,6 +44,10 @@ class Event:
     clerk_id: str = ""
 
     # the names the SQLite replica's OutboxEvent and AuditEntry use
+    @property
+    def entity(self) -> str:
+        return self.kind
+
     @property
     def entity_id(self) -> str:
         return self.subject
@@ -321,20 +326,17 @@ class FakeReplica:
     def outbox_pending(self, limit: int = 500) -> list[Event]:
         return self._state.outbox[:limit]
 
-    def save_rating(self, rating: Rating, *, followup_due: date | None = None,
-                    due_estimated: bool = False) -> Followup | None:
+    def save_rating(self, rating: Rating, *, followup: Followup | None = None) -> None:
         if rating.case_no in self._state.ratings:
             raise ReplicaError(f"办件 {rating.case_no} 已评价过，每次服务只能评价一次")
         with self.write():
             self._state.ratings[rating.case_no] = rating
             self._state.outbox.append(Event(new_id(), "rating", rating.case_no,
                                             {"rating": rating}, rating.at))
-            if followup_due is None:
-                return None
-            followup = Followup(new_id(), rating.case_no, followup_due, due_estimated, "open",
-                                rating.at)
-            self._state.followups[followup.id] = followup
-            return followup
+            if followup is not None:
+                self._state.followups[followup.id] = followup
+                self._state.outbox.append(Event(new_id(), "followup", followup.id,
+                                                {"followup": followup}, rating.at))
 
     def rating(self, case_no: str) -> Rating | None:
         return self._state.ratings.get(case_no)
@@ -345,12 +347,16 @@ class FakeReplica:
 
     def followups(self, status: str | None = "open") -> list[Followup]:
         return sorted((f for f in self._state.followups.values()
-                       if status is None or f.status == status), key=lambda f: f.due)
+                       if status is None or f.status == status), key=lambda f: (f.due, f.id))
 
-    def close_followup(self, followup_id: str, answer: str, at: datetime) -> None:
-        found = self._state.followups.get(followup_id)
-        if found is None or found.status != "open":
-            raise ReplicaError("该差评回访不存在或已办结")
-        self._state.followups[followup_id] = Followup(
-            found.id, found.case_no, found.due, found.due_estimated, "closed", found.opened_at,
-            at, answer)
+    def get_followup(self, followup_id: str) -> Followup | None:
+        return self._state.followups.get(followup_id)
+
+    def save_followup(self, followup: Followup) -> None:
+        found = self._state.followups.get(followup.id)
+        if found is None or found.version != followup.version - 1:
+            raise ReplicaError("该差评回访已被他人办理或不存在，请刷新后重试")
+        with self.write():
+            self._state.followups[followup.id] = followup
+            self._state.outbox.append(Event(new_id(), "followup", followup.id,
+                                            {"followup": followup}, followup.history[-1].at))

@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from clerk_console.backoffice.tables import (AdminLog, ChangeLog, Counter, DatasetFloor,
                                              DecisionRecord, ReceivedEvent, ServerCase,
-                                             ServerRating, Window)
+                                             ServerFollowup, ServerRating, Window)
 from clerk_console.domain.errors import ClerkError
 
 CHUNK = 900  # ids per IN (...) query
@@ -26,6 +26,7 @@ FLOOR = DatasetFloor.__table__
 DEC = DecisionRecord.__table__
 ADMIN = AdminLog.__table__
 RATING = ServerRating.__table__
+FOLLOWUP = ServerFollowup.__table__
 
 T = TypeVar("T")
 

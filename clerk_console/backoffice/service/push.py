@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
@@ -18,7 +18,7 @@ from sqlalchemy import Connection, bindparam, select
 from clerk_console.backoffice.push_rules import PushChecker
 from clerk_console.sync.protocol import ItemStatus, PushItem, PushResult, canonical_json
 
-from .common import (CASE, EV, RATING, WindowRow, _bound, _chunks, _driver_cursor,
+from .common import (CASE, EV, FOLLOWUP, RATING, WindowRow, _bound, _chunks, _driver_cursor,
                      _driver_executemany, _insert, _placeholders)
 
 CONFLICT_MESSAGE = "同一记录编号已收到过不同的内容，本次已拒收；请核对该办件后联系后台处理"
@@ -33,6 +33,7 @@ class _Writes:
     updates: dict[str, dict[str, Any]] = field(default_factory=dict)
     refused: list[dict[str, Any]] = field(default_factory=list)
     ratings: list[dict[str, Any]] = field(default_factory=list)
+    followups: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> newest row
 
 
 def push(conn: Connection, window: WindowRow, items: list[PushItem], *,
@@ -84,6 +85,14 @@ def _sort_claimed(conn: Connection, window: WindowRow, items: list[PushItem], te
             w.ratings.append(dict(id=it.entity_id, window_id=window.id, case_no=p["case_no"],
                                   level=p["level"], payload=texts[i], received_at=now))
             continue
+        if it.entity == "followup":
+            newest = w.followups.get(it.entity_id)
+            if newest is None or newest["version"] < p["version"]:
+                w.followups[it.entity_id] = dict(
+                    id=it.entity_id, window_id=window.id, case_no=p["case_no"],
+                    step=p["step"], status=p["status"], due=date.fromisoformat(p["due"]),
+                    version=p["version"], payload=texts[i], updated_at=now)
+            continue
         version = p["version"]
         if prior is not None and prior["version"] >= version:
             continue  # an older version arriving late: keep the newer one
@@ -108,6 +117,8 @@ def _write(conn: Connection, window: WindowRow, w: _Writes, now: datetime) -> No
             [(*row, at) for row in w.inserts.values()])
     if w.ratings:
         conn.execute(_insert(conn, RATING).on_conflict_do_nothing(), w.ratings)
+    if w.followups:
+        _write_followups(conn, list(w.followups.values()))
     if w.updates:
         stmt = (CASE.update().where(CASE.c.id == bindparam("b_id"))
                 .values(version=bindparam("b_version"), status=bindparam("b_status"),
@@ -118,6 +129,15 @@ def _write(conn: Connection, window: WindowRow, w: _Writes, now: datetime) -> No
         conn.execute(EV.update().where((EV.c.window_id == bindparam("w"))
                                        & (EV.c.event_id == bindparam("e")))
                      .values(status=ItemStatus.REFUSED.value, message=bindparam("m")), w.refused)
+
+
+def _write_followups(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Each follow-up as its newest version: steps arriving late never undo later ones."""
+    stmt = _insert(conn, FOLLOWUP)
+    cols = ("step", "status", "due", "version", "payload", "updated_at")
+    conn.execute(stmt.on_conflict_do_update(
+        index_elements=[FOLLOWUP.c.id], set_={c: stmt.excluded[c] for c in cols},
+        where=FOLLOWUP.c.version < stmt.excluded.version), rows)
 
 
 def _answer(conn: Connection, window: WindowRow, items: list[PushItem], hashes: list[str],

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from clerk_console.config import Settings
 from clerk_console.domain.case import Case, Status
 from clerk_console.domain.catalogue import Catalogue
+from clerk_console.domain.followup import Followup
 from clerk_console.domain.parties import mask_party_name
 
 from ..context import NoticeContext
@@ -18,8 +19,10 @@ HANDOVER = "handover"
 
 def handover_report(cases: list[Case], *, catalogue: Catalogue, window: object, clerk_name: str,
                     settings: Settings, day: date, now: datetime,
-                    templates: Templates | None = None) -> Document:
-    """The window's daily handover report over ``cases`` (the cases of ``day``)."""
+                    templates: Templates | None = None,
+                    overdue_followups: tuple[tuple[Followup, int], ...] = ()) -> Document:
+    """The window's daily handover report over ``cases`` (the cases of ``day``), with the
+    差评 steps overdue on ``day`` (follow-up, working days late) for the next shift."""
     t = templates or load_templates()
     code = getattr(window, "code", "") or (cases[0].window_code if cases else "")
     win = window_label(window, code)
@@ -32,6 +35,9 @@ def handover_report(cases: list[Case], *, catalogue: Catalogue, window: object, 
     summary += [Field(label, str(n)) for label, n in sorted(counts.items())]
     due = [c for c in cases if c.status is Status.DEFERRED and c.deadline]
     summary.append(Field("容缺待补（须跟踪补交）", str(len(due))))
+    summary.append(Field("逾期差评回访（须跟踪办理）", str(len(overdue_followups))))
+    late = tuple((f.case_no, f.step.label, day_text(f.due), f"{n}个工作日")
+                 for f, n in overdue_followups)
     rows = []
     for c in sorted(cases, key=lambda c: c.case_no):
         names = "、".join(item_name(i) for i in case_items(c, catalogue))
@@ -47,6 +53,8 @@ def handover_report(cases: list[Case], *, catalogue: Catalogue, window: object, 
                 Section("汇总", fields=tuple(summary)),
                 Section("办件明细", table=Table(("办件编号", "时间", "申请人", "事项", "状态", "补交期限"),
                                              tuple(rows))),
+                *((Section("逾期差评回访", table=Table(("办件编号", "当前步骤", "步骤期限", "已逾期"),
+                                                  late)),) if late else ()),
                 Section("", paragraphs=(t.fill(HANDOVER, "closing", ctx),)))
     stem = f"{code or 'window'}-{day:%Y%m%d}"
     return Document(kind=HANDOVER, title=t.fill(HANDOVER, "title", ctx), case_no=stem,

@@ -1,7 +1,7 @@
 """Value objects the replica returns besides the domain's own (no behaviour, no I/O).
 
 Clerks, the window, ratings and follow-ups are domain objects (``domain.accounts``,
-``domain.window``, ``domain.rating``), re-exported here for the replica's callers."""
+``domain.window``, ``domain.rating``, ``domain.followup``), re-exported here for the replica's callers."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,7 +9,8 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from clerk_console.domain.accounts import MAX_PIN_ATTEMPTS, Clerk
-from clerk_console.domain.rating import Followup, Rating
+from clerk_console.domain.followup import Followup
+from clerk_console.domain.rating import Rating
 from clerk_console.domain.window import WindowInfo
 
 __all__ = ["MAX_PIN_ATTEMPTS", "Clerk", "WindowInfo", "Rating", "Followup", "OutboxEvent",

@@ -14,7 +14,7 @@ from clerk_console.ui.widgets.status import StatusBar
 def day_text(stats) -> str:
     width = max(len(label) for label, _ in stats.lines)
     rows = [f"日期 {stats.day}"] + [f"{label:\u3000<{width}} {value}" for label, value in stats.lines]
-    return "\n".join(rows)
+    return "\n".join(rows + stats.followup_lines)
 
 
 class DayScreen(Screen):
