@@ -113,6 +113,14 @@ def build_parser() -> argparse.ArgumentParser:
                            help="malicious 恶意差评，mistaken 误评")
         a.add_argument("note", metavar="TEXT", help="核实情况、整改措施、反馈内容或理由")
         a.add_argument("--as", dest="as_id", metavar="ID", help="办理人工号；其 PIN 从标准输入第一行读取")
+
+    s = sub.add_parser("sms", help="申请人是否接收本办件的短信通知（在窗口登记）")
+    s.add_argument("case_no", metavar="CASE_NO")
+    g = s.add_mutually_exclusive_group(required=True)
+    g.add_argument("--opt-out", dest="opt_out", action="store_true", help="申请人不接收短信")
+    g.add_argument("--opt-in", dest="opt_out", action="store_false", help="接收短信（可用 --phone 改号码）")
+    s.add_argument("--phone", help="接收短信的手机号（默认登记的号码）")
+    s.add_argument("--as", dest="as_id", metavar="ID", help="窗口员工号；其 PIN 从标准输入第一行读取")
     return p
 
 

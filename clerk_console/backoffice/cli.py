@@ -30,6 +30,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--ssl-certfile", metavar="PEM", help="PEM 证书：以 HTTPS 提供服务")
     s.add_argument("--ssl-keyfile", metavar="PEM", help="--ssl-certfile 对应的 PEM 私钥")
     s.add_argument("--log-level", default="info", help="日志级别（默认 info）")
+    s.add_argument("--sms", metavar="TOML", type=Path,
+                   help="短信网关设置文件：同时发送结果领取、补正到期和终止办理短信")
+    s = sub.add_parser("sms-send", help="发送一轮到期的短信（结果领取、补正到期、终止办理）")
+    s.add_argument("config", metavar="TOML", type=Path, help="短信网关设置文件")
     s = sub.add_parser("enrollment-code", help="为窗口生成一次性注册码")
     s.add_argument("window_code", metavar="WINDOW_CODE")
     s.add_argument("--region", help="窗口所在地 6 位行政区划代码（电子证照范围）")
@@ -83,9 +87,32 @@ def _serve(args, url: str) -> int:
     if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
         print("启用HTTPS需要同时给出 --ssl-certfile 和 --ssl-keyfile", file=sys.stderr)
         return 2
-    app = create_app(make_engine(url))
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
-                ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile)
+    engine = make_engine(url)
+    worker = None
+    if args.sms:
+        from clerk_console.backoffice import sms
+
+        worker = sms.SmsWorker(engine, sms.load_config(args.sms)).start()
+    app = create_app(engine)
+    try:
+        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
+                    ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile)
+    finally:
+        if worker is not None:
+            worker.stop()
+    return 0
+
+
+def _sms_send(args, url: str) -> int:
+    from clerk_console.backoffice import sms
+    from clerk_console.backoffice.db import make_engine
+
+    gateway = sms.Gateway(sms.load_config(args.config))
+    try:
+        result = sms.run_round(make_engine(url), gateway, _now())
+    finally:
+        gateway.close()
+    print(json.dumps(result.as_dict(), ensure_ascii=False))
     return 0
 
 
@@ -170,13 +197,16 @@ def main(argv: list[str] | None = None) -> int:
     logfile.setup("clerk-backoffice")
     from clerk_console.backoffice.loaders import LoadError
     from clerk_console.backoffice.service import BackofficeError
+    from clerk_console.backoffice.sms import SmsConfigError
 
     url = database_url(args.db)
     try:
         if args.command == "serve":
             return _serve(args, url)
+        if args.command == "sms-send":
+            return _sms_send(args, url)
         return _admin(args, url)
-    except (BackofficeError, LoadError) as exc:
+    except (BackofficeError, LoadError, SmsConfigError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
     except Exception as exc:  # database unreachable and the like: say so, no traceback

@@ -17,13 +17,14 @@ from clerk_console.backoffice.tables import (DecisionRecord, ServerCase, ServerF
 from clerk_console.domain.case import Status, window_may_report
 from clerk_console.domain.ids import parse_case_no
 from clerk_console.domain.rating import is_bad
-from clerk_console.sync.protocol import (MAX_VERSION, CasePayload, FollowupPayload, PushItem,
-                                        RatingPayload)
+from clerk_console.sync.protocol import (MAX_VERSION, CasePayload, ContactPayload,
+                                        FollowupPayload, PushItem, RatingPayload)
 
 CASE = ServerCase.__table__
 DEC = DecisionRecord.__table__
 RATING = ServerRating.__table__
 FOLLOWUP = ServerFollowup.__table__
+ENTITIES = ("case", "rating", "followup", "contact")
 CHUNK = 900
 MAX_VERSION_STEP = 1_000  # a window bumps a case's version by one per saved change
 
@@ -65,8 +66,10 @@ class PushChecker:
     # ------------------------------------------------------------------ per item
 
     def check(self, item: PushItem, prior: Mapping | None) -> str:
-        if item.entity not in ("case", "rating", "followup") or item.op != "save":
+        if item.entity not in ENTITIES or item.op != "save":
             return f"不支持的记录类型“{item.entity}/{item.op}”，请升级终端"
+        if item.entity == "contact":
+            return self._contact(item)
         if item.entity == "rating":
             return self._rating(item)
         if item.entity == "followup":
@@ -82,7 +85,7 @@ class PushChecker:
                 self.bad.add(number)
         elif item.entity == "followup":
             self.followups.setdefault(item.entity_id, (self.window.id, number))
-        else:
+        elif item.entity == "case":
             self.numbers.setdefault(number, item.entity_id)
 
     def _rating(self, item: PushItem) -> str:
@@ -100,6 +103,19 @@ class PushChecker:
             return f"评价所属办件{p.case_no}在后台不存在，已拒收：请先同步该办件"
         if number in self.rated:
             return f"办件{p.case_no}已评价过，每次服务只能评价一次，本次已拒收"
+        return ""
+
+    def _contact(self, item: PushItem) -> str:
+        """Where a case's messages go: for a case of this window the back office holds."""
+        try:
+            p = ContactPayload.model_validate(item.payload)
+        except ValidationError:
+            return "短信联系方式数据不完整（手机号应为11位手机号码），已拒收"
+        number = p.case_no.strip().upper()
+        if p.id != item.entity_id or p.id != f"contact:{p.case_no}":
+            return "短信联系方式数据不完整（手机号应为11位手机号码），已拒收"
+        if number not in self.numbers:
+            return f"短信联系方式所属办件{p.case_no}在后台不存在，已拒收：请先同步该办件"
         return ""
 
     def _followup(self, item: PushItem) -> str:

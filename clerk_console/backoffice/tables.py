@@ -138,3 +138,37 @@ class ServerFollowup(SQLModel, table=True):
     version: int
     payload: str = Field(sa_column=Column(Text, nullable=False))  # canonical JSON
     updated_at: datetime
+
+
+class ServerContact(SQLModel, table=True):
+    """Where a case's messages go, as its window last reported it (phone, opt-out)."""
+
+    __tablename__ = "bo_sms_contact"
+    window_id: str = Field(primary_key=True)
+    case_no: str = Field(primary_key=True)
+    phone: str = ""  # a mainland mobile number, or "" (no messages)
+    opt_out: bool = False
+    recorded_at: str = ""  # the window's own clock (ISO), for the record only
+    received_at: datetime  # the events of a window arrive in its order: the last one holds
+
+
+class SmsMessage(SQLModel, table=True):
+    """The message outbox: one row per message ever due (``key`` unique: each once), sent by
+    ``backoffice/sms.py``; a gateway outage leaves rows pending, never lost."""
+
+    __tablename__ = "bo_sms_outbox"
+    __table_args__ = (Index("ix_sms_pending", "status", "next_at"),
+                      Index("ix_sms_phone_sent", "phone", "sent_at"))
+    id: str = Field(primary_key=True)  # UUIDv7, sent as the provider's OutId
+    key: str = Field(sa_column=Column(Text, unique=True, nullable=False))
+    window_id: str
+    case_no: str
+    kind: str  # domain.messages.MessageKind
+    params: str = Field(sa_column=Column(Text, nullable=False))  # JSON, already scrubbed
+    status: str = "pending"  # pending | sending | sent | failed | opted_out | no_phone
+    attempts: int = 0
+    last_error: str = ""
+    phone: str = ""  # filled when sent (the daily cap counts by it)
+    created_at: datetime
+    next_at: datetime
+    sent_at: datetime | None = None

@@ -7,12 +7,11 @@ the steps in ``services/followup.py``. Exit 0 done, 1 refused, 2 bad input.
 """
 from __future__ import annotations
 
-import getpass
 import json
 import sys
 from datetime import datetime
 
-from clerk_console.commands import replica_file
+from clerk_console.commands import replica_file, signed_clerk
 
 
 def run(args) -> int:
@@ -60,26 +59,10 @@ def _list(replica, args) -> int:
     return 0
 
 
-def _signed(replica, args):
-    """The clerk taking the step, id and PIN checked as at sign-in."""
-    from clerk_console.services.audit import login
-
-    if args.as_id:
-        clerk_id = args.as_id
-        line = sys.stdin.readline() if not sys.stdin.isatty() else getpass.getpass("PIN：") + "\n"
-        if not line:
-            raise EOFError
-        pin = line.rstrip("\r\n")
-    else:
-        clerk_id = input("工号：")
-        pin = getpass.getpass("PIN：")
-    return login(replica, clerk_id, pin)
-
-
 def _step(replica, args) -> int:
     from clerk_console.services import followup
 
-    actor = _signed(replica, args)
+    actor = signed_clerk(replica, args)
     common = dict(now=datetime.now())
     if args.action == "verify":
         f = followup.verify(replica, args.id, supervisor_id=actor.id, founded=args.yes,

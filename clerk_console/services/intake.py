@@ -16,6 +16,7 @@ from clerk_console.domain.window import WindowInfo
 
 from . import ServiceError
 from .common import require_now, settings_of
+from .messages import contact_at_intake
 from .ports import ReplicaPort
 
 # Outcomes that accept the application (an acceptance time and a promised date).
@@ -183,4 +184,6 @@ def close_intake(replica: ReplicaPort, draft: Case, outcome: Outcome, *, clerk_i
                           detail={"items": list(case.items), "owed": [m.code for m in case.owed]},
                           at=now)
         replica.note_item_usage(clerk_id, case.items, now)
+        if outcome in ACCEPTING:
+            contact_at_intake(replica, case, now)  # where the back office's messages go
     return case

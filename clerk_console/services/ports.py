@@ -101,6 +101,10 @@ class Ratings(Protocol):
     def ratings_between(self, start: datetime, end: datetime) -> list[Rating]: ...
 
 
+class Contacts(Protocol):
+    def save_contact(self, case_no: str, phone: str, opt_out: bool, at: datetime) -> None: ...
+
+
 class DayFigures(Protocol):
     def outcome_counts(self, day: date) -> dict[Outcome | None, int]: ...
 
@@ -110,5 +114,5 @@ class DayFigures(Protocol):
 
 
 class ReplicaPort(UnitOfWork, ReferenceData, Applicants, Cases, Clerks, Audit, Ratings,
-                  DayFigures, Protocol):
+                  Contacts, DayFigures, Protocol):
     """Everything the services use of the replica."""

@@ -193,6 +193,18 @@ class FollowupPayload(BaseModel):
                                                max_length=MAX_FOLLOWUP_STEPS)
 
 
+class ContactPayload(BaseModel):
+    """The payload of ``entity="contact"``: where a case's messages go, as the window has it
+    (a mainland mobile number or "", and the applicant's opt-out given at the window)."""
+
+    model_config = ConfigDict(extra="allow")
+    id: Text64
+    case_no: Text64
+    phone: Annotated[str, Field(pattern=r"^(1[3-9]\d{9})?$")]
+    opt_out: StrictBool
+    at: datetime
+
+
 class EnrollRequest(BaseModel):
     code: Annotated[str, Field(max_length=64)]
     hostname: Annotated[str, Field(max_length=255)] = ""
@@ -211,10 +223,10 @@ class EnrollResponse(BaseModel):
 
 class PushItem(BaseModel):
     id: Text64  # client-made event id (UUIDv7), unique per window
-    entity: Text64  # "case", "rating", "followup"
+    entity: Text64  # "case", "rating", "followup", "contact"
     entity_id: Text64
     op: Text64  # "save"
-    payload: dict[str, Any]  # validated per entity: CasePayload, RatingPayload, FollowupPayload
+    payload: dict[str, Any]  # validated per entity: Case-, Rating-, Followup-, ContactPayload
     payload_hash: Text64
 
 

@@ -338,6 +338,11 @@ class FakeReplica:
                 self._state.outbox.append(Event(new_id(), "followup", followup.id,
                                                 {"followup": followup}, rating.at))
 
+    def save_contact(self, case_no: str, phone: str, opt_out: bool, at: datetime) -> None:
+        self._state.outbox.append(Event(new_id(), "contact", f"contact:{case_no}",
+                                        {"case_no": case_no, "phone": phone,
+                                         "opt_out": opt_out}, at))
+
     def rating(self, case_no: str) -> Rating | None:
         return self._state.ratings.get(case_no)
 

@@ -12,7 +12,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from clerk_console.backoffice.tables import (AdminLog, ChangeLog, Counter, DatasetFloor,
                                              DecisionRecord, ReceivedEvent, ServerCase,
-                                             ServerFollowup, ServerRating, Window)
+                                             ServerContact, ServerFollowup, ServerRating,
+                                             Window)
 from clerk_console.domain.errors import ClerkError
 
 CHUNK = 900  # ids per IN (...) query
@@ -27,6 +28,7 @@ DEC = DecisionRecord.__table__
 ADMIN = AdminLog.__table__
 RATING = ServerRating.__table__
 FOLLOWUP = ServerFollowup.__table__
+CONTACT = ServerContact.__table__
 
 T = TypeVar("T")
 

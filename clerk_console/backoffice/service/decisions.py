@@ -10,6 +10,8 @@ from sqlalchemy import Connection, func, select
 from clerk_console.domain.case import Decision, Status, decidable
 from clerk_console.sync.protocol import Dataset
 
+from clerk_console.backoffice import sms
+
 from .common import CASE, DEC, W, BackofficeError
 from .reference import put_records
 
@@ -51,4 +53,5 @@ def decide(conn: Connection, case_no: str, decision: Decision, *, actor: str,
     payload = dict(case_id=row["id"], case_no=row["case_no"], decision=decision.value,
                    decided_at=now.isoformat())
     put_records(conn, Dataset.DECISIONS, {(row["window_id"], row["id"]): payload})
+    sms.queue_result_ready(conn, row, now)  # the applicant is told the result is ready, once
     return payload

@@ -15,10 +15,12 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
 
+from clerk_console.backoffice import sms
 from clerk_console.backoffice.push_rules import PushChecker
+from clerk_console.domain.case import Status
 from clerk_console.sync.protocol import ItemStatus, PushItem, PushResult, canonical_json
 
-from .common import (CASE, EV, FOLLOWUP, RATING, WindowRow, _bound, _chunks, _driver_cursor,
+from .common import (CASE, CONTACT, EV, FOLLOWUP, RATING, WindowRow, _bound, _chunks, _driver_cursor,
                      _driver_executemany, _insert, _placeholders)
 
 CONFLICT_MESSAGE = "同一记录编号已收到过不同的内容，本次已拒收；请核对该办件后联系后台处理"
@@ -34,6 +36,8 @@ class _Writes:
     refused: list[dict[str, Any]] = field(default_factory=list)
     ratings: list[dict[str, Any]] = field(default_factory=list)
     followups: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> newest row
+    contacts: dict[str, dict[str, Any]] = field(default_factory=dict)  # case number -> newest
+    voided: list[dict[str, Any]] = field(default_factory=list)  # cases the window voided now
 
 
 def push(conn: Connection, window: WindowRow, items: list[PushItem], *,
@@ -85,6 +89,11 @@ def _sort_claimed(conn: Connection, window: WindowRow, items: list[PushItem], te
             w.ratings.append(dict(id=it.entity_id, window_id=window.id, case_no=p["case_no"],
                                   level=p["level"], payload=texts[i], received_at=now))
             continue
+        if it.entity == "contact":  # a window's events come in its order: the last holds
+            w.contacts[p["case_no"]] = dict(window_id=window.id, case_no=p["case_no"],
+                                            phone=p["phone"], opt_out=p["opt_out"],
+                                            recorded_at=str(p["at"]), received_at=now)
+            continue
         if it.entity == "followup":
             newest = w.followups.get(it.entity_id)
             if newest is None or newest["version"] < p["version"]:
@@ -103,6 +112,10 @@ def _sort_claimed(conn: Connection, window: WindowRow, items: list[PushItem], te
             w.updates[it.entity_id] = dict(b_id=it.entity_id, b_version=version,
                                            b_status=p["status"], b_payload=texts[i], b_at=now,
                                            b_case_no=p.get("case_no", ""))
+        if p["status"] == Status.VOIDED.value and (prior is None
+                                                   or prior["status"] != Status.VOIDED.value):
+            w.voided.append(dict(case_id=it.entity_id, case_no=p.get("case_no", ""),
+                                 window_id=window.id))
         existing[it.entity_id] = dict(id=it.entity_id, window_id=window.id, version=version,
                                       status=p["status"], case_no=p.get("case_no", ""))
     return w
@@ -119,6 +132,10 @@ def _write(conn: Connection, window: WindowRow, w: _Writes, now: datetime) -> No
         conn.execute(_insert(conn, RATING).on_conflict_do_nothing(), w.ratings)
     if w.followups:
         _write_followups(conn, list(w.followups.values()))
+    if w.contacts:
+        _write_contacts(conn, list(w.contacts.values()))
+    for case in w.voided:  # the applicant is told (短信), once
+        sms.queue_voided(conn, now=now, **case)
     if w.updates:
         stmt = (CASE.update().where(CASE.c.id == bindparam("b_id"))
                 .values(version=bindparam("b_version"), status=bindparam("b_status"),
@@ -138,6 +155,15 @@ def _write_followups(conn: Connection, rows: list[dict[str, Any]]) -> None:
     conn.execute(stmt.on_conflict_do_update(
         index_elements=[FOLLOWUP.c.id], set_={c: stmt.excluded[c] for c in cols},
         where=FOLLOWUP.c.version < stmt.excluded.version), rows)
+
+
+def _write_contacts(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Each case's contact as its window recorded it last."""
+    stmt = _insert(conn, CONTACT)
+    conn.execute(stmt.on_conflict_do_update(
+        index_elements=[CONTACT.c.window_id, CONTACT.c.case_no],
+        set_={c: stmt.excluded[c] for c in ("phone", "opt_out", "recorded_at", "received_at")}),
+        rows)
 
 
 def _answer(conn: Connection, window: WindowRow, items: list[PushItem], hashes: list[str],

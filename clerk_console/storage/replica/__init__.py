@@ -12,7 +12,7 @@ One module per concern; :class:`Replica` is all of them on one file:
 - ``cases``: numbering, saving (with outbox and audit), queries, decisions;
 - ``clerks``: clerk accounts and PINs, this window, item usage;
 - ``audit``: the append-only audit log;
-- ``ratings``: 好差评 and bad-rating follow-ups;
+- ``ratings``: 好差评 and bad-rating follow-ups; ``contacts``: where messages go (phone, opt-out);
 - ``outbox``: events waiting to be pushed;
 - ``pull``: pulled datasets, one registered handler each, staged whole downloads;
 - ``kv``: small settings (token, clock offset); ``codecs``: rows and JSON <-> domain.
@@ -25,6 +25,7 @@ from .audit import AuditLog
 from .cases import Cases
 from .clerks import ROLES, Clerks, check_pin
 from .codecs import case_from_dict, case_to_dict, local, payload_hash
+from .contacts import Contacts
 from .kv import KV_CLOCK_OFFSET, KV_LAST_SYNC, KV_WINDOW_TOKEN, Kv
 from .outbox import Outbox
 from .pull import DATASETS, Pull
@@ -39,5 +40,6 @@ __all__ = ["Replica", "ReplicaError", "WindowInfo", "Clerk", "OutboxEvent", "Out
            "KV_CLOCK_OFFSET", "KV_LAST_SYNC", "KV_WINDOW_TOKEN"]
 
 
-class Replica(ReferenceData, Applicants, Pull, Cases, Clerks, AuditLog, Ratings, Outbox, Kv):
+class Replica(ReferenceData, Applicants, Pull, Cases, Clerks, AuditLog, Ratings, Contacts,
+              Outbox, Kv):
     """One window's replica file. Create with :meth:`open`; close with :meth:`close`."""
