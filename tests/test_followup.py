@@ -256,7 +256,7 @@ def test_each_step_reaches_the_back_office(replica, bo, engine):
 
     from clerk_console.backoffice.db import reading
     from clerk_console.backoffice.tables import ServerFollowup
-    from clerk_console.sync.embedded import enroll_replica
+    from clerk_console.commands.embedded import enroll_replica
     from clerk_console.sync.runner import client_for, sync_once
 
     enroll_replica(engine, replica, bo.url, region="370602")

@@ -21,7 +21,7 @@ from clerk_console.domain.case import Decision, Outcome
 from clerk_console.domain.messages import MessageKind, message, remind_now, scrub
 from clerk_console.domain.parties import ELicence
 from clerk_console.services import ServiceError, intake, messages, returns
-from clerk_console.sync.embedded import enroll_replica
+from clerk_console.commands.embedded import enroll_replica
 from clerk_console.sync.runner import client_for, sync_once
 
 from conftest import ENTERPRISE, NOW, PERSON
