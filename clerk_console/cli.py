@@ -121,6 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--opt-in", dest="opt_out", action="store_false", help="接收短信（可用 --phone 改号码）")
     s.add_argument("--phone", help="接收短信的手机号（默认登记的号码）")
     s.add_argument("--as", dest="as_id", metavar="ID", help="窗口员工号；其 PIN 从标准输入第一行读取")
+
+    s = sub.add_parser("pad", help="在大厅局域网上提供申请人评价器（配对码在此显示）")
+    s.add_argument("--bind", metavar="HOST:PORT", help="本机局域网地址和端口；默认 settings.toml 的 pad_bind")
     return p
 
 

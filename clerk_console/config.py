@@ -95,6 +95,7 @@ class Settings:
     ca_file: str = ""  # PEM CA certificate(s) of the hall's own back office; default the system's CAs
     allow_plain_http: int = setting(0, lo=0, hi=1)  # 1: plain http:// beyond loopback (isolated LAN only; warned)
     server_key_sha256: str = ""  # the back office's public-key pin (hex SHA-256 of its SPKI); default: taken at enrollment
+    pad_bind: str = ""  # the rating pad's address on the hall LAN, e.g. "192.168.1.20:8765" (clerk-console pad)
     keymap: dict = field(default_factory=dict)  # [keymap] binding id = "keys", e.g. "app.lock" = "f11"
 
     @classmethod

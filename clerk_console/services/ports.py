@@ -105,6 +105,12 @@ class Contacts(Protocol):
     def save_contact(self, case_no: str, phone: str, opt_out: bool, at: datetime) -> None: ...
 
 
+class Kv(Protocol):
+    def get_kv(self, key: str, default: str | None = None) -> str | None: ...
+
+    def set_kv(self, key: str, value: str) -> None: ...
+
+
 class DayFigures(Protocol):
     def outcome_counts(self, day: date) -> dict[Outcome | None, int]: ...
 
@@ -114,5 +120,5 @@ class DayFigures(Protocol):
 
 
 class ReplicaPort(UnitOfWork, ReferenceData, Applicants, Cases, Clerks, Audit, Ratings,
-                  Contacts, DayFigures, Protocol):
+                  Contacts, Kv, DayFigures, Protocol):
     """Everything the services use of the replica."""

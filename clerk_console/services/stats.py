@@ -21,6 +21,7 @@ class DayStats:
     median_handling_minutes: float | None = None  # created_at -> accepted_at, accepted ones
     ratings: int = 0
     bad_ratings: int = 0
+    clerk_entered: int = 0  # ratings typed on the clerk's keys, not the applicant's own pad
     satisfaction_rate: float | None = None  # share of ratings 1-3 (满意及以上含基本满意)
     overdue_deferrals: int = 0  # deferrals whose supply-by date has passed
     due_today: int = 0  # deferrals to supply today
@@ -35,6 +36,7 @@ class DayStats:
         rows.append(("受理用时中位数", "—" if self.median_handling_minutes is None
                      else f"{self.median_handling_minutes:.1f} 分钟"))
         rows.append(("评价数", str(self.ratings)))
+        rows.append(("其中窗口代录", str(self.clerk_entered)))
         rows.append(("满意率", "—" if self.satisfaction_rate is None
                      else f"{self.satisfaction_rate:.1%}"))
         rows.append(("今日到期容缺", str(self.due_today)))
@@ -71,6 +73,7 @@ def stats(replica: ReplicaPort, day: date) -> DayStats:
         day=day, total=sum(counts.values()), by_outcome=by_outcome,
         median_handling_minutes=round(statistics.median(minutes), 2) if minutes else None,
         ratings=len(ratings), bad_ratings=bad,
+        clerk_entered=sum(1 for r in ratings if r.entered_by == "clerk"),
         satisfaction_rate=(len(ratings) - bad) / len(ratings) if ratings else None,
         overdue_deferrals=overdue, due_today=due_today,
         overdue_followups=overdue_followups(replica, day))

@@ -186,6 +186,8 @@ class RatingRow(ReplicaModel, table=True):
     comment: str = ""
     clerk_id: str
     at: datetime = Field(index=True, sa_type=DateTime)
+    reasons: list = Field(default_factory=list, sa_type=JSON)  # GB/T 39734 bad-rating reasons
+    entered_by: str = "clerk"  # pad (the applicant's own device) | clerk (the clerk's keys)
 
 
 class FollowupRow(ReplicaModel, table=True):

@@ -74,6 +74,7 @@ class _State:
     followups: dict[str, Followup] = field(default_factory=dict)
     outbox: list[Event] = field(default_factory=list)
     audit: list[Event] = field(default_factory=list)
+    kv: dict[str, str] = field(default_factory=dict)
 
 
 class FakeReplica:
@@ -337,6 +338,12 @@ class FakeReplica:
                 self._state.followups[followup.id] = followup
                 self._state.outbox.append(Event(new_id(), "followup", followup.id,
                                                 {"followup": followup}, rating.at))
+
+    def get_kv(self, key: str, default: str | None = None) -> str | None:
+        return self._state.kv.get(key, default)
+
+    def set_kv(self, key: str, value: str) -> None:
+        self._state.kv[key] = value
 
     def save_contact(self, case_no: str, phone: str, opt_out: bool, at: datetime) -> None:
         self._state.outbox.append(Event(new_id(), "contact", f"contact:{case_no}",

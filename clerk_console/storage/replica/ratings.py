@@ -40,12 +40,18 @@ def _followup(r: FollowupRow) -> Followup:
                     r.outcome, r.version)
 
 
+def _rating(r: RatingRow) -> Rating:
+    return Rating(r.case_no, r.level, r.comment, r.clerk_id, r.at, tuple(r.reasons or ()),
+                  r.entered_by)
+
+
 class Ratings(ReplicaBase):
     def save_rating(self, rating: Rating, *, followup: Followup | None = None) -> None:
         """The rating (one per case) + outbox event, and the follow-up a bad one opens."""
         at = local(rating.at)
         values = {"id": new_id(), "case_no": rating.case_no, "level": rating.level,
-                  "comment": rating.comment, "clerk_id": rating.clerk_id, "at": at}
+                  "comment": rating.comment, "clerk_id": rating.clerk_id, "at": at,
+                  "reasons": list(rating.reasons), "entered_by": rating.entered_by}
         with self.write() as s:
             if s.execute(select(RatingRow.id).where(RatingRow.case_no == rating.case_no)).first():
                 raise ReplicaError(f"办件 {rating.case_no} 已评价过，每次服务只能评价一次")
@@ -59,13 +65,13 @@ class Ratings(ReplicaBase):
     def rating(self, case_no: str) -> Rating | None:
         with self.tx.read() as s:
             r = s.execute(select(RatingRow).where(RatingRow.case_no == case_no)).scalars().first()
-        return Rating(r.case_no, r.level, r.comment, r.clerk_id, r.at) if r else None
+        return _rating(r) if r else None
 
     def ratings_between(self, start: datetime, end: datetime) -> list[Rating]:
         with self.tx.read() as s:
             rows = s.execute(select(RatingRow).where(RatingRow.at >= start, RatingRow.at < end)
                           .order_by(RatingRow.at)).scalars().all()
-        return [Rating(r.case_no, r.level, r.comment, r.clerk_id, r.at) for r in rows]
+        return [_rating(r) for r in rows]
 
     def followups(self, status: str | None = "open") -> list[Followup]:
         stmt = select(FollowupRow)
