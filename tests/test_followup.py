@@ -16,7 +16,7 @@ from clerk_console.domain.followup import FollowupRules, Step
 from clerk_console.domain.case import Outcome
 from clerk_console.domain.parties import ELicence
 from clerk_console.services import ServiceError, followup, intake, rating
-from clerk_console.storage.followup_files import FollowupFileError, load_followup_rules
+from clerk_console.datafiles.followup import FollowupFileError, load_followup_rules
 
 from conftest import NOW
 from test_services import draft_for, memory_replica

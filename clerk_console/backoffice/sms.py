@@ -218,7 +218,7 @@ def queue_voided(conn: Connection, *, case_id: str, case_no: str, window_id: str
 def calendar_of(conn: Connection) -> WorkCalendar:
     """The working-day calendar the back office publishes (its loaded years over the
     package's own)."""
-    from clerk_console.storage.calendar_files import schedule_from_dict
+    from clerk_console.datafiles.calendar import schedule_from_dict
 
     published = {}
     for (payload,) in conn.execute(select(LOG.c.payload).where(

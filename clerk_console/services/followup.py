@@ -15,7 +15,7 @@ from clerk_console.domain.accounts import Clerk
 from clerk_console.domain.errors import RuleError
 from clerk_console.domain.followup import Followup, FollowupRules
 from clerk_console.storage.db import ReplicaError
-from clerk_console.storage.followup_files import FollowupFileError, load_followup_rules
+from clerk_console.datafiles.followup import FollowupFileError, load_followup_rules
 
 from . import ServiceError
 from .common import require_now, require_supervisor, settings_of

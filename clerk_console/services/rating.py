@@ -11,7 +11,7 @@ from clerk_console.domain.ids import new_id
 from clerk_console.domain.rating import (ENTERED_BY, LEVELS, BadReason, Rating, check_rating,
                                          is_bad)
 from clerk_console.storage.db import ReplicaError
-from clerk_console.storage.rating_files import RatingFileError, load_reasons
+from clerk_console.datafiles.ratings import RatingFileError, load_reasons
 
 from . import ServiceError
 from .common import load_case, require_now

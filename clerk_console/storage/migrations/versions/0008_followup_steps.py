@@ -3,13 +3,13 @@ clerk, the outcome and a version. Open follow-ups of older consoles start at 核
 ones keep their answer and are marked answered.
 
 Revision ID: 0008
-Revises: 0007
+Revises: 0006
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0005"  # TODO-LAND: 0007 once 0006 and 0007 are on main
+down_revision = "0006"  # 0007 (claimed by workbench) was not on main when this landed
 branch_labels = None
 depends_on = None
 
