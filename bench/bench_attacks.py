@@ -41,6 +41,7 @@ from support.loopback import child_context, kill_sync_child
 from clerk_console.sync.protocol import PushItem, payload_hash
 from clerk_console.sync.runner import client_for, sync_once
 from support.synthetic import add_cases
+from clerk_console.sync.token_store import window_token
 
 TRIED: list[tuple[str, bool]] = []
 PII: list[tuple[str, bool]] = []
@@ -425,6 +426,9 @@ def kills(tmp: Path, bo, engine, n: int) -> tuple[int, int]:
     r = Replica.open(tmp / "killed" / "replica.sqlite3")
     r.set_window("YT0909", "综合受理9号窗口", "烟台市政务服务中心")
     enroll_replica(engine, r, bo.url, region="370602")
+    secret = window_token(r).encode()
+    clear = [p.name for p in r.path.parent.rglob("*") if p.is_file() and secret in p.read_bytes()]
+    attack(f"the sync token readable in clear in the window folder {clear}", bool(clear))
     ctx = child_context()
     killed = 0
     for trial in range(n):
@@ -440,7 +444,7 @@ def kills(tmp: Path, bo, engine, n: int) -> tuple[int, int]:
     with reading(engine) as conn:
         server = dict(conn.execute(select(ServerCase.id, ServerCase.version)
                                    .where(ServerCase.window_id == service.authenticate(
-                                       conn, r.get_kv("window_token")).id)).all())
+                                       conn, window_token(r)).id)).all())
     r.close()
     lost = len(set(local.items()) - set(server.items()))
     print(f"kill -9: {killed} of {n} rounds cut, {len(local)} cases, lost or changed: {lost}")

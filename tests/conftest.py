@@ -26,6 +26,10 @@ os.environ.setdefault("CLERK_CONSOLE_LOG_DIR", tempfile.mkdtemp(prefix="clerk-te
 # Notices use the fonts a test gives them (tests/test_printing_fonts.py), not whatever fonts this
 # machine has: by default the CID fallback, the same on every machine.
 os.environ.setdefault("CLERK_CONSOLE_FONT_DIRS", tempfile.mkdtemp(prefix="clerk-test-fonts-"))
+# the sync token's key files (sync/token_store.py) of test windows stay out of ~/.config
+os.environ.setdefault("CLERK_CONSOLE_KEY_DIR", tempfile.mkdtemp(prefix="clerk-test-keys-"))
+# never the developer's own OS keystore: the file fallback (test_security_token sets a memory one)
+os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
 
 ENTERPRISE = Applicant(id_number="91370600MA3C000001", id_kind="uscc",
                        kind=ApplicantKind.ENTERPRISE, name="烟台海风咖啡有限公司",

@@ -26,6 +26,7 @@ from support.loopback import (BackofficeProcess, FaultProxy, child_context,
                                          kill_sync_child)
 from clerk_console.sync.protocol import Dataset, ItemStatus, PushItem
 from clerk_console.sync.runner import KV_URL, client_for, sync_once
+from clerk_console.sync.token_store import window_token
 from support.synthetic import add_cases
 
 DAY = date(2026, 11, 27)
@@ -173,7 +174,7 @@ def test_duplicated_and_reordered_batches(replica, backoffice):
     answers = []
 
     def send(batch):
-        with SyncClient(proc.url, replica.get_kv("window_token")) as client:
+        with SyncClient(proc.url, window_token(replica)) as client:
             answers.append(client.push(batch))
 
     threads = [threading.Thread(target=send, args=(b,)) for b in (items, shuffled, items[::-1])]

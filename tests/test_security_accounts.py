@@ -128,7 +128,7 @@ def test_a_supervisor_cannot_unlock_himself_another_one_can(replica):
 def _enrolled(replica, tmp_path):
     from clerk_console.backoffice import service
     from clerk_console.backoffice.db import make_engine
-    from clerk_console.storage.replica import KV_WINDOW_TOKEN
+    from clerk_console.sync.token_store import store_window_token
 
     engine = make_engine(f"sqlite:///{tmp_path / 'bo.sqlite3'}")
     utc = datetime.now(timezone.utc)
@@ -136,7 +136,7 @@ def _enrolled(replica, tmp_path):
         otc = service.issue_enrollment_code(conn, "YT0101", region="370602", now=utc)
     with engine.begin() as conn:
         token = service.enroll(conn, otc, now=utc)[1]
-    replica.set_kv(KV_WINDOW_TOKEN, token)
+    store_window_token(replica, token)
     return engine, hashlib.sha256(token.encode()).digest()
 
 

@@ -16,6 +16,7 @@ from clerk_console.domain.case import Decision, Status
 from clerk_console.storage.replica import Replica
 from clerk_console.sync import apply
 from clerk_console.sync.client import SyncClient, SyncOffline, SyncRefused
+from clerk_console.sync.token_store import window_token
 from clerk_console.commands.embedded import enroll_replica
 from clerk_console.sync.protocol import Dataset, Page
 from clerk_console.sync.runner import client_for, sync_once
@@ -117,7 +118,7 @@ def test_first_download_is_staged_and_resumes_after_interruption(replica, engine
             return super().pull(*args)
 
     limits = {Dataset.ELICENCE: 10}
-    with Flaky(replica.get_kv("sync_url"), replica.get_kv("window_token")) as client:
+    with Flaky(replica.get_kv("sync_url"), window_token(replica)) as client:
         report = sync_once(replica, client, limits=limits)
     assert not report.online and "网络中断" in report.error
     with replica.tx.read() as s:
@@ -201,7 +202,7 @@ def test_revoked_window_gets_a_clear_message_and_keeps_its_queue(replica, engine
 
 def test_clock_days_off_is_measured_and_warned(replica):
     skew = -3 * 86400  # the window's clock is three days behind
-    with SyncClient(replica.get_kv("sync_url"), replica.get_kv("window_token"),
+    with SyncClient(replica.get_kv("sync_url"), window_token(replica),
                     clock=lambda: time.time() + skew) as client:
         report = sync_once(replica, client)
     assert abs(report.clock_offset - 3 * 86400) < 60
@@ -298,7 +299,7 @@ def test_no_personal_data_in_logs(replica, engine, caplog):
     logged = caplog.text
     assert "push from YT0101" in logged  # the log does say what happened
     for secret in (cases[0].applicant_id, cases[0].applicant_name, "失信人甲",
-                   "370602199001011237", replica.get_kv("window_token")):
+                   "370602199001011237", window_token(replica)):
         assert secret not in logged
 
 

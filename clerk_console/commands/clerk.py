@@ -114,9 +114,9 @@ def _unlock_with_code(replica, args) -> int:
     from datetime import datetime
 
     from clerk_console.services import ServiceError, accounts
-    from clerk_console.storage.replica import KV_WINDOW_TOKEN
+    from clerk_console.sync.token_store import window_token
 
-    token, window = replica.get_kv(KV_WINDOW_TOKEN), replica.window()
+    token, window = window_token(replica), replica.window()
     if not token or window is None:
         raise ServiceError("本窗口尚未在后台注册，不能使用后台解锁码")
     clerk = accounts.unlock_with_code(replica, args.clerk_id, args.code,

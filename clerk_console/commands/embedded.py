@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from clerk_console.storage.replica import KV_WINDOW_TOKEN, Replica
+from clerk_console.storage.replica import Replica
+from clerk_console.sync.token_store import window_token
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ def enroll_replica(engine, replica: Replica, url: str, *, region: str = DEMO_REG
     window = replica.window()
     if window is None:
         raise RuntimeError("演示终端还没有窗口信息，无法自动注册")
-    token = replica.get_kv(KV_WINDOW_TOKEN)
+    token = window_token(replica)
     if token:
         with engine.begin() as conn:
             try:

@@ -184,9 +184,9 @@ class SyncDisabled(SyncError):
 def client_for(replica: Replica, **kwargs) -> SyncClient:
     """A client for the back office this window enrolled with; SyncError if not enrolled,
     SyncDisabled if the back office stopped this window."""
-    from clerk_console.storage.replica import KV_WINDOW_TOKEN
+    from clerk_console.sync.token_store import window_token
 
-    url, token = replica.get_kv(KV_URL), replica.get_kv(KV_WINDOW_TOKEN)
+    url, token = replica.get_kv(KV_URL), window_token(replica)
     if not url or not token:
         raise SyncError("本窗口尚未注册到后台：请运行 clerk-console enroll 后台地址 注册码")
     disabled = replica.get_kv(KV_DISABLED)
@@ -234,13 +234,14 @@ def _resume_numbering(replica: Replica, case_seq: dict[str, int], report: RoundR
 def save_enrollment(replica: Replica, url: str, resp, server_key: str = "") -> None:
     """Keep what enrollment gave; ``server_key``: the back office's public-key hash seen on
     the enrollment's TLS connection, pinned from now on."""
-    from clerk_console.storage.replica import KV_WINDOW_TOKEN, kv
+    from clerk_console.storage.replica import kv
+    from clerk_console.sync.token_store import store_window_token
 
     with replica.write():
         replica.set_kv(KV_URL, url.rstrip("/"))
         with replica.write() as s:
             kv.put(s, KV_SERVER_KEY, server_key or None)
-        replica.set_kv(KV_WINDOW_TOKEN, resp.token)
+        store_window_token(replica, resp.token)  # the OS keystore or the encrypted file
         replica.set_kv(KV_WINDOW_ID, resp.window_id)
         replica.set_kv(KV_REGION, resp.region)
         with replica.write() as s:
