@@ -284,8 +284,9 @@ class ClerkApp(App[int]):
             if code is not None:
                 self._scan_closed_at = now
                 self._drop_held()
-                self._restore_snapshot()
-                self.handle_scan(code)
+                # the scan is handled once the field is back to what the clerk typed, so a
+                # dialog asked whether it holds work (a half-typed form) never sees the burst
+                self._restore_snapshot(then=lambda: self.handle_scan(code))
                 return True
             return self._release_held(then=event)
         if self.scanner.pending:
@@ -331,8 +332,10 @@ class ClerkApp(App[int]):
             self._hold_timer.stop()
             self._hold_timer = None
 
-    def _restore_snapshot(self) -> None:
+    def _restore_snapshot(self, then: Callable[[], None]) -> None:
+        """Put the field the burst went into back as it was, then run ``then``."""
         if self._snapshot is None:
+            then()
             return
         field, value, cursor = self._snapshot
         self._snapshot = None
@@ -340,10 +343,13 @@ class ClerkApp(App[int]):
         def restore() -> None:
             field.value = value
             field.cursor_position = cursor
+            then()
 
         # the field still has the burst's keys queued: restore after it has handled them
         if field.is_mounted:
             field.call_later(restore)
+        else:
+            then()
 
     def handle_scan(self, code: str) -> None:
         """A scan from any screen: back to the intake screen and look the code up."""
