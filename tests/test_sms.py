@@ -353,3 +353,26 @@ def test_opt_out_and_send_from_the_command_lines(window, bo, engine, gateway, tm
     assert [r["body"]["PhoneNumbers"] for r in gateway.received] == ["13700001111"]
     conf.write_text("url = 1\n", encoding="utf-8")
     assert backoffice(["--db", bo.db_url, "sms-send", str(conf)]) == 1
+
+
+def test_a_decision_recorded_by_another_path_is_found_once(window, engine, gateway):
+    """The workbench's item decisions write ``bo_decision`` themselves (not through
+    ``decide``): the round finds the ready result all the same, once; old ones are left."""
+    from clerk_console.backoffice.tables import DecisionRecord
+
+    gw = sms.Gateway(config(gateway.url))
+    recent, old = accepted(window), accepted(window)
+    sync(window)
+    dec = DecisionRecord.__table__
+    t0 = at(date(2026, 11, 30))
+    with engine.begin() as conn:
+        for case, when in ((recent, t0 - timedelta(hours=1)), (old, t0 - timedelta(days=5))):
+            row = conn.execute(select(sms.CASE).where(sms.CASE.c.case_no == case.case_no)
+                               ).mappings().first()
+            conn.execute(dec.insert().values(case_id=row["id"], case_no=row["case_no"],
+                                             window_id=row["window_id"], decision="approve",
+                                             decided_at=when, decided_by="workbench"))
+    assert sms.run_round(engine, gw, t0).sent == 1
+    assert sms.run_round(engine, gw, t0 + timedelta(minutes=5)).sent == 0
+    assert [json.loads(r["body"]["TemplateParam"])["case_no"] for r in gateway.received] == [
+        recent.case_no]

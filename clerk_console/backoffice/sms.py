@@ -1,7 +1,8 @@
 """Messages to applicants (短信) through an SMS gateway's HTTP API, from an outbox.
 
 - **Queued in the transaction of the event** (``queue``): a back-office decision (result ready
-  for pick-up), a window's push voiding a deferral, and the reminder scan
+  for pick-up; ``queue_decided`` also finds decisions recorded by any other path, such as the
+  workbench's item decisions), a window's push voiding a deferral, and the reminder scan
   (``queue_reminders``: a deferral's deadline two working days away). Each message has one key
   (``domain.messages.message_key``, unique in ``bo_sms_outbox``): a second trigger adds nothing.
 - **Sent by** ``deliver``: phone and opt-out are read at sending time from what the window
@@ -43,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import Connection, Engine, func, select, update
+from sqlalchemy import Connection, Engine, exists, func, literal, select, update
 
 from clerk_console import toml_text
 from clerk_console.backoffice.tables import ServerContact, SmsMessage
@@ -55,7 +56,7 @@ from clerk_console.domain.messages import (DEFAULT_DAILY_CAP, Message, MessageKi
                                            message, message_key, remind_now, with_hall)
 from clerk_console.sync.protocol import Dataset
 
-from .service.common import CASE, LOG, _insert
+from .service.common import CASE, DEC, LOG, _insert
 
 log = logging.getLogger("clerk_backoffice.sms")
 
@@ -65,6 +66,9 @@ CHINA = timezone(timedelta(hours=8))  # no daylight saving: a fixed offset is th
 CLAIM_SECONDS = 600  # a message claimed longer ago than this by a sender that died is retried
 MAX_BACKOFF_MINUTES = 60
 SEND_BATCH = 200
+# decisions older than this get no result-ready message from the scan (not the whole history
+# when messages are first switched on)
+DECIDED_LOOKBACK = timedelta(days=3)
 
 
 class SmsConfigError(ValueError):
@@ -207,6 +211,18 @@ def queue_result_ready(conn: Connection, case: Any, now: datetime) -> bool:
     return queue(conn, MessageKind.RESULT_READY, case_id=case["id"], case_no=case["case_no"],
                  window_id=case["window_id"], now=now,
                  item=_item_name(conn, list(payload.get("items", []))))
+
+
+def queue_decided(conn: Connection, now: datetime) -> int:
+    """Result-ready messages for every case the back office decided in the last
+    ``DECIDED_LOOKBACK`` without one yet, whatever path recorded the decision (``decide``, the
+    workbench's item decisions): the ``bo_decision`` row is the mark of a ready result."""
+    key = literal(f"{MessageKind.RESULT_READY.value}:") + DEC.c.case_id
+    rows = conn.execute(
+        select(CASE).join(DEC, DEC.c.case_id == CASE.c.id)
+        .where((DEC.c.decided_at >= now - DECIDED_LOOKBACK)
+               & ~exists().where(SMS.c.key == key))).mappings().all()
+    return sum(queue_result_ready(conn, row, now) for row in rows)
 
 
 def queue_voided(conn: Connection, *, case_id: str, case_no: str, window_id: str,
@@ -362,8 +378,10 @@ def deliver(engine: Engine, gateway: Gateway, now: datetime) -> Round:
 
 
 def run_round(engine: Engine, gateway: Gateway, now: datetime) -> Round:
-    """Queue today's deadline reminders, then deliver what is due."""
+    """Queue results decided by any path and today's deadline reminders, then deliver what is
+    due."""
     with engine.begin() as conn:
+        queue_decided(conn, now)
         queue_reminders(conn, now)
     return deliver(engine, gateway, now)
 
