@@ -153,3 +153,9 @@ def test_run_all_runs_the_search_bench_and_summarises(bench_out: Path) -> None:
             if line.startswith("search ")}
     assert {"build", "keystroke_median", "keystroke_p95"} <= set(rows)
     assert rows["keystroke_median"][4] == "10" and rows["keystroke_median"][-1] in ("OK", "MISSED")
+
+
+def test_bench_outbox(bench_out: Path) -> None:
+    got = metrics(run_bench("bench_outbox.py", bench_out, "--quick"))
+    assert got["queue_by_counter"]["rows"] == 5000 and got["queue_by_count"]["value"] > 0
+    assert got["pruned"]["value"] > 0 and got["prune_longest_transaction"]["target"] == 50.0

@@ -166,7 +166,7 @@ def sync_once(replica: Replica, client: SyncClient, *, batch: int = PUSH_BATCH,
     if client.timing is not None:
         report.clock_offset = round(client.timing.offset_seconds, 3)
         report.clock_warning = clock_warning(client.timing.offset_seconds)
-    report.queued = replica.outbox_counts().get("pending", 0)
+    report.queued = replica.outbox_queue()["pending"]
     report.requests = client.requests
     report.bytes_sent = client.bytes_sent
     report.bytes_received = client.bytes_received

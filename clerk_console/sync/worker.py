@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from clerk_console.config import Settings
@@ -17,6 +18,7 @@ from clerk_console.config import Settings
 log = logging.getLogger(__name__)
 
 QUEUE_REFRESH_SECONDS = 2.0
+PRUNE_EVERY_SECONDS = 6 * 3600  # acknowledged outbox events are pruned at most this often
 NOT_ENROLLED = "未注册后台"
 DISABLED = "已停用"  # the back office stopped this window: no more rounds
 ENROLL_HINT = "请管理员用 clerk-console enroll 注册本窗口"
@@ -61,6 +63,8 @@ class SyncWorker:
         self.replica_path = Path(replica_path) if replica_path else self.home / "replica.sqlite3"
         settings = settings or Settings.load(self.home)
         self.interval = interval if interval is not None else settings.sync_interval_seconds
+        self.retention = timedelta(days=settings.outbox_retention_days)
+        self._pruned_at: float | None = None  # time.monotonic() of the last pruning
         self._status = SyncStatus(False, 0, None, "", "正在连接后台…")
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -136,7 +140,7 @@ class SyncWorker:
             log.error("sync round failed: %s", type(exc).__name__)
             self._set(online=False, message=f"同步出错：{type(exc).__name__}")
             return False
-        counts = replica.outbox_counts()
+        counts = replica.outbox_queue()
         self._set(online=report.online and not report.disabled, enrolled=True,
                   disabled=report.disabled, queued=counts.get("pending", 0),
                   refused=counts.get("refused", 0),
@@ -144,12 +148,27 @@ class SyncWorker:
                   else self._status.last_sync,
                   clock_warning=clock_warning(report.clock_offset),
                   message=report.error or client.plain_http_warning)
+        if report.online and not report.error:
+            self._prune(replica)
         self.rounds += 1  # after the status is set: readers of ``rounds`` see its outcome
         return report.online and not report.error and report.queued > 0
 
+    def _prune(self, replica) -> None:
+        """Drop acknowledged events older than the retention (``outbox_retention_days``)."""
+        if self._pruned_at is not None and time.monotonic() - self._pruned_at < PRUNE_EVERY_SECONDS:
+            return
+        self._pruned_at = time.monotonic()
+        try:
+            n = replica.prune_outbox(datetime.now() - self.retention)
+        except Exception as exc:  # pruning is housekeeping: never stop the sync for it
+            log.warning("outbox pruning failed: %s", type(exc).__name__)
+            return
+        if n:
+            log.info("pruned %d acknowledged outbox events", n)
+
     def _queued(self, replica) -> int:
         try:
-            return replica.outbox_counts().get("pending", 0)
+            return replica.outbox_queue()["pending"]
         except Exception:
             return self._status.queued
 

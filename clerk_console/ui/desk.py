@@ -357,7 +357,7 @@ class Desk:
             if s.clock_warning:
                 text += f" · ⚠ {s.clock_warning}"
             return DeskStatus(s.online, s.queued, s.last_sync, s.clock_warning, text)
-        queued = self.replica.outbox_counts().get("pending", 0) if self.replica is not None else 0
+        queued = self.replica.outbox_queue()["pending"] if self.replica is not None else 0
         return DeskStatus(False, queued, None, "", status_line(None, queued, None, ""))
 
     def nudge_sync(self) -> None:
