@@ -1,11 +1,16 @@
 """Back-office storage: SQLite file by default, PostgreSQL with ``--db postgresql://…``.
 
-Processes keep no state of their own, so several can serve one PostgreSQL database.
+Processes keep no state of their own, so several can serve one PostgreSQL database. Each
+process's connection pool is sized from the environment (``pool_settings``): processes ×
+(size + overflow) must stay below PostgreSQL's ``max_connections`` (100 by default), or the
+processes go through PgBouncer (``CLERK_BACKOFFICE_PGBOUNCER=1``: no pool of our own, no
+prepared statements, as its transaction pooling needs). See README, "Back office on PostgreSQL".
 """
 from __future__ import annotations
 
 import os
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -17,6 +22,45 @@ from clerk_console.backoffice import tables  # noqa: F401  (registers the tables
 DB_ENV = "CLERK_BACKOFFICE_DB"
 HOME_ENV = "CLERK_BACKOFFICE_HOME"
 DB_FILE = "backoffice.sqlite3"
+POOL_ENV = "CLERK_BACKOFFICE_POOL_"  # + SIZE, OVERFLOW, TIMEOUT
+PGBOUNCER_ENV = "CLERK_BACKOFFICE_PGBOUNCER"
+
+
+@dataclass(frozen=True)
+class PoolSettings:
+    """One process's PostgreSQL connections: ``size`` kept open, up to ``overflow`` more in a
+    burst, a request waits ``timeout`` seconds for one; ``pgbouncer``: PgBouncer pools instead."""
+
+    size: int = 5
+    overflow: int = 5
+    timeout: int = 10
+    pgbouncer: bool = False
+
+    @property
+    def most(self) -> int:
+        return self.size + self.overflow
+
+
+_POOL_RANGES = {"size": (1, 100), "overflow": (0, 100), "timeout": (1, 300)}
+
+
+def pool_settings(environ: dict[str, str] | None = None) -> PoolSettings:
+    """The pool from ``CLERK_BACKOFFICE_POOL_SIZE`` / ``_OVERFLOW`` / ``_TIMEOUT`` and
+    ``CLERK_BACKOFFICE_PGBOUNCER`` (0/1); a bad value is refused in Chinese (ValueError)."""
+    env = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    for name, (lo, hi) in _POOL_RANGES.items():
+        key = POOL_ENV + name.upper()
+        raw = env.get(key, "").strip()
+        if not raw:
+            continue
+        if not raw.isdigit() or not lo <= int(raw) <= hi:
+            raise ValueError(f"环境变量 {key}={raw!r} 无效：应为 {lo} 到 {hi} 之间的整数")
+        values[name] = int(raw)
+    raw = env.get(PGBOUNCER_ENV, "").strip()
+    if raw not in ("", "0", "1"):
+        raise ValueError(f"环境变量 {PGBOUNCER_ENV}={raw!r} 无效：应为 0 或 1")
+    return PoolSettings(**values, pgbouncer=raw == "1")  # type: ignore[arg-type]
 
 
 def backoffice_home() -> Path:
@@ -45,18 +89,27 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def make_engine(url: str | None = None, *, create: bool = True) -> Engine:
+def make_engine(url: str | None = None, *, create: bool = True,
+                pool: PoolSettings | None = None) -> Engine:
     url = database_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
                                hide_parameters=True)  # no personal data in error logs
         _sqlite_setup(engine)
     else:
-        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
-                               hide_parameters=True)
+        engine = create_engine(url, hide_parameters=True, **_pool_options(pool or pool_settings()))
     if create:
         create_schema(engine)
     return engine
+
+
+def _pool_options(pool: PoolSettings) -> dict:
+    if pool.pgbouncer:  # PgBouncer (transaction pooling) holds the connections
+        from sqlalchemy.pool import NullPool
+
+        return {"poolclass": NullPool, "connect_args": {"prepare_threshold": None}}
+    return {"pool_pre_ping": True, "pool_size": pool.size, "max_overflow": pool.overflow,
+            "pool_timeout": pool.timeout}
 
 
 def _sqlite_setup(engine: Engine) -> None:
