@@ -10,9 +10,16 @@ the page's order, whatever order their keys come in, and the swap takes the newe
 each key (one sort). Keeping the staged copy sorted by key instead costs a random B-tree
 insert per row, which made a shuffled million-row download several times slower.
 
+Sync never holds the write lock for long while the clerk works (a case save waits on it):
+a page is staged in transactions of ``STAGE_CHUNK`` rows, and a large dataset with a keyed
+swap (e-licences) is merged into the live table in transactions of ``SWAP_CHUNK`` keys, read
+in key order from a snapshot that takes no lock. During such a merge a holder's e-licences may
+be the old or the new ones for a few seconds; the cursor moves only when the merge is done,
+so a console stopped half-way merges again from its last staged page (idempotent).
+
 A dataset is added with :func:`dataset` (see docs/howto.md): its name (the wire's
 ``sync.protocol.Dataset`` value), how a page is applied, whether a first download is staged,
-and optionally a bulk swap of the staged copy.
+and optionally a bulk swap of the staged copy or a keyed merge (``KeyedSwap``).
 """
 from __future__ import annotations
 
@@ -42,10 +49,23 @@ SwapFn: TypeAlias = Callable[[Session, str], None]
 
 # kv: "<last staged sequence>:<server floor it is consistent with>" of a download in progress
 STAGE_KEY = "sync_stage_{}"
+STAGE_CHUNK = 2_000  # staged rows per transaction (the write lock is held ~10 ms each)
+SWAP_CHUNK = 2_000  # keys merged per transaction in a keyed swap
 
 # the newest staged row of each key (SQLite takes a bare column from the max() row), key order
 _NEWEST = ("SELECT key, payload, max(id) FROM sync_stage WHERE dataset = :d GROUP BY key "
            "ORDER BY key")
+
+
+@dataclass(frozen=True, slots=True)
+class KeyedSwap:
+    """A staged copy merged into the live table in short transactions, by key: ``live_keys``
+    lists the live keys in key order; ``put`` (one sync_stage id as its only parameter) writes
+    the staged row live; ``drop`` (one key) deletes a live row."""
+
+    live_keys: str
+    put: str
+    drop: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,19 +76,20 @@ class PullDataset:
     apply: ApplyFn  # (replica, session, rows, tombstones, replace_all) in the page's transaction
     staged: bool = True  # a first download is staged whole, then swapped in
     swap: SwapFn | None = None  # bulk swap of the staged copy (default: apply with replace_all)
+    keyed: KeyedSwap | None = None  # merge by key in short transactions (large datasets)
 
 
 DATASETS: dict[str, PullDataset] = {}
 
 
-def dataset(name: str, *, staged: bool = True,
-            swap: SwapFn | None = None) -> Callable[[ApplyFn], ApplyFn]:
+def dataset(name: str, *, staged: bool = True, swap: SwapFn | None = None,
+            keyed: KeyedSwap | None = None) -> Callable[[ApplyFn], ApplyFn]:
     """Register the decorated function as the page handler of dataset ``name``."""
     if not name.isidentifier():  # it is spliced into the staging INSERT
         raise ValueError(f"dataset name {name!r} must be an identifier")
 
     def register(fn: ApplyFn) -> ApplyFn:
-        DATASETS[name] = PullDataset(name, fn, staged, swap)
+        DATASETS[name] = PullDataset(name, fn, staged, swap, keyed)
         return fn
     return register
 
@@ -147,7 +168,17 @@ def _swap_elicence(s: Session, name: str) -> None:
     s.execute(text(_ELICENCE_SWAP), {"d": name})
 
 
-@dataset("elicence", swap=_swap_elicence)
+_ELICENCE_MERGE = KeyedSwap(
+    live_keys="SELECT key FROM elicence ORDER BY key",
+    put="""INSERT OR REPLACE INTO elicence (key, holder_id, type_code, name, number, issued, expires)
+SELECT key, json_extract(payload, '$.holder_id'), json_extract(payload, '$.type_code'),
+       json_extract(payload, '$.name'), json_extract(payload, '$.number'),
+       NULLIF(json_extract(payload, '$.issued'), ''), NULLIF(json_extract(payload, '$.expires'), '')
+FROM sync_stage WHERE id = ?""",
+    drop="DELETE FROM elicence WHERE key = ?")
+
+
+@dataset("elicence", swap=_swap_elicence, keyed=_ELICENCE_MERGE)
 def _apply_elicence(replica: Pull, s: Session, pairs: Pairs, keys: list[str],
                     replace_all: bool) -> None:
     # executemany on the driver's cursor, in the session's transaction: a page is 20,000
@@ -248,19 +279,79 @@ class Pull(Cases, ReplicaBase):
         ds = _known(dataset)
         if cursor == 0 and not rows and not more:
             return  # the server has never published this dataset: keep the local copy
-        with self.write() as s:
-            # the raw driver cursor inside the same transaction: tens of thousands of rows a
-            # page; a key occurs once in a page, so rows and tombstones need no order between
-            cur = s.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
-            stmt = f"INSERT INTO sync_stage (dataset, key, payload) VALUES ('{ds.name}', ?, ?)"
-            cur.executemany(stmt, rows)
-            if tombstones:
-                cur.executemany(stmt, ((k, None) for k in tombstones))
-            cur.close()
-            if more:
+        # a key occurs once in a page, so rows and tombstones need no order between them; the
+        # page goes in short transactions and its position after them: a console stopped
+        # half-way fetches the page again, and a key staged twice with the same payload is
+        # harmless (the newest of each key wins)
+        staged = [*rows, *((k, None) for k in tombstones)]
+        stmt = f"INSERT INTO sync_stage (dataset, key, payload) VALUES ('{ds.name}', ?, ?)"
+        for i in range(0, len(staged), STAGE_CHUNK):
+            with self.write() as s:
+                cur = s.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+                cur.executemany(stmt, staged[i:i + STAGE_CHUNK])
+                cur.close()
+        if more:
+            with self.write() as s:
                 kv.put(s, STAGE_KEY.format(ds.name), f"{cursor}:{floor}")
-                return
+            return
+        if ds.keyed is not None and not self.tx.in_write:
+            self._merge(ds, ds.keyed, cursor, at)
+            return
+        with self.write() as s:
             self._swap(s, ds, cursor, at)
+
+    def _merge(self, ds: PullDataset, keyed: KeyedSwap, cursor: int, at: datetime | None) -> None:
+        """Merge the staged copy into the live table by key, ``SWAP_CHUNK`` keys a transaction,
+        reading both in key order from one snapshot (no lock); then the cursor, and the staged
+        rows deleted in short transactions."""
+        newest = ("SELECT key, payload IS NULL, max(id) FROM sync_stage WHERE dataset = ? "
+                  "GROUP BY key ORDER BY key")
+        puts: list[tuple[int]] = []
+        drops: list[tuple[str]] = []
+
+        def flush(force: bool = False) -> None:
+            if len(puts) + len(drops) < SWAP_CHUNK and not force:
+                return
+            with self.write() as s:
+                cur = s.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+                cur.executemany(keyed.drop, drops)
+                cur.executemany(keyed.put, puts)
+                cur.close()
+            puts.clear()
+            drops.clear()
+
+        with self.tx.engine.connect() as rc:
+            rc.exec_driver_sql("SELECT 1")  # BEGIN: one snapshot for both readers
+            raw = rc.connection.driver_connection
+            staged_rows = raw.cursor().execute(newest, (ds.name,))
+            live = raw.cursor().execute(keyed.live_keys)
+            live_key = next(live, (None,))[0]
+            for key, tombstone, sid in staged_rows:
+                while live_key is not None and live_key < key:  # live, no longer published
+                    drops.append((live_key,))
+                    live_key = next(live, (None,))[0]
+                if live_key == key:
+                    live_key = next(live, (None,))[0]
+                    if tombstone:
+                        drops.append((key,))
+                if not tombstone:
+                    puts.append((sid,))
+                flush()
+            while live_key is not None:
+                drops.append((live_key,))
+                live_key = next(live, (None,))[0]
+                flush()
+            flush(force=True)
+        with self.write():
+            self.apply_page(ds.name, [], [], cursor, at=at)
+            with self.write() as s:
+                kv.put(s, STAGE_KEY.format(ds.name), None)
+        done = text("DELETE FROM sync_stage WHERE id IN (SELECT id FROM sync_stage "
+                    "WHERE dataset = :d LIMIT :n)")
+        while True:
+            with self.write() as s:
+                if s.execute(done, {"d": ds.name, "n": SWAP_CHUNK * 5}).rowcount == 0:
+                    break
 
     def _swap(self, s: Session, ds: PullDataset, cursor: int, at: datetime | None) -> None:
         """Replace the live dataset by the staged copy (inside the caller's transaction)."""
