@@ -159,3 +159,9 @@ def test_bench_outbox(bench_out: Path) -> None:
     got = metrics(run_bench("bench_outbox.py", bench_out, "--quick"))
     assert got["queue_by_counter"]["rows"] == 5000 and got["queue_by_count"]["value"] > 0
     assert got["pruned"]["value"] > 0 and got["prune_longest_transaction"]["target"] == 50.0
+
+
+def test_bench_save_during_pull(bench_out: Path) -> None:
+    got = metrics(run_bench("bench_save_during_pull.py", bench_out, "--quick"))
+    assert got["save_p99_short"]["target"] == 50.0 and got["save_p99_short"]["rows"] == 20000
+    assert got["saves_failed_short"]["value"] == 0 and got["pull_short"]["value"] > 0

@@ -77,21 +77,21 @@ def test_a_merge_stopped_half_way_merges_again(replica, tmp_path, monkeypatch) -
     replica.apply_page("elicence", [{"key": k, "payload": json.loads(p)} for k, p in before], [], 5)
     monkeypatch.setattr(pull_mod, "SWAP_CHUNK", 3)
     calls = {"n": 0}
-    real = pull_mod.Pull.write
+    real = pull_mod.Pull.background_write
 
     def failing_write(self):
         calls["n"] += 1
-        if calls["n"] == 12:  # in the middle of the merge
+        if calls["n"] == 8:  # in the middle of the merge
             raise OSError("killed (test)")
         return real(self)
 
     download(replica, pages[:2])
-    monkeypatch.setattr(pull_mod.Pull, "write", failing_write)
+    monkeypatch.setattr(pull_mod.Pull, "background_write", failing_write)
     try:
         apply.apply(replica, Dataset.ELICENCE, pages[2], staging=True)
     except OSError:
         pass
-    monkeypatch.setattr(pull_mod.Pull, "write", real)
+    monkeypatch.setattr(pull_mod.Pull, "background_write", real)
     assert replica.cursor("elicence") == 5  # not moved: the download is not done
     apply.apply(replica, Dataset.ELICENCE, pages[2], staging=True)  # the last page again
     assert replica.cursor("elicence") == 61
@@ -126,3 +126,31 @@ def test_a_save_waits_for_a_sync_transaction_instead_of_failing(replica) -> None
         t.join()
         sync_side.close()
     assert replica.get_case(saved.case_no) is not None
+
+
+def test_background_writes_let_a_waiting_clerks_write_go_first(replica) -> None:
+    """SQLite's lock is not fair; sync's short transactions start only when no clerk's write is
+    waiting or running (in this process, per file)."""
+    sync_side = Replica.open(replica.path)
+    order: list[str] = []
+    inside = threading.Event()
+    release = threading.Event()
+
+    def clerk_write() -> None:  # a clerk's save waiting for (or holding) the lock
+        with replica.tx._gate.foreground_write():
+            inside.set()
+            release.wait(5)
+            order.append("clerk")
+
+    t = threading.Thread(target=clerk_write)
+    t.start()
+    try:
+        assert inside.wait(5)
+        threading.Timer(0.2, release.set).start()  # the clerk's write ends a moment later
+        with sync_side.background_write():  # waits for it instead of racing it for the lock
+            order.append("sync")
+    finally:
+        release.set()
+        t.join()
+        sync_side.close()
+    assert order == ["clerk", "sync"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -19,6 +19,7 @@ from sqlmodel import Session
 from clerk_console.domain.errors import ClerkError
 
 BUSY_TIMEOUT_MS = 10_000
+BACKGROUND_YIELD_S = 2.0  # longest a background write waits for the clerk's writes to finish
 _BEGIN_OPTION = "clerk_begin"  # execution option read by the begin hook
 
 
@@ -51,37 +52,80 @@ def writer(engine: Engine) -> Engine:
     return engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
 
 
+class _Gate:
+    """Writers of one database file in this process: SQLite's lock is not fair (a waiting
+    writer sleeps in growing steps while a busy one takes the lock again at once), so
+    background writers (sync) start a transaction only when no clerk's write is waiting."""
+
+    def __init__(self) -> None:
+        self.cond = threading.Condition()
+        self.foreground = 0  # clerk's writes waiting for the lock or holding it
+
+    @contextmanager
+    def foreground_write(self) -> Iterator[None]:
+        with self.cond:
+            self.foreground += 1
+        try:
+            yield
+        finally:
+            with self.cond:
+                self.foreground -= 1
+                self.cond.notify_all()
+
+    def background_turn(self) -> None:
+        with self.cond:
+            self.cond.wait_for(lambda: self.foreground == 0, timeout=BACKGROUND_YIELD_S)
+
+
+_GATES: dict[str, _Gate] = {}
+_GATES_LOCK = threading.Lock()
+
+
+def _gate(engine: Engine) -> _Gate:
+    key = str(Path(engine.url.database or "").resolve()) if engine.url.database else repr(engine)
+    with _GATES_LOCK:
+        return _GATES.setdefault(key, _Gate())
+
+
 class Transactions:
     """Sessions on one engine; a write nested in another write (same thread) joins it.
 
     Nesting lets a batch (``with tx.write(): ...`` around many service calls) commit once,
-    while each service call on its own still commits its own transaction.
+    while each service call on its own still commits its own transaction. ``write(background=
+    True)`` (sync's short transactions) lets every waiting clerk's write go first.
     """
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._writer = writer(engine)
         self._local = threading.local()
+        self._gate = _gate(engine)
 
     @property
     def in_write(self) -> bool:
         return getattr(self._local, "session", None) is not None
 
-    def write(self):
+    def write(self, *, background: bool = False):
         """One ``BEGIN IMMEDIATE`` transaction: committed on success, rolled back on error."""
-        return self._session(self._writer, writing=True)
+        return self._session(self._writer, writing=True, background=background)
 
     def read(self):
         """A read-only session (a consistent snapshot); inside a write, the write's session."""
         return self._session(self.engine, writing=False)
 
     @contextmanager
-    def _session(self, engine: Engine, *, writing: bool) -> Iterator[Session]:
+    def _session(self, engine: Engine, *, writing: bool,
+                 background: bool = False) -> Iterator[Session]:
         current = getattr(self._local, "session", None)
         if current is not None:
             yield current
             return
-        with Session(engine, expire_on_commit=False) as session:
+        guard = nullcontext()
+        if writing and background:
+            self._gate.background_turn()
+        elif writing:
+            guard = self._gate.foreground_write()
+        with guard, Session(engine, expire_on_commit=False) as session:
             if writing:
                 self._local.session = session
             try:

@@ -57,3 +57,10 @@ class ReplicaBase:
         """One write transaction; calls inside it join it (batching, atomic service actions)."""
         with self.tx.write() as session:
             yield session
+
+    @contextmanager
+    def background_write(self) -> Iterator[Session]:
+        """A short write of sync's or housekeeping's: it starts only when no clerk's write is
+        waiting for the lock (see ``db.Transactions``)."""
+        with self.tx.write(background=True) as session:
+            yield session

@@ -98,7 +98,7 @@ class Outbox(ReplicaBase):
                                     t.c.pushed_at < local(before)).limit(PRUNE_BATCH))
         total = 0
         while True:
-            with self.write() as s:
+            with self.background_write() as s:
                 n = s.execute(delete(t).where(t.c.id.in_(old.scalar_subquery()))).rowcount
             total += n
             if n < PRUNE_BATCH:

@@ -232,7 +232,7 @@ class Pull(Cases, ReplicaBase):
         ds = _known(dataset)
         pairs = [(_get(r, "key"), _get(r, "payload")) for r in rows]
         keys = list(tombstones)
-        with self.write() as s:
+        with self.background_write() as s:  # a clerk's waiting save goes first
             ds.apply(self, s, pairs, keys, replace_all)
             self._set_cursor(s, ds.name, new_cursor, at)
 
@@ -286,7 +286,7 @@ class Pull(Cases, ReplicaBase):
         staged = [*rows, *((k, None) for k in tombstones)]
         stmt = f"INSERT INTO sync_stage (dataset, key, payload) VALUES ('{ds.name}', ?, ?)"
         for i in range(0, len(staged), STAGE_CHUNK):
-            with self.write() as s:
+            with self.background_write() as s:
                 cur = s.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
                 cur.executemany(stmt, staged[i:i + STAGE_CHUNK])
                 cur.close()
@@ -312,7 +312,7 @@ class Pull(Cases, ReplicaBase):
         def flush(force: bool = False) -> None:
             if len(puts) + len(drops) < SWAP_CHUNK and not force:
                 return
-            with self.write() as s:
+            with self.background_write() as s:
                 cur = s.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
                 cur.executemany(keyed.drop, drops)
                 cur.executemany(keyed.put, puts)
@@ -349,7 +349,7 @@ class Pull(Cases, ReplicaBase):
         done = text("DELETE FROM sync_stage WHERE id IN (SELECT id FROM sync_stage "
                     "WHERE dataset = :d LIMIT :n)")
         while True:
-            with self.write() as s:
+            with self.background_write() as s:
                 if s.execute(done, {"d": ds.name, "n": SWAP_CHUNK * 5}).rowcount == 0:
                     break
 
