@@ -392,9 +392,19 @@ def signin(tmp: Path) -> dict[str, float]:
         except ServiceError:
             forever = True
         attack("five wrong PINs lock an account forever", forever)
+        r.set_window("YT0707", "综合受理7号窗口", "烟台市政务服务中心")
+        add_cases(r, 1, window_code="YT0707", day=date.today())
     finally:
         r.close()
     audit_log(r.path)
+    for command in (["cases", "--json"], ["clerk", "list", "--json"]):
+        out = subprocess.run([sys.executable, "-m", "clerk_console", "--data-dir",
+                              str(r.path.parent), *command], input="", capture_output=True,
+                             text=True, timeout=120, cwd=str(benchlib.ROOT),
+                             start_new_session=True)
+        PII.append((f"`{' '.join(command[:2])}` without a PIN",
+                    "YT0707-" in out.stdout or "张敏" in out.stdout))
+        attack(f"PII exposure: `{' '.join(command)}` without a PIN", PII[-1][1])
     return {"guess_hours": hours, "timing_ratio": ratio}
 
 

@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("cases", help="列出本窗口的办件")
     s.add_argument("--json", action="store_true", help="每行输出一个 JSON 对象")
     s.add_argument("--limit", type=int, default=200, metavar="N", help="最多列出 N 件（默认 200）")
+    s.add_argument("--as", dest="as_id", metavar="ID", help="登录的工号；其 PIN 从标准输入第一行读取")
 
     s = sub.add_parser("notice", help="（补）打印办件的告知书")
     s.add_argument("case_no", metavar="CASE_NO", help="办件编号")
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--text", action="store_true", help="输出文字预览")
     s.add_argument("--escpos", metavar="PATH", help="把 80 毫米小票的打印数据写到这里")
     s.add_argument("--kind", metavar="KIND", help="文书种类（默认按办理结果）")
+    s.add_argument("--as", dest="as_id", metavar="ID", help="登录的工号；其 PIN 从标准输入第一行读取")
 
     s = sub.add_parser("workdays", help="某日之后第 N 个工作日（按办件期限的算法）")
     s.add_argument("date", metavar="DATE", help="起算日，如 2026-12-24（当日不计）")
@@ -69,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     acts = subparsers(s, dest="action", required=True, metavar="操作")
     a = acts.add_parser("list", help="工号、姓名、角色、是否停用、是否锁定")
     a.add_argument("--json", action="store_true", help="每行输出一个 JSON 对象")
+    a.add_argument("--as", dest="as_id", metavar="ID", help="登录的工号；其 PIN 从标准输入第一行读取")
     for action, help_ in (("add", "新增窗口员（第一个账号用 --supervisor）"),
                           ("pin", "设置新 PIN"), ("unlock", "解除多次输错 PIN 后的锁定"),
                           ("disable", "停用离岗的窗口员"),
@@ -92,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     a = acts.add_parser("list", help="待办的差评回访（当前步骤、期限、是否逾期）")
     a.add_argument("--all", action="store_true", help="包括已办结的")
     a.add_argument("--json", action="store_true", help="每行输出一个 JSON 对象")
+    a.add_argument("--as", dest="as_id", metavar="ID", help="登录的工号；其 PIN 从标准输入第一行读取")
     for action, help_ in (("verify", "核实（负责人）：问题是否属实"), ("fix", "整改：改了什么"),
                           ("answer", "反馈：如何告知了申请人"), ("appeal", "申诉：恶意差评或误评"),
                           ("review", "复核申诉（负责人）")):

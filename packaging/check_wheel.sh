@@ -31,8 +31,9 @@ bin="$scratch/venv/bin"
 "$bin/clerk-console" --version
 "$bin/clerk-console" demo --init-only
 "$bin/clerk-console" identify 91370613MA3CKF011N
-case_no="$("$bin/clerk-console" cases --json | "$bin/python" -c 'import json,sys; print(json.loads(sys.stdin.readline())["case_no"])')"
-"$bin/clerk-console" notice "$case_no" --pdf "$scratch/notice.pdf"
+# cases and notice show personal data: the demo clerk signs in (PIN on stdin with --as)
+case_no="$(echo 123456 | "$bin/clerk-console" cases --json --as demo | "$bin/python" -c 'import json,sys; print(json.loads(sys.stdin.readline())["case_no"])')"
+echo 123456 | "$bin/clerk-console" notice "$case_no" --pdf "$scratch/notice.pdf" --as demo
 test -s "$scratch/notice.pdf"
 "$bin/python" "$repo/packaging/smoke_installed.py"
 echo "check_wheel: ok"

@@ -247,7 +247,11 @@ def test_cli_sets_up_a_window(home):
     out = clerk_cli(home, "disable", "c1", "--as", "boss", stdin="907531\n")
     assert out.returncode == 0 and "已停用 张敏（c1）" in out.stdout
 
-    out = clerk_cli(home, "list", "--json")
+    out = clerk_cli(home, "list", "--json")  # names and roles: a signed-in clerk only
+    assert out.returncode == 2 and "没有读到输入" in out.stderr and "张敏" not in out.stdout
+    out = clerk_cli(home, "list", "--json", "--as", "c1", stdin="000000\n")
+    assert out.returncode == 1 and "工号或 PIN 错误" in out.stderr
+    out = clerk_cli(home, "list", "--json", "--as", "boss", stdin="907531\n")
     assert out.returncode == 0
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     assert rows == [

@@ -6,9 +6,24 @@ from datetime import date, datetime
 
 import pytest
 
-from clerk_console.cli import main
+from clerk_console.cli import main as _main
 from clerk_console.storage.replica import Replica
 from test_printing import flat, pdf_text, sample_applicant, sample_cases, sample_catalogue
+
+
+def main(argv: list[str], clerk: tuple[str, str] = ("C007", "246800")) -> int:
+    """The CLI as a clerk runs it: ``notice`` signs in (clerk id, PIN on stdin)."""
+    import io
+    import sys
+
+    saved, sys.stdin = sys.stdin, io.StringIO(clerk[1] + "\n")
+    try:
+        return _main([*argv, "--as", clerk[0]] if argv and argv[0] == "notice" else argv)
+    finally:
+        sys.stdin = saved
+
+
+DEMO = ("demo", "123456")  # the demo replica's clerk
 
 
 @pytest.fixture
@@ -136,6 +151,6 @@ def test_every_document_of_the_demo_cases(tmp_path, monkeypatch):
         replica.close()
     deferred = next(c for c in cases if c.outcome == "deferred")
     a, b = tmp_path / "a.pdf", tmp_path / "b.pdf"
-    assert main(["notice", deferred.case_no, "--pdf", str(a)]) == 0
-    assert main(["notice", deferred.case_no, "--pdf", str(b)]) == 0
+    assert main(["notice", deferred.case_no, "--pdf", str(a)], DEMO) == 0
+    assert main(["notice", deferred.case_no, "--pdf", str(b)], DEMO) == 0
     assert pdf_text(a.read_bytes()) == pdf_text(b.read_bytes())

@@ -1,6 +1,7 @@
 """``clerk-console demo --init-only`` twice, then ``cases --json``, on the shipped data/."""
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import replace
 from datetime import datetime
@@ -27,7 +28,7 @@ def frozen(monkeypatch):
     monkeypatch.setattr(demo, "datetime", FrozenClock)
 
 
-def test_demo_twice_then_cases_json(tmp_path, frozen, capsys):
+def test_demo_twice_then_cases_json(tmp_path, frozen, capsys, monkeypatch):
     home = tmp_path / "home"
     assert cli.main(["--data-dir", str(home), "demo", "--init-only"]) == 0
     first = capsys.readouterr().out
@@ -36,7 +37,9 @@ def test_demo_twice_then_cases_json(tmp_path, frozen, capsys):
     second = capsys.readouterr().out
     assert "沿用已有" in second and "今日示例办件" not in second
 
-    assert cli.main(["--data-dir", str(home), "cases", "--json", "--limit", "50"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("123456\n"))  # the demo clerk's PIN
+    assert cli.main(["--data-dir", str(home), "cases", "--json", "--limit", "50",
+                     "--as", "demo"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     outcomes = {r["outcome"] for r in rows}
     assert outcomes == {o.value for o in Outcome}  # an example of every outcome

@@ -1,4 +1,5 @@
-"""``clerk-console cases [--json] [--limit N]``: the replica's newest cases, applicants masked."""
+"""``clerk-console cases [--json] [--limit N] [--as ID]``: the replica's newest cases,
+applicants masked; a clerk signs in first (``commands/signin.py``) and the listing is audited."""
 from __future__ import annotations
 
 import json
@@ -27,8 +28,11 @@ def case_row(case, id_kind: str = "resident_id") -> dict:
 
 
 def run(args) -> int:
+    from clerk_console.services import ServiceError
     from clerk_console.storage.db import ReplicaError
     from clerk_console.storage.replica import Replica
+
+    from .signin import SignInInput, sign_in
 
     limit = getattr(args, "limit", 200)
     if limit is None or limit < 1:
@@ -39,6 +43,7 @@ def run(args) -> int:
         return 1
     try:
         with Replica.open(path) as replica:
+            reader = sign_in(replica, args)
             cases = replica.list_cases(limit=limit)
             kinds = {}
             for c in cases:
@@ -46,9 +51,13 @@ def run(args) -> int:
                     found = replica.find_applicant(c.applicant_id)
                     kinds[c.applicant_id] = found.id_kind if found else _guess_kind(c)
             names = _item_names(replica)
-    except ReplicaError as exc:
+            replica.audit(reader.id, "cases.list", "cases", {"rows": len(cases)})
+    except (ReplicaError, ServiceError) as exc:
         print(str(exc), file=sys.stderr)
         return 1
+    except SignInInput as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
     rows = [case_row(c, kinds[c.applicant_id]) for c in cases]
     if getattr(args, "json", False):
         for row in rows:

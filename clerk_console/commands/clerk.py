@@ -8,15 +8,13 @@ The rules are in ``services/accounts.py``.
 """
 from __future__ import annotations
 
-import getpass
 import json
 import sys
 
 from clerk_console import config
 
-
-class _BadInput(Exception):
-    """Input typed wrong (exit 2); the message says what to do."""
+from .signin import SignInInput as _BadInput
+from .signin import credentials, secret, sign_in
 
 
 def run(args) -> int:
@@ -49,14 +47,16 @@ def run(args) -> int:
 def _list(replica, args) -> int:
     from clerk_console.services import accounts
 
+    if not accounts.list_clerks(replica):
+        print(f"本窗口还没有工作人员账号。{accounts.NO_SUPERVISOR}")
+        return 0
+    reader = sign_in(replica, args)  # names and roles: a signed-in clerk only
     clerks = accounts.list_clerks(replica)
+    replica.audit(reader.id, "clerk.list", "clerks", {"rows": len(clerks)})
     if getattr(args, "json", False):
         for c in clerks:
             print(json.dumps({"id": c.id, "name": c.name, "role": c.role, "active": c.active,
                               "locked": c.locked}, ensure_ascii=False))
-        return 0
-    if not clerks:
-        print(f"本窗口还没有工作人员账号。{accounts.NO_SUPERVISOR}")
         return 0
     for c in clerks:
         state = ("在岗" if c.active else "已停用") + ("  已锁定" if c.locked else "")
@@ -176,32 +176,15 @@ def _authorise(replica, args):
     """The supervisor authorising this change (id and PIN checked like a sign-in)."""
     from clerk_console.services import accounts
 
-    if args.as_id:
-        supervisor_id = args.as_id
-        pin = _secret("负责人 PIN：", from_stdin=not sys.stdin.isatty())
-    else:
-        print("此操作需负责人授权。", file=sys.stderr)
-        supervisor_id = input("负责人工号：")
-        pin = _secret("负责人 PIN：", from_stdin=False)
-    return accounts.authorise(replica, supervisor_id, pin)
+    return accounts.authorise(replica, *credentials(args, "负责人", "授权"))
 
 
 def _new_pin(args) -> str:
     from clerk_console.services import accounts
 
     if args.pin_stdin:
-        return _checked(accounts.valid_pin, _secret("", from_stdin=True))
-    pin = _checked(accounts.valid_pin, _secret("新 PIN（6 到 12 位数字）：", from_stdin=False))
-    if _secret("再输一次新 PIN：", from_stdin=False) != pin:
+        return _checked(accounts.valid_pin, secret("", from_stdin=True))
+    pin = _checked(accounts.valid_pin, secret("新 PIN（6 到 12 位数字）：", from_stdin=False))
+    if secret("再输一次新 PIN：", from_stdin=False) != pin:
         raise _BadInput("两次输入的 PIN 不一致，未作修改，请重新运行")
     return pin
-
-
-def _secret(prompt: str, *, from_stdin: bool) -> str:
-    """A PIN: one line of stdin, or typed without echo (never printed)."""
-    if not from_stdin:
-        return getpass.getpass(prompt)
-    line = sys.stdin.readline()
-    if not line:
-        raise _BadInput("标准输入中缺少 PIN：每行一个，先负责人 PIN（--as 时），再新 PIN（--pin-stdin 时）")
-    return line.rstrip("\r\n")

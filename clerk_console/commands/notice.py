@@ -3,7 +3,9 @@
 ``--pdf PATH`` writes every document of the case into one A4 PDF, ``--escpos PATH`` the
 80 mm receipt byte stream, ``--text`` prints the preview; with none of them the documents go
 to the window's configured printer. ``--kind`` picks one document. Exit status 0 on success,
-1 when the case cannot be found or printing failed, 2 for a bad ``--kind``.
+1 when the case cannot be found, printing failed or the sign-in was refused, 2 for a bad
+``--kind`` or a missing PIN. A clerk signs in first (``--as ID`` with the PIN on stdin in
+scripts); the reprint is audited under that clerk.
 """
 from __future__ import annotations
 
@@ -23,8 +25,11 @@ def run(args) -> int:
     from clerk_console.domain.ids import parse_case_no
     from clerk_console.printing.documents import CASE_KINDS
     from clerk_console.printing.notices import case_documents
+    from clerk_console.services import ServiceError
     from clerk_console.storage.db import ReplicaError
     from clerk_console.storage.replica import Replica
+
+    from .signin import SignInInput, sign_in
 
     kinds = [args.kind] if getattr(args, "kind", None) else None
     if kinds and kinds[0] not in CASE_KINDS:
@@ -46,6 +51,14 @@ def run(args) -> int:
         _say(str(exc))
         return 1
     try:
+        try:
+            reader = sign_in(replica, args)
+        except ServiceError as exc:
+            _say(str(exc))
+            return 1
+        except SignInInput as exc:
+            _say(str(exc))
+            return 2
         case = replica.get_case(case_no)
         if case is None:
             _say(f"未找到办件“{case_no}”，请核对办件编号")
@@ -57,8 +70,8 @@ def run(args) -> int:
             return 1
         status = _output(args, docs, settings, home)
         if status == 0:
-            replica.audit(case.clerk_id, "notice.reprint", case.case_no,
-                          {"kinds": [d.kind for d in docs]})
+            replica.audit(reader.id, "notice.reprint", case.case_no,
+                          {"kinds": [d.kind for d in docs], "case_clerk": case.clerk_id})
         return status
     finally:
         replica.close()
