@@ -441,7 +441,7 @@ def kills(tmp: Path, bo, engine, n: int) -> tuple[int, int]:
     attack(f"the sync token readable in clear in the window folder {clear}", bool(clear))
     ctx = child_context()
     killed = 0
-    for trial in range(n):
+    for _ in range(n):
         add_cases(r, 8, window_code="YT0909", day=date.today())
         killed += kill_sync_child(ctx, str(r.path), rng)
     for _ in range(20):

@@ -116,7 +116,7 @@ async def session(scratch: homes.Scratch, n: int, every: int) -> tuple[list[tupl
                     print("  rating not saved:", rating.query_one("#rating-error").render())
                     rating.action_skip()
                 # the next case's dialog may open only once this one is gone
-                await wait_for(pilot, lambda: not rating.is_attached)
+                await wait_for(pilot, lambda r=rating: not r.is_attached)
             if done % every == 0:
                 await pilot.pause(0.2)  # let print workers finish, as between applicants
                 samples.append((done, rss_mb()))

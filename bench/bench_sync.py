@@ -22,7 +22,7 @@ import tempfile
 import threading
 import time
 import uuid
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -131,7 +131,7 @@ def bench_windows(tmp: Path, engine, url: str, windows: int, per_window: int, la
     # another region than the pull benchmark's: each window pushes its cases, pulls no index
     reps = [window(tmp, engine, url, f"W{label[:1].upper()}{i:03d}", "370211")
             for i in range(windows)]
-    for i, r in enumerate(reps):
+    for r in reps:
         add_cases(r, per_window, window_code=r.window().code, day=DAY)
     results = []
 

@@ -102,7 +102,7 @@ def test_authorise_is_a_sign_in_and_wrong_pins_lock(replica):
     assert replica.get_clerk("c1").failed_attempts == 0
     with pytest.raises(ServiceError, match="需要负责人确认"):
         accounts.authorise(replica, "nobody", BOSS_PIN)
-    for left in range(MAX_PIN_ATTEMPTS - 1, 0, -1):
+    for _ in range(MAX_PIN_ATTEMPTS - 1, 0, -1):
         with pytest.raises(ServiceError, match="工号或 PIN 错误"):
             accounts.authorise(replica, "boss", "000000")
     with pytest.raises(ServiceError, match="工号或 PIN 错误"):

@@ -248,7 +248,7 @@ def test_store_fallback_when_first_load_fails(folder, cat):
     empty = CatalogueStore(folder)
     assert empty.reload() is False and not empty.loaded
     with pytest.raises(CatalogueError):
-        empty.current
+        _ = empty.current
     seeded = CatalogueStore(folder, fallback=cat)
     assert seeded.reload() is False
     assert seeded.current is cat and seeded.last_error.origin == "materials.toml"

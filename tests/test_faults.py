@@ -11,7 +11,6 @@ import random
 import threading
 import time
 from datetime import date, datetime, timezone
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text

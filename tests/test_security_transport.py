@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from clerk_console.sync.client import (SyncClient, SyncOffline, SyncRefused, TransportRefused,
+from clerk_console.sync.client import (SyncClient, SyncRefused, TransportRefused,
                                        check_transport)
 
 

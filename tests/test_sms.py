@@ -176,7 +176,7 @@ def test_result_ready_deadline_and_voided_each_reach_the_gateway_once(window, en
 
 def test_an_outage_loses_nothing_and_sends_once_after(window, engine, gateway):
     gw = sms.Gateway(config(gateway.url, attempts=2))
-    case = decided(window, engine, Decision.APPROVE)
+    decided(window, engine, Decision.APPROVE)
     gateway.down = True
     t0 = at(date(2026, 11, 30))
     first = sms.deliver(engine, gw, t0)
@@ -201,7 +201,7 @@ def test_a_gateway_that_is_not_listening_at_all_keeps_the_message(window, engine
     port = s.getsockname()[1]
     s.close()  # nothing listens there
     gw = sms.Gateway(config(f"http://127.0.0.1:{port}/send", attempts=1))
-    case = decided(window, engine, Decision.READY)
+    decided(window, engine, Decision.READY)
     assert sms.deliver(engine, gw, at(date(2026, 11, 30))).waiting == 1
     assert outbox(engine)[0]["status"] == "pending"
 
@@ -256,7 +256,7 @@ def test_a_refusing_gateway_fails_the_message_for_good(window, engine):
         def send(self, phone, msg, out_id):
             raise sms.GatewayError("短信网关拒绝（模板未审核）", transient=False)
 
-    case = decided(window, engine, Decision.READY)
+    decided(window, engine, Decision.READY)
     gw = Refusing(config("http://127.0.0.1:9/"))
     assert sms.deliver(engine, gw, at(date(2026, 11, 30))).failed == 1
     assert sms.deliver(engine, gw, at(date(2026, 12, 30))).failed == 0

@@ -11,11 +11,11 @@ from sqlalchemy.exc import IntegrityError
 
 from clerk_console.domain.case import (Case, CaseMaterial, Decision, MaterialState, Outcome,
                                        Status)
+from clerk_console.domain.hashing import payload_hash
 from clerk_console.domain.ids import new_id
 from clerk_console.domain.parties import BlacklistEntry, ELicence
 from clerk_console.storage.db import pragmas
-from clerk_console.storage.replica import (Replica, ReplicaError, case_from_dict, case_to_dict,
-                                           payload_hash)
+from clerk_console.storage.replica import Replica, ReplicaError, case_from_dict, case_to_dict
 
 from conftest import ENTERPRISE, NOW, PERSON
 

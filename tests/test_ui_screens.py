@@ -2,8 +2,6 @@
 case numbers in the panel, focus without select-all. Pilot on a real replica file."""
 from __future__ import annotations
 
-import pytest
-
 from test_ui import (COMPANY, NOW, PERSON, UNKNOWN, burst, home, intake, keys, new_app, panel,
                      sign_in, template_home, type_text)
 

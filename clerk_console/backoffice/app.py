@@ -59,9 +59,10 @@ async def _read(request: Request, model, limit: int):
     try:
         return await run_in_threadpool(parse)
     except BodyTooLarge as exc:
-        raise BackofficeError(str(exc), 413)
+        raise BackofficeError(str(exc), 413) from None
     except (ValidationError, OSError, EOFError, ValueError, RecursionError) as exc:
-        raise BackofficeError(f"请求格式错误，终端与后台版本可能不一致：{type(exc).__name__}", 400)
+        raise BackofficeError(f"请求格式错误，终端与后台版本可能不一致：{type(exc).__name__}",
+                              400) from None
 
 
 def _client(request: Request) -> str:

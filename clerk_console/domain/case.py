@@ -8,9 +8,10 @@ accepted | completed | approved_on_commitment -> decided (back office) -> delive
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 
 class Outcome(StrEnum):
@@ -162,7 +163,7 @@ class Case:
         return self.status in OPEN_STATUSES
 
 
-def transition(case: Case, to: Status, **changes) -> Case:
+def transition(case: Case, to: Status, **changes: Any) -> Case:
     """Return the case moved to ``to``; raise TransitionError if the life cycle forbids it."""
     if to not in TRANSITIONS.get(case.status, frozenset()):
         raise TransitionError(f"办件状态不能从“{case.status.label}”变为“{to.label}”")
@@ -176,7 +177,7 @@ def owes_supply(case: Case) -> bool:
 
 def overdue(case: Case, today: date) -> bool:
     """A case owing materials whose supply deadline has passed."""
-    return owes_supply(case) and case.deadline < today
+    return owes_supply(case) and case.deadline is not None and case.deadline < today
 
 
 def reachable(start: Status) -> frozenset[Status]:

@@ -6,6 +6,7 @@ human-edited files under data/ lives in ``clerk_console.datafiles.catalogue``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 from enum import StrEnum
 
 
@@ -210,7 +211,7 @@ def merge_checklist(catalogue: Catalogue, item_codes: list[str] | tuple[str, ...
     A material is main if any item needs it as main; originals and copies take the maximum
     asked by any item. Main materials come first, then secondary, each in first-seen order.
     """
-    merged: dict[str, dict] = {}
+    merged: dict[str, dict[str, Any]] = {}
     for code in dict.fromkeys(item_codes):
         item = catalogue.items[code]
         for im in item.required_materials:

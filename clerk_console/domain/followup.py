@@ -18,9 +18,11 @@ Every step has its own deadline in working days, counted from the day the step s
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from .accounts import Clerk
 from .calendar import WorkCalendar
@@ -128,7 +130,7 @@ def is_overdue(f: Followup, today: date) -> bool:
     return f.status == "open" and f.due < today
 
 
-def overdue(followups, today: date) -> list[Followup]:
+def overdue(followups: Iterable[Followup], today: date) -> list[Followup]:
     return sorted((f for f in followups if is_overdue(f, today)), key=lambda f: f.due)
 
 
@@ -155,7 +157,7 @@ def _supervisor(f: Followup, actor: Clerk, what: str) -> None:
 
 
 def _advance(f: Followup, record: StepRecord, to: Step, cal: WorkCalendar,
-             rules: FollowupRules, **changes) -> Followup:
+             rules: FollowupRules, **changes: Any) -> Followup:
     history = f.history + (record,)
     if to is Step.CLOSED:
         return replace(f, step=to, status="closed", closed_at=record.at, history=history,

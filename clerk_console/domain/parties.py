@@ -1,7 +1,7 @@
 """Applicants, their e-licences and the credit blacklist. Pure domain."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 

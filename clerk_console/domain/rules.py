@@ -98,8 +98,7 @@ def decide(items: list[Item], materials: list[CaseMaterial] | tuple[CaseMaterial
            credit: CreditRecord = CreditRecord(), scope: WindowScope = CITY_SCOPE) -> Verdict:
     """Every outcome with allowed/forbidden and the reason, plus the best allowed one."""
     if not items:
-        opts = tuple(Option(o, False, "尚未选择事项") for o in PREFERENCE)
-        return Verdict(opts, None)
+        return Verdict(tuple(Option(o, False, "尚未选择事项") for o in PREFERENCE), None)
 
     elsewhere = [i for i in items if not scope.takes(i)]
     here = [i for i in items if scope.takes(i)]

@@ -63,7 +63,7 @@ def usage_weight(count: int, last_used: float, now: float) -> float:
     if last_used <= 0:
         return float(count)
     age = max(0.0, now - last_used)
-    return count * 0.5 ** (age / HALF_LIFE_SECONDS)
+    return float(count * 0.5 ** (age / HALF_LIFE_SECONDS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +137,8 @@ class SearchIndex:
             for pos, alts in enumerate(initials):
                 for alt in alts[1:]:
                     variants.append([alt if j == pos else a[0] for j, a in enumerate(initials)])
-            whole, suffixes = [text], []
+            whole: list[str] = [text]
+            suffixes: list[str] = []
             for parts in (full, *variants):
                 if parts:
                     whole.append("".join(parts))

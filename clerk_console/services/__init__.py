@@ -7,7 +7,12 @@ Each action saves the case, its outbox event and its audit entry in ONE transact
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from clerk_console.domain.errors import ClerkError
+
+if TYPE_CHECKING:
+    from .ports import ReplicaPort
 
 
 class ServiceError(ClerkError, ValueError):
@@ -15,7 +20,7 @@ class ServiceError(ClerkError, ValueError):
     what to do. Nothing has been saved when it is raised."""
 
 
-def audit_unmask(replica, supervisor_id: str, applicant_id: str, *, clerk_id: str = "") -> str:
+def audit_unmask(replica: ReplicaPort, supervisor_id: str, applicant_id: str, *, clerk_id: str = "") -> str:
     """The applicant's full ID number, for a supervisor only; the unmasking is audited."""
     from .audit import audit_unmask as unmask
 

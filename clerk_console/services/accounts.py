@@ -111,7 +111,7 @@ def add(replica: ReplicaPort, clerk_id: str, name: str, pin: str, *, supervisor:
         else:
             actor = _check_actor(replica, by).id
         clerk = replica.add_clerk(clerk_id, name, pin, role)
-        detail = {"name": name, "role": role}
+        detail: dict[str, object] = {"name": name, "role": role}
         if bootstrap:
             detail["bootstrap"] = True
         replica.audit(actor, "clerk.add", clerk_id, detail)
@@ -126,7 +126,7 @@ def set_pin(replica: ReplicaPort, clerk_id: str, pin: str, *, by: Clerk | None) 
         clerk = existing(replica, clerk_id)
         replica.set_pin(clerk.id, pin)
         replica.audit(boss.id, "clerk.pin", clerk.id)
-    return replica.get_clerk(clerk.id)
+    return existing(replica, clerk.id)
 
 
 def unlock(replica: ReplicaPort, clerk_id: str, *, by: Clerk | None) -> Clerk:
@@ -135,7 +135,7 @@ def unlock(replica: ReplicaPort, clerk_id: str, *, by: Clerk | None) -> Clerk:
         boss = _check_actor(replica, by)
         clerk = existing(replica, clerk_id)
         unlock_clerk(replica, clerk.id, supervisor_id=boss.id)
-    return replica.get_clerk(clerk.id)
+    return existing(replica, clerk.id)
 
 
 UNLOCK_CODE_TRIES = 5  # wrong unlock codes per window and day before codes are refused
@@ -166,7 +166,7 @@ def unlock_with_code(replica: ReplicaPort, clerk_id: str, code: str, *, key: byt
     with replica.write():
         replica.unlock_clerk(clerk.id)
         replica.audit("backoffice", "clerk.unlock_code", clerk.id, {"nonce": nonce}, at=now)
-    return replica.get_clerk(clerk.id)
+    return existing(replica, clerk.id)
 
 
 def set_active(replica: ReplicaPort, clerk_id: str, active: bool, *, by: Clerk | None) -> bool:

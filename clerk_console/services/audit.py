@@ -10,6 +10,10 @@ from .common import require_supervisor
 from .ports import ReplicaPort
 
 
+def _seconds(at: datetime | None) -> str:
+    return at.isoformat(timespec="seconds") if at else ""
+
+
 SIGN_IN_REFUSED = ("工号或 PIN 错误，请核对后重试；连续输错 5 次账号将锁定 5 分钟，"
                    "再错时锁定时间加倍；其他负责人可提前解锁")
 
@@ -31,14 +35,14 @@ def login(replica: ReplicaPort, clerk_id: str, pin: str, *, now: datetime | None
         raise ServiceError(SIGN_IN_REFUSED)
     if known.locked_at(now):
         replica.audit(clerk_id, "clerk.login_locked", clerk_id,
-                      {"until": known.locked_until.isoformat(timespec="seconds")})
+                      {"until": _seconds(known.locked_until)})
         raise ServiceError(SIGN_IN_REFUSED)
     if clerk is None:
         left = attempts_left(known.failed_attempts + 1)
         after = replica.get_clerk(clerk_id)
-        detail: dict = {"left": left}
+        detail: dict[str, object] = {"left": left}
         if after is not None and after.locked_at(now):
-            detail["locked_until"] = after.locked_until.isoformat(timespec="seconds")
+            detail["locked_until"] = _seconds(after.locked_until)
         replica.audit(clerk_id, "clerk.login_failed", clerk_id, detail)
         raise ServiceError(SIGN_IN_REFUSED)
     replica.audit(clerk_id, "clerk.login", clerk_id)

@@ -7,7 +7,7 @@ supervisor prompt, the CLI's ``--as``) before the id reaches here, as for voidin
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Callable
+from typing import Any, Callable
 
 from clerk_console.config import Settings, data_root
 from clerk_console.domain import followup as loop
@@ -44,7 +44,7 @@ def _clerk(replica: ReplicaPort, clerk_id: str) -> Clerk:
 
 
 def _step(replica: ReplicaPort, followup_id: str, actor: Clerk, now: datetime, action: str,
-          move: Callable[..., Followup], settings: Settings | None, **kwargs) -> Followup:
+          move: Callable[..., Followup], settings: Settings | None, **kwargs: Any) -> Followup:
     require_now(now)
     found = replica.get_followup(followup_id)
     if found is None:

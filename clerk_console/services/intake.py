@@ -2,11 +2,14 @@
 one of the five outcomes."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime
+from typing import Any
 
 from clerk_console.config import Settings
 from clerk_console.domain import deadlines
+from clerk_console.domain.calendar import WorkCalendar
 from clerk_console.domain.case import Case, CaseMaterial, MaterialState, Outcome, Status, transition
 from clerk_console.domain.catalogue import Catalogue, Item, Target
 from clerk_console.domain.ids import new_id
@@ -23,7 +26,7 @@ from .ports import ReplicaPort
 ACCEPTING = frozenset({Outcome.ACCEPTED, Outcome.DEFERRED, Outcome.APPROVED_ON_COMMITMENT})
 
 
-def _items(cat: Catalogue, codes) -> list[Item]:
+def _items(cat: Catalogue, codes: Iterable[str]) -> list[Item]:
     missing = [c for c in codes if c not in cat.items]
     if missing:
         raise ServiceError(f"事项 {'、'.join(missing)} 不在本机事项目录中，请重新选择或先同步目录")
@@ -41,7 +44,7 @@ def _check_target(applicant: Applicant, items: list[Item]) -> None:
 
 
 def new_draft(replica: ReplicaPort, *, window: str | WindowInfo, clerk_id: str,
-              applicant: Applicant, items, bundle: str | None = None,
+              applicant: Applicant, items: Iterable[str], bundle: str | None = None,
               agent: Applicant | None = None, now: datetime) -> Case:
     """A draft case with the merged checklist; materials held in the e-licence library are
     already marked ``ELICENCE`` (never asked for on paper)."""
@@ -110,7 +113,7 @@ def evaluate(replica: ReplicaPort, draft: Case) -> Verdict:
     return decide(items, draft.materials, replica.credit(_applicant_of(replica, draft)), scope)
 
 
-def _items_owing(cat, draft: Case) -> list:
+def _items_owing(cat: Catalogue, draft: Case) -> list[Item]:
     """The items that need a material still owed: only their promised limits cap the deferral
     deadline (an instant item of the bundle that has everything does not shorten it)."""
     owed = {m.code for m in draft.owed}
@@ -119,7 +122,8 @@ def _items_owing(cat, draft: Case) -> list:
     return _items(cat, [c for c in draft.items if c in codes]) or _items(cat, draft.items)
 
 
-def deferral_due(cat, cal, draft: Case, day: date, days: int) -> deadlines.Deadline:
+def deferral_due(cat: Catalogue, cal: WorkCalendar, draft: Case, day: date,
+                 days: int) -> deadlines.Deadline:
     """The supply-by date of a deferral of ``draft`` accepted on ``day`` (counted from the next
     working day when ``day`` is a rest day): the one the outcome pane shows and the one saved
     on the case."""
@@ -149,7 +153,7 @@ def close_intake(replica: ReplicaPort, draft: Case, outcome: Outcome, *, clerk_i
     cal = replica.calendar()
     day = now.date()
     start, _rest_day = deadlines.counting_start(cal, day)  # a rest day counts from the next
-    changes: dict = {"outcome": outcome}
+    changes: dict[str, Any] = {"outcome": outcome}
     try:
         if outcome in ACCEPTING:
             changes["accepted_at"] = now

@@ -2,8 +2,10 @@
 supervisor) and handing out the result (出件)."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from clerk_console.domain.case import (Case, Decision, MaterialState, Status,
                                        TransitionError, decidable, owes_supply,
@@ -15,19 +17,19 @@ from .ports import ReplicaPort
 
 
 def _save(replica: ReplicaPort, case: Case, *, clerk_id: str, action: str, now: datetime,
-          detail: dict | None = None) -> Case:
+          detail: dict[str, Any] | None = None) -> Case:
     return replica.save_case(case, clerk_id=clerk_id, action=action, detail=detail, at=now)
 
 
-def _move(case: Case, to: Status, **changes) -> Case:
+def _move(case: Case, to: Status, **changes: Any) -> Case:
     try:
         return transition(case, to, **changes)
     except TransitionError as exc:
         raise ServiceError(f"办件 {case.case_no}：{exc}") from None
 
 
-def supplement(replica: ReplicaPort, case: Case | str, codes, *, clerk_id: str,
-               now: datetime, originals=()) -> Case:
+def supplement(replica: ReplicaPort, case: Case | str, codes: Iterable[str], *, clerk_id: str,
+               now: datetime, originals: Iterable[str] = ()) -> Case:
     """Record deferred materials handed in; when nothing is owed any more the case is
     completed (已补齐). ``originals``: codes whose original was seen."""
     require_now(now)
@@ -93,8 +95,9 @@ def deliver(replica: ReplicaPort, case: Case | str, *, clerk_id: str, now: datet
 
 
 def record_decision(replica: ReplicaPort, case: Case | str, decision: Decision, *,
-                    decided_at: datetime) -> Case:
-    """Apply a back-office decision, as a ``decisions`` sync page does."""
+                    decided_at: datetime) -> Case | None:
+    """Apply a back-office decision, as a ``decisions`` sync page does (None: the replica
+    left the case as it was)."""
     case = load_case(replica, case)
     if not decidable(case.status):
         raise ServiceError(f"办件 {case.case_no} 是“{case.status.label}”，不能登记办结结果")

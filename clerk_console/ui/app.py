@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
 
-from textual import events, work
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.widgets import Input

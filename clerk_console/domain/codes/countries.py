@@ -24,6 +24,10 @@ CHINESE = frozenset({"CHN", "HKG", "MAC"})
 
 
 @cache
+def _untranslated(text: str) -> str:
+    return text
+
+
 def _table() -> tuple[dict[str, str], dict[str, str]]:
     """({alpha-3: Chinese name}, {numeric: alpha-3})."""
     import pycountry
@@ -32,7 +36,7 @@ def _table() -> tuple[dict[str, str], dict[str, str]]:
         zh = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["zh_CN"])
         translate = zh.gettext
     except OSError:  # a pycountry build without its translations: English names
-        translate = str
+        translate = _untranslated
     names, numeric = {}, {}
     for country in pycountry.countries:
         names[country.alpha_3] = translate(country.name)

@@ -12,6 +12,7 @@ foreigners, the nationality. Pure functions over a kind and ``Identification.det
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 from . import countries
 from .result import (FOREIGN_PR_ID, HK_IDENTITY_CARD, HOME_RETURN_PERMIT, PASSPORT,
@@ -26,30 +27,31 @@ _PROMPTS = {
 }
 
 
-def foreign_passport(kind: str, details: dict) -> bool:
+def foreign_passport(kind: str, details: dict[str, Any]) -> bool:
     return kind == PASSPORT and details.get("issuing_code", "CHN") not in countries.CHINESE
 
 
-def asks_nationality(kind: str, details: dict) -> bool:
+def asks_nationality(kind: str, details: dict[str, Any]) -> bool:
     return kind == FOREIGN_PR_ID or foreign_passport(kind, details)
 
 
-def nationality_of(kind: str, details: dict) -> str:
+def nationality_of(kind: str, details: dict[str, Any]) -> str:
     """The nationality the document states (alpha-3), '' if it does not say."""
+    stated: str = ""
     if kind == FOREIGN_PR_ID:
-        return details.get("nationality", "")
-    if foreign_passport(kind, details):
-        return details.get("nationality_code") or details.get("issuing_code", "")
-    return ""
+        stated = details.get("nationality", "")
+    elif foreign_passport(kind, details):
+        stated = details.get("nationality_code") or details.get("issuing_code", "")
+    return stated
 
 
-def name_prompt(kind: str, details: dict) -> str:
+def name_prompt(kind: str, details: dict[str, Any]) -> str:
     if foreign_passport(kind, details):
         return "姓名（按护照上的拉丁字母，如 SMITH JOHN）"
     return _PROMPTS.get(kind, "姓名（中文用输入法）")
 
 
-def name_script_error(name: str, kind: str, details: dict) -> str:
+def name_script_error(name: str, kind: str, details: dict[str, Any]) -> str:
     """'' if the name is in the document's script, else a Chinese message."""
     if foreign_passport(kind, details):
         if any(unicodedata.category(c).startswith("L") and "LATIN" not in unicodedata.name(c, "")

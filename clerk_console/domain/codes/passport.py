@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from . import countries
 from .result import PASSPORT, KIND_LABELS, Identification, invalid
@@ -44,7 +45,7 @@ def looks_like_chinese(s: str) -> bool:
 
 def looks_like_foreign(s: str) -> bool:
     m = FOREIGN.match(s)
-    return bool(m) and countries.known(m.group(1))
+    return m is not None and countries.known(m.group(1))
 
 
 def looks_like_mrz(s: str) -> bool:
@@ -72,7 +73,7 @@ def analyse_foreign(text: str, s: str) -> Identification:
     return _foreign(text, state, number, {})
 
 
-def _foreign(text: str, state: str, number: str, details: dict) -> Identification:
+def _foreign(text: str, state: str, number: str, details: dict[str, Any]) -> Identification:
     details = {"issuing_code": state, "issuing_country": countries.name(state), **details}
     return Identification(text, PASSPORT, True, f"{state}:{number}", None, (), details)
 

@@ -48,7 +48,7 @@ RECORD_FIELDS = ("name", "sex", "nation", "birth_date", "address", "number", "is
 class Payload:
     code: str  # the text to identify ('' when the symbol holds no code)
     shape: str = PLAIN
-    prefill: dict = field(default_factory=dict)
+    prefill: dict[str, str] = field(default_factory=dict)
     message: str = ""  # for symbols with no code: what it is and what to do (Chinese)
     notes: tuple[str, ...] = ()  # corrections made, for the clerk (Chinese)
 

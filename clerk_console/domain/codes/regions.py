@@ -66,6 +66,8 @@ def _expand(ranges: str) -> list[str]:
 def _data_file() -> Path:
     """stdnum's loc.dat, found without importing stdnum's package machinery."""
     spec = find_spec("stdnum")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("python-stdnum is not installed")
     return Path(spec.submodule_search_locations[0]) / "cn" / "loc.dat"
 
 
@@ -124,9 +126,10 @@ def years(code: str) -> tuple[int | None, int | None]:
     ps = periods(code)
     if not ps:
         return None, None
-    starts = [p.start for p in ps]
-    ends = [p.end for p in ps]
-    return (None if None in starts else min(starts)), (None if None in ends else max(ends))
+    starts = [p.start for p in ps if p.start is not None]
+    ends = [p.end for p in ps if p.end is not None]
+    return (min(starts) if len(starts) == len(ps) else None), \
+        (max(ends) if len(ends) == len(ps) else None)
 
 
 def _name_at(code: str, year: int | None) -> str | None:

@@ -11,6 +11,7 @@ with the permits that use the same layout (permits.py).
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from stdnum.cn import ric
 
@@ -40,7 +41,7 @@ def parse_date(digits: str) -> date | str:
         return f"出生日期{y}-{m}-{d}不存在"
 
 
-def birth_facts(birth_digits: str, sex_digit: str, today: date) -> dict | str:
+def birth_facts(birth_digits: str, sex_digit: str, today: date) -> dict[str, Any] | str:
     """Birth date, sex and age from the number, or the Chinese reason they are impossible."""
     born = parse_date(birth_digits)
     if isinstance(born, str):
@@ -65,7 +66,7 @@ def check_layout18(s: str, label: str) -> str | None:
     return None
 
 
-def analyse_layout18(s: str, label: str, today: date) -> dict | str:
+def analyse_layout18(s: str, label: str, today: date) -> dict[str, Any] | str:
     """Shared by resident IDs and permits: layout, birth date, then the check character.
 
     The birth date is checked before the check character: when both are off, "the date
@@ -83,7 +84,7 @@ def analyse_layout18(s: str, label: str, today: date) -> dict | str:
     return facts
 
 
-def _region_findings(code: str, birth_year: int) -> tuple[str | None, tuple[str, ...], dict]:
+def _region_findings(code: str, birth_year: int) -> tuple[str | None, tuple[str, ...], dict[str, Any]]:
     """(error, warnings, details) for the region part of a citizen's number.
 
     - Unknown province (first two digits): error. Province codes have been fixed since the

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 RESIDENT_ID = "resident_id"
 HMT_PERMIT = "hk_macao_taiwan_permit"
@@ -44,12 +45,12 @@ class Identification:
     normalized: str  # canonical form (what to store and compare)
     error: str | None = None  # why it is not valid, in Chinese, with what to do
     warnings: tuple[str, ...] = ()  # valid but worth a look, in Chinese
-    details: dict = field(default_factory=dict, hash=False, compare=True)
+    details: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
     # How the code reached us when it was wrapped (payloads.Payload.shape: "licence_qr",
     # "id_card_record", "mrz" ...), and what the wrapping said about the holder (name, sex,
     # address ...): personal data, to pre-fill quick entry only, never printed or logged.
     payload: str = ""
-    prefill: dict = field(default_factory=dict, hash=False, compare=False, repr=False)
+    prefill: dict[str, str] = field(default_factory=dict, hash=False, compare=False, repr=False)
 
     @property
     def label(self) -> str:
@@ -59,7 +60,7 @@ class Identification:
     def is_person(self) -> bool:
         return self.kind in PERSON_KINDS
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"input": self.input, "kind": self.kind, "kind_label": self.label,
                 "valid": self.valid, "normalized": self.normalized, "error": self.error,
                 "warnings": list(self.warnings), "details": dict(self.details),
@@ -85,10 +86,10 @@ _FACT_PREFIX = {"birth_date": "出生日期", "nationality_code": "国籍代码"
                 "dept": "部门代码", "type": "项目类型代码", "serial": "流水号"}
 
 
-def _facts(details: dict) -> list[str]:
+def _facts(details: dict[str, Any]) -> list[str]:
     return [f"{_FACT_PREFIX.get(k, '')}{details[k]}" for k in _FACT_KEYS if details.get(k)]
 
 
 def invalid(text: str, kind: str, normalized: str, error: str,
-            details: dict | None = None) -> Identification:
+            details: dict[str, Any] | None = None) -> Identification:
     return Identification(text, kind, False, normalized, error, (), details or {})

@@ -24,7 +24,7 @@ from .applicants import RELATED_ROLES, Applicants
 from .audit import AuditLog
 from .cases import Cases
 from .clerks import ROLES, Clerks, check_pin
-from .codecs import case_from_dict, case_to_dict, local, payload_hash
+from .codecs import case_from_dict, case_to_dict, local
 from .contacts import Contacts
 from .kv import KV_CLOCK_OFFSET, KV_LAST_SYNC, KV_WINDOW_TOKEN, Kv
 from .outbox import Outbox
@@ -35,7 +35,7 @@ from .values import (MAX_PIN_ATTEMPTS, AuditEntry, Clerk, Followup, OutboxEvent,
                      Rating, WindowInfo)
 
 __all__ = ["Replica", "ReplicaError", "WindowInfo", "Clerk", "OutboxEvent", "OutboxWire",
-           "AuditEntry", "Rating", "Followup", "case_to_dict", "case_from_dict", "payload_hash",
+           "AuditEntry", "Rating", "Followup", "case_to_dict", "case_from_dict",
            "check_pin", "local", "MAX_PIN_ATTEMPTS", "ROLES", "RELATED_ROLES", "DATASETS",
            "KV_CLOCK_OFFSET", "KV_LAST_SYNC", "KV_WINDOW_TOKEN"]
 

@@ -9,7 +9,6 @@ from sqlalchemy.dialects.sqlite import insert
 from sqlmodel import Session
 
 from clerk_console.domain.case import Case, CaseMaterial, Decision, MaterialState, Outcome, Status
-from clerk_console.domain.hashing import payload_hash
 from clerk_console.domain.parties import Applicant, ApplicantKind, BlacklistEntry, ELicence
 
 from ..tables import ApplicantRow, CaseMaterialRow, CaseRow

@@ -16,12 +16,13 @@ from sqlalchemy import String, delete, func, select, text, update
 from sqlalchemy.dialects.sqlite import insert
 from sqlmodel import Session
 
+from clerk_console.domain.hashing import payload_hash
 from clerk_console.domain.ids import new_id
 
 from ..tables import OutboxRow
 from . import kv
 from .base import ReplicaBase
-from .codecs import local, payload_hash
+from .codecs import local
 from .values import OutboxEvent, OutboxWire
 
 

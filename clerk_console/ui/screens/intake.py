@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Label
 
 from clerk_console.ui.widgets.keybar import KeyBar, key_hints
-from clerk_console.domain.case import Case, CaseMaterial, MaterialState, Outcome
+from clerk_console.domain.case import Case, MaterialState, Outcome
 from clerk_console.domain.masking import mask_id, mask_name
 from clerk_console.domain.parties import Applicant
 from clerk_console.domain.visit import comes_as_agent, same_open_cases
