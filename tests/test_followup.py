@@ -276,6 +276,29 @@ def test_each_step_reaches_the_back_office(replica, bo, engine):
     assert rows == [(f.id, "closed", "closed", 3)]
 
 
+def test_back_office_lists_open_followups_overdue_first(replica, bo, engine, capsys):
+    from clerk_console.backoffice import service
+    from clerk_console.backoffice.cli import main as backoffice
+    from clerk_console.backoffice.db import reading
+    from clerk_console.commands.embedded import enroll_replica
+    from clerk_console.sync.runner import client_for, sync_once
+
+    enroll_replica(engine, replica, bo.url, region="370602")
+    late = bad_rating(replica)  # 核实 due Monday 11-30
+    fresh = bad_rating(replica)
+    fresh = followup.verify(replica, fresh.id, supervisor_id="boss", founded=True, note="属实",
+                            now=datetime(2026, 11, 30, 9))  # 整改 due 12-03
+    with client_for(replica) as client:
+        assert not sync_once(replica, client).refused
+    with reading(engine) as conn:
+        rows = service.open_followups(conn, date(2026, 12, 2), CAL)
+    assert [(r["case_no"], r["step_label"], r["overdue"], r["late_workdays"]) for r in rows] == [
+        (late.case_no, "核实", True, 2), (fresh.case_no, "整改", False, 0)]
+    assert backoffice(["--db", bo.db_url, "followups"]) == 0
+    out = capsys.readouterr().out
+    assert late.case_no in out and fresh.case_no in out and "未办结差评回访2件" in out
+
+
 def test_back_office_refuses_forged_followups(tmp_path):
     from clerk_console.backoffice import service
     from clerk_console.backoffice.db import make_engine

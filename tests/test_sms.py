@@ -376,3 +376,63 @@ def test_a_decision_recorded_by_another_path_is_found_once(window, engine, gatew
     assert sms.run_round(engine, gw, t0 + timedelta(minutes=5)).sent == 0
     assert [json.loads(r["body"]["TemplateParam"])["case_no"] for r in gateway.received] == [
         recent.case_no]
+
+
+# ---------------------------------------------------------------- the same on PostgreSQL
+
+from test_backoffice_postgres import _window, pg_url  # noqa: E402,F401  (the fixture)
+
+
+def test_followups_contacts_and_messages_on_postgresql(pg_url, gateway):
+    from clerk_console.backoffice.db import make_engine
+    from clerk_console.backoffice.tables import ServerContact, ServerFollowup
+    from clerk_console.domain import followup as loop
+    from clerk_console.domain.accounts import Clerk
+    from clerk_console.domain.followup import FollowupRules
+    from clerk_console.domain.ids import new_id
+    from clerk_console.storage.replica.ratings import followup_payload
+    from clerk_console.sync.protocol import ItemStatus, PushItem, payload_hash
+
+    engine = make_engine(pg_url)
+    window = _window(engine, "YT0101")
+    now = at(date(2026, 11, 27))
+
+    def push(entity, payload):
+        with engine.begin() as conn:
+            return service.push(conn, window, [PushItem(
+                id=new_id(), entity=entity, entity_id=payload["id"], op="save", payload=payload,
+                payload_hash=payload_hash(payload))], now=now)[0].status
+
+    number = "YT0101-20261127-0001"
+    case = {"id": "case-1", "case_no": number, "window_code": "YT0101", "version": 1,
+            "status": "deferred", "items": ["SCJG-001"], "deadline": "2026-12-03"}
+    contact = {"id": f"contact:{number}", "case_no": number, "phone": MOBILE, "opt_out": False,
+               "at": "2026-11-27T10:00:00"}
+    rating_ = {"id": "r-1", "case_no": number, "level": 4, "comment": "慢", "clerk_id": "c1",
+               "at": "2026-11-27T10:00:00"}
+    cal = default_calendar({})
+    rules = FollowupRules(1, 3, 1, 3)
+    f = loop.open_followup("f-1", number, "c1", datetime(2026, 11, 27, 10), cal, rules)
+    moved = loop.verify(f, founded=True, note="属实", actor=Clerk("boss", "刘主任", "supervisor"),
+                        at=datetime(2026, 11, 27, 11), cal=cal, rules=rules)
+    for entity, p in (("case", case), ("contact", contact), ("contact", contact),
+                      ("rating", rating_), ("followup", followup_payload(moved)),
+                      ("followup", followup_payload(f))):
+        assert push(entity, p) is ItemStatus.ACCEPTED, entity
+    with reading(engine) as conn:
+        assert conn.execute(select(ServerFollowup.__table__.c.version)).scalars().all() == [1]
+        assert conn.execute(select(ServerContact.__table__.c.phone)).scalars().all() == [MOBILE]
+    gw = sms.Gateway(config(gateway.url))
+    assert sms.run_round(engine, gw, at(date(2026, 12, 1))).sent == 1  # the reminder
+    assert push("case", {**case, "version": 2, "status": "voided"}) is ItemStatus.ACCEPTED
+    assert sms.run_round(engine, gw, at(date(2026, 12, 7))).sent == 1
+    assert sms.run_round(engine, gw, at(date(2026, 12, 7), 12)).sent == 0
+    ready = {**case, "id": "case-2", "case_no": "YT0101-20261127-0002", "status": "accepted"}
+    assert push("case", ready) is ItemStatus.ACCEPTED
+    assert push("contact", {**contact, "id": "contact:YT0101-20261127-0002",
+                            "case_no": "YT0101-20261127-0002"}) is ItemStatus.ACCEPTED
+    with engine.begin() as conn:
+        service.decide(conn, ready["case_no"], Decision.READY, actor="审批科",
+                       now=at(date(2026, 12, 8)))
+    assert sms.run_round(engine, gw, at(date(2026, 12, 8), 10)).sent == 1
+    assert gateway.kinds() == ["deadline", "voided", "result_ready"]

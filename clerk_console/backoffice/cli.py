@@ -61,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("cases", help="列出收到的办件")
     s.add_argument("--json", action="store_true", help="每行输出一个 JSON 对象")
     s.add_argument("--limit", type=int, default=1000, metavar="N", help="最多列出 N 件")
+    s = sub.add_parser("followups", help="各窗口未办结的差评回访（逾期的在前）")
+    s.add_argument("--json", action="store_true", help="每行输出一个 JSON 对象")
     s = sub.add_parser("decide", help="登记审批决定（同步回窗口）")
     s.add_argument("case_no", metavar="CASE_NO")
     s.add_argument("decision", choices=[d.value for d in Decision])
@@ -168,6 +170,21 @@ def _admin(args, url: str) -> int:
                     print(f"{r['case_no']}\t{r['window_code']}\t{r['status']}\t"
                           f"{','.join(r['items'])}\t{r['decision']}")
                 print(f"共{len(rows)}件")
+        elif cmd == "followups":
+            from clerk_console.backoffice.sms import CHINA, calendar_of
+
+            rows = service.open_followups(conn, now.astimezone(CHINA).date(), calendar_of(conn))
+            subject, detail = "followups", f"rows={len(rows)}"
+            for r in rows:
+                if args.json:
+                    print(json.dumps(r, ensure_ascii=False))
+                else:
+                    late = f"逾期{r['late_workdays']}个工作日" if r["overdue"] else ""
+                    print(f"{r['window_code']}\t{r['case_no']}\t{r['step_label']}\t"
+                          f"期限{r['due']}\t{late}")
+            if not args.json:
+                print(f"未办结差评回访{len(rows)}件，其中逾期"
+                      f"{sum(1 for r in rows if r['overdue'])}件")
         elif cmd == "decide":
             service.decide(conn, args.case_no, Decision(args.decision), actor=actor, now=now)
             subject, detail = args.case_no.upper(), args.decision
