@@ -12,7 +12,8 @@ from clerk_console.domain.catalogue import CaseType, Item, Level, Target
 from clerk_console.domain.parties import (Applicant, ApplicantKind, BlacklistEntry,
                                           blacklist_hit, mask_id, mask_name)
 from clerk_console.domain.rules import (CITY_SCOPE, TOWNSHIP_SCOPE, CreditRecord,
-                                        commitment_bases, commitment_refusal, decide)
+                                        commitment_bases, commitment_refusal, decide,
+                                        refusal_problem)
 
 
 def item(code="I1", *, deferral=True, commitment=False, level=Level.CITY, in_hall=True,
@@ -34,25 +35,25 @@ R, M, E, P = (MaterialState.RECEIVED, MaterialState.MISSING, MaterialState.ELICE
 def test_everything_received_accepts():
     v = decide([item()], [mat("a", True, R), mat("b", False, E)])
     assert v.best is Outcome.ACCEPTED
-    assert set(v.allowed) == {Outcome.ACCEPTED}
+    assert set(v.allowed) == {Outcome.ACCEPTED, Outcome.NOT_ACCEPTED}
 
 
 def test_secondary_missing_allows_deferral_and_notice_not_acceptance():
     v = decide([item()], [mat("a", True, R), mat("b", False, M)])
     assert v.best is Outcome.DEFERRED
-    assert set(v.allowed) == {Outcome.DEFERRED, Outcome.NOTIFIED}
+    assert set(v.allowed) == {Outcome.DEFERRED, Outcome.NOTIFIED, Outcome.NOT_ACCEPTED}
     assert "缺 1 项" in v.option(Outcome.ACCEPTED).reason
 
 
 def test_main_missing_forbids_deferral():
     v = decide([item()], [mat("a", True, M), mat("b", False, M)])
-    assert v.allowed == (Outcome.NOTIFIED,)
+    assert v.allowed == (Outcome.NOTIFIED, Outcome.NOT_ACCEPTED)
     assert "主要材料不全" in v.option(Outcome.DEFERRED).reason
 
 
 def test_pending_counts_as_owed():
     v = decide([item()], [mat("a", True, P)])
-    assert v.allowed == (Outcome.NOTIFIED,)
+    assert v.allowed == (Outcome.NOTIFIED, Outcome.NOT_ACCEPTED)
 
 
 def test_item_without_deferral_blocks_whole_bundle():
@@ -110,7 +111,7 @@ def test_blacklist_bars_deferral_and_commitment(via):
     assert hit.via == {"self": "", "legal_rep": "法定代表人", "shareholder": "股东"}[via]
     v = decide([item(commitment=True)], [mat("a", True, R), mat("b", False, M)],
                CreditRecord(blacklist=hit))
-    assert v.allowed == (Outcome.NOTIFIED,)
+    assert v.allowed == (Outcome.NOTIFIED, Outcome.NOT_ACCEPTED)
     assert "失信黑名单" in v.option(Outcome.DEFERRED).reason
     assert "失信黑名单" in v.option(Outcome.APPROVED_ON_COMMITMENT).reason
 
@@ -170,3 +171,21 @@ def test_item_elsewhere_is_signposted_even_with_materials_owed():
     v = decide([item(in_hall=False)], [mat("a", True, M)])
     assert v.allowed == (Outcome.SIGNPOSTED,) and v.best is Outcome.SIGNPOSTED
     assert "设路标" in v.option(Outcome.NOTIFIED).reason
+
+
+def test_not_accepted_is_lawful_reasoned_and_never_preselected():
+    """行政许可法 art. 32(1)(1)-(2): no permit needed, not within the office's powers, or the
+    applicant may not apply -> 不予受理, with written reasons; the clerk's judgement, so it is
+    offered whatever the materials but never preselected."""
+    for materials in ([mat("a", True, R)], [mat("a", True, M)], [mat("a", True, R), mat("b", False, M)]):
+        v = decide([item()], materials)
+        assert Outcome.NOT_ACCEPTED in v.allowed and v.best is not Outcome.NOT_ACCEPTED
+    assert refusal_problem("") and refusal_problem("  不行 ")
+    assert refusal_problem("经营场所无歌舞游艺项目，依法无需娱乐场所经营许可") == ""
+
+
+def test_not_accepted_never_replaces_a_signpost():
+    """An item the hall merely routes elsewhere stays a signpost (issue #12)."""
+    v = decide([item(in_hall=False)], [mat("a", True, R)])
+    assert Outcome.NOT_ACCEPTED not in v.allowed and v.best is Outcome.SIGNPOSTED
+    assert "设路标" in v.option(Outcome.NOT_ACCEPTED).reason

@@ -273,3 +273,20 @@ def test_commitment_owing_a_material_gets_a_deadline_and_is_voided_like_a_deferr
         shop, items=("FOOD",)).materials))
     clean = intake.close_intake(shop, full, Outcome.APPROVED_ON_COMMITMENT, clerk_id="c1", now=NOW)
     assert not clean.owed and clean.deadline is None
+
+
+def test_not_accepted_needs_reasons_and_names_the_competent_body(shop):
+    """不予受理 (行政许可法 art. 32(1)): refused without reasons; saved with them (the case's
+    note), the body to apply to, no acceptance time and no deadline."""
+    draft = draft_for(shop, items=("FOOD",))
+    with pytest.raises(ServiceError, match="理由"):
+        intake.close_intake(shop, draft, Outcome.NOT_ACCEPTED, clerk_id="c1", now=NOW)
+    with pytest.raises(ServiceError, match="不在事项目录"):
+        intake.close_intake(shop, draft, Outcome.NOT_ACCEPTED, clerk_id="c1", now=NOW,
+                            reasons="申请人不具备申请资格：未取得营业执照", competent_dept="XX")
+    case = intake.close_intake(shop, draft, Outcome.NOT_ACCEPTED, clerk_id="c1", now=NOW,
+                               reasons="申请事项依法不属于本机关职权范围", competent_dept="GA")
+    assert case.status is Status.NOT_ACCEPTED and case.outcome is Outcome.NOT_ACCEPTED
+    assert case.note == "申请事项依法不属于本机关职权范围" and case.signpost_dept == "GA"
+    assert case.accepted_at is None and case.deadline is None and case.promised_date is None
+    assert shop.get_case(case.case_no).status is Status.NOT_ACCEPTED

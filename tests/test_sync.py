@@ -310,3 +310,28 @@ def test_a_page_the_replica_refuses_stops_the_round_cleanly(replica, engine):
     report = round_(replica)
     assert "后台数据未能应用" in report.error and report.online
     assert Dataset.CALENDAR in apply.positions(replica)[1]  # still waiting for a good copy
+
+
+def test_a_not_accepted_case_goes_up_and_cannot_be_decided(replica, engine):
+    """不予受理 is a sixth outcome (issue #12): the back office takes the case as the window
+    reports it and never decides it (it is closed at the window)."""
+    from clerk_console.domain.case import Case, Outcome
+    from clerk_console.domain.ids import new_id
+
+    case = add_cases(replica, 1, window_code="YT0101", day=DAY)[0]
+    with replica.write():
+        refused = replica.save_case(Case(
+            id=new_id(), case_no=replica.next_case_no("YT0101", DAY), window_code="YT0101",
+            clerk_id="demo", applicant_id=case.applicant_id, applicant_name=case.applicant_name,
+            applicant_kind="person", items=case.items, created_at=NOW.replace(tzinfo=None),
+            status=Status.NOT_ACCEPTED, outcome=Outcome.NOT_ACCEPTED, version=1,
+            note="申请事项依法不属于本机关职权范围"),
+            clerk_id="demo", action="intake.not_accepted", at=NOW.replace(tzinfo=None))
+    report = round_(replica)
+    assert report.pushed >= 2 and not report.refused
+    with reading(engine) as conn:
+        rows = {r["case_no"]: r for r in service.list_cases(conn)}
+    assert rows[refused.case_no]["status"] == "not_accepted"
+    assert rows[case.case_no]["status"] == "accepted"
+    with engine.begin() as conn, pytest.raises(service.BackofficeError):
+        service.decide(conn, refused.case_no, Decision.APPROVE, actor="审批员", now=NOW)

@@ -60,3 +60,33 @@ async def test_the_next_person_after_a_closed_enterprise_case_is_a_new_applicant
         await burst(app, pilot, PERSON)  # the next citizen in the queue
         assert intake(app).current.view.code == PERSON
         assert intake(app).current.agent is None
+
+
+async def test_not_accepted_asks_reasons_then_the_competent_body(home):  # noqa: F811
+    """不予受理 at the window (行政许可法 art. 32(1)): never preselected; Enter on it asks the
+    reasons (an empty answer is refused), then the body to apply to; the case is saved with
+    both and its notice is the 不予受理通知书."""
+    from clerk_console.domain.case import Status
+
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await burst(app, pilot, PERSON)
+        await keys(pilot, "k", "f", "d", "enter", "a", "enter")
+        screen = intake(app)
+        outcomes = screen.query_one("#outcomes")
+        assert outcomes.highlighted_option.id != "not_accepted"
+        while outcomes.highlighted_option.id != "not_accepted":
+            await keys(pilot, "down")
+        await keys(pilot, "enter", "enter")  # an empty reason: refused, the prompt stays
+        assert "不予受理须写明理由" in str(app.screen.query_one("#prompt-error").render())
+        for ch in "申请事项不属于本机关职权范围":
+            await pilot.press(ch)
+        await keys(pilot, "enter")
+        assert "有权受理的机关" in str(app.screen.query_one(".dialog-title").render())
+        await keys(pilot, "down", "enter")  # the first department of the catalogue
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        [case] = replica_of(app).cases_of(PERSON)
+        assert case.status is Status.NOT_ACCEPTED
+        assert case.note == "申请事项不属于本机关职权范围" and case.signpost_dept

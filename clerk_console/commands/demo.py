@@ -177,8 +177,9 @@ def _candidates(replica, today: date) -> Iterator[tuple]:
 
 
 def _make(replica, candidates: list, outcome, recipe: str, now: datetime, *,
-          accept: Callable | None = None):
-    """The first candidate whose verdict allows ``outcome`` with ``recipe``, closed with it."""
+          accept: Callable | None = None, **close):
+    """The first candidate whose verdict allows ``outcome`` with ``recipe``, closed with it
+    (``close``: more arguments of ``close_intake``, e.g. a refusal's reasons)."""
     from clerk_console.services import ServiceError, intake
 
     clerk = CLERK[0]
@@ -193,7 +194,7 @@ def _make(replica, candidates: list, outcome, recipe: str, now: datetime, *,
             continue
         if outcome in intake.evaluate(replica, draft).allowed:
             return intake.close_intake(replica, draft, outcome, clerk_id=clerk,
-                                       now=now + timedelta(minutes=8))
+                                       now=now + timedelta(minutes=8), **close)
     return None
 
 
@@ -227,6 +228,12 @@ def examples(replica, now: datetime) -> tuple[list[str], list[str]]:
         _make(replica, cands, Outcome.NOTIFIED, "none", t(10))
     note(notified, "一次性告知")
     note(_make(replica, cands, Outcome.SIGNPOSTED, "none", t(10, 20)), "设路标")
+    # 不予受理 (行政许可法 art. 32(1)(1)): a coffee shop with no dancing or games needs no
+    # entertainment licence (娱乐场所管理条例 art. 2)
+    note(_make(replica, cands, Outcome.NOT_ACCEPTED, "all", t(10, 30),
+               accept=lambda a, items: tuple(items) == (ENTERTAINMENT_ITEM,),
+               reasons="经营场所不设歌舞、游艺项目，依法无需取得娱乐场所经营许可"
+                       "（《娱乐场所管理条例》第二条）"), "不予受理")
 
     completed = _make(replica, cands, Outcome.DEFERRED, "main", t(10, 40))
     if completed is not None:
@@ -261,6 +268,9 @@ def examples(replica, now: datetime) -> tuple[list[str], list[str]]:
         rating.rate(replica, notified, 4, clerk_id=CLERK[0], now=t(10, 10),
                     reason="材料清单事先没有公布清楚，跑了两趟")
     return made, skipped
+
+
+ENTERTAINMENT_ITEM = "3706134010190001000"  # 娱乐场所经营许可 (data/catalogue/items/wl.toml)
 
 
 def _workdays_back(cal, day: date, n: int) -> date:

@@ -91,6 +91,7 @@ _DEPARTMENT = {
     "code": (str, REQUIRED), "name": (str, REQUIRED), "short_name": (str, REQUIRED),
     "hall": (str, REQUIRED), "address": (str, REQUIRED), "phone": (str, REQUIRED),
     "hours": (str, REQUIRED), "contact": (str, REQUIRED), "seal": (str, ""),
+    "review_body": (str, ""),
 }
 _ELICENCE_TYPE = {"code": (str, REQUIRED), "name": (str, REQUIRED)}
 _MATERIAL = {
@@ -439,7 +440,8 @@ def _content(cat: Catalogue) -> dict:
     return {
         "departments": [{"code": d.code, "name": d.name, "short_name": d.short_name, "hall": d.hall,
                          "address": d.address, "phone": d.phone, "hours": d.hours,
-                         "contact": d.contact, "seal": d.seal} for d in cat.departments.values()],
+                         "contact": d.contact, "seal": d.seal,
+                         "review_body": d.review_body} for d in cat.departments.values()],
         "materials": [{"code": m.code, "name": m.name, "source": m.source,
                        "elicence_type": m.elicence_type, "form": m.form, "sample": m.sample}
                       for m in cat.materials.values()],

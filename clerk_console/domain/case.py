@@ -1,7 +1,7 @@
 """A case (办件) and its life cycle. Pure domain.
 
 draft -> accepted | deferred (容缺) | approved_on_commitment (承诺即准) | notified (一次性告知)
-      | signposted (设路标)
+      | signposted (设路标) | not_accepted (不予受理, 行政许可法 art. 32(1)(1)-(2))
 deferred -> completed (everything owed supplied) | voided (deadline passed, 废止)
 approved_on_commitment that still owes a material -> completed | voided, like a deferral
 accepted | completed | approved_on_commitment -> decided (back office) -> delivered (出件)
@@ -20,6 +20,7 @@ class Outcome(StrEnum):
     APPROVED_ON_COMMITMENT = "approved_on_commitment"
     NOTIFIED = "notified"
     SIGNPOSTED = "signposted"
+    NOT_ACCEPTED = "not_accepted"
 
     @property
     def label(self) -> str:
@@ -32,6 +33,7 @@ OUTCOME_LABELS = {
     Outcome.APPROVED_ON_COMMITMENT: "承诺即准",
     Outcome.NOTIFIED: "一次性告知",
     Outcome.SIGNPOSTED: "设路标",
+    Outcome.NOT_ACCEPTED: "不予受理",
 }
 
 
@@ -42,6 +44,7 @@ class Status(StrEnum):
     APPROVED_ON_COMMITMENT = "approved_on_commitment"
     NOTIFIED = "notified"
     SIGNPOSTED = "signposted"
+    NOT_ACCEPTED = "not_accepted"
     COMPLETED = "completed"
     VOIDED = "voided"
     DECIDED = "decided"
@@ -59,6 +62,7 @@ STATUS_LABELS = {
     Status.APPROVED_ON_COMMITMENT: "承诺即准",
     Status.NOTIFIED: "已一次性告知",
     Status.SIGNPOSTED: "已指引",
+    Status.NOT_ACCEPTED: "不予受理",
     Status.COMPLETED: "已补齐",
     Status.VOIDED: "已废止",
     Status.DECIDED: "已办结待出件",
@@ -67,7 +71,7 @@ STATUS_LABELS = {
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.DRAFT: frozenset({Status.ACCEPTED, Status.DEFERRED, Status.APPROVED_ON_COMMITMENT,
-                             Status.NOTIFIED, Status.SIGNPOSTED}),
+                             Status.NOTIFIED, Status.SIGNPOSTED, Status.NOT_ACCEPTED}),
     Status.DEFERRED: frozenset({Status.COMPLETED, Status.VOIDED}),
     Status.ACCEPTED: frozenset({Status.DECIDED}),
     Status.COMPLETED: frozenset({Status.DECIDED}),

@@ -88,6 +88,10 @@ class Department:
     # The seal line printed on the department's documents (行政许可法 art. 32(5): the office's
     # own special seal); "" = the department's name with （行政审批专用章）.
     seal: str = ""
+    # The body that hears a 行政复议 against its decisions (行政复议法 2023 art. 24: the
+    # government at its level; art. 27: the next higher department for tax and other vertically
+    # led offices), named on every refusal; "" = not configured.
+    review_body: str = ""
 
     @property
     def seal_line(self) -> str:

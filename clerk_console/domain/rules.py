@@ -11,6 +11,10 @@ materials' states and the applicant's credit, never from the screen.
   消防法 art. 15 "可以选择"), so it is never the preselected outcome.
 - 一次性告知 (notified): something is owed; lists all of it at once.
 - 设路标 (signposted): an item this window cannot take.
+- 不予受理 (not accepted, 行政许可法 art. 32(1)(1)-(2)): the application needs no permit, is
+  outside the deciding office's powers, or the applicant may not apply. The clerk's judgement,
+  with written reasons (``refusal_problem``), never preselected; never for an item the hall
+  merely routes elsewhere (that stays a signpost).
 """
 from __future__ import annotations
 
@@ -22,10 +26,24 @@ from .parties import BlacklistHit
 
 # The order the outcome pane lists the options in.
 PREFERENCE = (Outcome.APPROVED_ON_COMMITMENT, Outcome.ACCEPTED, Outcome.DEFERRED,
-              Outcome.NOTIFIED, Outcome.SIGNPOSTED)
+              Outcome.NOTIFIED, Outcome.SIGNPOSTED, Outcome.NOT_ACCEPTED)
 # What may be preselected, best first. 告知承诺 is the applicant's own choice
 # (国办发〔2020〕42号 二(三); 消防法 art. 15 "可以选择"), never the clerk's default.
 PRESELECTABLE = (Outcome.ACCEPTED, Outcome.DEFERRED, Outcome.NOTIFIED, Outcome.SIGNPOSTED)
+
+
+REASONS_MIN = 4  # characters: "不属职权" at least; a bare "不行" is no reason
+
+
+def refusal_problem(reasons: str) -> str:
+    """What is wrong with the reasons given for 不予受理 ("" when they will do): 行政许可法
+    art. 32(1) and art. 38(2) want the decision reasoned in writing."""
+    text = " ".join(reasons.split())
+    if not text:
+        return "不予受理须写明理由（行政许可法第三十二条）"
+    if len(text) < REASONS_MIN:
+        return f"不予受理的理由过短（“{text}”）：请写明依据和事实，如“经营场所无歌舞游艺项目，依法无需取得娱乐场所经营许可”"
+    return ""
 
 
 def commitment_refusal(item: Item) -> str:
@@ -159,6 +177,9 @@ def decide(items: list[Item], materials: list[CaseMaterial] | tuple[CaseMaterial
 
     # an item taken elsewhere is answered with a signpost, never with a list of materials
     gate(Outcome.NOTIFIED, bool(owed), f"一次性告知所缺 {len(owed)} 项材料", "材料齐全，无需告知")
+    # 不予受理 is the clerk's judgement on the law, whatever the materials; never instead of a
+    # signpost for an item another place takes
+    gate(Outcome.NOT_ACCEPTED, True, "依法无需申请、不属职权或无资格：写明理由", "")
 
     ordered = tuple(opts[o] for o in PREFERENCE)
     best = next((o for o in PRESELECTABLE if opts[o].allowed), None)

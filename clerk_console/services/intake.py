@@ -14,7 +14,7 @@ from clerk_console.domain.case import Case, CaseMaterial, MaterialState, Outcome
 from clerk_console.domain.catalogue import Catalogue, Item, Target
 from clerk_console.domain.ids import new_id
 from clerk_console.domain.parties import Applicant, ApplicantKind, covering_licences
-from clerk_console.domain.rules import CITY_SCOPE, Verdict, decide
+from clerk_console.domain.rules import CITY_SCOPE, Verdict, decide, refusal_problem
 from clerk_console.domain.window import WindowInfo
 
 from . import ServiceError
@@ -133,10 +133,12 @@ def deferral_due(cat: Catalogue, cal: WorkCalendar, draft: Case, day: date,
 
 def close_intake(replica: ReplicaPort, draft: Case, outcome: Outcome, *, clerk_id: str,
                  now: datetime, signpost_dept: str | None = None,
-                 settings: Settings | None = None) -> Case:
+                 settings: Settings | None = None, reasons: str = "",
+                 competent_dept: str | None = None) -> Case:
     """Close the intake with ``outcome``: refuse one the rules forbid, number the case, set
     the acceptance time, deferral deadline and promised date, and save it (case + outbox +
-    audit + item usage in one transaction)."""
+    audit + item usage in one transaction). 不予受理 needs ``reasons`` (kept as the case's
+    note) and names ``competent_dept``, the body to apply to, when there is one."""
     require_now(now)
     if draft.status is not Status.DRAFT:
         raise ServiceError(f"办件 {draft.case_no} 已是“{draft.status.label}”，不能再次受理")
@@ -177,6 +179,14 @@ def close_intake(replica: ReplicaPort, draft: Case, outcome: Outcome, *, clerk_i
         if dept not in cat.departments:
             raise ServiceError(f"部门 {dept} 不在事项目录中，请选择要指引去的部门")
         changes["signpost_dept"] = dept
+    if outcome is Outcome.NOT_ACCEPTED:
+        problem = refusal_problem(reasons)
+        if problem:
+            raise ServiceError(problem)
+        if competent_dept and competent_dept not in cat.departments:
+            raise ServiceError(f"部门 {competent_dept} 不在事项目录中，请选择有权受理的部门")
+        changes["note"] = " ".join(reasons.split())
+        changes["signpost_dept"] = competent_dept or ""
     if outcome is Outcome.NOTIFIED:  # what was not looked at is owed too: list it once
         changes["materials"] = tuple(replace(m, state=MaterialState.MISSING)
                                      if m.state is MaterialState.PENDING else m

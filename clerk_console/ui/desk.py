@@ -234,11 +234,17 @@ class Desk:
         return intake.evaluate(self.replica, draft)
 
     def close_intake(self, draft: Case, outcome: Outcome, *, clerk_id: str, now: datetime,
-                     signpost_dept: str | None = None) -> Case:
+                     signpost_dept: str | None = None, reasons: str = "",
+                     competent_dept: str | None = None) -> Case:
         from clerk_console.services import intake
 
         return intake.close_intake(self.replica, draft, outcome, clerk_id=clerk_id, now=now,
-                                   signpost_dept=signpost_dept, settings=self.settings)
+                                   signpost_dept=signpost_dept, settings=self.settings,
+                                   reasons=reasons, competent_dept=competent_dept)
+
+    def departments(self) -> list[tuple[str, str]]:
+        """(code, name) of the catalogue's departments, for naming a competent body."""
+        return [(d.code, d.name) for d in self.replica.catalogue().departments.values()]
 
     def documents(self, case: Case, now: datetime) -> list:
         from clerk_console.printing.notices import case_documents

@@ -349,6 +349,9 @@ class IntakeScreen(Screen):
             return text
         if outcome is Outcome.SIGNPOSTED:
             return self.desk.signpost_text(draft)
+        if outcome is Outcome.NOT_ACCEPTED:
+            return ("依法不需申请许可、不属本机关职权或申请人不具备申请资格时选择：写明理由，"
+                    "出具不予受理通知书（含行政复议、行政诉讼权利告知）")
         return f"{warn}材料齐全，出具受理通知书"
 
     # -- closing ---------------------------------------------------------------------------
@@ -362,9 +365,35 @@ class IntakeScreen(Screen):
             self.app.push_screen(ConfirmScreen("告知承诺 · 申请人确认", body),
                                  lambda yes: yes and self.close_case(msg.outcome))
             return
+        if msg.outcome is Outcome.NOT_ACCEPTED:
+            self.ask_refusal()
+            return
         self.close_case(msg.outcome)
 
-    def close_case(self, outcome: Outcome) -> None:
+    def ask_refusal(self) -> None:
+        """不予受理: the reasons (required), then the body to apply to, if another is competent."""
+        from clerk_console.domain.rules import refusal_problem
+        from clerk_console.ui.screens.dialogs import ChoiceScreen, PromptScreen
+
+        def with_reasons(reasons: str | None) -> None:
+            if not reasons:
+                return
+            problem = refusal_problem(reasons)
+            if problem:
+                self.app.notify(problem, severity="warning", timeout=8)
+                return
+            choices = [("", "无：依法无需申请，或申请人不具备资格")] + self.desk.departments()
+            self.app.push_screen(
+                ChoiceScreen("有权受理的机关（不属本机关职权时选择；回车确定）", choices),
+                lambda dept: dept is not None and self.close_case(
+                    Outcome.NOT_ACCEPTED, reasons=reasons, competent_dept=dept or None))
+
+        self.app.push_screen(PromptScreen("不予受理的理由（打印在不予受理通知书上）",
+                                          "依据和事实，如：无歌舞游艺项目，依法无需娱乐场所经营许可",
+                                          required="不予受理须写明理由"), with_reasons)
+
+    def close_case(self, outcome: Outcome, *, reasons: str = "",
+                   competent_dept: str | None = None) -> None:
         from clerk_console.ui.screens.rating import RatingScreen
 
         app = self.app
@@ -372,7 +401,8 @@ class IntakeScreen(Screen):
         try:
             case = self.desk.close_intake(cur.draft, outcome, clerk_id=app.clerk.clerk_id,
                                           now=app.now(),
-                                          signpost_dept=self.desk.signpost_dept(cur.draft))
+                                          signpost_dept=self.desk.signpost_dept(cur.draft),
+                                          reasons=reasons, competent_dept=competent_dept)
         except Exception as exc:  # refused by the rules or storage: keep everything entered
             app.notify(f"办件未保存：{explain(exc)}", severity="error", timeout=10)
             return
