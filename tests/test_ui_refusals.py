@@ -109,7 +109,14 @@ NOT_AT_THE_WINDOW = {
     "common.require_now": "inside every case service (walked through them)",
     "common.require_supervisor": "inside void and unmask (walked through them)",
     "intake.set_material": "the checklist marks the draft itself; used by the demo and sync",
-    "rating.close_followup": "back office follow-ups",
+    "followup.answer": "clerk-console followup answer (the 差评 loop's 反馈 step)",
+    "followup.appeal": "clerk-console followup appeal (申诉复核)",
+    "followup.decide_appeal": "clerk-console followup decide (a supervisor)",
+    "followup.fix": "clerk-console followup fix (整改)",
+    "followup.rules_of": "inside rating and every follow-up step (the hall's deadlines)",
+    "followup.verify": "clerk-console followup verify (核实, a supervisor)",
+    "messages.record_choice": "clerk-console sms (the applicant's opt-out)",
+    "rating.bad_reasons": "inside rating and the rating pad (GB/T 39734 reasons)",
     "returns.record_decision": "sync: the back office's decisions",
 }
 

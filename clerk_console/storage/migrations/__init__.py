@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 HERE = Path(__file__).resolve().parent
-_REVISION_LINE = re.compile(r"""^(revision|down_revision)\s*=\s*(None|"[^"]*"|'[^']*')\s*$""", re.M)
+_REVISION_LINE = re.compile(
+    r"""^(revision|down_revision)\s*=\s*(None|"[^"]*"|'[^']*')\s*(?:#.*)?$""", re.M)
 
 
 def alembic_config(extra_versions: Sequence[Path] = ()) -> Config:
