@@ -455,6 +455,15 @@ def kills(tmp: Path, bo, engine, n: int) -> tuple[int, int]:
         server = dict(conn.execute(select(ServerCase.id, ServerCase.version)
                                    .where(ServerCase.window_id == service.authenticate(
                                        conn, window_token(r)).id)).all())
+    import time
+
+    from clerk_console.sync.client import SyncClient
+
+    with SyncClient(r.get_kv("sync_url"), window_token(r),
+                    clock=lambda: time.time() - 400 * 86400) as c:
+        sync_once(r, c)
+    attack("a back office 400 days off becomes the window's trusted clock",
+           abs(r.clock_offset) > 86400)
     r.close()
     lost = len(set(local.items()) - set(server.items()))
     print(f"kill -9: {killed} of {n} rounds cut, {len(local)} cases, lost or changed: {lost}")

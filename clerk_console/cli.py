@@ -61,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("sync", help="与后台同步")
     s.add_argument("--once", action="store_true", help="同步一轮后退出")
+    s.add_argument("--accept-clock", action="store_true",
+                   help="负责人确认采用与本机相差超过一天的后台时间")
+    s.add_argument("--as", dest="as_id", metavar="ID", help="负责人工号；其 PIN 从标准输入第一行读取")
     s.add_argument("--json", action="store_true", help="输出 JSON")
 
     s = sub.add_parser("audit", help="审计日志")

@@ -54,6 +54,27 @@ def _round(replica, as_json: bool) -> int:
     return 0 if report.online and not report.error else 1
 
 
+def _accept_clock(replica, args) -> int:
+    """A supervisor takes the back office's time although it is more than a day off."""
+    from clerk_console.services import ServiceError, accounts
+    from clerk_console.sync.client import SyncError
+    from clerk_console.sync.runner import accept_clock
+
+    from .signin import SignInInput, credentials
+
+    try:
+        boss = accounts.authorise(replica, *credentials(args, "负责人", "确认"))
+        offset = accept_clock(replica, boss.id)
+    except (ServiceError, SyncError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except SignInInput as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(f"已采用后台时间（与本机相差 {offset / 86400:.1f} 天），期限按后台时间计算；已记入审计日志。")
+    return 0
+
+
 def run(args) -> int:
     from clerk_console.storage.replica import Replica, ReplicaError
 
@@ -68,6 +89,8 @@ def run(args) -> int:
         print(str(exc), file=sys.stderr)
         return 1
     with replica:
+        if getattr(args, "accept_clock", False):
+            return _accept_clock(replica, args)
         if args.once:
             return _round(replica, args.json)
         interval = config.Settings.load(path.parent).sync_interval_seconds

@@ -13,10 +13,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
-from clerk_console.storage.replica import KV_LAST_SYNC, Replica
+from clerk_console.storage.replica import KV_LAST_SYNC, Replica, kv
 from clerk_console.sync import apply
 from clerk_console.sync.client import SyncClient, SyncError, SyncOffline, SyncRefused
-from clerk_console.sync.clock import clock_warning
+from clerk_console.sync.clock import clock_warning, offset_trusted, untrusted_warning
 from clerk_console.sync.protocol import REVOKED, push_body
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,8 @@ KV_WINDOW_ID = "window_id"
 KV_REGION = "window_region"
 KV_INSTALL_ID = "install_id"  # random, made once: the back office knows a retried enroll by it
 KV_DISABLED = "sync_disabled"  # the back office's message when it revoked or replaced us
+KV_CLOCK_PENDING = "clock_offset_untrusted"  # an offset beyond a day, waiting for a supervisor
+KV_CLOCK_ACCEPTED = "clock_offset_accepted"  # the one a supervisor accepted
 KV_SERVER_KEY = "server_key_sha256"  # the back office's public key seen at enrollment (pinned)
 PUSH_BATCH = 2_000  # events per push request (the back office takes up to 5,000)
 
@@ -158,14 +160,23 @@ def sync_once(replica: Replica, client: SyncClient, *, batch: int = PUSH_BATCH,
     except ValueError as exc:  # a page the replica refused (CatalogueError, …): not applied
         report.online = True
         report.error = f"后台数据未能应用，本轮已停止，已应用的部分保留：{exc}"
-    with replica.write():  # the round's bookkeeping in one commit
+    trusted = True
+    with replica.write() as s:  # the round's bookkeeping in one commit
         if completed:
             replica.set_kv(KV_LAST_SYNC, datetime.now().isoformat(timespec="seconds"))
         if client.timing is not None:
-            replica.clock_offset = client.timing.offset_seconds
+            offset = client.timing.offset_seconds
+            accepted = replica.get_kv(KV_CLOCK_ACCEPTED)
+            trusted = offset_trusted(offset, float(accepted) if accepted else None)
+            if trusted:
+                replica.clock_offset = offset
+                kv.put(s, KV_CLOCK_PENDING, None)
+            else:
+                kv.put(s, KV_CLOCK_PENDING, repr(offset))
     if client.timing is not None:
         report.clock_offset = round(client.timing.offset_seconds, 3)
-        report.clock_warning = clock_warning(client.timing.offset_seconds)
+        report.clock_warning = (clock_warning(client.timing.offset_seconds) if trusted
+                                else untrusted_warning(client.timing.offset_seconds))
     report.queued = replica.outbox_queue()["pending"]
     report.requests = client.requests
     report.bytes_sent = client.bytes_sent
@@ -247,3 +258,18 @@ def save_enrollment(replica: Replica, url: str, resp, server_key: str = "") -> N
         with replica.write() as s:
             kv.put(s, KV_DISABLED, None)
     _resume_numbering(replica, getattr(resp, "case_seq", {}), None)
+
+
+def accept_clock(replica: Replica, supervisor_id: str) -> float:
+    """A supervisor takes the back office's time although it is more than a day off (the
+    offset of the last round); audited. ``SyncError`` when no such offset waits."""
+    pending = replica.get_kv(KV_CLOCK_PENDING)
+    if not pending:
+        raise SyncError("没有待确认的后台时间：本机与后台相差不到一天时自动采用后台时间")
+    offset = float(pending)
+    with replica.write() as s:
+        replica.clock_offset = offset
+        replica.set_kv(KV_CLOCK_ACCEPTED, repr(offset))
+        kv.put(s, KV_CLOCK_PENDING, None)
+        replica.audit(supervisor_id, "clock.accept", "clock", {"offset_seconds": offset})
+    return offset

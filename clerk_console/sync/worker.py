@@ -116,7 +116,6 @@ class SyncWorker:
     def _round(self, replica) -> bool:
         """One round; True when more is waiting (sync again at once)."""
         from clerk_console.sync.client import SyncError, TransportRefused
-        from clerk_console.sync.clock import clock_warning
         from clerk_console.sync.runner import SyncDisabled, client_for, sync_once
 
         try:
@@ -146,7 +145,7 @@ class SyncWorker:
                   refused=counts.get("refused", 0),
                   last_sync=datetime.now() if report.online and not report.error
                   else self._status.last_sync,
-                  clock_warning=clock_warning(report.clock_offset),
+                  clock_warning=report.clock_warning,
                   message=report.error or client.plain_http_warning)
         if report.online and not report.error:
             self._prune(replica)
