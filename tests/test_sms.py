@@ -380,7 +380,9 @@ def test_a_decision_recorded_by_another_path_is_found_once(window, engine, gatew
 
 # ---------------------------------------------------------------- the same on PostgreSQL
 
-from test_backoffice_postgres import _window, pg_url  # noqa: E402,F401  (the fixture)
+import test_backoffice_postgres as pg_tests  # noqa: E402
+
+pg_url = pg_tests.pg_url  # the fixture: a fresh schema on the test PostgreSQL
 
 
 def test_followups_contacts_and_messages_on_postgresql(pg_url, gateway):
@@ -394,7 +396,7 @@ def test_followups_contacts_and_messages_on_postgresql(pg_url, gateway):
     from clerk_console.sync.protocol import ItemStatus, PushItem, payload_hash
 
     engine = make_engine(pg_url)
-    window = _window(engine, "YT0101")
+    window = pg_tests._window(engine, "YT0101")
     now = at(date(2026, 11, 27))
 
     def push(entity, payload):
