@@ -53,7 +53,7 @@ def assert_whole_on_lines(docs, data: bytes) -> None:
 
 
 def test_dates_codes_and_numbers_are_single_pieces():
-    assert linebreak.pieces("于2026年12月4日（星期五）前") == ["于", "2026年12月4日", "（星期五）", "前"]
+    assert linebreak.pieces("于2026年12月4日（星期五）前") == ["于", "2026年12月4日（星期五）", "前"]
     assert linebreak.pieces("代码91370613MA3CKF011N，") == ["代", "码", "91370613MA3CKF011N，"]
     assert linebreak.pieces("（3706**********0159）") == ["（3706**********0159）"]
     assert linebreak.pieces("2026年12月2日 09:28受理") == ["2026年12月2日 09:28", "受", "理"]

@@ -41,3 +41,41 @@ def test_without_a_competent_body_or_review_body_the_notice_still_tells_the_righ
     text = flat(pdf_text(pdf.render(doc, SETTINGS).data))
     assert "请向以下机关申请" not in text
     assert "有管辖权的行政复议机关" in text
+
+
+def test_a_voided_deferral_prints_its_termination_never_its_acceptance():
+    """Issue #12: a 终止 notice for the unmet guarantee — what was owed, the deadline, the day
+    voided, the basis, the appeal rights; the reprint of a voided case is that notice only."""
+    from datetime import date
+
+    case = replace(sample_cases()["deferred"], status=Status.VOIDED, note="逾期未补正容缺材料")
+    assert D.kinds_for(case) == ["termination_notice"]
+    doc = make("termination_notice", case, voided_on=date(2026, 12, 7))
+    text = flat(pdf_text(pdf.render(doc, SETTINGS).data))
+    for s in ("终止办理通知书", "经营场所平面图", "从业人员健康证明", "2026年12月4日（星期五）前",
+              "终止办理日期", "2026年12月7日（星期一）", "予以废止", "容缺受理承诺书",
+              "六十日内", "六个月内", "逾期未补正容缺材料"):
+        assert flat(s) in text, s
+    assert "决定予以容缺受理" not in text
+    assert doc.issued == "2026年12月7日"  # the seal's date is the day of the termination
+
+
+def test_reprints_are_marked_and_estimated_dates_noted_on_every_paper():
+    """补打 with the reprint date beside the number; a receipt whose promised date lies in an
+    unpublished year carries the 推算 note like the deferral papers (issue #12)."""
+    from datetime import date
+
+    case = replace(sample_cases()["accepted"], promised_date=date(2027, 1, 8))
+    doc = make("receipt", case, reprint_on=date(2026, 12, 3), estimated_years=(2027,))
+    text = flat(pdf_text(pdf.render(doc, SETTINGS).data))
+    assert "补打（2026年12月3日）" in text
+    assert "2027年节假日安排尚未公布" in text
+    assert "补打" not in flat(pdf_text(pdf.render(make("receipt", case), SETTINGS).data))
+
+
+def test_an_approval_on_commitment_has_one_decision_date():
+    """The approval is decided the day of the commitment; the promised date is the licence's
+    issue date, not a second decision (issue #12)."""
+    doc = make("commitment_approval", sample_cases()["approved_on_commitment"])
+    labels = [f.label for s in doc.sections for f in s.fields]
+    assert "承诺办结日期" not in labels and "承诺发证日期" in labels

@@ -64,6 +64,7 @@ def run(args) -> int:
             _say(f"未找到办件“{case_no}”，请核对办件编号")
             return 1
         docs = case_documents(replica, case, settings=settings, home=home, now=datetime.now(),
+                              reprint=True,
                               kinds=kinds)
         if not docs:
             _say(f"办件“{case_no}”（{case.status.label}）没有需要打印的文书")

@@ -32,6 +32,8 @@ class NoticeContext:
     decision: str = ""
     delivered_at: str = ""
     day: str = ""  # the day of acceptance (handover: the report's day)
+    review_body: str = ""  # the 行政复议机关 of the deciding departments
+    voided_on: str = ""  # the day a deferral was voided (终止办理)
 
     def as_dict(self) -> dict[str, str]:
         return asdict(self)

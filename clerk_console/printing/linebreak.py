@@ -14,8 +14,10 @@ from collections.abc import Callable, Iterable
 
 CLOSING = "，。、；：？！）】」』》〉”’％…,.;:!?)]%"
 OPENING = "（【「『《〈“‘(["
-_DATE = r"\d{4}年\d{1,2}月(?:\d{1,2}日(?:[ 　]?\d{1,2}:\d{2})?)?|\d{1,2}月\d{1,2}日"
-_TOKEN = re.compile(rf"(?:（星期[一二三四五六日]）|[{re.escape(OPENING)}]*(?:{_DATE}|[!-~]+|\s+|.))"
+_WEEKDAY = r"（星期[一二三四五六日]）"
+_DATE = (rf"\d{{4}}年\d{{1,2}}月(?:\d{{1,2}}日(?:{_WEEKDAY}|[ 　]?\d{{1,2}}:\d{{2}})?)?"
+         rf"|\d{{1,2}}月\d{{1,2}}日(?:{_WEEKDAY})?")
+_TOKEN = re.compile(rf"(?:{_WEEKDAY}|[{re.escape(OPENING)}]*(?:{_DATE}|[!-~]+|\s+|.))"
                     rf"[{re.escape(CLOSING)}]*", re.S)
 _CHAR = re.compile(rf".[{re.escape(CLOSING)}]*", re.S)  # pieces of a piece longer than a line
 

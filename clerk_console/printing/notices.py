@@ -6,18 +6,20 @@ from datetime import date, datetime
 from pathlib import Path
 
 from clerk_console.config import Settings
-from clerk_console.domain.case import Case
+from clerk_console.domain.case import Case, Status
 
 from .documents import CASE_KINDS, Document, build, handover_report, kinds_for
 from .templates import load_templates
 
 
 def case_documents(replica, case: Case, *, settings: Settings, home: Path, now: datetime,
-                   kinds: list[str] | None = None) -> list[Document]:
-    """Every document ``case`` calls for (or ``kinds``), built from the replica's data.
+                   kinds: list[str] | None = None, reprint: bool = False) -> list[Document]:
+    """Every document ``case`` calls for (or ``kinds``), built from the replica's data;
+    ``reprint``: marked 补打 with today's date.
 
     ``replica`` provides ``catalogue()``, ``find_applicant(id)``, ``window()``,
-    ``calendar()`` and ``get_clerk(id)`` (clerk_console.storage.replica.Replica).
+    ``calendar()``, ``get_clerk(id)`` and ``audit_entries(case_no)``
+    (clerk_console.storage.replica.Replica).
     """
     kinds = list(kinds or kinds_for(case))
     unknown = [k for k in kinds if k not in CASE_KINDS]
@@ -28,13 +30,25 @@ def case_documents(replica, case: Case, *, settings: Settings, home: Path, now: 
     if case.deadline:
         start = (case.accepted_at or case.created_at).date()
         deadline_days = replica.calendar().workdays_between(start, case.deadline) or None
+    cal = replica.calendar()
+    printed = [d for d in (case.deadline, case.promised_date) if d]
+    estimated = tuple(sorted({d.year for d in printed if cal.is_estimated(d.year)}))
     templates = load_templates(home / "templates")
-    common = dict(case=case, catalogue=replica.catalogue(),
+    common = dict(case=case, catalogue=replica.catalogue(), estimated_years=estimated,
+                  voided_on=_voided_on(replica, case), reprint_on=now.date() if reprint else None,
                   applicant=replica.find_applicant(case.applicant_id),
                   window=replica.window() or case.window_code,
                   clerk_name=clerk.name if clerk else "", settings=settings, now=now,
                   deadline_days=deadline_days, templates=templates)
     return [build(kind, **common) for kind in kinds]
+
+
+def _voided_on(replica, case: Case) -> date | None:
+    """The day the case was voided (its audit entry), for the termination notice."""
+    if case.status is not Status.VOIDED:
+        return None
+    voids = [e.at for e in replica.audit_entries(case.case_no) if e.action == "case.void"]
+    return max(voids).date() if voids else None
 
 
 def handover_document(replica, day: date, *, settings: Settings, home: Path, now: datetime,

@@ -324,7 +324,8 @@ def _seal_kind_apart(line: str) -> str:
 
 def _story(doc: Document, font: str, width: float, copy_label: str = "") -> list:
     st = _styles(font)
-    number = f"编号：{doc.case_no}" + (f"　（{copy_label}）" if copy_label else "")
+    number = f"编号：{doc.case_no}" + (f"　（{copy_label}）" if copy_label else "") + (
+        f"　{doc.reprint}" if doc.reprint else "")
     title = [_p(doc.hall, st["hall"]), _p(doc.title, st["title"]), _p(number, st["no"])]
     if doc.qr_payload:
         head = Table([[title, QrFlowable(doc.qr_payload, QR_SIZE)]], colWidths=[width - QR_SIZE - 4 * mm, QR_SIZE + 4 * mm])

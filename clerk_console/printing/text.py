@@ -33,7 +33,8 @@ def layout(doc: Document, width: int) -> list[Line]:
     """The document as lines of at most ``width`` cells (title lines: ``width // 2``)."""
     lines = [Line(t, "center") for t in wrap_cells(doc.hall, width)]
     lines += [Line(t, "title") for t in wrap_cells(doc.title, width // 2)]
-    lines += [Line(f"编号：{doc.case_no}", "center"), Line("-" * width, "rule")]
+    lines += [Line(f"编号：{doc.case_no}" + (f" {doc.reprint}" if doc.reprint else ""), "center"),
+              Line("-" * width, "rule")]
     for s in doc.sections:
         if s.heading:
             lines.append(Line(f"【{s.heading}】"))

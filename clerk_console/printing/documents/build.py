@@ -1,7 +1,7 @@
 """``build``: one registered document kind for one case."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from clerk_console.config import Settings
 from clerk_console.domain.case import Case
@@ -9,20 +9,24 @@ from clerk_console.domain.catalogue import Catalogue
 from clerk_console.domain.parties import Applicant
 
 from ..templates import Templates, load_templates
-from .facts import date_text, facts, seal_lines
-from .model import Document
+from .facts import date_text, deadline_notes, facts, seal_lines
+from .model import Document, Section
 from .registry import KINDS, ordered
 
 
 def build(kind: str, *, case: Case, catalogue: Catalogue, applicant: Applicant | None,
           window: object, clerk_name: str, settings: Settings, calendar_note: str | None = None,
           now: datetime, deadline_days: int | None = None,
-          templates: Templates | None = None) -> Document:
+          templates: Templates | None = None, estimated_years: tuple[int, ...] = (),
+          voided_on: date | None = None, reprint_on: date | None = None) -> Document:
     """The document ``kind`` (one of CASE_KINDS) for ``case``.
 
     ``window`` is the window's label or a WindowInfo; ``calendar_note`` replaces the default
     note printed when the deadline lies in a year whose holidays are not yet published;
-    ``deadline_days`` (working days granted) is printed beside the deadline when known.
+    ``deadline_days`` (working days granted) is printed beside the deadline when known;
+    ``estimated_years``: years of the printed dates whose holidays are estimated (every such
+    paper carries the 推算 note); ``voided_on``: the day a voided case was voided;
+    ``reprint_on``: this is a reprint (补打), made that day.
     """
     spec = KINDS.get(kind)
     if spec is None:
@@ -31,8 +35,15 @@ def build(kind: str, *, case: Case, catalogue: Catalogue, applicant: Applicant |
     t = templates or load_templates()
     f = facts(reception=spec.reception, case=case, catalogue=catalogue, applicant=applicant,
               window=window, clerk_name=clerk_name, settings=settings, now=now,
-              deadline_days=deadline_days, templates=t, calendar_note=calendar_note)
-    sections = (f.header, f.items_section, *spec.body(f))
+              deadline_days=deadline_days, templates=t, calendar_note=calendar_note,
+              estimated_years=estimated_years,
+              voided_on=voided_on if spec.dated_by_void else None,
+              promised_label=spec.promised_label)
+    body = spec.body(f)
+    notes = deadline_notes(f)
+    if notes and not any(n in s.paragraphs for s in body for n in notes):
+        body.append(Section("", paragraphs=notes))  # every paper printing an estimated date
+    sections = (f.header, f.items_section, *body)
     return Document(kind=kind, title=f.fill(kind, "title"), case_no=case.case_no,
                     hall=settings.hall_name, sections=sections,
                     signatures=f.fill_all(kind, "signatures"),
@@ -41,4 +52,5 @@ def build(kind: str, *, case: Case, catalogue: Catalogue, applicant: Applicant |
                     qr_payload=case.case_no,
                     footer=f.fill("common", "footer"), warnings=t.warnings,
                     copy_labels=f.fill_all(kind, "copy_labels")
-                    if "copy_labels" in t.texts[kind] else ())
+                    if "copy_labels" in t.texts[kind] else (),
+                    reprint=f"补打（{date_text(reprint_on)}）" if reprint_on else "")

@@ -107,6 +107,7 @@ class Facts:
     templates: Templates
     issued_on: date  # the day the document's decision was taken (acceptance, refusal …)
     calendar_note: str | None = None
+    estimated_years: tuple[int, ...] = ()  # printed dates on years whose holidays are estimated
 
     def fill(self, name: str, key: str) -> str:
         """One wording of template file ``name`` with this case's placeholders filled."""
@@ -119,8 +120,10 @@ class Facts:
 def facts(*, reception: bool, case: Case, catalogue: Catalogue, applicant: Applicant | None,
           window: object, clerk_name: str, settings: Settings, now: datetime,
           deadline_days: int | None, templates: Templates,
-          calendar_note: str | None) -> Facts:
-    """``reception``: nothing is accepted by this paper (接待, not 受理, in the header)."""
+          calendar_note: str | None, estimated_years: tuple[int, ...] = (),
+          voided_on: date | None = None, promised_label: str = "承诺办结日期") -> Facts:
+    """``reception``: nothing is accepted by this paper (接待, not 受理, in the header);
+    ``estimated_years``: years of printed dates whose holidays are estimated."""
     items = case_items(case, catalogue)
     known = [i.code for i in items if isinstance(i, Item)]
     checklist = {line.material.code: line for line in catalogue.checklist(known)}
@@ -143,13 +146,15 @@ def facts(*, reception: bool, case: Case, catalogue: Catalogue, applicant: Appli
         applicant=name, id_masked=id_masked,
         items="、".join(f"“{item_name(i)}”" for i in items),
         accepted_at=time_text(accepted), deadline_text=deadline_text,
-        deadline_year=str(case.deadline.year) if case.deadline else "",
+        deadline_year="、".join(map(str, estimated_years)) or (
+            str(case.deadline.year) if case.deadline else ""),
         promised_date=day_text(case.promised_date) or "（即办件，当场办结）",
         owed_count=str(len(case.owed)),
         department=dept.name if dept else "", dept_address=dept.address if dept else "",
         dept_phone=dept.phone if dept else "", dept_hours=dept.hours if dept else "",
         decision=case.decision.label if case.decision else "",
-        delivered_at=time_text(case.delivered_at or now), day=day_text(accepted.date()))
+        delivered_at=time_text(case.delivered_at or now), day=day_text(accepted.date()),
+        review_body=review_body(catalogue, items), voided_on=day_text(voided_on))
     fields = [Field("办件编号", case.case_no), Field("申请人", name),
               Field("证件号码", id_masked)]
     if applicant and applicant.phone:
@@ -160,7 +165,7 @@ def facts(*, reception: bool, case: Case, catalogue: Catalogue, applicant: Appli
     fields += [Field(f"{verb}地点", f"{settings.hall_name}　{win}"), Field(f"{verb}人", clerk),
                Field(f"{verb}时间", time_text(accepted))]
     if case.promised_date:
-        fields.append(Field("承诺办结日期", day_text(case.promised_date)))
+        fields.append(Field(promised_label, day_text(case.promised_date)))
     rows = []
     for i in items:
         if isinstance(i, Item):
@@ -172,7 +177,8 @@ def facts(*, reception: bool, case: Case, catalogue: Catalogue, applicant: Appli
     items_section = Section("申请事项", table=Table(("事项名称", "事项编码", "办理部门", "承诺时限"),
                                                   tuple(rows)))
     return Facts(case, catalogue, items, checklist, context, Section("", fields=tuple(fields)),
-                 items_section, templates, accepted.date(), calendar_note)
+                 items_section, templates, voided_on or accepted.date(), calendar_note,
+                 estimated_years)
 
 
 def seal_lines(f: Facts, hall: str) -> tuple[str, ...]:
@@ -229,8 +235,23 @@ def owed_section(f: Facts, heading: str) -> Section:
 
 
 def deadline_notes(f: Facts) -> tuple[str, ...]:
+    """The 推算 note of a paper printing a date on a year whose holidays are estimated."""
     if f.calendar_note:
         return (f.calendar_note,)
-    if f.case.deadline_estimated:
+    if f.case.deadline_estimated or f.estimated_years:
         return (f.fill("common", "estimated_deadline"),)
     return ()
+
+
+def review_body(catalogue: Catalogue, items: list[Item | str]) -> str:
+    """The 行政复议机关 of the deciding department(s), as configured (or a general phrase)."""
+    bodies = [catalogue.departments[i.dept].review_body for i in items
+              if isinstance(i, Item) and i.dept in catalogue.departments]
+    named = [b for b in dict.fromkeys(bodies) if b]
+    return "或".join(named) if named else "有管辖权的行政复议机关"
+
+
+def rights_section(f: Facts) -> Section:
+    """The rights a refusal or a termination tells (行政复议法 2023 art. 20: 60 days, to the
+    named body; 行政诉讼法 art. 46: 6 months)."""
+    return Section("权利告知", paragraphs=(f.fill("common", "appeal_rights"),))

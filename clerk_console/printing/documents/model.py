@@ -40,6 +40,7 @@ class Document:
     footer: str = ""
     warnings: tuple[str, ...] = ()  # for the clerk, never printed
     copy_labels: tuple[str, ...] = ()  # A4: one copy per label (一式两份), else one copy
+    reprint: str = ""  # "补打（日期）" on a reprint, beside the number
 
     @property
     def seal_box(self) -> bool:
@@ -51,7 +52,7 @@ class Document:
 
     def strings(self) -> list[str]:
         """Every printed string, in reading order."""
-        out = [self.hall, self.title, *self.copy_labels]
+        out = [self.hall, self.title, *self.copy_labels, self.reprint]
         for s in self.sections:
             out.append(s.heading)
             for f in s.fields:
@@ -79,7 +80,7 @@ class Document:
                     tuple(map(fix, s.paragraphs)))
             for s in self.sections)
         return replace(self, title=fix(self.title), hall=fix(self.hall), sections=sections,
-                       copy_labels=tuple(map(fix, self.copy_labels)),
+                       copy_labels=tuple(map(fix, self.copy_labels)), reprint=fix(self.reprint),
                        signatures=tuple(map(fix, self.signatures)), seals=tuple(map(fix, self.seals)),
                        footer=fix(self.footer),
                        warnings=self.warnings + (glyphs.warning(missing),))

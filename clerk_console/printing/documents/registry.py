@@ -26,6 +26,8 @@ class Kind:
     thermal: bool = False  # fits an 80 mm receipt
     seal: bool = True  # the hall's seal box
     reception: bool = False  # nothing accepted: the header says 接待, not 受理
+    dated_by_void: bool = False  # dated (under the seal) the day the case was voided
+    promised_label: str = "承诺办结日期"  # the header's label of the promised date
 
 
 KINDS: dict[str, Kind] = {}
@@ -45,6 +47,8 @@ def ordered() -> list[Kind]:
 def kinds_for(case: Case) -> list[str]:
     """The documents a case's outcome calls for, in the order they are handed out; then
     those its later status calls for (a receipt once supplied, the delivery note)."""
+    if case.status is Status.VOIDED:  # its paper is the termination, never "予以容缺受理"
+        return [k.name for k in ordered() if Status.VOIDED in k.statuses]
     kinds = [k.name for k in ordered() if case.outcome is not None and case.outcome in k.outcomes]
     kinds += [k.name for k in ordered() if case.status in k.statuses and k.name not in kinds]
     return kinds

@@ -16,4 +16,7 @@ def body(f: Facts) -> list[Section]:
             Section("虚假承诺的后果", paragraphs=(f.fill(NAME, "consequence"),))]
 
 
-register(Kind(NAME, 50, body, outcomes=(Outcome.APPROVED_ON_COMMITMENT,)))
+# one decision date: the approval is given the day of the commitment (the intro and the seal
+# date); the promised date is when the licence is issued, not a second decision
+register(Kind(NAME, 50, body, outcomes=(Outcome.APPROVED_ON_COMMITMENT,),
+              promised_label="承诺发证日期"))
