@@ -79,3 +79,22 @@ def test_an_approval_on_commitment_has_one_decision_date():
     doc = make("commitment_approval", sample_cases()["approved_on_commitment"])
     labels = [f.label for s in doc.sections for f in s.fields]
     assert "承诺办结日期" not in labels and "承诺发证日期" in labels
+
+
+def test_every_paper_prints_the_legal_basis_and_the_fee_or_that_there_is_none():
+    """Issue #12: the item's legal_basis (in the catalogue, never printed before), its fee with
+    the fee's basis or 不收费, and on 告知承诺 the rule that authorises it (国办发〔2020〕42号)."""
+    catalogue = sample_catalogue()
+    food = replace(catalogue.items["3706FOOD01"], legal_basis="《中华人民共和国食品安全法》第三十五条")
+    fire = replace(catalogue.items["3706FIRE01"], fee="20元", fee_basis="某价格文件")
+    catalogue.items.update({food.code: food, fire.code: fire})
+    cases = sample_cases()
+    for kind, case in (("receipt", cases["accepted"]), ("deferral_notice", cases["deferred"]),
+                       ("commitment_approval", cases["approved_on_commitment"])):
+        text = flat(pdf_text(pdf.render(make(kind, case, catalogue=catalogue), SETTINGS).data))
+        assert "《中华人民共和国食品安全法》第三十五条" in text, kind
+        assert flat("20元（依据某价格文件）") in text and "其余事项不收费" in text, kind
+        assert ("国办发〔2020〕42号" in text) == (kind == "commitment_approval"), kind
+    one = replace(cases["accepted"], items=("3706FOOD01",))
+    assert "本事项不收费" in flat(pdf_text(pdf.render(make("receipt", one, catalogue=catalogue),
+                                                     SETTINGS).data))

@@ -37,10 +37,10 @@ CID_FONT = "STSong-Light"
 EMBEDDED_FONT = "ClerkCJK"
 QR_SIZE = 22 * mm
 SEAL_SIZE = 42 * mm  # an office's round seal (公章) is 40–45 mm across
-SEAL_ROOM = 10 * mm  # above a seal line: the upper part of the seal pressed over it
+SEAL_ROOM = 6 * mm  # above a seal line (the seal also covers the blank right of the signatures)
 SEAL_CELL = 70 * mm  # one body: its seal line at the right
 SEALS_PER_ROW = 4
-SIGN_HEIGHT = 10 * mm
+SIGN_HEIGHT = 9 * mm
 
 
 NO_FONT_WARNING = ("未找到可嵌入的中文字体，本次使用不嵌入的内置宋体：没有中文字体的电脑上可能无法显示或打印。"
@@ -152,7 +152,8 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
                                   spaceAfter=2),
         "cell": ParagraphStyle("cell", base, fontSize=9, leading=11.5),
         "label": ParagraphStyle("label", base, fontSize=9, leading=11.5, textColor=colors.HexColor("#333333")),
-        "seal": ParagraphStyle("seal", base, fontSize=10, leading=14, alignment=TA_CENTER),
+        "seal": ParagraphStyle("seal", base, fontSize=9.5, leading=12.5, alignment=TA_CENTER),
+        "small": ParagraphStyle("small", base, fontSize=8.5, leading=11.5),
         "footer": ParagraphStyle("footer", base, fontSize=8.5, leading=12,
                                  textColor=colors.HexColor("#555555")),
     }
@@ -281,7 +282,7 @@ def _section(section: Section, st: dict[str, ParagraphStyle], width: float) -> l
         t.setStyle(TableStyle(GRID + [("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#F2F2F2"))]))
         out += [t, Spacer(1, 3)]
     for text in section.paragraphs:
-        out += [_p(text, st["body"]), Spacer(1, 2)]
+        out += [_p(text, st["small" if section.small else "body"]), Spacer(1, 2)]
     return out
 
 
@@ -289,7 +290,7 @@ def _signatures(doc: Document, st: dict[str, ParagraphStyle], width: float) -> l
     """Signature lines two a row, then the seal lines: each body's name with room above it
     for its seal, which is pressed over the name and the date (GB/T 9704-2012 7.3.5.1); up to
     four bodies a row, each cell wider than a 42 mm seal so the seals do not touch."""
-    out: list = [Spacer(1, 4)]
+    out: list = [Spacer(1, 2)]
     sigs = [_p(f"{s}：______________　____年__月__日", st["body"]) for s in doc.signatures]
     if sigs:
         rows = [sigs[i:i + 2] + [_p("", st["body"])] * (2 - len(sigs[i:i + 2]))
@@ -342,7 +343,7 @@ def _story(doc: Document, font: str, width: float, copy_label: str = "") -> list
     del story[len(story) - len(tail):]
     end = tail + _signatures(doc, st, width)
     if doc.footer:
-        end += [Spacer(1, 6), _p(doc.footer, st["footer"])]
+        end += [Spacer(1, 3), _p(doc.footer, st["footer"])]
     return story + [KeepTogether(end)]
 
 

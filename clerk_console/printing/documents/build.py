@@ -4,12 +4,12 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from clerk_console.config import Settings
-from clerk_console.domain.case import Case
+from clerk_console.domain.case import Case, Outcome
 from clerk_console.domain.catalogue import Catalogue
 from clerk_console.domain.parties import Applicant
 
 from ..templates import Templates, load_templates
-from .facts import date_text, deadline_notes, facts, seal_lines
+from .facts import basis_section, date_text, deadline_notes, facts, seal_lines
 from .model import Document, Section
 from .registry import KINDS, ordered
 
@@ -43,7 +43,8 @@ def build(kind: str, *, case: Case, catalogue: Catalogue, applicant: Applicant |
     notes = deadline_notes(f)
     if notes and not any(n in s.paragraphs for s in body for n in notes):
         body.append(Section("", paragraphs=notes))  # every paper printing an estimated date
-    sections = (f.header, f.items_section, *body)
+    basis = basis_section(f, commitment=spec.outcomes == (Outcome.APPROVED_ON_COMMITMENT,))
+    sections = (f.header, f.items_section, basis, *body)
     return Document(kind=kind, title=f.fill(kind, "title"), case_no=case.case_no,
                     hall=settings.hall_name, sections=sections,
                     signatures=f.fill_all(kind, "signatures"),

@@ -251,6 +251,30 @@ def review_body(catalogue: Catalogue, items: list[Item | str]) -> str:
     return "或".join(named) if named else "有管辖权的行政复议机关"
 
 
+# 告知承诺 is authorised by 国办发〔2020〕42号 (printed on every approval on commitment)
+COMMITMENT_RULE = "《国务院办公厅关于全面推行证明事项和涉企经营许可事项告知承诺制的指导意见》（国办发〔2020〕42号）"
+
+
+def basis_section(f: Facts, *, commitment: bool = False) -> Section:
+    """Each item's legal basis and its fee with the fee's basis (不收费 said so); with
+    ``commitment`` the rules that authorise 告知承诺 (国办发〔2020〕42号 and, for an item that
+    touches public safety or ecology, the law naming it)."""
+    from clerk_console.domain.rules import commitment_bases
+
+    items = [i for i in f.items if isinstance(i, Item)]
+    lines = ["办理依据：" + "；".join(f"{i.name}——{i.legal_basis or '（目录未载明）'}" for i in items)]
+    charging = [i for i in items if i.charges]
+    if not charging:
+        lines.append("收费：" + ("本事项不收费。" if len(items) == 1 else "以上事项均不收费。"))
+    else:
+        lines.append("收费：" + "；".join(
+            f"{i.name} {i.fee}" + (f"（依据{i.fee_basis}）" if i.fee_basis else "") for i in charging)
+            + ("；其余事项不收费。" if len(charging) < len(items) else "。"))
+    if commitment:
+        lines.append("告知承诺依据：" + "；".join((COMMITMENT_RULE, *commitment_bases(items))))
+    return Section("", paragraphs=tuple(lines), small=True)
+
+
 def rights_section(f: Facts) -> Section:
     """The rights a refusal or a termination tells (行政复议法 2023 art. 20: 60 days, to the
     named body; 行政诉讼法 art. 46: 6 months)."""

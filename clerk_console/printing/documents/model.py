@@ -24,6 +24,7 @@ class Section:
     fields: tuple[Field, ...] = ()
     table: Table | None = None
     paragraphs: tuple[str, ...] = ()
+    small: bool = False  # reference text (legal basis, fees) in a smaller type
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +78,7 @@ class Document:
             Section(fix(s.heading), tuple(Field(fix(f.label), fix(f.value)) for f in s.fields),
                     Table(tuple(map(fix, s.table.headers)),
                           tuple(tuple(map(fix, r)) for r in s.table.rows)) if s.table else None,
-                    tuple(map(fix, s.paragraphs)))
+                    tuple(map(fix, s.paragraphs)), s.small)
             for s in self.sections)
         return replace(self, title=fix(self.title), hall=fix(self.hall), sections=sections,
                        copy_labels=tuple(map(fix, self.copy_labels)), reprint=fix(self.reprint),
