@@ -590,7 +590,9 @@ async def test_due_list_voids_an_overdue_deferral_only_with_a_supervisor(home):
         await pilot.pause()
         title = str(app.screen.query_one("#due-title").render())
         assert "共 2 件，逾期 1 件" in title
-        assert app.screen.selected().case_no == late.case_no  # earliest first
+        assert app.screen.selected().case_no == today.case_no  # today's first (#17)
+        await keys(pilot, "down")
+        assert app.screen.selected().case_no == late.case_no  # overdue behind
         await keys(pilot, "v")
         assert "需要主管授权" in str(app.screen.query_one(".dialog-title").render())
         await authorise(pilot)

@@ -338,8 +338,13 @@ class Desk:
 
         return returns.deliver(self.replica, case, clerk_id=clerk_id, now=now)
 
-    def deferrals_due(self, today: date) -> list[Case]:
-        return list(self.replica.deferrals_due(today))
+    def deferrals_due(self, today: date, *, offset: int = 0, limit: int = 500) -> list[Case]:
+        """A page of the due list: today's first, then overdue (``deferral_counts``: totals)."""
+        return list(self.replica.deferrals_due(today, limit=limit, offset=offset))
+
+    def deferral_counts(self, today: date) -> tuple[int, int]:
+        """(due today, overdue) deferrals, counted on the index."""
+        return self.replica.deferral_counts(today)
 
     def get_case(self, case_no: str) -> Case | None:
         return self.replica.get_case(case_no)

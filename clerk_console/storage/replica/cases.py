@@ -153,11 +153,14 @@ class Cases(ReplicaBase):
             n: int = s.execute(select(func.count()).select_from(CaseRow)).scalar_one()
             return n
 
-    def deferrals_due(self, today: date, limit: int = 500) -> list[Case]:
-        """Deferred cases whose supply-by date is today or past, earliest first."""
+    def deferrals_due(self, today: date, limit: int = 500, offset: int = 0) -> list[Case]:
+        """Deferred cases whose supply-by date is today or past: today's first, then the
+        overdue ones, the most recently due first (after two busy years there are thousands
+        overdue; the oldest must not hide today's); a page of ``limit`` from ``offset``, read
+        on the (status, deadline) index. ``deferral_counts`` gives the true totals."""
         stmt = (select(CaseRow).where(CaseRow.status.in_([st.value for st in SUPPLY_STATUSES]),
                                       CaseRow.deadline <= today)
-                .order_by(CaseRow.deadline, CaseRow.case_no).limit(limit))
+                .order_by(CaseRow.deadline.desc(), CaseRow.case_no).limit(limit).offset(offset))
         with self.tx.read() as s:
             return load_cases(s, stmt)
 

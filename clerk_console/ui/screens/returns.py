@@ -127,28 +127,30 @@ class DueScreen(Screen):
         self.query_one("#due", OptionList).focus()
 
     def reload(self) -> None:
-        self.cases = self.app.desk.deferrals_due(self.app.today())
-        self.show_page()
-
-    def show_page(self) -> None:
-        pages = max(1, -(-len(self.cases) // PAGE))
+        """Today's first, overdue behind them; one page read at a time, true totals."""
+        today = self.app.today()
+        due, late = self.app.desk.deferral_counts(today)
+        pages = max(1, -(-(due + late) // PAGE))
         self.page = max(0, min(self.page, pages - 1))
-        rows = self.cases[self.page * PAGE:(self.page + 1) * PAGE]
+        self.cases = self.app.desk.deferrals_due(today, offset=self.page * PAGE, limit=PAGE)
+        self.show_page(due, late, pages)
+
+    def show_page(self, due: int, late: int, pages: int) -> None:
         today = self.app.today()
         ol = self.query_one("#due", OptionList)
-        ol.set_options(Option(due_line(c, today), id=c.case_no) for c in rows)
-        if rows:
+        ol.set_options(Option(due_line(c, today), id=c.case_no) for c in self.cases)
+        if self.cases:
             ol.highlighted = 0
-        late = sum(overdue(c, today) for c in self.cases)
         self.query_one("#due-title", Label).update(
-            f"容缺到期清单：共 {len(self.cases)} 件，逾期 {late} 件 · 第 {self.page + 1}/{pages} 页")
+            f"容缺到期清单：共 {due + late} 件，逾期 {late} 件（今日到期 {due} 件在前）· "
+            f"第 {self.page + 1}/{pages} 页")
 
     def on_option_list_option_selected(self, _event) -> None:
         self.action_supplement()
 
     def action_page(self, step: int) -> None:
         self.page += step
-        self.show_page()
+        self.reload()
 
     def selected(self) -> Case | None:
         opt = self.query_one("#due", OptionList).highlighted_option

@@ -10,6 +10,16 @@ from clerk_console.domain.parties import ApplicantKind
 from clerk_console.ui.desk import ApplicantView
 
 
+# lines per list: an agency filing for its clients can have hundreds of open cases (417 took
+# 114-204 ms to paint); the panel shows the first ones and how many more there are
+PANEL_LINES = 8
+
+
+def _more(t: Text, total: int) -> None:
+    if total > PANEL_LINES:
+        t.append(f" …另 {total - PANEL_LINES} 件\n", style="dim")
+
+
 def panel_text(view: ApplicantView | None, *, unmasked: bool = False, agent=None,
                error: str = "", kind_label: str = "") -> Text:
     t = Text()
@@ -45,13 +55,16 @@ def panel_text(view: ApplicantView | None, *, unmasked: bool = False, agent=None
         t.append("、".join(e.name for e in view.elicences) + "\n")
     if view.deferrals:
         t.append("容缺待补：\n", style="yellow")
-        for c in view.deferrals:
+        for c in view.deferrals[:PANEL_LINES]:
             t.append(f" {c.case_no} 限 {c.deadline:%m-%d} 前补 {len(c.owed)} 项\n")
+        _more(t, len(view.deferrals))
     if view.ready:
         t.append("结果待取（F7 出件）：\n", style="green")
-        for c in view.ready:
+        for c in view.ready[:PANEL_LINES]:
             t.append(f" {c.case_no}\n")
-    others = [c for c in view.open_cases if c not in view.deferrals and c not in view.ready]
+        _more(t, len(view.ready))
+    listed = {c.case_no for c in view.deferrals} | {c.case_no for c in view.ready}
+    others = [c for c in view.open_cases if c.case_no not in listed]
     if others:
         t.append(f"在办 {len(others)} 件：", style="dim")
         t.append(" ".join(short_case_no(c.case_no) for c in others[:6]) + "\n", style="dim")
