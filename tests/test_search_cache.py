@@ -101,3 +101,24 @@ def test_sign_in_is_possible_before_the_catalogue_is_loaded(tmp_path) -> None:
         opener.join(10)
         desk.close()
     assert (desk.home / search_cache.CACHE_FILE).exists()
+
+
+def test_printing_is_warmed_after_sign_in_not_before(tmp_path) -> None:
+    """reportlab and the notice font load in a worker after sign-in (the first notice of a
+    session took 181-205 ms); a receipt printer needs neither."""
+    import subprocess
+    import sys
+
+    from test_ui import make_home
+
+    home = make_home(tmp_path)
+    probe = ("import sys; from pathlib import Path; from clerk_console.ui.desk import Desk;"
+             "from clerk_console.config import Settings;"
+             f"d = Desk(Path({str(home)!r})); d.open(); before = 'reportlab' in sys.modules;"
+             "Desk(d.home, Settings(printer='escpos')).warm_printing();"
+             "receipt = 'reportlab' in sys.modules;"
+             "d.warm_printing(); from clerk_console.printing import pdf;"
+             "print(before, receipt, 'reportlab' in sys.modules, pdf.pick_font.cache_info().currsize)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["False", "False", "True", "1"]

@@ -156,6 +156,8 @@ class ClerkApp(App[int]):
         self.last_activity = time.monotonic()
         self.switch_screen(IntakeScreen())
         self.start_sync()
+        self.run_worker(self.desk.warm_printing, thread=True, name="warm-printing",
+                        exit_on_error=False)
 
     def start_sync(self) -> None:
         """Start the background sync; without it the status bar shows the local queue."""

@@ -125,6 +125,15 @@ class Desk:
         self.index = index.with_usage(self.usage) if self.usage else index
         release_pinyin()
 
+    def warm_printing(self) -> None:
+        """Import reportlab and load the notice font (~0.2 s) in a worker after sign-in, so the
+        session's first notice costs what the others do. A receipt printer needs neither."""
+        if self.settings.printer == "escpos":
+            return
+        from clerk_console.printing import pdf
+
+        pdf.pick_font(self.settings.cjk_font)
+
     def wait_loaded(self, timeout: float = 30.0) -> bool:
         """Block until ``open`` has finished loading the catalogue (or failed); True if it did."""
         return self._loaded.wait(timeout)
