@@ -165,3 +165,8 @@ def test_bench_save_during_pull(bench_out: Path) -> None:
     got = metrics(run_bench("bench_save_during_pull.py", bench_out, "--quick"))
     assert got["save_p99_short"]["target"] == 50.0 and got["save_p99_short"]["rows"] == 20000
     assert got["saves_failed_short"]["value"] == 0 and got["pull_short"]["value"] > 0
+
+
+def test_bench_delta(bench_out: Path) -> None:
+    got = metrics(run_bench("bench_delta.py", bench_out, "--quick"))
+    assert got["ratio_delta_to_fresh"]["target"] == 1.5 and got["delta_per_row"]["rows"] == 20000
