@@ -83,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
         a.add_argument("clerk_id", metavar="ID", help="工号")
         if action == "add":
             a.add_argument("name", metavar="NAME", help="姓名")
-            a.add_argument("--supervisor", action="store_true", help="负责人（主管）账号")
+            a.add_argument("--supervisor", action="store_true", help="负责人账号")
         if action in ("add", "pin"):
             a.add_argument("--pin-stdin", action="store_true",
                            help="从标准输入读一行作为新 PIN（不再询问两次）")

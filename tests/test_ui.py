@@ -303,9 +303,9 @@ async def test_unmask_needs_a_supervisor_and_is_audited(home):
         await burst(app, pilot, PERSON)
         await pilot.press("f8")
         await pilot.pause()
-        assert "需要主管授权" in str(app.screen.query_one(".dialog-title").render())
+        assert "需要负责人授权" in str(app.screen.query_one(".dialog-title").render())
         await authorise(pilot, "1001", "123412")  # a plain clerk cannot authorise
-        assert "不是主管" in str(app.screen.query_one("#sup-error").render())
+        assert "不是负责人" in str(app.screen.query_one("#sup-error").render())
         app.screen.query_one("#sup-id").value = ""
         app.screen.query_one("#sup-id").focus()
         await authorise(pilot)
@@ -594,7 +594,7 @@ async def test_due_list_voids_an_overdue_deferral_only_with_a_supervisor(home):
         await keys(pilot, "down")
         assert app.screen.selected().case_no == late.case_no  # overdue behind
         await keys(pilot, "v")
-        assert "需要主管授权" in str(app.screen.query_one(".dialog-title").render())
+        assert "需要负责人授权" in str(app.screen.query_one(".dialog-title").render())
         await authorise(pilot)
         app.screen.query_one("#prompt").insert_text_at_cursor("逾期未补齐材料")
         await pilot.press("enter")

@@ -11,7 +11,7 @@ def run(args) -> int:
     if not (home / config.REPLICA_FILE).exists():
         print(f"本窗口还没有数据文件（{home / config.REPLICA_FILE}）。\n"
               "请先运行 clerk-console demo 建立演示数据，"
-              "或运行 clerk-console enroll <后台地址> <窗口码> 注册本窗口。", file=sys.stderr)
+              "或运行 clerk-console enroll <后台地址> <注册码> 注册本窗口。", file=sys.stderr)
         return 2
     from clerk_console.ui.app import run_console
 

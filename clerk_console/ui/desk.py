@@ -95,7 +95,7 @@ class Desk:
         index (slow imports happen here; run it in a worker thread)."""
         if not self.path.exists():
             raise DeskError(f"找不到本窗口的数据文件 {self.path}：请先运行 clerk-console demo "
-                            "或 clerk-console enroll <后台地址> <窗口码> 完成注册")
+                            "或 clerk-console enroll <后台地址> <注册码> 完成注册")
         from clerk_console.storage.replica import Replica
 
         self._loading = True

@@ -18,7 +18,7 @@ def day_text(stats) -> str:
 
 
 class DayScreen(Screen):
-    BINDINGS = [Binding("c", "close_day", "日结(主管)", id="day.close_day"),
+    BINDINGS = [Binding("c", "close_day", "日结(负责人)", id="day.close_day"),
                 Binding("escape", "app.pop_screen", "返回", id="day.back")]
 
     def compose(self) -> ComposeResult:

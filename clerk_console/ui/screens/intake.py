@@ -24,6 +24,7 @@ from clerk_console.ui.widgets.checklist import Checklist
 from clerk_console.ui.widgets.outcome import OutcomeList, OutcomePane
 from clerk_console.ui.widgets.picker import ItemPicker
 from clerk_console.ui.widgets.status import StatusBar
+from clerk_console.ui.widgets.toasts import with_path
 
 
 @dataclass
@@ -66,7 +67,7 @@ MAX_SHOWN_CODE = 24  # longer readings of a bad scan are not echoed (see scan)  
 ACTIONS = [
     ("pick", "选事项"), ("checklist", "核材料"), ("outcome", "选结果"),
     ("supplement", "容缺补齐"), ("due", "到期清单"), ("deliver", "出件"),
-    ("unmask", "显示完整证件号(主管)"), ("register", "登记申请人"), ("day", "当日统计"),
+    ("unmask", "显示完整证件号(负责人)"), ("register", "登记申请人"), ("day", "当日统计"),
     ("remove_item", "移出一个事项"), ("clear_items", "清空事项"), ("new", "下一位"),
     ("enter_code", "手工输入号码"),
     ("mark_received", "材料：收到"), ("mark_missing", "材料：缺"),
@@ -433,7 +434,8 @@ class IntakeScreen(Screen):
                                      severity="error", timeout=15)
                 return
             if result is not None:
-                app.call_from_thread(app.notify, result.message,
+                message = with_path(result.message, str(result.path or ""), app.size.width)
+                app.call_from_thread(app.notify, message, markup=False,
                                      severity="information" if result.ok else "error",
                                      timeout=5 if result.ok else 15)
 
@@ -480,7 +482,7 @@ class IntakeScreen(Screen):
         if not work:
             then()
             return
-        body = f"当前办件尚未办结：{work}。\n{consequence}\n按 Y 确认，N 返回继续办理"
+        body = f"当前办件尚未办结：{work}。\n{consequence}"
         self.app.push_screen(ConfirmScreen(title, body), lambda yes: yes and then())
 
     def action_clear_items(self) -> None:

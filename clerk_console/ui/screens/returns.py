@@ -105,7 +105,7 @@ class DueScreen(Screen):
     """Deferrals due today and overdue; supplement or (supervisor) void them."""
 
     BINDINGS = [Binding("enter", "supplement", "补齐", id="due.supplement"),
-                Binding("v", "void", "废止(主管)", id="due.void"),
+                Binding("v", "void", "废止(负责人)", id="due.void"),
                 Binding("pagedown", "page(1)", "下页", id="due.next_page"),
                 Binding("pageup", "page(-1)", "上页", id="due.prev_page"),
                 Binding("escape", "app.pop_screen", "返回", id="due.back")]

@@ -19,7 +19,7 @@ def _check(app, clerk_id: str, pin: str) -> tuple[Signed | None, str]:
     if not clerk_id.strip():
         return None, "请输入工号"
     if not pin:
-        return None, "请输入密码"
+        return None, "请输入 PIN"
     if app.open_error:
         return None, app.open_error
     if not app.desk.can_sign_in:
@@ -39,7 +39,7 @@ class SignInScreen(Screen):
             yield Label("政务服务综合受理 · 登录", classes="dialog-title")
             yield Label("", id="window-line")
             yield Field(placeholder="工号", id="clerk-id")
-            yield Field(placeholder="密码", password=True, id="pin")
+            yield Field(placeholder="PIN", password=True, id="pin")
             yield Static("", id="signin-error", classes="error")
         yield KeyBar()
 
@@ -86,10 +86,10 @@ class LockScreen(ModalScreen):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("已锁屏", classes="dialog-title")
-            yield Label(f"{self.clerk.name}（{self.clerk.clerk_id}）请输入密码解锁；"
-                        "主管可用自己的工号和密码解锁")
+            yield Static(f"{self.clerk.name}（{self.clerk.clerk_id}）请输入 PIN 解锁；"
+                         "负责人可用自己的工号和 PIN 解锁", id="lock-text")
             yield Field(value=self.clerk.clerk_id, placeholder="工号", id="lock-id")
-            yield Field(placeholder="密码", password=True, id="lock-pin")
+            yield Field(placeholder="PIN", password=True, id="lock-pin")
             yield Static("", id="lock-error", classes="error")
         yield KeyBar()
 
@@ -106,7 +106,7 @@ class LockScreen(ModalScreen):
         pin = self.query_one("#lock-pin", Input)
         who, why = _check(self.app, clerk_id, pin.value)
         if who is not None and who.clerk_id != self.clerk.clerk_id and not who.supervisor:
-            who, why = None, "只有本人或主管可以解锁"
+            who, why = None, "只有本人或负责人可以解锁"
         if who is None:
             self.query_one("#lock-error", Static).update(why)
             pin.value = ""
@@ -129,9 +129,9 @@ class SupervisorScreen(ModalScreen[Signed | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"需要主管授权：{self.purpose}", classes="dialog-title")
-            yield Field(placeholder="主管工号", id="sup-id")
-            yield Field(placeholder="主管密码", password=True, id="sup-pin")
+            yield Label(f"需要负责人授权：{self.purpose}", classes="dialog-title")
+            yield Field(placeholder="负责人工号", id="sup-id")
+            yield Field(placeholder="负责人 PIN", password=True, id="sup-pin")
             yield Static("", id="sup-error", classes="error")
         yield KeyBar()
 
@@ -147,7 +147,7 @@ class SupervisorScreen(ModalScreen[Signed | None]):
         pin = self.query_one("#sup-pin", Input)
         who, why = _check(self.app, self.query_one("#sup-id", Input).value, pin.value)
         if who is not None and not who.supervisor:
-            who, why = None, f"{who.name}不是主管，不能授权此操作"
+            who, why = None, f"{who.name}不是负责人，不能授权此操作"
         if who is None:
             self.query_one("#sup-error", Static).update(why)
             pin.value = ""

@@ -40,7 +40,7 @@ class ItemPicker(Vertical):
             self.code = code
 
     def compose(self) -> ComposeResult:
-        yield Field(placeholder="事项：中文、全拼、首字母(kfd)或编码，回车选中", id="item-query")
+        yield Field(placeholder="中文、拼音、首字母(kfd)或编码，回车选中", id="item-query")
         yield Static("", id="chosen")
         yield OptionList(id="hits")
 
