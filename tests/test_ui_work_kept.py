@@ -114,7 +114,8 @@ async def test_one_item_of_a_bundle_is_moved_out_with_its_own_key(home):
         verdict = intake(app).current.verdict
         assert any("请先移出" in o.reason for o in verdict.options)
         bar = str(intake(app).query_one("KeyBar").render())
-        assert "^r 移出事项" in bar
+        title = str(intake(app).query_one("#work-title").render())
+        assert "^r 移出事项" in bar and "^r 移出事项" in title  # the refusal says how
         await keys(pilot, "ctrl+r")
         assert screen_name(app) == "ChoiceScreen"
         choices = app.screen.query_one("#choices")

@@ -48,7 +48,7 @@ def _list(replica, args) -> int:
     from clerk_console.services import accounts
 
     if not accounts.list_clerks(replica):
-        print(f"本窗口还没有工作人员账号。{accounts.NO_SUPERVISOR}")
+        print(f"本窗口还没有窗口人员账号。{accounts.NO_SUPERVISOR}")
         return 0
     reader = sign_in(replica, args)  # names and roles: a signed-in clerk only
     clerks = accounts.list_clerks(replica)

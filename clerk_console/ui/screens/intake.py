@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Label
 
-from clerk_console.ui.widgets.keybar import KeyBar, key_hints
+from clerk_console.ui.widgets.keybar import KeyBar, key_hints, node_keys
 from clerk_console.domain.case import Case, MaterialState, Outcome
 from clerk_console.domain.masking import mask_id, mask_name
 from clerk_console.domain.parties import Applicant
@@ -473,7 +473,12 @@ class IntakeScreen(Screen):
         if self.current is None or self.current.verdict is None:
             self.app.notify("请先选择事项", severity="warning")
             return
-        self.show_area("outcome", "选结果：上下键选择，回车确认办结")
+        title = "选结果：上下键选择，回车确认办结"
+        draft = self.current.draft
+        if draft is not None and 0 < len(self.desk.elsewhere(draft)) < len(draft.items):
+            remove = node_keys(self)["remove_item"]  # 请先移出这些事项再受理: say how
+            title += f"；{remove.key} {remove.description}（他处办理的）"
+        self.show_area("outcome", title)
         self.query_one(OutcomePane).focus_list()
 
     def confirm_discard(self, title: str, consequence: str, then) -> None:

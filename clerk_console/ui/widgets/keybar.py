@@ -125,9 +125,9 @@ class KeyBar(Static):
         return max((bar.size.height for bar in below), default=0)
 
 
-def key_hints(node, *, sep: str = "  ") -> str:
-    """The shown keys of ``node`` in the key bar's own words ("r 收到  A 全部收到  ⏎ 去选结果"),
-    after any ``[keymap]`` move, for a header that must say what the bar says."""
+def node_keys(node) -> dict[str, KeyEntry]:
+    """action -> the key bar's entry for each shown binding of ``node``, after any
+    ``[keymap]`` move."""
     app = node.app
     bindings = node._bindings.copy()  # Textual applies the keymap to a copy the same way
     keymap = getattr(app, "_keymap", None)
@@ -138,4 +138,10 @@ def key_hints(node, *, sep: str = "  ") -> str:
         if binding.show and binding.action not in seen:
             seen[binding.action] = KeyEntry(key_label(app.get_key_display(binding)),
                                             binding.description)
-    return sep.join(f"{e.key} {e.description}" for e in seen.values())
+    return seen
+
+
+def key_hints(node, *, sep: str = "  ") -> str:
+    """The shown keys of ``node`` in the key bar's own words ("r 收到  A 全部收到  ⏎ 去选结果"),
+    for a header that must say what the bar says."""
+    return sep.join(f"{e.key} {e.description}" for e in node_keys(node).values())
