@@ -58,7 +58,7 @@ def test_notice_without_a_pin_writes_nothing(demo_home, tmp_path):
     out = run(demo_home, "notice", no, "--pdf", str(pdf), "--as", "demo", stdin="999999\n")
     assert out.returncode == 1 and "工号或 PIN 错误" in out.stderr and not pdf.exists()
     out = run(demo_home, "notice", no, "--text")
-    assert out.returncode == 2 and out.stdout.strip() in ("", "工作人员工号：")
+    assert out.returncode == 2 and out.stdout.strip() in ("", "窗口人员工号：")
     out = run(demo_home, "notice", no, "--pdf", str(pdf), "--as", "boss", stdin="654321\n")
     assert out.returncode == 0 and pdf.stat().st_size > 0
     with Replica.open(demo_home / "replica.sqlite3") as rep:

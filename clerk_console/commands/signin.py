@@ -28,7 +28,7 @@ def secret(prompt: str, *, from_stdin: bool) -> str:
 
 
 def credentials(args, who: str, why: str = "登录") -> tuple[str, str]:
-    """(id, PIN) of ``who`` (工作人员, 负责人): from ``--as`` and stdin, or asked."""
+    """(id, PIN) of ``who`` (窗口人员, 负责人): from ``--as`` and stdin, or asked."""
     as_id = getattr(args, "as_id", None)
     if as_id:
         return as_id, secret(f"{who} PIN：", from_stdin=not sys.stdin.isatty())
@@ -43,4 +43,4 @@ def sign_in(replica, args):
     """The clerk running this command (``ServiceError`` with the one refusal message)."""
     from clerk_console.services.audit import login
 
-    return login(replica, *credentials(args, "工作人员"))
+    return login(replica, *credentials(args, "窗口人员"))

@@ -153,7 +153,7 @@ def _supervisor(f: Followup, actor: Clerk, what: str) -> None:
     if not actor.is_supervisor:
         raise RuleError(f"{what}须由负责人办理，{actor.name} 不是负责人")
     if actor.id == f.rated_clerk:
-        raise RuleError(f"被评价的工作人员本人不能{what}，请另一位负责人办理")
+        raise RuleError(f"被评价的窗口人员本人不能{what}，请另一位负责人办理")
 
 
 def _advance(f: Followup, record: StepRecord, to: Step, cal: WorkCalendar,

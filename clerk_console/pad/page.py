@@ -35,7 +35,7 @@ input#code{font-size:2em;width:8em;text-align:center;letter-spacing:.2em}
 </section>
 <section id="idle" hidden>
  <h1 id="window"></h1><p class="big" id="hall"></p>
- <p class="big">当班工作人员：<span id="clerk">—</span></p>
+ <p class="big">当班窗口人员：<span id="clerk">—</span></p>
  <p class="big" id="queue"></p>
  <p class="muted">办理结束后，请在此为本次服务评价</p>
 </section>

@@ -191,7 +191,7 @@ def _handler(pad: PadServer):
                 token = pad.pairing.pair(str(body.get("code", "")))
                 if token is None:
                     return self._json(HTTPStatus.FORBIDDEN,
-                                      {"error": "配对码不对或已失效，请向窗口工作人员索取新的配对码"})
+                                      {"error": "配对码不对或已失效，请向窗口人员索取新的配对码"})
                 cookie = f"{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/"
                 return self._json(200, {"ok": True}, [("Set-Cookie", cookie)])
             if self.path == "/api/rate":

@@ -39,7 +39,7 @@ def rules_of(replica: ReplicaPort, settings: Settings | None = None) -> Followup
 def _clerk(replica: ReplicaPort, clerk_id: str) -> Clerk:
     clerk = replica.get_clerk(clerk_id) if clerk_id else None
     if clerk is None or not clerk.active:
-        raise ServiceError("请先登录：找不到该工作人员或已停用")
+        raise ServiceError("请先登录：找不到该窗口人员或已停用")
     return clerk
 
 
