@@ -170,3 +170,13 @@ def test_a_back_office_code_unlocks_a_window_whose_supervisors_are_all_locked(re
         unlock("c1", other)  # after 5 wrong codes, even the right one waits a day
     actions = [e.action for e in replica.audit_entries(limit=100)]
     assert actions.count("clerk.unlock_code") == 1 and actions.count("clerk.unlock_code_failed") == 6
+
+
+def test_an_account_locked_by_an_older_console_stays_locked_until_unlocked(replica):
+    with replica.write() as s:  # as 0.8 left it: five wrong PINs, no end time
+        s.execute(update(ClerkRow).where(ClerkRow.id == "c1")
+                  .values(failed_attempts=MAX_PIN_ATTEMPTS, locked_until=None))
+    with pytest.raises(ServiceError, match="工号或 PIN 错误"):
+        login(replica, "c1", "111111", now=NOW + timedelta(days=30))
+    replica.unlock_clerk("c1")
+    assert login(replica, "c1", "111111", now=NOW).id == "c1"

@@ -43,7 +43,7 @@ class Clerk:
 
     def locked_at(self, now: datetime) -> bool:
         """Whether the lock is in force at ``now``."""
-        return lock_in_force(self.locked_until, now)
+        return lock_in_force(self.locked_until, now, self.failed_attempts)
 
 
 def is_locked(failed_attempts: int) -> bool:
@@ -51,8 +51,13 @@ def is_locked(failed_attempts: int) -> bool:
     return failed_attempts >= MAX_PIN_ATTEMPTS
 
 
-def lock_in_force(locked_until: datetime | None, now: datetime) -> bool:
-    return locked_until is not None and now < locked_until
+def lock_in_force(locked_until: datetime | None, now: datetime, failed_attempts: int = 0) -> bool:
+    """Whether a lock holds at ``now``: until ``locked_until``; an account locked by a console
+    before the growing lock (enough wrong PINs, no end time) stays locked until a supervisor
+    unlocks it, as it was promised then."""
+    if locked_until is None:
+        return is_locked(failed_attempts)
+    return now < locked_until
 
 
 def lock_after(failed_attempts: int) -> timedelta | None:

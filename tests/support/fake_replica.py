@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from clerk_console.domain import credit as credit_rules
-from clerk_console.domain.accounts import Clerk, check_pin, check_role, lock_after, lock_in_force
+from clerk_console.domain.accounts import Clerk, check_pin, check_role, lock_after
 from clerk_console.domain.calendar import WorkCalendar, default_calendar
 from clerk_console.domain.case import (OPEN_STATUSES, SUPPLY_STATUSES, Case, Decision, Outcome,
                                        Status, decidable, transition)
@@ -303,7 +303,7 @@ class FakeReplica:
 
     def verify_pin(self, clerk_id: str, pin: str, now: datetime) -> Clerk | None:
         found = self._state.clerks.get(clerk_id)
-        if found is None or not found[0].active or lock_in_force(found[0].locked_until, now):
+        if found is None or not found[0].active or found[0].locked_at(now):
             return None
         ok = pin == found[1]
         failed = 0 if ok else found[0].failed_attempts + 1

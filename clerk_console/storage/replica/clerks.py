@@ -125,7 +125,8 @@ class Clerks(ReplicaBase):
         now = local(now) or now
         with self.write() as s:
             row = s.get(ClerkRow, clerk_id)
-            if row is None or not row.active or lock_in_force(row.locked_until, now):
+            if row is None or not row.active or lock_in_force(row.locked_until, now,
+                                                                row.failed_attempts):
                 pin_matches(pin, _DUMMY_HASH)
                 return None
             ok = pin_matches(pin, row.pin_hash, row.pin_salt)
