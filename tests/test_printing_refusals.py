@@ -98,3 +98,17 @@ def test_every_paper_prints_the_legal_basis_and_the_fee_or_that_there_is_none():
     one = replace(cases["accepted"], items=("3706FOOD01",))
     assert "本事项不收费" in flat(pdf_text(pdf.render(make("receipt", one, catalogue=catalogue),
                                                      SETTINGS).data))
+
+
+
+def test_papers_with_a_supply_deadline_print_the_rule_that_set_it():
+    """deadlines.SUPPLY_RULE (行政许可法 art. 42: the supply deadline ends before the promise)
+    is printed on the commitment, where the applicant promises that deadline (issue #12)."""
+    from clerk_console.domain.deadlines import SUPPLY_RULE
+
+    cases = sample_cases()
+    text = flat(pdf_text(pdf.render(make("deferral_commitment", cases["deferred"]),
+                                    SETTINGS).data))
+    assert flat(SUPPLY_RULE) in text
+    assert "至少留出1个工作日审查" not in flat(pdf_text(pdf.render(
+        make("receipt", cases["accepted"]), SETTINGS).data))

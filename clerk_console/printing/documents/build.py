@@ -43,7 +43,8 @@ def build(kind: str, *, case: Case, catalogue: Catalogue, applicant: Applicant |
     notes = deadline_notes(f)
     if notes and not any(n in s.paragraphs for s in body for n in notes):
         body.append(Section("", paragraphs=notes))  # every paper printing an estimated date
-    basis = basis_section(f, commitment=spec.outcomes == (Outcome.APPROVED_ON_COMMITMENT,))
+    basis = basis_section(f, commitment=spec.outcomes == (Outcome.APPROVED_ON_COMMITMENT,),
+                          supply=case.deadline is not None and spec.supply_rule)
     sections = (f.header, f.items_section, basis, *body)
     return Document(kind=kind, title=f.fill(kind, "title"), case_no=case.case_no,
                     hall=settings.hall_name, sections=sections,

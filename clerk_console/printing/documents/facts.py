@@ -7,6 +7,7 @@ from datetime import date, datetime
 from clerk_console.config import Settings
 from clerk_console.domain.case import Case, CaseMaterial, MaterialState, Status
 from clerk_console.domain.catalogue import Catalogue, ChecklistLine, Department, Item
+from clerk_console.domain.deadlines import SUPPLY_RULE
 from clerk_console.domain.masking import mask_id
 from clerk_console.domain.parties import Applicant, ApplicantKind, mask_elicence_number
 
@@ -199,8 +200,8 @@ def intro(f: Facts, kind: str) -> Section:
 
 
 def closing(f: Facts, kind: str, *keys: str) -> Section:
-    """A heading-less section of the wordings ``keys`` (default: "closing")."""
-    return Section("", paragraphs=tuple(f.fill(kind, k) for k in keys or ("closing",)))
+    """A heading-less paragraph of the wordings ``keys`` (default: "closing"), run together."""
+    return Section("", paragraphs=("".join(f.fill(kind, k) for k in keys or ("closing",)),))
 
 
 def materials_section(f: Facts, heading: str = "申请材料") -> Section:
@@ -255,7 +256,7 @@ def review_body(catalogue: Catalogue, items: list[Item | str]) -> str:
 COMMITMENT_RULE = "《国务院办公厅关于全面推行证明事项和涉企经营许可事项告知承诺制的指导意见》（国办发〔2020〕42号）"
 
 
-def basis_section(f: Facts, *, commitment: bool = False) -> Section:
+def basis_section(f: Facts, *, commitment: bool = False, supply: bool = False) -> Section:
     """Each item's legal basis and its fee with the fee's basis (不收费 said so); with
     ``commitment`` the rules that authorise 告知承诺 (国办发〔2020〕42号 and, for an item that
     touches public safety or ecology, the law naming it)."""
@@ -272,6 +273,8 @@ def basis_section(f: Facts, *, commitment: bool = False) -> Section:
             + ("；其余事项不收费。" if len(charging) < len(items) else "。"))
     if commitment:
         lines.append("告知承诺依据：" + "；".join((COMMITMENT_RULE, *commitment_bases(items))))
+    if supply:  # a paper with a supply deadline says how it was set (deadlines.SUPPLY_RULE)
+        lines.append(f"补交期限：{SUPPLY_RULE}。")
     return Section("", paragraphs=tuple(lines), small=True)
 
 

@@ -28,6 +28,7 @@ class Kind:
     reception: bool = False  # nothing accepted: the header says 接待, not 受理
     dated_by_void: bool = False  # dated (under the seal) the day the case was voided
     promised_label: str = "承诺办结日期"  # the header's label of the promised date
+    supply_rule: bool = False  # prints how the supply deadline was set (deadlines.SUPPLY_RULE)
 
 
 KINDS: dict[str, Kind] = {}

@@ -16,4 +16,5 @@ def body(f: Facts) -> list[Section]:
                     paragraphs=f.fill_all(NAME, "points") + deadline_notes(f))]
 
 
-register(Kind(NAME, 30, body, outcomes=(Outcome.DEFERRED,)))
+# the paper on which the applicant promises the deadline says how it was set
+register(Kind(NAME, 30, body, outcomes=(Outcome.DEFERRED,), supply_rule=True))
