@@ -8,10 +8,13 @@ accepted | completed | approved_on_commitment -> decided (back office) -> delive
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
+
+from .errors import RuleError
 
 
 class Outcome(StrEnum):
@@ -114,7 +117,7 @@ class Decision(StrEnum):
         return {"approve": "准予许可", "reject": "不予许可", "ready": "结果已出"}[self.value]
 
 
-class TransitionError(ValueError):
+class TransitionError(RuleError):
     """A status change the life cycle does not allow; message in Chinese."""
 
 
@@ -165,6 +168,69 @@ class Case:
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    # -- what the clerk does to a case: each rule here, once; RuleError (Chinese) when refused
+
+    def mark_material(self, code: str, state: MaterialState, *, original: bool = False,
+                      reason: str = "") -> Case:
+        """The draft with one material's state changed (what the clerk ticks on the checklist).
+        Only a draft's materials change by hand; a defective one needs the reason; e-licence
+        coverage is the system's to set, never the clerk's."""
+        if self.status is not Status.DRAFT:
+            raise RuleError("办件已办结受理，不能再修改材料；补交材料请用“补正”")
+        if not any(m.code == code for m in self.materials):
+            raise RuleError(f"材料 {code} 不在本办件的材料清单中")
+        state = MaterialState(state)
+        if state is MaterialState.DEFECTIVE and not reason.strip():
+            raise RuleError("请写明材料不符合要求的原因和需要怎样改正")
+        if state is MaterialState.ELICENCE:
+            raise RuleError("电子证照由系统核验，不能手工标记")
+        mats = tuple(replace(m, state=state, original=original, reason=reason.strip())
+                     if m.code == code else m for m in self.materials)
+        return replace(self, materials=mats)
+
+    def supplement(self, codes: Iterable[str], *, today: date,
+                   originals: Iterable[str] = ()) -> Case:
+        """The case with owed materials handed in (``originals``: codes whose original was
+        seen), by the supply deadline; completed (已补齐) once nothing is owed any more."""
+        if not owes_supply(self):
+            raise RuleError(f"办件 {self.case_no} 是“{self.status.label}”，没有限期补交的材料")
+        if self.deadline is not None and today > self.deadline:
+            raise RuleError(f"补正期限 {self.deadline:%Y年%m月%d日} 已过，不能再补正；"
+                            "请负责人按规定废止该办件")
+        handed = handed_codes(codes)
+        if not handed:
+            raise RuleError("请选择本次补交的材料")
+        owed = {m.code for m in self.owed}
+        unknown = [c for c in handed if c not in owed]
+        if unknown:
+            names = {m.code: m.name for m in self.materials}
+            listed = "、".join(names.get(c, c) for c in unknown)
+            raise RuleError(f"{listed} 不在该办件待补材料中，请核对")
+        seen = set(originals)
+        mats = tuple(replace(m, state=MaterialState.RECEIVED, original=m.code in seen, reason="")
+                     if m.code in handed else m for m in self.materials)
+        updated = replace(self, materials=mats)
+        if updated.owed:
+            return replace(updated, version=self.version + 1)
+        return transition(updated, Status.COMPLETED)
+
+    def void(self, *, reason: str, today: date) -> Case:
+        """The case voided (废止) because its supply deadline passed with materials owed
+        (the applicant's credit then counts a broken deferral); the reason is required."""
+        if not owes_supply(self):
+            raise RuleError(f"办件 {self.case_no} 是“{self.status.label}”，只有逾期未补交材料的办件可以废止")
+        if not overdue(self, today):
+            due = f"{self.deadline:%Y年%m月%d日}" if self.deadline else "未设定"
+            raise RuleError(f"补正期限（{due}）尚未届满，不能废止")
+        if not reason or not reason.strip():
+            raise RuleError("请填写废止原因（如：逾期未补正哪些材料）")
+        return transition(self, Status.VOIDED, note=reason.strip())
+
+
+def handed_codes(codes: Iterable[str]) -> list[str]:
+    """Material codes as the clerk ticked them: stripped, blanks and repeats dropped."""
+    return list(dict.fromkeys(c.strip() for c in codes if c and c.strip()))
 
 
 def transition(case: Case, to: Status, **changes: Any) -> Case:

@@ -1,11 +1,14 @@
 """Helpers shared by the services: loading a case, the window settings, supervisors."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from clerk_console.config import Settings
 from clerk_console.domain.case import Case
 from clerk_console.domain.accounts import Clerk
+from clerk_console.domain.errors import RuleError
 
 from .ports import ReplicaPort
 
@@ -35,6 +38,16 @@ def require_supervisor(replica: ReplicaPort, supervisor_id: str) -> Clerk:
     if not clerk.is_supervisor:
         raise ServiceError(f"{clerk.name} 不是负责人，此操作需负责人确认")
     return clerk
+
+
+@contextmanager
+def refused(prefix: str = "") -> Iterator[None]:
+    """A domain rule's refusal (RuleError) becomes the service's ServiceError, same message
+    (after ``prefix``); nothing has been saved."""
+    try:
+        yield
+    except RuleError as exc:
+        raise ServiceError(prefix + str(exc)) from None
 
 
 def require_now(now: datetime) -> datetime:

@@ -18,7 +18,7 @@ from clerk_console.domain.rules import CITY_SCOPE, Verdict, decide, refusal_prob
 from clerk_console.domain.window import WindowInfo
 
 from . import ServiceError
-from .common import require_now, settings_of
+from .common import refused, require_now, settings_of
 from .messages import contact_at_intake
 from .ports import ReplicaPort
 
@@ -82,19 +82,10 @@ def new_draft(replica: ReplicaPort, *, window: str | WindowInfo, clerk_id: str,
 
 def set_material(draft: Case, code: str, state: MaterialState, *, original: bool = False,
                  reason: str = "") -> Case:
-    """The draft with one material's state changed (what the clerk ticks on the checklist)."""
-    if draft.status is not Status.DRAFT:
-        raise ServiceError("办件已办结受理，不能再修改材料；补交材料请用“补正”")
-    if not any(m.code == code for m in draft.materials):
-        raise ServiceError(f"材料 {code} 不在本办件的材料清单中")
-    state = MaterialState(state)
-    if state is MaterialState.DEFECTIVE and not reason.strip():
-        raise ServiceError("请写明材料不符合要求的原因和需要怎样改正")
-    if state is MaterialState.ELICENCE:
-        raise ServiceError("电子证照由系统核验，不能手工标记")
-    mats = tuple(replace(m, state=state, original=original, reason=reason.strip())
-                 if m.code == code else m for m in draft.materials)
-    return replace(draft, materials=mats)
+    """The draft with one material's state changed (what the clerk ticks on the checklist;
+    the rules are ``Case.mark_material``)."""
+    with refused():
+        return draft.mark_material(code, state, original=original, reason=reason)
 
 
 def _applicant_of(replica: ReplicaPort, case: Case) -> Applicant:

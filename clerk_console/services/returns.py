@@ -3,16 +3,14 @@ supervisor) and handing out the result (出件)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from clerk_console.domain.case import (Case, Decision, MaterialState, Status,
-                                       TransitionError, decidable, owes_supply,
-                                       transition)
+from clerk_console.domain.case import (Case, Decision, Status, TransitionError, decidable,
+                                       handed_codes, transition)
 
 from . import ServiceError
-from .common import load_case, require_now, require_supervisor
+from .common import load_case, refused, require_now, require_supervisor
 from .ports import ReplicaPort
 
 
@@ -34,28 +32,12 @@ def supplement(replica: ReplicaPort, case: Case | str, codes: Iterable[str], *, 
     completed (已补齐). ``originals``: codes whose original was seen."""
     require_now(now)
     case = load_case(replica, case)
-    if not owes_supply(case):
-        raise ServiceError(f"办件 {case.case_no} 是“{case.status.label}”，没有限期补交的材料")
-    if case.deadline is not None and now.date() > case.deadline:
-        raise ServiceError(f"补正期限 {case.deadline:%Y年%m月%d日} 已过，不能再补正；"
-                           "请负责人按规定废止该办件")
-    codes = list(dict.fromkeys(c.strip() for c in codes if c and c.strip()))
-    if not codes:
-        raise ServiceError("请选择本次补交的材料")
-    owed = {m.code for m in case.owed}
-    unknown = [c for c in codes if c not in owed]
-    if unknown:
-        names = {m.code: m.name for m in case.materials}
-        listed = "、".join(names.get(c, c) for c in unknown)
-        raise ServiceError(f"{listed} 不在该办件待补材料中，请核对")
-    originals = set(originals)
-    mats = tuple(replace(m, state=MaterialState.RECEIVED, original=m.code in originals,
-                         reason="") if m.code in codes else m for m in case.materials)
-    updated = replace(case, materials=mats, version=case.version + 1)
-    if not updated.owed:
-        updated = _move(replace(updated, version=case.version), Status.COMPLETED)
+    codes = list(codes)
+    with refused():
+        updated = case.supplement(codes, today=now.date(), originals=originals)
     return _save(replica, updated, clerk_id=clerk_id, action="case.supplement", now=now,
-                 detail={"supplied": codes, "still_owed": [m.code for m in updated.owed]})
+                 detail={"supplied": handed_codes(codes),
+                         "still_owed": [m.code for m in updated.owed]})
 
 
 def void(replica: ReplicaPort, case: Case | str, *, clerk_id: str, supervisor_id: str,
@@ -65,16 +47,10 @@ def void(replica: ReplicaPort, case: Case | str, *, clerk_id: str, supervisor_id
     require_now(now)
     case = load_case(replica, case)
     boss = require_supervisor(replica, supervisor_id)
-    if not owes_supply(case):
-        raise ServiceError(f"办件 {case.case_no} 是“{case.status.label}”，只有逾期未补交材料的办件可以废止")
-    if case.deadline is None or now.date() <= case.deadline:
-        due = f"{case.deadline:%Y年%m月%d日}" if case.deadline else "未设定"
-        raise ServiceError(f"补正期限（{due}）尚未届满，不能废止")
-    if not reason or not reason.strip():
-        raise ServiceError("请填写废止原因（如：逾期未补正哪些材料）")
-    voided = _move(case, Status.VOIDED, note=reason.strip())
+    with refused():
+        voided = case.void(reason=reason, today=now.date())
     return _save(replica, voided, clerk_id=clerk_id, action="case.void", now=now,
-                 detail={"supervisor": boss.id, "reason": reason.strip(),
+                 detail={"supervisor": boss.id, "reason": voided.note,
                          "owed": [m.code for m in case.owed]})
 
 
