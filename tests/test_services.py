@@ -290,3 +290,18 @@ def test_not_accepted_needs_reasons_and_names_the_competent_body(shop):
     assert case.note == "申请事项依法不属于本机关职权范围" and case.signpost_dept == "GA"
     assert case.accepted_at is None and case.deadline is None and case.promised_date is None
     assert shop.get_case(case.case_no).status is Status.NOT_ACCEPTED
+
+
+def test_day_close_and_a_supervisors_screen_unlock_are_audited_by_the_services(replica):
+    from clerk_console.services.audit import screen_unlocked
+    from clerk_console.services.stats import close_day
+
+    close_day(replica, NOW.date(), supervisor_id="boss", summary="受理 3 件")
+    screen_unlocked(replica, "c1", by="boss")
+    rows = [(e.clerk_id, e.action, e.subject, e.detail) for e in replica.audit_entries()]
+    assert ("boss", "day_close", f"YT0101:{NOW.date()}", {"summary": "受理 3 件"}) in rows
+    assert ("boss", "unlock", "c1", {"by": "supervisor"}) in rows
+    with pytest.raises(ServiceError, match="不是负责人"):
+        close_day(replica, NOW.date(), supervisor_id="c1", summary="")
+    with pytest.raises(ServiceError, match="不是负责人"):
+        screen_unlocked(replica, "boss", by="c1")

@@ -61,6 +61,13 @@ def unlock(replica: ReplicaPort, clerk_id: str, *, supervisor_id: str) -> None:
         replica.audit(boss.id, "clerk.unlock", clerk_id)
 
 
+def screen_unlocked(replica: ReplicaPort, clerk_id: str, *, by: str) -> None:
+    """A clerk's locked screen opened by someone else: only a supervisor may, and the audit
+    log says who."""
+    boss = require_supervisor(replica, by)
+    replica.audit(boss.id, "unlock", clerk_id, {"by": "supervisor"})
+
+
 def audit_unmask(replica: ReplicaPort, supervisor_id: str, applicant_id: str, *,
                  clerk_id: str = "") -> str:
     """The applicant's full ID number, shown only with a supervisor's confirmation; the

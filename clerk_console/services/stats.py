@@ -10,7 +10,17 @@ from clerk_console.domain.deadlines import workdays_left
 from clerk_console.domain.followup import Followup, overdue
 from clerk_console.domain.rating import is_bad
 
+from .common import require_supervisor
 from .ports import ReplicaPort
+
+
+def close_day(replica: ReplicaPort, day: date, *, supervisor_id: str, summary: str) -> None:
+    """日结: a supervisor closes the window's day; the audit log keeps who did and what the
+    day counted (``summary``, the day view's text)."""
+    boss = require_supervisor(replica, supervisor_id)
+    window = replica.window()
+    replica.audit(boss.id, "day_close", f"{window.code if window else '未注册'}:{day}",
+                  {"summary": summary})
 
 
 @dataclass(frozen=True, slots=True)

@@ -176,8 +176,15 @@ class Desk:
             raise DeskError(str(exc)) from None
         return Signed(clerk_id=clerk.id, name=clerk.name, role=clerk.role)
 
-    def audit(self, clerk_id: str, action: str, subject: str, detail: dict | None = None) -> None:
-        self.replica.audit(clerk_id, action, subject, detail)
+    def screen_unlocked(self, clerk_id: str, *, by: str) -> None:
+        from clerk_console.services.audit import screen_unlocked
+
+        screen_unlocked(self.replica, clerk_id, by=by)
+
+    def close_day(self, day: date, *, supervisor_id: str, summary: str) -> None:
+        from clerk_console.services.stats import close_day
+
+        close_day(self.replica, day, supervisor_id=supervisor_id, summary=summary)
 
     # -- applicants --------------------------------------------------------------------------
     def identify(self, text: str, today: date):

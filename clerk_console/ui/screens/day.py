@@ -36,8 +36,8 @@ class DayScreen(Screen):
         app = self.app
 
         def close(supervisor) -> None:
-            app.desk.audit(supervisor.clerk_id, "day_close", f"{app.desk.window_code()}:{self.stats.day}",
-                           {"summary": day_text(self.stats)})
+            app.desk.close_day(self.stats.day, supervisor_id=supervisor.clerk_id,
+                               summary=day_text(self.stats))
             app.notify(f"{self.stats.day} 已日结（{supervisor.name}）")
 
         app.with_supervisor("日结", close)

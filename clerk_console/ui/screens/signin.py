@@ -112,7 +112,7 @@ class LockScreen(ModalScreen):
             pin.value = ""
             return
         if who.clerk_id != self.clerk.clerk_id:
-            self.app.desk.audit(who.clerk_id, "unlock", self.clerk.clerk_id, {"by": "supervisor"})
+            self.app.desk.screen_unlocked(self.clerk.clerk_id, by=who.clerk_id)
         self.app.unlocked()
         self.dismiss()
 
