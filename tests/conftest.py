@@ -20,6 +20,24 @@ from clerk_console.domain.parties import Applicant, ApplicantKind
 
 NOW = datetime(2026, 11, 27, 9, 30)  # a Friday
 
+
+@pytest.fixture()
+def pg_url():
+    """A schema of its own on this machine's PostgreSQL (support/postgres.py), dropped after."""
+    import uuid
+
+    import psycopg
+
+    from support.postgres import server_url
+
+    base = server_url()
+    schema = f"bo_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    yield f"{base}?options=-csearch_path%3D{schema}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
 # The CLI writes a log file; tests (and the processes they start) write theirs in a scratch
 # folder, never in the user's log folder.
 os.environ.setdefault("CLERK_CONSOLE_LOG_DIR", tempfile.mkdtemp(prefix="clerk-test-logs-"))

@@ -5,10 +5,8 @@ unreachable server is a failure. Each test works in its own schema.
 """
 from __future__ import annotations
 
-import os
 import threading
-import uuid
-from datetime import date, datetime, timezone
+from datetime import date
 
 import pytest
 
@@ -16,47 +14,10 @@ from clerk_console.backoffice import service
 from clerk_console.backoffice.db import make_engine, reading
 from clerk_console.sync.protocol import Dataset, ItemStatus, PushItem, payload_hash
 
+from support.postgres import NOW
+from support.postgres import enroll_window as _window
+
 pytestmark = pytest.mark.postgres
-
-NOW = datetime(2026, 11, 27, 9, tzinfo=timezone.utc)
-USERS = ("postgres", "root")
-
-
-def _server_url() -> str | None:
-    import psycopg
-
-    errors = []
-    for user in USERS:
-        try:
-            with psycopg.connect(host="127.0.0.1", port=5432, dbname="test", user=user,
-                                 connect_timeout=3):
-                return f"postgresql://{user}@127.0.0.1:5432/test"
-        except psycopg.Error as exc:
-            errors.append(f"{user}: {exc}".strip())
-    reason = "PostgreSQL at 127.0.0.1:5432/test unreachable: " + "; ".join(errors)
-    if os.environ.get("CLERK_REQUIRE_POSTGRES") == "1":
-        pytest.fail(reason)
-    pytest.skip(reason)
-
-
-@pytest.fixture()
-def pg_url():
-    import psycopg
-
-    base = _server_url()
-    schema = f"bo_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    yield f"{base}?options=-csearch_path%3D{schema}"
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
-
-
-def _window(engine, code):
-    with engine.begin() as conn:
-        otc = service.issue_enrollment_code(conn, code, region="370602", now=NOW)
-    with engine.begin() as conn:
-        return service.enroll(conn, otc, now=NOW)[0]
 
 
 def _item(window_code, n, version=1):

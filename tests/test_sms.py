@@ -380,9 +380,7 @@ def test_a_decision_recorded_by_another_path_is_found_once(window, engine, gatew
 
 # ---------------------------------------------------------------- the same on PostgreSQL
 
-import test_backoffice_postgres as pg_tests  # noqa: E402
-
-pg_url = pg_tests.pg_url  # the fixture: a fresh schema on the test PostgreSQL
+from support.postgres import enroll_window as _window  # noqa: E402
 
 
 def test_followups_contacts_and_messages_on_postgresql(pg_url, gateway):
@@ -396,7 +394,7 @@ def test_followups_contacts_and_messages_on_postgresql(pg_url, gateway):
     from clerk_console.sync.protocol import ItemStatus, PushItem, payload_hash
 
     engine = make_engine(pg_url)
-    window = pg_tests._window(engine, "YT0101")
+    window = _window(engine, "YT0101")
     now = at(date(2026, 11, 27))
 
     def push(entity, payload):
