@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from clerk_console.domain.case import Outcome, Status
+from clerk_console.domain.case import MaterialState, Outcome, Status
 from clerk_console.printing import documents as D
 from clerk_console.printing import pdf
 from test_printing import SETTINGS, flat, make, pdf_text, sample_catalogue, sample_cases
@@ -112,3 +112,40 @@ def test_papers_with_a_supply_deadline_print_the_rule_that_set_it():
     assert flat(SUPPLY_RULE) in text
     assert "至少留出1个工作日审查" not in flat(pdf_text(pdf.render(
         make("receipt", cases["accepted"]), SETTINGS).data))
+
+
+def test_a_supplied_deferral_reprints_what_was_owed_at_intake(tmp_path):
+    """Reprints reproduce the case as it was decided (issue #12): once the owed materials are
+    supplied, the deferral notice still lists them as owed then; the receipt shows them in."""
+    from datetime import datetime
+
+    from clerk_console.printing.notices import case_documents
+    from clerk_console.services import intake, returns
+    from clerk_console.storage.replica import Replica
+    from conftest import ENTERPRISE, NOW, small_catalogue
+
+    replica = Replica.open(tmp_path / "replica.sqlite3")
+    try:
+        with replica.write():
+            replica.store_catalogue(small_catalogue(), at=NOW)
+            replica.set_window("YT0101", "综合受理1号窗口", "烟台市政务服务中心")
+            replica.add_clerk("c1", "张敏", "111111", "clerk")
+        replica.save_applicant(ENTERPRISE, "c1", at=NOW)
+        draft = intake.new_draft(replica, window="YT0101", clerk_id="c1", applicant=ENTERPRISE,
+                                 items=["FOOD"], bundle=None, now=NOW)
+        for line in draft.materials:
+            if line.main:
+                draft = intake.set_material(draft, line.code, MaterialState.RECEIVED, original=True)
+        case = intake.close_intake(replica, draft, Outcome.DEFERRED, clerk_id="c1", now=NOW)
+        owed = [m.name for m in case.owed]
+        done = returns.supplement(replica, case, [m.code for m in case.owed], clerk_id="c1",
+                                  now=NOW.replace(hour=15))
+        assert done.status is Status.COMPLETED and not done.owed
+        docs = {d.kind: d for d in case_documents(replica, done, settings=SETTINGS,
+                                                  home=tmp_path, now=datetime(2026, 12, 3, 9))}
+        notice = docs["deferral_notice"]
+        table = next(s.table for s in notice.sections if s.heading == "需补交的材料")
+        assert [row[0] for row in table.rows] == owed
+        assert "receipt" in docs
+    finally:
+        replica.close()

@@ -2,13 +2,14 @@
 to print after intake and by ``clerk-console notice`` to reprint."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
 from clerk_console.config import Settings
-from clerk_console.domain.case import Case, Status
+from clerk_console.domain.case import Case, MaterialState, Status
 
-from .documents import CASE_KINDS, Document, build, handover_report, kinds_for
+from .documents import CASE_KINDS, KINDS, Document, build, handover_report, kinds_for
 from .templates import load_templates
 
 
@@ -40,7 +41,23 @@ def case_documents(replica, case: Case, *, settings: Settings, home: Path, now: 
                   window=replica.window() or case.window_code,
                   clerk_name=clerk.name if clerk else "", settings=settings, now=now,
                   deadline_days=deadline_days, templates=templates)
-    return [build(kind, **common) for kind in kinds]
+    at_intake = _as_at_intake(replica, case)
+    return [build(kind, **{**common, "case": at_intake if case.outcome in KINDS[kind].outcomes
+                          else case}) for kind in kinds]
+
+
+def _as_at_intake(replica, case: Case) -> Case:
+    """``case`` as its intake decided it: a deferral supplied since (or an approval on
+    commitment that owed a material) reprints its original list of what was owed — the
+    intake's audit entry holds it — not the materials as they are now."""
+    entries = [e for e in replica.audit_entries(case.case_no)
+               if e.action == f"intake.{case.outcome.value if case.outcome else ''}"]
+    owed = set(entries[-1].detail.get("owed", ())) if entries else set()
+    if not owed or {m.code for m in case.owed} >= owed:
+        return case
+    return replace(case, materials=tuple(
+        replace(m, state=MaterialState.MISSING) if m.code in owed and m.state.satisfied else m
+        for m in case.materials))
 
 
 def _voided_on(replica, case: Case) -> date | None:
