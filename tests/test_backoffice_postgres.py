@@ -144,3 +144,24 @@ def test_twenty_concurrent_enrolls_with_one_code_get_exactly_one_token(pg_url):
     with reading(engine) as conn:
         assert service.authenticate(conn, tokens[0]).code == "YT0909"
     engine.dispose()
+
+
+def test_health_is_503_with_a_chinese_reason_while_the_database_is_down(pg_url, tmp_path):
+    """The server reaches PostgreSQL through a proxy; stopping the proxy takes the database
+    away from a running server: /v1/health says so, /v1/ping (no database) still answers."""
+    import httpx
+
+    from support.loopback import BackofficeProcess, FaultProxy
+
+    proxy = FaultProxy(5432).start()
+    url = pg_url.replace("127.0.0.1:5432/", f"127.0.0.1:{proxy.port}/")
+    server = BackofficeProcess(url, home=tmp_path).start()
+    try:
+        assert httpx.get(server.url + "/v1/health", timeout=10).status_code == 200
+        proxy.stop()
+        r = httpx.get(server.url + "/v1/health", timeout=30)
+        assert r.status_code == 503
+        assert r.json()["status"] == "down" and "数据库无法连接" in r.json()["detail"]
+        assert httpx.get(server.url + "/v1/ping", timeout=10).status_code == 200
+    finally:
+        server.stop()

@@ -8,7 +8,8 @@ from datetime import datetime, timezone
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
 from clerk_console.backoffice import service
@@ -85,6 +86,26 @@ def create_app(engine: Engine) -> FastAPI:
     @app.get(API_PREFIX + "/ping")
     async def ping(request: Request):
         return _json(f'{{"server_time":"{utcnow().isoformat()}"}}'.encode(), request)
+
+    @app.get(API_PREFIX + "/health")
+    async def health(request: Request):
+        """For a load balancer or systemd watchdog: 200 when the database answers a
+        ``SELECT 1``, 503 with the reason in Chinese when it does not."""
+        def check() -> str | None:
+            try:
+                with engine.connect() as conn:
+                    conn.execute(text("SELECT 1"))
+            except SQLAlchemyError as exc:
+                log.warning("health: database unreachable: %s", type(exc).__name__)
+                return f"数据库无法连接（{type(exc).__name__}），同步服务暂不可用"
+            return None
+
+        reason = await run_in_threadpool(check)
+        if reason is not None:
+            return JSONResponse({"status": "down", "detail": reason}, status_code=503,
+                                headers={SERVER_TIME_HEADER: utcnow().isoformat()})
+        return _json(f'{{"status":"ok","database":"ok","server_time":"{utcnow().isoformat()}"}}'
+                     .encode(), request)
 
     def _check_token(request: Request):
         with reading(engine) as conn:
