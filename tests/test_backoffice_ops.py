@@ -10,3 +10,66 @@ def test_health_answers_ok_when_the_database_answers(bo):
     assert r.status_code == 200
     body = r.json()
     assert body["status"] == "ok" and body["database"] == "ok" and body["server_time"]
+
+
+def _sqlite_engine(tmp_path):
+    from clerk_console.backoffice.db import make_engine
+
+    return make_engine(f"sqlite:///{tmp_path / 'bo.sqlite3'}")
+
+
+def _change_log_reads(engine):
+    """Every SELECT on the change log the engine runs, with its parameters."""
+    from sqlalchemy import event
+
+    seen: list[tuple[str, object]] = []
+
+    def record(_conn, _cursor, statement, parameters, _context, _many):
+        if statement.lstrip().upper().startswith("SELECT") and "bo_change_log" in statement:
+            seen.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", record)
+    return seen
+
+
+def test_decide_reads_only_the_decided_key_of_the_change_log(tmp_path):
+    from test_backoffice import NOW, case_payload, enrolled, item, push
+
+    from clerk_console.backoffice import service
+    from clerk_console.sync.protocol import Dataset
+
+    engine = _sqlite_engine(tmp_path)
+    window, _ = enrolled(engine)
+    push(engine, window, [item(case_payload("YT0101", 1))])
+    others = {(f"W{i}", f"case-{i}"): {"decision": "approve", "n": i} for i in range(300)}
+    with engine.begin() as conn:
+        service.put_records(conn, Dataset.DECISIONS, others)
+    seen = _change_log_reads(engine)
+    with engine.begin() as conn:
+        service.decide(conn, "YT0101-20261127-0001", service.Decision.APPROVE, actor="t",
+                       now=NOW)
+    seen = [(st, p) for st, p in seen if Dataset.DECISIONS.value in tuple(p)]
+    assert seen, "decide publishes through the change log"
+    for statement, params in seen:  # a primary-key lookup, not the dataset's 300 rows
+        where = statement.replace('"', "").split("WHERE", 1)[-1]
+        assert "bo_change_log.scope = " in where and "bo_change_log.key IN" in where
+        assert not any(str(p).startswith("case-") and p != "case-YT0101-1"
+                       for p in (params if isinstance(params, (list, tuple)) else ()))
+    with engine.begin() as conn:  # the decision is published; the others are untouched
+        counts = service.put_records(conn, Dataset.DECISIONS, {**others, (window.id, "case-YT0101-1"): {}})
+    assert counts == {"changed": 1, "deleted": 0, "unchanged": 300}
+
+
+def test_put_records_replace_still_tombstones_the_rest_of_its_scopes(tmp_path):
+    from clerk_console.backoffice import service
+    from clerk_console.sync.protocol import Dataset
+
+    engine = _sqlite_engine(tmp_path)
+    with engine.begin() as conn:
+        service.put_records(conn, Dataset.ELICENCE, {
+            ("370602", f"A{i}"): {"n": i} for i in range(10)} | {("370211", "A1"): {"n": 1}})
+    with engine.begin() as conn:
+        counts = service.put_records(
+            conn, Dataset.ELICENCE, {("370602", f"A{i}"): {"n": i} for i in range(1, 10)}
+            | {("370211", "A1"): {"n": 2}}, replace_scopes=["370602"])
+    assert counts == {"changed": 1, "deleted": 1, "unchanged": 9}

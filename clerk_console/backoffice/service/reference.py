@@ -24,6 +24,28 @@ def allocate_seq(conn: Connection, n: int) -> int:
     return last - n + 1
 
 
+def _existing(conn: Connection, dataset: Dataset, records: Mapping[tuple[str, str], Any],
+              scopes: set[str]) -> dict[tuple[str, str], tuple[str, bool]]:
+    """``{(scope, key): (hash, deleted)}`` of the stored records that ``records`` may change:
+    every record of the ``scopes`` being replaced, and the given keys of other scopes (a
+    decision reads its one key, not every decision ever made)."""
+    found: dict[tuple[str, str], tuple[str, bool]] = {}
+    cols = select(LOG.c.scope, LOG.c.key, LOG.c.hash, LOG.c.deleted).where(
+        LOG.c.dataset == dataset.value)
+    for chunk in _chunks(sorted(scopes), 500):
+        for r in conn.execute(cols.where(LOG.c.scope.in_(chunk))):
+            found[(r[0], r[1])] = (r[2], r[3])
+    by_scope: dict[str, list[str]] = {}
+    for scope, key in records:
+        if scope not in scopes:
+            by_scope.setdefault(scope, []).append(key)
+    for scope, keys in by_scope.items():  # primary-key lookups (dataset, scope, key)
+        for chunk in _chunks(keys, 500):
+            for r in conn.execute(cols.where((LOG.c.scope == scope) & LOG.c.key.in_(chunk))):
+                found[(r[0], r[1])] = (r[2], r[3])
+    return found
+
+
 MAX_REPLACE_SHARE = 0.2  # a replace may delete at most this share of live records unforced
 
 
@@ -34,10 +56,8 @@ def put_records(conn: Connection, dataset: Dataset, records: Mapping[tuple[str, 
     those scopes becomes a tombstone. Unchanged records keep their sequence (not re-sent).
     With ``max_delete_share`` a replace that would delete more than that share of the live
     records (an empty or truncated file) is refused before anything is written."""
-    existing: dict[tuple[str, str], tuple[str, bool]] = {}
-    for r in conn.execute(select(LOG.c.scope, LOG.c.key, LOG.c.hash, LOG.c.deleted)
-                          .where(LOG.c.dataset == dataset.value)):
-        existing[(r[0], r[1])] = (r[2], r[3])
+    scopes = set(replace_scopes) if replace_scopes is not None else set()
+    existing = _existing(conn, dataset, records, scopes)
     changes: list[dict[str, Any]] = []
     for (scope, key), payload in records.items():
         h = payload_hash(payload)
@@ -48,7 +68,6 @@ def put_records(conn: Connection, dataset: Dataset, records: Mapping[tuple[str, 
                             payload=canonical_json(payload)))
     deleted = 0
     if replace_scopes is not None:
-        scopes = set(replace_scopes)
         live = 0
         for (scope, key), (_h, dead) in existing.items():
             if not dead and scope in scopes:
