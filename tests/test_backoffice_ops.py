@@ -73,3 +73,89 @@ def test_put_records_replace_still_tombstones_the_rest_of_its_scopes(tmp_path):
             conn, Dataset.ELICENCE, {("370602", f"A{i}"): {"n": i} for i in range(1, 10)}
             | {("370211", "A1"): {"n": 2}}, replace_scopes=["370602"])
     assert counts == {"changed": 1, "deleted": 1, "unchanged": 9}
+
+
+def _received(engine, rows):
+    """``rows``: (window_id, event_id, received_at) straight into bo_received_event."""
+    from clerk_console.backoffice.service.common import EV
+
+    with engine.begin() as conn:
+        conn.execute(EV.insert(), [dict(window_id=w, event_id=e, payload_hash="h",
+                                        status="accepted", message="", received_at=at)
+                                   for w, e, at in rows])
+
+
+def _event_ids(engine):
+    from sqlalchemy import select
+
+    from clerk_console.backoffice.service.common import EV
+
+    with engine.connect() as conn:
+        return sorted(r[0] for r in conn.execute(select(EV.c.event_id)))
+
+
+def _retention_rows(now):
+    from datetime import timedelta
+
+    return [("A", "a-old", now - timedelta(days=200)), ("A", "a-new", now - timedelta(days=3)),
+            ("B", "b-old", now - timedelta(days=200))]  # B silent since: may still retry
+
+
+def test_prune_events_keeps_recent_ones_and_those_of_silent_windows(tmp_path):
+    from datetime import datetime, timezone
+
+    from clerk_console.backoffice import service
+
+    now = datetime(2026, 11, 27, 9, tzinfo=timezone.utc)
+    engine = _sqlite_engine(tmp_path)
+    _received(engine, _retention_rows(now))
+    with engine.begin() as conn:
+        assert service.prune_events(conn, now=now, days=0) == 0  # 0: for ever
+        assert service.prune_events(conn, now=now, days=365) == 0
+    assert _event_ids(engine) == ["a-new", "a-old", "b-old"]
+    with engine.begin() as conn:
+        assert service.prune_events(conn, now=now, days=180) == 1
+    assert _event_ids(engine) == ["a-new", "b-old"]
+
+
+def test_retention_setting_is_checked():
+    import pytest
+
+    from clerk_console.backoffice import service
+
+    assert service.retention_days({}) == 180
+    assert service.retention_days({"CLERK_BACKOFFICE_EVENT_RETENTION_DAYS": "30"}) == 30
+    with pytest.raises(service.BackofficeError, match="无效"):
+        service.retention_days({"CLERK_BACKOFFICE_EVENT_RETENTION_DAYS": "-1"})
+
+
+def test_prune_events_command(tmp_path, capsys, monkeypatch):
+    from datetime import datetime, timezone
+
+    from clerk_console.backoffice import cli
+
+    url = f"sqlite:///{tmp_path / 'bo.sqlite3'}"
+    engine = _sqlite_engine(tmp_path)
+    _received(engine, _retention_rows(datetime.now(timezone.utc)))
+    monkeypatch.setenv("CLERK_BACKOFFICE_HOME", str(tmp_path))
+    assert cli.main(["--db", url, "prune-events", "--days", "100"]) == 0
+    assert "已清理1条超过100天的推送接收记录" in capsys.readouterr().out
+    assert _event_ids(engine) == ["a-new", "b-old"]
+
+
+def test_a_serving_back_office_prunes_old_events(tmp_path, monkeypatch):
+    """The real server process prunes on start (and hourly after) with the setting's days."""
+    import time
+    from datetime import datetime, timezone
+
+    from support.loopback import BackofficeProcess
+
+    url = f"sqlite:///{tmp_path / 'bo.sqlite3'}"
+    engine = _sqlite_engine(tmp_path)
+    _received(engine, _retention_rows(datetime.now(timezone.utc)))
+    monkeypatch.setenv("CLERK_BACKOFFICE_EVENT_RETENTION_DAYS", "100")  # the child's setting
+    with BackofficeProcess(url, home=tmp_path):
+        deadline = time.monotonic() + 20
+        while _event_ids(engine) != ["a-new", "b-old"] and time.monotonic() < deadline:
+            time.sleep(0.1)
+    assert _event_ids(engine) == ["a-new", "b-old"]

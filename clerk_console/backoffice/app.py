@@ -1,8 +1,10 @@
 """The back office's HTTP API (FastAPI). Handlers hold no state: everything is in the database."""
 from __future__ import annotations
 
+import asyncio
 import gzip
 import logging
+from contextlib import asynccontextmanager
 from datetime import datetime, timezone
 
 from fastapi import FastAPI, Request
@@ -75,8 +77,41 @@ def _token(request: Request) -> str | None:
     return auth[7:].strip() if auth.lower().startswith("bearer ") else None
 
 
-def create_app(engine: Engine) -> FastAPI:
-    app = FastAPI(title="clerk-backoffice", docs_url=None, redoc_url=None, openapi_url=None)
+def _prune_events(engine: Engine, days: int) -> None:
+    with engine.begin() as conn:
+        n = service.prune_events(conn, now=utcnow(), days=days)
+    if n:
+        log.info("retention: %d received events older than %d days pruned", n, days)
+
+
+async def _pruning(engine: Engine, days: int, every: float) -> None:
+    """Prune received events now and every ``every`` seconds (each worker process does it;
+    the DELETE is idempotent, so several at once only repeat each other)."""
+    while True:
+        try:
+            await run_in_threadpool(_prune_events, engine, days)
+        except Exception:  # the database down for a while: try again next time
+            log.warning("retention: pruning received events failed", exc_info=True)
+        await asyncio.sleep(every)
+
+
+def create_app(engine: Engine, *, prune_every: float | None = None,
+               retention_days: int | None = None) -> FastAPI:
+    """The app on ``engine``. With ``prune_every`` (seconds) it prunes received events older
+    than ``retention_days`` (default: the setting, ``service.retention_days()``) while it
+    serves."""
+    days = service.retention_days() if retention_days is None else retention_days
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        task = (asyncio.create_task(_pruning(engine, days, prune_every))
+                if prune_every and days > 0 else None)
+        yield
+        if task is not None:
+            task.cancel()
+
+    app = FastAPI(title="clerk-backoffice", docs_url=None, redoc_url=None, openapi_url=None,
+                  lifespan=lifespan)
 
     @app.exception_handler(BackofficeError)
     async def _refused(request: Request, exc: BackofficeError):

@@ -69,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("compact", help="清理旧的删除记录（更早的游标将重新下载）")
     s.add_argument("dataset", choices=[d.value for d in Dataset])
     s.add_argument("--keep", type=int, default=100_000, metavar="N", help="保留最新的 N 个序号")
+    s = sub.add_parser("prune-events", help="清理过期的推送接收记录（保留期见 "
+                       "CLERK_BACKOFFICE_EVENT_RETENTION_DAYS）")
+    s.add_argument("--days", type=int, metavar="N", help="保留最近 N 天（默认取环境变量，否则 180）")
     s = sub.add_parser("admin-log", help="查看管理日志")
     s.add_argument("--limit", type=int, default=50, metavar="N", help="最多显示 N 条")
     for command in sub.choices.values():  # `serve --db URL` as well as `--db URL serve`
@@ -95,7 +98,9 @@ def _serve(args, url: str) -> int:
         from clerk_console.backoffice import sms
 
         worker = sms.SmsWorker(engine, sms.load_config(args.sms)).start()
-    app = create_app(engine)
+    from clerk_console.backoffice.service.retention import PRUNE_EVERY_SECONDS
+
+    app = create_app(engine, prune_every=PRUNE_EVERY_SECONDS)
     try:
         uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
                     ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile)
@@ -193,6 +198,11 @@ def _admin(args, url: str) -> int:
             n = service.compact(conn, Dataset(args.dataset), keep=args.keep)
             subject, detail = args.dataset, f"tombstones={n}"
             print(f"已清理{n}条删除记录")
+        elif cmd == "prune-events":
+            days = service.retention_days() if args.days is None else args.days
+            n = service.prune_events(conn, now=now, days=days)
+            subject, detail = "received_event", f"days={days} pruned={n}"
+            print(f"已清理{n}条超过{days}天的推送接收记录" if days > 0 else "保留期为0：永久保留，未清理")
         elif cmd == "admin-log":
             for r in reversed(service.admin_log(conn, args.limit)):
                 print(f"{r['at']}\t{r['actor']}\t{r['action']}\t{r['subject']}\t{r['detail']}")

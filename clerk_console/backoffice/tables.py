@@ -33,7 +33,8 @@ class ReceivedEvent(SQLModel, table=True):
     """Every pushed event once: the unique (window_id, event_id) de-duplicates retries."""
 
     __tablename__ = "bo_received_event"
-    __table_args__ = (UniqueConstraint("window_id", "event_id", name="uq_received_window_event"),)
+    __table_args__ = (UniqueConstraint("window_id", "event_id", name="uq_received_window_event"),
+                      Index("ix_received_event_at", "received_at"))  # retention.prune_events
     id: int | None = Field(default=None, sa_column=Column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True))
     window_id: str

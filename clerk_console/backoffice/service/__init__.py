@@ -4,7 +4,8 @@ Plain functions used by the HTTP app and the admin CLI alike; nothing here keeps
 calls, so any number of server processes can share one database. One module per concern:
 ``enrollment`` (codes, tokens), ``push`` (events in), ``pull`` (pages out), ``reference``
 (the change log: publishing datasets), ``decisions`` (cases and decisions), ``followups``
-(the windows' 差评 follow-ups), ``admin`` (the admin log); ``common`` holds the tables, ``BackofficeError`` and the driver-cursor helpers.
+(the windows' 差评 follow-ups), ``admin`` (the admin log), ``retention`` (pruning
+received events); ``common`` holds the tables, ``BackofficeError`` and the driver-cursor helpers.
 Every public name is importable from here.
 """
 from __future__ import annotations
@@ -21,9 +22,11 @@ from .followups import open_followups
 from .pull import MAX_PAGE, RawPage, pull, render_pull, scope_of
 from .push import push
 from .reference import MAX_REPLACE_SHARE, allocate_seq, compact, put_records
+from .retention import prune_events, retention_days
 
 __all__ = ["BackofficeError", "WindowRow", "CHUNK", "ENROLL_CODE_TTL", "ENROLL_RETRY_TTL", "MAX_REPLACE_SHARE", "MAX_PAGE", "RawPage",
            "admin_log", "log_admin", "issue_enrollment_code", "issue_unlock_code", "enroll", "revoke",
            "authenticate", "push", "allocate_seq", "put_records", "compact", "scope_of",
            "pull", "render_pull", "list_cases", "count_cases", "decide", "open_followups",
+           "prune_events", "retention_days",
            "Decision", "Dataset"]  # the last two: the arguments' types, for callers' ease
