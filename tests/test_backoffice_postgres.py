@@ -85,38 +85,69 @@ def test_readers_never_skip_rows_committed_late(pg_url):
     assert len(seen) == n_writers * per_writer
 
 
-def test_two_server_processes_share_one_database(pg_url, tmp_path):
-    from clerk_console.storage.replica import Replica
+def _push_from_windows(engine, urls, tmp_path, *, windows, cases=25):
+    """``windows`` consoles, spread over ``urls``, push ``cases`` cases each at once: every
+    case and every event arrives exactly once."""
+    from sqlalchemy import func, select
+
+    from clerk_console.backoffice.service.common import EV
     from clerk_console.commands.embedded import enroll_replica
-    from support.loopback import BackofficeProcess
+    from clerk_console.storage.replica import Replica
     from clerk_console.sync.runner import client_for, sync_once
     from support.synthetic import add_cases
+
+    replicas = []
+    for i in range(windows):
+        r = Replica.open(tmp_path / f"w{i}" / "replica.sqlite3")
+        r.set_window(f"YT01{i:02d}", f"{i}号窗口", "烟台市政务服务中心")
+        enroll_replica(engine, r, urls[i % len(urls)])
+        add_cases(r, cases, window_code=f"YT01{i:02d}", day=date(2026, 11, 27))
+        replicas.append(r)
+    reports = []
+    threads = [threading.Thread(target=lambda r=r: reports.append(
+        sync_once(r, client_for(r), batch=5))) for r in replicas]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for r in replicas:
+        r.close()
+    assert len(reports) == windows and all(rep.online and rep.pushed == cases for rep in reports)
+    with reading(engine) as conn:
+        assert service.count_cases(conn) == windows * cases
+        per_window = conn.execute(select(EV.c.window_id, func.count()).group_by(EV.c.window_id)
+                                  ).all()
+    assert sorted(n for _w, n in per_window) == [cases] * windows
+
+
+def test_two_server_processes_share_one_database(pg_url, tmp_path):
+    from support.loopback import BackofficeProcess
 
     engine = make_engine(pg_url)
     servers = [BackofficeProcess(pg_url, home=tmp_path).start() for _ in range(2)]
     try:
-        replicas = []
-        for i, server in enumerate(servers):
-            r = Replica.open(tmp_path / f"w{i}" / "replica.sqlite3")
-            r.set_window(f"YT010{i}", f"{i}号窗口", "烟台市政务服务中心")
-            enroll_replica(engine, r, server.url)
-            add_cases(r, 25, window_code=f"YT010{i}", day=date(2026, 11, 27))
-            replicas.append(r)
-        reports = []
-        threads = [threading.Thread(target=lambda r=r: reports.append(
-            sync_once(r, client_for(r), batch=5))) for r in replicas]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        assert all(rep.online and rep.pushed == 25 for rep in reports)
-        with reading(engine) as conn:
-            assert service.count_cases(conn) == 50
-        for r in replicas:
-            r.close()
+        _push_from_windows(engine, [s.url for s in servers], tmp_path, windows=6)
     finally:
         for s in servers:
             s.stop()
+    engine.dispose()
+
+
+def test_serve_with_two_workers_takes_pushes_from_many_windows(pg_url, tmp_path):
+    """`serve --workers 2`: uvicorn's supervisor and two worker processes on one port."""
+    from pathlib import Path
+
+    from support.loopback import BackofficeProcess
+
+    engine = make_engine(pg_url)
+    with BackofficeProcess(pg_url, home=tmp_path, workers=2) as server:
+        children = [int(c) for t in Path(f"/proc/{server.proc.pid}/task").iterdir()
+                    for c in (t / "children").read_text().split()]
+        workers = [c for c in children
+                   if "spawn_main" in Path(f"/proc/{c}/cmdline").read_text()]
+        assert len(workers) == 2, children
+        _push_from_windows(engine, [server.url], tmp_path, windows=8)
+    engine.dispose()
 
 
 def test_twenty_concurrent_enrolls_with_one_code_get_exactly_one_token(pg_url):

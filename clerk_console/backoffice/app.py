@@ -95,11 +95,22 @@ async def _pruning(engine: Engine, days: int, every: float) -> None:
         await asyncio.sleep(every)
 
 
-def create_app(engine: Engine, *, prune_every: float | None = None,
+def create_app(engine: Engine | None = None, *, prune_every: float | None = None,
                retention_days: int | None = None) -> FastAPI:
     """The app on ``engine``. With ``prune_every`` (seconds) it prunes received events older
     than ``retention_days`` (default: the setting, ``service.retention_days()``) while it
-    serves."""
+    serves.
+
+    Without ``engine`` it is the factory for process managers: the database from
+    ``$CLERK_BACKOFFICE_DB`` and hourly pruning, e.g. ``gunicorn -k uvicorn.workers.UvicornWorker
+    -w 4 'clerk_console.backoffice.app:create_app()'`` or ``uvicorn --factory --workers 4
+    clerk_console.backoffice.app:create_app``; each worker process opens its own pool."""
+    if engine is None:
+        from clerk_console.backoffice.db import make_engine
+        from clerk_console.backoffice.service.retention import PRUNE_EVERY_SECONDS
+
+        engine = make_engine()
+        prune_every = PRUNE_EVERY_SECONDS if prune_every is None else prune_every
     days = service.retention_days() if retention_days is None else retention_days
 
     @asynccontextmanager

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -30,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--ssl-certfile", metavar="PEM", help="PEM 证书：以 HTTPS 提供服务")
     s.add_argument("--ssl-keyfile", metavar="PEM", help="--ssl-certfile 对应的 PEM 私钥")
     s.add_argument("--log-level", default="info", help="日志级别（默认 info）")
+    s.add_argument("--workers", type=int, default=1, metavar="N",
+                   help="工作进程数（默认 1；多个进程共用一个 PostgreSQL 数据库）")
     s.add_argument("--sms", metavar="TOML", type=Path,
                    help="短信网关设置文件：同时发送结果领取、补正到期和终止办理短信")
     s = sub.add_parser("sms-send", help="发送一轮到期的短信（结果领取、补正到期、终止办理）")
@@ -87,12 +90,22 @@ def _serve(args, url: str) -> int:
     import uvicorn
 
     from clerk_console.backoffice.app import create_app
-    from clerk_console.backoffice.db import make_engine
+    from clerk_console.backoffice.db import DB_ENV, make_engine
 
     if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
         print("启用HTTPS需要同时给出 --ssl-certfile 和 --ssl-keyfile", file=sys.stderr)
         return 2
-    engine = make_engine(url)
+    if not 1 <= args.workers <= 64:
+        print("--workers 应为 1 到 64 之间的整数", file=sys.stderr)
+        return 2
+    if args.workers > 1 and url.startswith("sqlite"):
+        print("多个工作进程需要 PostgreSQL 数据库（--db postgresql://…）；SQLite 只用一个进程",
+              file=sys.stderr)
+        return 2
+    from clerk_console.backoffice.service import retention_days
+
+    retention_days()  # a bad setting stops here, not in each worker
+    engine = make_engine(url)  # the schema, once, before any worker starts
     worker = None
     if args.sms:
         from clerk_console.backoffice import sms
@@ -100,10 +113,15 @@ def _serve(args, url: str) -> int:
         worker = sms.SmsWorker(engine, sms.load_config(args.sms)).start()
     from clerk_console.backoffice.service.retention import PRUNE_EVERY_SECONDS
 
-    app = create_app(engine, prune_every=PRUNE_EVERY_SECONDS)
+    options = dict(host=args.host, port=args.port, log_level=args.log_level,
+                   ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile)
     try:
-        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
-                    ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile)
+        if args.workers > 1:  # each worker imports the factory and opens its own pool
+            os.environ[DB_ENV] = url
+            uvicorn.run("clerk_console.backoffice.app:create_app", factory=True,
+                        workers=args.workers, **options)
+        else:
+            uvicorn.run(create_app(engine, prune_every=PRUNE_EVERY_SECONDS), **options)
     finally:
         if worker is not None:
             worker.stop()

@@ -27,8 +27,9 @@ class BackofficeProcess:
     """``clerk-backoffice serve`` on 127.0.0.1 in a child process (killable with SIGKILL)."""
 
     def __init__(self, db_url: str, port: int | None = None, *, home: Path | None = None,
-                 certfile: Path | None = None, keyfile: Path | None = None):
+                 certfile: Path | None = None, keyfile: Path | None = None, workers: int = 1):
         self.db_url = db_url
+        self.workers = workers
         self.port = port or free_port()
         self.home = home
         self.tls = (str(certfile), str(keyfile)) if certfile and keyfile else None
@@ -44,7 +45,7 @@ class BackofficeProcess:
             env["CLERK_BACKOFFICE_HOME"] = str(self.home)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "clerk_console.backoffice.cli", "--db", self.db_url, "serve",
-             "--port", str(self.port), "--log-level", "warning",
+             "--port", str(self.port), "--log-level", "warning", "--workers", str(self.workers),
              *(["--ssl-certfile", self.tls[0], "--ssl-keyfile", self.tls[1]] if self.tls else [])],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout
