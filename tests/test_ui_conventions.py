@@ -6,10 +6,11 @@ import ast
 from pathlib import Path
 
 import pytest
-from textual.command import CommandList
+from textual.command import CommandList, CommandPalette
 
 from clerk_console.config import SettingsError
 from clerk_console.ui.keymap import binding_ids
+from support.pilot import until
 from test_ui import PERSON, burst, home, new_app, sign_in, template_home, type_text  # noqa: F401 (fixtures)
 
 UI = Path(__file__).resolve().parent.parent / "clerk_console" / "ui"
@@ -38,8 +39,8 @@ async def test_keymap_in_settings_moves_a_binding(home):
         await pilot.pause(0.3)
         assert not app.locked
         await pilot.press("f11")  # (F12 is the intake screen's manual code entry)
-        await pilot.pause(0.3)
-        assert app.locked and type(app.screen).__name__ == "LockScreen"
+        await until(pilot, lambda: app.locked and type(app.screen).__name__ == "LockScreen",
+                    "F11 locks the console")
 
 
 def test_an_unknown_binding_id_is_refused_with_file_and_line(home):
@@ -59,14 +60,18 @@ async def test_the_palette_and_its_system_commands_speak_chinese(home):
         await sign_in(app, pilot)
         await burst(app, pilot, PERSON)
         await pilot.press("ctrl+p")
-        await pilot.pause(0.3)
-        palette = app.screen
+        palette = await until(pilot, lambda: isinstance(app.screen, CommandPalette) and app.screen,
+                              "the palette opens")
         assert "Search for commands" not in palette.query_one("Input").placeholder
         titles = [str(c.title) for c in app.get_system_commands(palette)]
         assert "退出" in titles and "按键说明" in titles
         assert all(not t.isascii() for t in titles), titles
         await type_text(pilot, "zzzzqqq")
-        await pilot.pause(1.2)
-        shown = " ".join(str(palette.query_one(CommandList).get_option_at_index(i).prompt)
-                         for i in range(palette.query_one(CommandList).option_count))
-        assert "没有找到匹配的命令" in shown and "No matches" not in shown
+
+        def shown() -> str:
+            options = palette.query_one(CommandList)
+            return " ".join(str(options.get_option_at_index(i).prompt)
+                            for i in range(options.option_count))
+
+        await until(pilot, lambda: "没有找到匹配的命令" in shown(), "the palette says no match")
+        assert "No matches" not in shown()
