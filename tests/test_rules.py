@@ -132,6 +132,14 @@ def test_signpost_for_items_this_window_cannot_take():
     assert decide([item()], [mat("a", True, R)], scope=TOWNSHIP_SCOPE).allowed == (Outcome.SIGNPOSTED,)
 
 
+def test_the_signpost_goes_to_the_first_item_this_window_cannot_take():
+    from clerk_console.domain.rules import signpost_dept
+
+    here, away = item("I1", level=Level.TOWNSHIP), replace(item("I2"), dept="GA")
+    assert signpost_dept([here, away, replace(item("I3"), dept="MZ")], TOWNSHIP_SCOPE) == "GA"
+    assert signpost_dept([here], TOWNSHIP_SCOPE) is None
+
+
 def test_mixed_items_must_be_split():
     v = decide([item("I1"), item("I2", in_hall=False)], [mat("a", True, R)], scope=CITY_SCOPE)
     assert v.allowed == (Outcome.SIGNPOSTED,)

@@ -18,6 +18,7 @@ materials' states and the applicant's credit, never from the screen.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .case import CaseMaterial, Outcome
@@ -110,6 +111,12 @@ class CreditRecord:
     blacklist: BlacklistHit | None = None
     broken_deferral: bool = False  # an earlier deferral voided for not supplying in time
     false_commitment: bool = False  # an earlier commitment found false
+
+
+def signpost_dept(items: Iterable[Item], scope: WindowScope) -> str | None:
+    """The department a signpost (设路标) sends the applicant to: that of the first item this
+    window cannot take; None when it takes them all."""
+    return next((i.dept for i in items if not scope.takes(i)), None)
 
 
 def decide(items: list[Item], materials: list[CaseMaterial] | tuple[CaseMaterial, ...],

@@ -15,6 +15,7 @@ from clerk_console.domain.catalogue import Catalogue, Item, Target
 from clerk_console.domain.ids import new_id
 from clerk_console.domain.parties import Applicant, ApplicantKind, covering_licences
 from clerk_console.domain.rules import CITY_SCOPE, Verdict, decide, refusal_problem
+from clerk_console.domain.rules import signpost_dept as rules_signpost_dept
 from clerk_console.domain.window import WindowInfo
 
 from . import ServiceError
@@ -166,7 +167,7 @@ def close_intake(replica: ReplicaPort, draft: Case, outcome: Outcome, *, clerk_i
     if outcome is Outcome.SIGNPOSTED:
         window = replica.window()
         scope = window.scope if window else CITY_SCOPE
-        dept = signpost_dept or next(i.dept for i in items if not scope.takes(i))
+        dept = signpost_dept or rules_signpost_dept(items, scope)
         if dept not in cat.departments:
             raise ServiceError(f"部门 {dept} 不在事项目录中，请选择要指引去的部门")
         changes["signpost_dept"] = dept

@@ -298,8 +298,9 @@ class Desk:
         return [self.catalogue.items[c] for c in draft.items if not scope.takes(self.catalogue.items[c])]
 
     def signpost_dept(self, draft: Case) -> str | None:
-        away = self.elsewhere(draft)
-        return away[0].dept if away else None
+        from clerk_console.domain.rules import signpost_dept
+
+        return signpost_dept([self.catalogue.items[c] for c in draft.items], self.scope())
 
     def signpost_text(self, draft: Case) -> str:
         lines = []
