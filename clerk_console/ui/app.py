@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
+from clerk_console.domain.errors import ClerkError
 from clerk_console.ui import guard
 from clerk_console.ui.commands import ClerkCommands
 from clerk_console.ui.desk import Desk, DeskError, Signed
@@ -71,6 +72,8 @@ class ClerkApp(App[int]):
     def action_command_palette(self) -> None:
         from clerk_console.ui.commands import ChinesePalette
 
+        if self.locked:
+            return
         if self.use_command_palette and not ChinesePalette.is_open(self):
             self.push_screen(ChinesePalette(id="--command-palette"))
 
@@ -189,7 +192,54 @@ class ClerkApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "lock":  # nothing to lock before sign-in or while locked
             return self.clerk is not None and not self.locked
-        return True
+        return not self.locked  # the app's keys (quit, palette ...) wait for the unlock
+
+    # While locked nothing runs but the lock screen itself (its fields, its unlock): no
+    # binding or footer click of another screen or of the app, no palette, no screen change.
+    def _locked_out(self, target) -> bool:
+        from clerk_console.ui.screens.signin import LockScreen
+
+        if not self.locked:
+            return False
+        screen = target if isinstance(target, LockScreen) else getattr(target, "screen", None)
+        return target is self or not isinstance(screen, LockScreen)
+
+    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
+        target, _name, _params = self._parse_action(
+            action, self if default_namespace is None else default_namespace, namespaces)
+        if self._locked_out(target):
+            self._say_locked()
+            return True  # swallowed: the key goes nowhere else either
+        return await super().run_action(action, default_namespace, namespaces)
+
+    def push_screen(self, screen, *args, **kwargs):
+        from clerk_console.ui.screens.signin import LockScreen
+
+        if self.locked and not isinstance(screen, LockScreen):
+            raise LockedError(LOCKED)
+        return super().push_screen(screen, *args, **kwargs)
+
+    def pop_screen(self):
+        if self.locked:
+            raise LockedError(LOCKED)
+        return super().pop_screen()
+
+    def switch_screen(self, screen):
+        if self.locked:
+            raise LockedError(LOCKED)
+        return super().switch_screen(screen)
+
+    async def action_quit(self) -> None:
+        if self.locked:  # the palette calls it directly: the case in progress stays
+            self._say_locked()
+            return
+        await super().action_quit()
+
+    def _say_locked(self) -> None:
+        from clerk_console.ui.screens.signin import LockScreen
+
+        if isinstance(self.screen, LockScreen):
+            self.screen.query_one("#lock-error").update(LOCKED)
 
     def action_lock(self) -> None:
         from clerk_console.ui.screens.signin import LockScreen
@@ -366,6 +416,13 @@ class ClerkApp(App[int]):
         if intake is None:
             return
         intake.take_scan(code)  # closes the screens above it, or a dialog holds the scan
+
+
+LOCKED = "已锁屏：请先输入密码解锁（主管可用自己的工号和密码解锁）"
+
+
+class LockedError(ClerkError):
+    """Something tried to change the screens while the console is locked."""
 
 
 def as_enter(key: events.Key) -> events.Key:

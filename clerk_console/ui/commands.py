@@ -27,6 +27,8 @@ class ClerkCommands(Provider):
             ("锁屏", self.app.action_lock)]
 
     def _run(self, intake, action: str) -> None:
+        if self.app.locked:  # chosen in a palette opened just before the lock
+            return
         while self.app.screen is not intake:
             self.app.pop_screen()
         intake.run_action(action)
@@ -51,6 +53,8 @@ class ClerkCommands(Provider):
                       partial(self._pick, intake, hit.kind, hit.code), help=hit.code)
 
     def _pick(self, intake, kind: str, code: str) -> None:
+        if self.app.locked:
+            return
         while self.app.screen is not intake:
             self.app.pop_screen()
         intake.add_pick(kind, code)

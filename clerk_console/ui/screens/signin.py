@@ -76,8 +76,7 @@ class SignInScreen(Screen):
 class LockScreen(ModalScreen):
     """Covers the screen after idle time; the case in progress stays underneath."""
 
-    ADVANCE = {"lock-id": "lock-pin"}
-    BINDINGS = [Binding("ctrl+q", "app.quit", "退出", id="lock.quit")]
+    ADVANCE = {"lock-id": "lock-pin"}  # no other key: while locked only the unlock runs (app.py)
 
     def __init__(self, clerk: Signed) -> None:
         super().__init__()
