@@ -25,7 +25,8 @@ PY
 "$scratch/venv/bin/python" -m pip install -q "$wheel" 2>&1 | grep -v "WARNING: Location" || true
 
 cd "$scratch"  # nothing of the checkout on the path from here on
-export CLERK_CONSOLE_HOME="$scratch/window" CLERK_SOURCE_TREE="$repo"
+export CLERK_CONSOLE_HOME="$scratch/window" CLERK_CONSOLE_DEMO_HOME="$scratch/window" \
+       CLERK_SOURCE_TREE="$repo"  # the demo has its own folder: point both at one
 unset CLERK_CONSOLE_DATA PYTHONPATH
 bin="$scratch/venv/bin"
 "$bin/clerk-console" --version

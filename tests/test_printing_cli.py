@@ -128,6 +128,7 @@ def test_every_document_of_the_demo_cases(tmp_path, monkeypatch):
 
     home = tmp_path / "demo"
     monkeypatch.setenv("CLERK_CONSOLE_HOME", str(home))
+    monkeypatch.setenv("CLERK_CONSOLE_DEMO_HOME", str(home))  # the demo has its own folder
     assert main(["demo", "--init-only", "--no-backoffice"]) == 0
     replica = Replica.open(home / "replica.sqlite3")
     try:

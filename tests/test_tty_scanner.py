@@ -62,7 +62,8 @@ class Pane:
 @pytest.fixture
 def console(tmp_path):
     home = tmp_path / "window"
-    env = {**os.environ, "CLERK_CONSOLE_HOME": str(home), "TERM": "xterm-256color"}
+    env = {**os.environ, "CLERK_CONSOLE_HOME": str(home), "CLERK_CONSOLE_DEMO_HOME": str(home),
+           "TERM": "xterm-256color"}
     subprocess.run([str(BIN / "clerk-console"), "demo", "--init-only"], env=env, check=True,
                    capture_output=True, timeout=300)
     name = f"cc-{uuid.uuid4().hex[:8]}"

@@ -5,10 +5,16 @@ blacklist), gets the demo window ``YT0101``, the clerk ``demo`` (PIN 123456) and
 ``boss`` (PIN 654321), and today's example cases of every outcome, made through the services
 exactly as the console makes them. ``--cases N`` adds N synthetic cases the same way, in
 batched transactions. Running it again reuses the replica (examples are added once a day).
+
+The demo has its own folder (``demo_home``), never the window's: ``--data-dir`` >
+``CLERK_CONSOLE_DEMO_HOME`` > the user data folder ``clerk-console-demo``. It refuses a
+replica it did not create or one enrolled with a real back office (``check_demo_replica``).
 """
 from __future__ import annotations
 
+import os
 import random
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -16,6 +22,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from clerk_console import config
+from clerk_console.domain.errors import ClerkError
 
 WINDOW_CODE = "YT0101"
 WINDOW_NAME = "综合受理1号窗口"
@@ -25,6 +32,66 @@ SUPERVISOR = ("boss", "演示负责人", "654321", "supervisor")
 KV_SEEDED = "demo_seeded_at"
 KV_EXAMPLES_DAY = "demo_examples_day"
 BATCH = 500
+DEMO_APP_NAME = "clerk-console-demo"
+DEMO_HOME_ENV = "CLERK_CONSOLE_DEMO_HOME"
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+class DemoFolderError(ClerkError):
+    """The folder holds a replica the demo must not touch; the message says why, in Chinese."""
+
+
+def demo_home(data_dir: str | os.PathLike | None = None) -> Path:
+    """The demo's own folder: ``--data-dir`` > ``CLERK_CONSOLE_DEMO_HOME`` > the user data
+    folder ``clerk-console-demo``; never ``CLERK_CONSOLE_HOME`` (a real window's folder)."""
+    if data_dir:
+        path = Path(data_dir)
+    elif os.environ.get(DEMO_HOME_ENV):
+        path = Path(os.environ[DEMO_HOME_ENV])
+    else:
+        from platformdirs import user_data_dir
+
+        path = Path(user_data_dir(DEMO_APP_NAME, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def check_demo_replica(path: Path) -> None:
+    """Refuse (DemoFolderError) a replica the demo did not create, or one enrolled with a
+    back office other than the demo's own on loopback. Read-only: nothing is migrated or
+    written before the check passes."""
+    from urllib.parse import urlsplit
+
+    from clerk_console.sync.runner import KV_URL
+
+    path = Path(path)
+    if not path.exists():
+        return
+    where = path.parent
+    not_ours = (f"文件夹 {where} 里已有一个不是演示程序建立的窗口数据库（可能是本窗口的真实数据），"
+                f"演示不会改动它。请直接运行 clerk-console demo（演示使用自己的文件夹），"
+                f"或用 --data-dir 指定一个空文件夹")
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = dict(db.execute("SELECT key, value FROM kv WHERE key IN (?, ?)",
+                                   (KV_SEEDED, KV_URL)).fetchall())
+            # a demo that failed while seeding leaves an empty replica: no window, no clerk
+            empty = not any(db.execute(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone()
+                            for table in ("window", "clerk", "case", "applicant"))
+        finally:
+            db.close()
+    except sqlite3.Error:
+        raise DemoFolderError(not_ours) from None
+    if KV_SEEDED not in rows and not empty:
+        raise DemoFolderError(not_ours)
+    url = rows.get(KV_URL)
+    host = urlsplit(url).hostname if url else None
+    if url and host not in LOOPBACK_HOSTS:
+        raise DemoFolderError(
+            f"文件夹 {where} 里的数据库已注册到后台 {host or url}，已是真实窗口在用的数据，"
+            "演示不会改动它。请直接运行 clerk-console demo（演示使用自己的文件夹），"
+            "或用 --data-dir 指定一个空文件夹")
 
 
 @dataclass
@@ -56,13 +123,16 @@ def run(args) -> int:
     from clerk_console.datafiles.catalogue import DataFileError
     from clerk_console.storage.db import ReplicaError
 
-    home = config.home(getattr(args, "data_dir", None))
+    home = demo_home(getattr(args, "data_dir", None))
     count = int(getattr(args, "cases", 0) or 0)
     if count < 0:
         print("--cases 应为不小于0的整数", file=sys.stderr)
         return 2
     try:
         report = build_demo(home, now=datetime.now(), cases=count)
+    except DemoFolderError as exc:
+        print(f"演示未启动：{exc}", file=sys.stderr)
+        return 1
     except (ReplicaError, ServiceError, DataFileError) as exc:
         print(f"演示数据准备失败：{exc}", file=sys.stderr)
         return 1
@@ -100,6 +170,7 @@ def build_demo(home: Path, *, now: datetime, cases: int = 0):
     from clerk_console.storage.replica import Replica
 
     path = Path(home) / config.REPLICA_FILE
+    check_demo_replica(path)
     with Replica.open(path) as replica:
         report = DemoReport(path)
         if replica.get_kv(KV_SEEDED) is None:

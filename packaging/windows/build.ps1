@@ -21,6 +21,7 @@ $env:CLERK_BUNDLE_FONT = $Font
 Copy-Item packaging\windows\clerk-console.cmd dist\clerk-console\
 # smoke test of the bundle, as in CI for the wheel
 $env:CLERK_CONSOLE_HOME = "$root\build\smoke-window"
+$env:CLERK_CONSOLE_DEMO_HOME = "$root\build\smoke-window"  # the demo has its own folder
 & dist\clerk-console\clerk-console.exe --version
 & dist\clerk-console\clerk-console.exe demo --init-only
 & dist\clerk-console\clerk-console.exe identify 91370613MA3CKF011N
