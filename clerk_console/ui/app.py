@@ -282,6 +282,8 @@ class ClerkApp(App[int]):
                 return
             if event.key == "enter" and self._advance():
                 return
+            if event.key in ("tab", "shift+tab") and self._tab(event.key == "tab"):
+                return
         elif isinstance(event, events.Paste) and not event.is_forwarded:
             self.last_activity = time.monotonic()
             code = pasted_scan(event.text)
@@ -298,6 +300,18 @@ class ClerkApp(App[int]):
         if target is None or not isinstance(focused, Input):
             return False
         self.screen.set_focus(self.screen.query_one(f"#{target}"))
+        return True
+
+    def _tab(self, forward: bool) -> bool:
+        """Tab in a form field moves the focus at once, as Enter does (``_advance``): Textual
+        moves it only when the key has bubbled up to the screen, after the keys queued behind
+        it went to the old field (typed ahead before the first paint, or held in a run)."""
+        if not isinstance(self.focused, Input):
+            return False
+        if forward:
+            self.screen.focus_next()
+        else:
+            self.screen.focus_previous()
         return True
 
     @property
@@ -323,10 +337,13 @@ class ClerkApp(App[int]):
                 self._run_target = self._key_target()
                 self._snapshot = ((focused, focused.value, focused.cursor_position)
                                   if isinstance(focused, Input) else None)
-            if self._snapshot is None or char in FRAMING or char == FIELD_SEPARATOR:
+            if (self._snapshot is None or char in FRAMING or char == FIELD_SEPARATOR
+                    or self._held):
                 # Not typing into a field: hold the key back until we know it is no scan,
                 # so a scanned code never fires single-key bindings (rating 1-5 ...); a Tab
-                # or a control character inside a burst never moves the focus either.
+                # or a control character inside a burst never moves the focus either. Once
+                # a key is held, the rest of the run waits behind it: keys typed ahead (before
+                # the first paint, say) keep their order, and so their target field.
                 self._held.append(event)
                 self._arm_hold_timer()
                 return True
