@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import unicodedata
 
-MAX_NAME = 60
+from clerk_console.domain.limits import NAME as MAX_NAME
+
 MIDDLE_DOT = "·"
 # dots an IME or a foreign keyboard types for the middle dot (katakana, bullet, hyphenation)
 _DOTS = {"・": MIDDLE_DOT, "•": MIDDLE_DOT, "‧": MIDDLE_DOT, "∙": MIDDLE_DOT, "．": MIDDLE_DOT}

@@ -21,6 +21,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Literal
 
+from . import limits
 from .catalogue import Bundle, Catalogue, Item
 from .rules import CITY_SCOPE, WindowScope
 
@@ -256,7 +257,7 @@ class SearchIndex:
         """Best matches first; an empty query lists the most used and recent, then bundles."""
         if limit <= 0:
             return []
-        q = normalize(query)
+        q = normalize(query[:limits.SEARCH])  # a stuck key or a record typed in: its start
         if not q:
             return [self._hit(i, TIER_INSIDE) for i in self._by_rank[:limit]]
         tiers = self._match(q)

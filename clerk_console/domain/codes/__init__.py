@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import replace
 from datetime import date
 
+from .. import limits
 from . import (hk_identity_card, passport, payloads, permits, project_code, regions, resident_id,
                travel_permits, tw_national_id, uscc)
 from .messages import LOOKALIKE, length_error
@@ -31,7 +32,7 @@ __all__ = ["identify", "plausible_scan", "warm_up", "normalize", "Identification
 
 DIGITS = frozenset("0123456789")
 SCAN_LENGTHS = frozenset({15, 18, 20})
-MAX_SCAN = 40
+MAX_SCAN = limits.CODE
 
 
 def identify(text: str, today: date | None = None,
