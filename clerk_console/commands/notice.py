@@ -73,6 +73,8 @@ def run(args) -> int:
         if status == 0:
             replica.audit(reader.id, "notice.reprint", case.case_no,
                           {"kinds": [d.kind for d in docs], "case_clerk": case.clerk_id})
+            if kinds is None and (args.pdf or args.escpos or not args.text):
+                replica.notice_printed(case.case_no)  # no longer listed at the window
         return status
     finally:
         replica.close()

@@ -189,6 +189,7 @@ def close_intake(replica: ReplicaPort, draft: Case, outcome: Outcome, *, clerk_i
         replica.save_case(case, clerk_id=clerk_id, action=f"intake.{outcome.value}",
                           detail={"items": list(case.items), "owed": [m.code for m in case.owed]},
                           at=now)
+        replica.queue_notice(case.case_no, now)  # cleared once its notice has printed
         replica.note_item_usage(clerk_id, case.items, now)
         if outcome in ACCEPTING:
             contact_at_intake(replica, case, now)  # where the back office's messages go

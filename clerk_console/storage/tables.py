@@ -255,6 +255,14 @@ class SyncStageRow(ReplicaModel, table=True):
     payload: str | None = None  # the record's canonical JSON as received; None = tombstone
 
 
+class NoticeQueueRow(ReplicaModel, table=True):
+    """A case saved at the window whose notice has not printed yet (migration 0011)."""
+
+    __tablename__ = "notice_queue"
+    case_no: str = Field(primary_key=True)
+    saved_at: datetime = Field(sa_type=DateTime)
+
+
 class KvRow(ReplicaModel, table=True):
     __tablename__ = "kv"
     key: str = Field(primary_key=True)

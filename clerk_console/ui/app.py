@@ -161,6 +161,18 @@ class ClerkApp(App[int]):
         self.start_sync()
         self.run_worker(self.desk.warm_printing, thread=True, name="warm-printing",
                         exit_on_error=False)
+        self.call_after_refresh(self.offer_unprinted)
+
+    def offer_unprinted(self) -> None:
+        """Cases saved without their notice printed (a crash, a kill, the printer): listed
+        once after sign-in, with the offer to print them now."""
+        from clerk_console.ui.screens.unprinted import UnprintedScreen
+
+        if self.locked or self.clerk is None:
+            return
+        cases = self.desk.unprinted_notices()
+        if cases:
+            self.push_screen(UnprintedScreen(cases))
 
     def start_sync(self) -> None:
         """Start the background sync; without it the status bar shows the local queue."""

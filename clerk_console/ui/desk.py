@@ -272,9 +272,14 @@ class Desk:
         from clerk_console.printing import printers
 
         docs = self.documents(case, now)
-        if not docs:
-            return None
-        return printers.print_documents(docs, self.settings, home=self.home)
+        result = printers.print_documents(docs, self.settings, home=self.home) if docs else None
+        if result is None or result.ok:
+            self.replica.notice_printed(case.case_no)
+        return result
+
+    def unprinted_notices(self) -> list[Case]:
+        """Cases saved here whose notice has not printed (a crash, a kill, a printer error)."""
+        return self.replica.unprinted_notices()
 
     def preview(self, case: Case, now: datetime) -> str:
         from clerk_console.printing import text

@@ -75,6 +75,7 @@ class _State:
     outbox: list[Event] = field(default_factory=list)
     audit: list[Event] = field(default_factory=list)
     kv: dict[str, str] = field(default_factory=dict)
+    notices: dict[str, datetime | None] = field(default_factory=dict)  # case no -> saved at
 
 
 class FakeReplica:
@@ -184,6 +185,17 @@ class FakeReplica:
         seq = self._state.seq.get((window_code, day), 0) + 1
         self._state.seq[(window_code, day)] = seq
         return format_case_no(window_code, day, seq)
+
+    def queue_notice(self, case_no: str, at: datetime) -> None:
+        with self.write():
+            self._state.notices.setdefault(case_no, at)
+
+    def notice_printed(self, case_no: str) -> None:
+        self._state.notices.pop(case_no, None)
+
+    def unprinted_notices(self) -> list[Case]:
+        by_no = {c.case_no: c for c in self._state.cases.values()}
+        return [by_no[no] for no in self._state.notices if no in by_no]
 
     def save_case(self, case: Case, *, clerk_id: str, action: str,
                   detail: dict[str, Any] | None = None, at: datetime | None = None) -> Case:

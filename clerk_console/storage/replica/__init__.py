@@ -27,6 +27,7 @@ from .clerks import ROLES, Clerks, check_pin
 from .codecs import case_from_dict, case_to_dict, local
 from .contacts import Contacts
 from .kv import KV_CLOCK_OFFSET, KV_LAST_SYNC, KV_WINDOW_TOKEN, Kv
+from .notices import Notices
 from .outbox import Outbox
 from .pull import DATASETS, Pull
 from .ratings import Ratings
@@ -41,5 +42,5 @@ __all__ = ["Replica", "ReplicaError", "WindowInfo", "Clerk", "OutboxEvent", "Out
 
 
 class Replica(ReferenceData, Applicants, Pull, Cases, Clerks, AuditLog, Ratings, Contacts,
-              Outbox, Kv):
+              Notices, Outbox, Kv):
     """One window's replica file. Create with :meth:`open`; close with :meth:`close`."""
