@@ -129,3 +129,16 @@ def test_the_search_reads_at_most_its_limit():
     index = SearchIndex.build(catalogue())
     long = "开办咖啡店" + "x" * 10_000
     assert index.search(long) == index.search(long[:limits.SEARCH])
+
+
+async def test_a_value_cleared_under_the_cursor_still_draws():
+    widget = Field(password=True)
+    app = One(widget)
+    async with app.run_test(size=(WIDTH, 3)) as pilot:
+        widget.focus()
+        widget.value = "123456"
+        await pilot.pause()
+        widget.value = ""  # a wrong PIN is cleared: the cursor was at 6
+        widget.render_line(0)
+        widget.value = "12"
+        assert "••" in shown(widget)

@@ -54,7 +54,8 @@ class Field(Input):
     def _window(self) -> tuple[int, int]:
         """(first, end) indexes of the characters that fit, the cursor always inside; moves
         ``_start`` only as far as the cursor needs. Costs O(width), never O(len(value))."""
-        value, cursor, width, password = self.value, self.cursor_position, self._width, self.password
+        value, width, password = self.value, self._width, self.password
+        cursor = min(self.cursor_position, len(value))  # the value may just have shrunk
         key = (value, cursor, width, password, self._start)
         if self._last is not None and self._last[0] == key:
             return self._last[1]
