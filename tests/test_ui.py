@@ -552,6 +552,7 @@ def seed_case(home: Path, applicant_id: str, when: datetime, *, deferred: bool =
         draft = dc_replace(draft, materials=mats)
         case = intake.close_intake(r, draft, Outcome.DEFERRED if deferred else Outcome.ACCEPTED,
                                    clerk_id="1001", now=when)
+        r.notice_printed(case.case_no)  # its notice printed at that visit
         if decided:
             case = returns.record_decision(r, case, Decision.READY, decided_at=when)
         return case
