@@ -339,3 +339,22 @@ async def test_a_defect_is_an_apology_and_a_log_line_without_personal_data(home,
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "RuntimeError at" in logged and "new_draft" in logged
     assert PERSON not in logged and "boom" not in logged
+
+
+def test_every_error_meant_for_the_clerk_has_the_one_base_class():
+    """The guard shows a ClerkError's own message and an apology for anything else: the
+    domain's errors and the Desk's (Chinese messages for the clerk) are all ClerkErrors."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import clerk_console.domain as domain
+    from clerk_console.domain.errors import ClerkError
+    from clerk_console.ui.desk import DeskError
+
+    modules = [importlib.import_module(m.name)
+               for m in pkgutil.walk_packages(domain.__path__, "clerk_console.domain.")]
+    errors = [c for m in modules for _n, c in inspect.getmembers(m, inspect.isclass)
+              if issubclass(c, Exception) and c.__module__ == m.__name__]
+    assert len(errors) >= 4
+    assert [c.__name__ for c in errors + [DeskError] if not issubclass(c, ClerkError)] == []

@@ -11,12 +11,13 @@ from typing import Iterable
 
 from .calendar import WorkCalendar, WorkdayResult, weekday_name
 from .catalogue import Item
+from .errors import ClerkError
 
 # 行政许可法 art. 42: 20 working days, the limit when an item states none.
 LEGAL_DEFAULT_DAYS = 20
 
 
-class DeadlineError(ValueError):
+class DeadlineError(ClerkError, ValueError):
     """Bad input to a deadline computation; the message (Chinese) says what to fix."""
 
 

@@ -35,11 +35,12 @@ from enum import StrEnum
 
 from .case import Decision
 from .catalogue import Bundle, Item
+from .errors import ClerkError
 
 MAX_TEXT = 2000  # characters of a reason, a legal basis or a list of what is missing
 
 
-class ReviewError(ValueError):
+class ReviewError(ClerkError, ValueError):
     """A decision the rules refuse; the message (Chinese) says what to fix."""
 
 

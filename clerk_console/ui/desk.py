@@ -15,10 +15,11 @@ from typing import Any, Callable
 from clerk_console.config import REPLICA_FILE, Settings
 from clerk_console.domain.case import Case, Outcome, Status, owes_supply
 from clerk_console.domain.catalogue import Catalogue
+from clerk_console.domain.errors import ClerkError
 from clerk_console.domain.parties import Applicant, ApplicantKind, BlacklistHit, ELicence
 
 
-class DeskError(Exception):
+class DeskError(ClerkError):
     """Something the clerk must be told, in Chinese."""
 
 
