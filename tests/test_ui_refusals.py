@@ -106,6 +106,7 @@ NOT_AT_THE_WINDOW = {
     "accounts.valid_pin": "clerk-console clerk add/pin",
     "audit.unlock": "clerk-console clerk unlock",
     "common.load_case": "inside every case service (walked through them)",
+    "common.refused": "inside the services: a domain rule's refusal as theirs (walked through them)",
     "common.require_now": "inside every case service (walked through them)",
     "common.require_supervisor": "inside void and unmask (walked through them)",
     "intake.set_material": "the checklist marks the draft itself; used by the demo and sync",
@@ -237,7 +238,31 @@ async def walk_day(app, pilot):
     return None
 
 
+async def walk_close_day(app, pilot):
+    await sign_in(app, pilot, "boss", "654321")
+    await keys(pilot, "f10", "c")
+    assert type(app.screen).__name__ == "DayScreen"
+    return None
+
+
+async def walk_supervisor_unlock(app, pilot):
+    await sign_in(app, pilot)
+    await pilot.press("ctrl+l")
+    await pilot.pause()
+    app.screen.query_one("#lock-id").value = ""
+    app.screen.query_one("#lock-id").focus()
+    await type_text(pilot, "boss")
+    await pilot.press("enter")
+    await type_text(pilot, "654321")
+    await pilot.press("enter")
+    await pilot.pause(0.3)
+    assert app.locked and type(app.screen).__name__ == "LockScreen"  # not unlocked unaudited
+    return None
+
+
 WALKS = {
+    "stats.close_day": walk_close_day,
+    "audit.screen_unlocked": walk_supervisor_unlock,
     "audit.login": walk_login,
     "intake.new_draft": walk_pick,
     "intake.evaluate": walk_pick,
