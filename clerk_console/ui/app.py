@@ -447,7 +447,7 @@ class ClerkApp(App[int]):
         intake.take_scan(code)  # closes the screens above it, or a dialog holds the scan
 
 
-LOCKED = "已锁屏：请先输入密码解锁（主管可用自己的工号和密码解锁）"
+LOCKED = "已锁屏：请先输入 PIN 解锁（负责人可用自己的工号和 PIN 解锁）"
 
 
 class LockedError(ClerkError):

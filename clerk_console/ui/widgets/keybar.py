@@ -48,7 +48,8 @@ def entries(app, active_bindings) -> list[KeyEntry]:
         seen.add(binding.action)
         found.append(KeyEntry(key_label(app.get_key_display(binding)), binding.description,
                               enabled))
-    return found + [KeyEntry(*PALETTE)]
+    # while locked the palette is refused (only unlock runs), so it is not offered
+    return found if getattr(app, "locked", False) else found + [KeyEntry(*PALETTE)]
 
 
 def pack(found: list[KeyEntry], width: int, max_lines: int = MAX_LINES) -> list[list[KeyEntry]]:
@@ -64,7 +65,7 @@ def pack(found: list[KeyEntry], width: int, max_lines: int = MAX_LINES) -> list[
             used = 0
         lines[-1].append(entry)
         used += entry.width
-    palette = found[-1] if found else None
+    palette = found[-1] if found and (found[-1].key, found[-1].description) == PALETTE else None
     last = lines[-1]
     if palette is not None and palette not in last:
         while last and sum(e.width for e in last) + palette.width > width:
