@@ -46,6 +46,8 @@ os.environ.setdefault("CLERK_CONSOLE_LOG_DIR", tempfile.mkdtemp(prefix="clerk-te
 os.environ.setdefault("CLERK_CONSOLE_FONT_DIRS", tempfile.mkdtemp(prefix="clerk-test-fonts-"))
 # the sync token's key files (sync/token_store.py) of test windows stay out of ~/.config
 os.environ.setdefault("CLERK_CONSOLE_KEY_DIR", tempfile.mkdtemp(prefix="clerk-test-keys-"))
+# a demo made by a test never lands in the user's own demo folder (commands/demo.py)
+os.environ.setdefault("CLERK_CONSOLE_DEMO_HOME", tempfile.mkdtemp(prefix="clerk-test-demo-"))
 # never the developer's own OS keystore: the file fallback (test_security_token sets a memory one)
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
 

@@ -128,6 +128,7 @@ def demo(tmp_path_factory):
     home = tmp_path_factory.mktemp("layout") / "demo"
     mp = pytest.MonkeyPatch()
     mp.setenv("CLERK_CONSOLE_HOME", str(home))
+    mp.setenv("CLERK_CONSOLE_DEMO_HOME", str(home))  # the demo has its own folder
     mp.setattr(demo_command, "datetime", FrozenClock)
     try:
         assert main(["demo", "--init-only", "--no-backoffice"]) == 0
