@@ -142,3 +142,16 @@ async def test_a_value_cleared_under_the_cursor_still_draws():
         widget.render_line(0)
         widget.value = "12"
         assert "••" in shown(widget)
+
+
+@pytest.mark.parametrize("password", [False, True])
+async def test_a_value_measured_before_layout_shows_once_laid_out(password):
+    """A form pre-filled from a reader (the MRZ's SMITH JOHN PAUL) was drawn blank: measured
+    while 1 cell wide, the window had scrolled past the whole value and never came back."""
+    widget = Field(password=password)
+    async with One(widget).run_test(size=(WIDTH, 3)) as pilot:
+        widget.value = "SMITH JOHN PAUL"
+        widget._start = len(widget.value)  # as a measurement while 1 cell wide left it
+        widget.refresh()
+        await pilot.pause()
+        assert shown(widget).strip().rstrip("▎▊").strip() in ("SMITH JOHN PAUL", "•" * 15)

@@ -62,6 +62,7 @@ class Field(Input):
         start = min(self._start, cursor, len(value))
         if password:  # one cell a character
             start = max(start, cursor - (width - 1))
+            start = max(0, min(start, len(value) - (width - 1)))  # no blank room at the right
             end = min(len(value), start + width)
         else:
             size = get_character_cell_size
@@ -79,6 +80,13 @@ class Field(Input):
                 if cells > width:
                     break
                 end += 1
+            if end == n:
+                # the end shown with room left (the field grew, or was measured before its
+                # layout, 1 cell wide): bring back characters from the left to fill it
+                used = sum(size(c) for c in value[start:end]) + 1  # + the cursor at the end
+                while start > 0 and used + size(value[start - 1]) <= width:
+                    start -= 1
+                    used += size(value[start])
         self._start = start
         self._last = ((value, cursor, width, password, start), (start, end))
         return start, end
