@@ -23,6 +23,15 @@ def test_doctests():
     assert result.attempted >= 10 and result.failed == 0
 
 
+def test_required_text_rule_doctests():
+    """domain.limits.text_error: the one rule for a reason, a note or a legal basis (review
+    and the 差评 loop)."""
+    from clerk_console.domain import limits
+
+    result = doctest.testmod(limits)
+    assert result.attempted >= 2 and result.failed == 0
+
+
 def test_refuse_needs_reasons_and_basis():
     with pytest.raises(ReviewError, match="理由"):
         refuse("A", "X", reasons="  ", legal_basis="某法第一条", by="u", at=AT)

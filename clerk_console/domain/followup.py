@@ -28,6 +28,7 @@ from .accounts import Clerk
 from .calendar import WorkCalendar
 from .deadlines import followup_deadline
 from .errors import RuleError
+from .limits import text_error
 
 
 class Step(StrEnum):
@@ -135,12 +136,9 @@ def overdue(followups: Iterable[Followup], today: date) -> list[Followup]:
 
 
 def _note(note: str, what: str) -> str:
-    note = (note or "").strip()
-    if not note:
-        raise RuleError(f"请填写{what}")
-    if len(note) > NOTE_MAX:
-        raise RuleError(f"{what}不超过 {NOTE_MAX} 字，现为 {len(note)} 字")
-    return note
+    if error := text_error(note, what, NOTE_MAX):
+        raise RuleError(error)
+    return note.strip()
 
 
 def _expect(f: Followup, *steps: Step) -> None:

@@ -36,6 +36,7 @@ from enum import StrEnum
 from .case import Decision
 from .catalogue import Bundle, Item
 from .errors import ClerkError
+from .limits import text_error
 
 MAX_TEXT = 2000  # characters of a reason, a legal basis or a list of what is missing
 
@@ -95,12 +96,9 @@ class ItemDecision:
 
 
 def _text(value: str, what: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ReviewError(f"请填写{what}")
-    if len(value) > MAX_TEXT:
-        raise ReviewError(f"{what}过长（{len(value)}字），请精简到{MAX_TEXT}字以内")
-    return value
+    if error := text_error(value, what, MAX_TEXT):
+        raise ReviewError(error)
+    return value.strip()
 
 
 def approve(item: str, dept: str, *, licence_no: str, valid_until: date | None, by: str,
