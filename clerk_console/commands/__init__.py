@@ -16,24 +16,3 @@ def replica_file(args) -> Path | None:
           file=sys.stderr)
     return None
 
-
-def signed_clerk(replica, args):
-    """The clerk acting: ``--as ID`` with the PIN as stdin's first line (or typed without
-    echo on a terminal), else both asked; checked as at sign-in (wrong PINs count)."""
-    import getpass
-
-    from clerk_console.services.audit import login
-
-    if getattr(args, "as_id", None):
-        clerk_id = args.as_id
-        if sys.stdin.isatty():
-            pin = getpass.getpass("PIN：")
-        else:
-            line = sys.stdin.readline()
-            if not line:
-                raise EOFError
-            pin = line.rstrip("\r\n")
-    else:
-        clerk_id = input("工号：")
-        pin = getpass.getpass("PIN：")
-    return login(replica, clerk_id, pin)

@@ -11,7 +11,8 @@ import json
 import sys
 from datetime import datetime
 
-from clerk_console.commands import replica_file, signed_clerk
+from clerk_console.commands import replica_file
+from clerk_console.commands.signin import SignInInput, sign_in
 
 
 def run(args) -> int:
@@ -29,7 +30,10 @@ def run(args) -> int:
     except (ServiceError, ReplicaError) as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    except (EOFError, KeyboardInterrupt):
+    except SignInInput as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
         print("\n已取消，未作任何修改", file=sys.stderr)
         return 2
 
@@ -62,7 +66,7 @@ def _list(replica, args) -> int:
 def _step(replica, args) -> int:
     from clerk_console.services import followup
 
-    actor = signed_clerk(replica, args)
+    actor = sign_in(replica, args)
     common = dict(now=datetime.now())
     if args.action == "verify":
         f = followup.verify(replica, args.id, supervisor_id=actor.id, founded=args.yes,

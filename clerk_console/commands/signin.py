@@ -1,7 +1,8 @@
 """Who runs a command that shows or changes personal data: a clerk id and PIN, checked as a
 sign-in at the window (``services.audit.login``: wrong PINs count toward the lock and are
 audited, one answer for every failure). Typed without echo, or with ``--as ID`` the PIN is
-the first line of stdin (scripts). Used by ``cases``, ``notice`` and ``clerk``.
+the first line of stdin (scripts). Used by ``cases``, ``notice``, ``clerk``, ``followup``
+and ``sms``.
 """
 from __future__ import annotations
 

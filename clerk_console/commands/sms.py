@@ -6,7 +6,8 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 
-from clerk_console.commands import replica_file, signed_clerk
+from clerk_console.commands import replica_file
+from clerk_console.commands.signin import SignInInput, sign_in
 
 
 def run(args) -> int:
@@ -18,14 +19,17 @@ def run(args) -> int:
         return 1
     try:
         with Replica.open(path) as replica:
-            clerk = signed_clerk(replica, args)
+            clerk = sign_in(replica, args)
             phone = messages.record_choice(replica, args.case_no, clerk_id=clerk.id,
                                            opt_out=args.opt_out, now=datetime.now(),
                                            phone=args.phone or "")
     except (ServiceError, ReplicaError) as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    except (EOFError, KeyboardInterrupt):
+    except SignInInput as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
         print("\n已取消，未作任何修改", file=sys.stderr)
         return 1
     print(f"办件 {args.case_no}：不再发送短信" if args.opt_out
