@@ -39,9 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     from clerk_console.sync import apply
     from clerk_console.sync.protocol import Dataset, Page
 
-    folder = benchlib.OUT_DIR / "delta-bench"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
+    folder = benchlib.scratch("delta-bench")
     rnd = random.Random(17)
     keys = list(range(n))
     rnd.shuffle(keys)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sqlite3
 import sys
 import time
@@ -74,9 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     from clerk_console.storage.replica import Replica, outbox
 
     now = datetime(2026, 12, 1, 9, 0)
-    folder = benchlib.OUT_DIR / "outbox-bench"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
+    folder = benchlib.scratch("outbox-bench")
     path = folder / "replica.sqlite3"
     t = time.perf_counter()
     build(path, rows, now)

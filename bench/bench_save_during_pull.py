@@ -109,9 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quick", action="store_true", help="20,000 rows (smoke test)")
     args = p.parse_args(argv)
     rows = 20_000 if args.quick else args.rows
-    folder = benchlib.OUT_DIR / "save-during-pull"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
+    folder = benchlib.scratch("save-during-pull")
     got = {}
     for mode in ("one_tx", "short"):
         got[mode] = r = run(mode, folder, rows)

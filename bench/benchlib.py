@@ -28,6 +28,16 @@ if str(ROOT / "tests") not in sys.path:
     sys.path.insert(1, str(ROOT / "tests"))
 
 
+def scratch(name: str) -> Path:
+    """An empty scratch folder ``OUT_DIR/name`` for one bench run (emptied if left over)."""
+    import shutil
+
+    folder = OUT_DIR / name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values)
 
