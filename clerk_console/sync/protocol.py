@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 from clerk_console.domain.case import Decision, Status
 from clerk_console.domain.followup import Step as FollowupStep
 from clerk_console.domain.hashing import canonical_json, payload_hash  # noqa: F401  (wire API)
+from clerk_console.domain.review import ItemDecision, MergedLicence, Permit, Verdict
 
 API_PREFIX = "/v1"
 SERVER_TIME_HEADER = "X-Server-Time"
@@ -278,3 +279,92 @@ class PullResponse(BaseModel):
 
 class ErrorBody(BaseModel):
     detail: str  # Chinese
+
+
+# ---------------------------------------------------------------- decisions, pulled down
+# One record per case (key: case id) in ``Dataset.DECISIONS``, rewritten whenever one of
+# its items is decided (一链办理: items move on their own). ``decision`` is the case's outcome
+# once every item has a final verdict (``domain.review.case_outcome``), else None: a window
+# keeps the case open and shows the items decided so far. Older back offices send only
+# ``case_id``/``decision``/``decided_at``: ``items`` defaults to empty.
+
+Text2000 = Annotated[str, Field(max_length=2000)]  # domain.review.MAX_TEXT
+
+
+class ItemDecisionWire(BaseModel):
+    """``domain.review.ItemDecision`` on the wire; :meth:`to_domain` re-checks nothing (the
+    back office made it through the domain's rules) and :meth:`of` is its only encoder."""
+
+    model_config = ConfigDict(extra="ignore")
+    item: Text64
+    dept: Text64
+    verdict: Literal["approve", "refuse", "correct"]
+    by: Text64
+    at: datetime
+    licence_no: Text64 = ""
+    valid_from: date | None = None
+    valid_until: date | None = None
+    reasons: Text2000 = ""
+    legal_basis: Text2000 = ""
+    missing: Text2000 = ""
+
+    @classmethod
+    def of(cls, d: ItemDecision) -> "ItemDecisionWire":
+        return cls(item=d.item, dept=d.dept, verdict=d.verdict.value, by=d.by, at=d.at,
+                   licence_no=d.licence_no, valid_from=d.valid_from,
+                   valid_until=d.valid_until, reasons=d.reasons,
+                   legal_basis=d.legal_basis, missing=d.missing)
+
+    def to_domain(self) -> ItemDecision:
+        return ItemDecision(item=self.item, dept=self.dept, verdict=Verdict(self.verdict),
+                            by=self.by, at=self.at, licence_no=self.licence_no,
+                            valid_from=self.valid_from, valid_until=self.valid_until,
+                            reasons=self.reasons, legal_basis=self.legal_basis,
+                            missing=self.missing)
+
+
+class PermitWire(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    item: Text64
+    name: Annotated[str, Field(max_length=200)]
+    dept_name: Annotated[str, Field(max_length=200)]
+    licence_no: Text64
+    validity: Text64
+
+
+class MergedLicenceWire(BaseModel):
+    """``domain.review.MergedLicence`` (行业综合许可证) on the wire."""
+
+    model_config = ConfigDict(extra="ignore")
+    number: Text64
+    industry: Annotated[str, Field(max_length=200)]
+    permits: list[PermitWire] = Field(max_length=200)
+    valid_until: date | None = None
+    issued_on: date
+
+    @classmethod
+    def of(cls, m: MergedLicence) -> "MergedLicenceWire":
+        return cls(number=m.number, industry=m.industry, valid_until=m.valid_until,
+                   issued_on=m.issued_on,
+                   permits=[PermitWire(item=p.item, name=p.name, dept_name=p.dept_name,
+                                       licence_no=p.licence_no, validity=p.validity)
+                            for p in m.permits])
+
+    def to_domain(self) -> MergedLicence:
+        return MergedLicence(self.number, self.industry,
+                             tuple(Permit(p.item, p.name, p.dept_name, p.licence_no,
+                                          p.validity) for p in self.permits),
+                             self.valid_until, self.issued_on)
+
+
+class CaseDecisionsWire(BaseModel):
+    """The payload of one ``Dataset.DECISIONS`` record (key: the case id)."""
+
+    model_config = ConfigDict(extra="ignore")
+    case_id: Text64
+    case_no: Text64 = ""
+    decision: Decision | None = None  # the case outcome once every item is final
+    decided_at: datetime | None = None
+    false_commitment: StrictBool = False
+    items: list[ItemDecisionWire] = Field(default_factory=list, max_length=200)
+    merged_licence: MergedLicenceWire | None = None
