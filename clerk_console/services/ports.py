@@ -22,6 +22,7 @@ from clerk_console.domain.catalogue import Catalogue
 from clerk_console.domain.parties import Applicant, ELicence
 from clerk_console.domain.followup import Followup
 from clerk_console.domain.rating import Rating
+from clerk_console.domain.review import ItemDecision, MergedLicence
 from clerk_console.domain.rules import CreditRecord
 from clerk_console.domain.window import WindowInfo
 
@@ -58,8 +59,13 @@ class Cases(Protocol):
 
     def queue_notice(self, case_no: str, at: datetime) -> None: ...
 
-    def apply_decision(self, case_id: str, decision: Decision, decided_at: datetime | None, *,
+    def apply_decision(self, case_id: str, decision: Decision | None,
+                       decided_at: datetime | None, *,
                        false_commitment: bool = False) -> Case | None: ...
+
+    def item_decisions(self, case_id: str) -> dict[str, ItemDecision]: ...
+
+    def merged_licence(self, case_id: str) -> MergedLicence | None: ...
 
     def note_item_usage(self, clerk_id: str, items: Iterable[str], at: datetime) -> None: ...
 

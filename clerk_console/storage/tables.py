@@ -135,6 +135,8 @@ class CaseRow(ReplicaModel, table=True):
     note: str = ""
     version: int = 0
     false_commitment: bool = False  # set by the back office when a commitment proved false
+    # the key of the applicant's progress page (printed in the QR), made at the window
+    progress_token: str = Field(default="", sa_column_kwargs={"server_default": ""})
 
 
 class CaseMaterialRow(ReplicaModel, table=True):
@@ -261,6 +263,34 @@ class NoticeQueueRow(ReplicaModel, table=True):
     __tablename__ = "notice_queue"
     case_no: str = Field(primary_key=True)
     saved_at: datetime = Field(sa_type=DateTime)
+
+
+class ItemDecisionRow(ReplicaModel, table=True):
+    """The back office's decision on one item of a case (``domain.review.ItemDecision``), as
+    the latest ``decisions`` record has it (migration 0012)."""
+
+    __tablename__ = "item_decision"
+    case_id: str = Field(primary_key=True)
+    item: str = Field(primary_key=True)
+    dept: str
+    verdict: str  # approve | refuse | correct
+    licence_no: str = ""
+    valid_from: date | None = None
+    valid_until: date | None = None
+    reasons: str = ""
+    legal_basis: str = ""
+    missing: str = ""
+    by: str
+    at: datetime = Field(sa_type=DateTime)
+
+
+class MergedLicenceRow(ReplicaModel, table=True):
+    """The 行业综合许可证 of a case (an industry bundle), ``MergedLicenceWire`` JSON."""
+
+    __tablename__ = "merged_licence"
+    case_id: str = Field(primary_key=True)
+    number: str
+    data: dict = Field(sa_type=JSON)
 
 
 class KvRow(ReplicaModel, table=True):

@@ -27,6 +27,7 @@ from clerk_console.domain.ids import format_case_no, new_id
 from clerk_console.domain.parties import Applicant, BlacklistEntry, ELicence
 from clerk_console.domain.followup import Followup
 from clerk_console.domain.rating import Rating
+from clerk_console.domain.review import ItemDecision, MergedLicence
 from clerk_console.domain.rules import CreditRecord
 from clerk_console.domain.window import WindowInfo
 from clerk_console.storage.db import ReplicaError
@@ -68,6 +69,8 @@ class _State:
     blacklist: dict[str, BlacklistEntry] = field(default_factory=dict)
     cases: dict[str, Case] = field(default_factory=dict)  # by id
     false_commitments: set[str] = field(default_factory=set)  # case ids
+    item_decisions: dict[str, dict[str, ItemDecision]] = field(default_factory=dict)
+    merged: dict[str, MergedLicence | None] = field(default_factory=dict)
     seq: dict[tuple[str, date], int] = field(default_factory=dict)
     usage: dict[tuple[str, str], int] = field(default_factory=dict)
     ratings: dict[str, Rating] = field(default_factory=dict)  # by case number
@@ -224,19 +227,32 @@ class FakeReplica:
     def count_cases(self) -> int:
         return len(self._state.cases)
 
-    def apply_decision(self, case_id: str, decision: Decision, decided_at: datetime | None, *,
+    def apply_decision(self, case_id: str, decision: Decision | None,
+                       decided_at: datetime | None, *,
                        false_commitment: bool = False) -> Case | None:
         case = self._state.cases.get(case_id)
         if case is None:
             return None
         if false_commitment:
             self._state.false_commitments.add(case_id)
-        if not decidable(case.status):
+        if decision is None or not decidable(case.status):
             return case
         decision = Decision(decision)
         decided = transition(case, Status.DECIDED, decision=decision, decided_at=decided_at)
         return self.save_case(decided, clerk_id="backoffice", action="case.decided",
                               detail={"decision": decision.value}, at=decided_at)
+
+    def store_decisions(self, case_id: str, items: Iterable[ItemDecision],
+                        merged: MergedLicence | None) -> None:
+        """What a ``decisions`` record leaves on the SQLite replica (tests set it directly)."""
+        self._state.item_decisions[case_id] = {d.item: d for d in items}
+        self._state.merged[case_id] = merged
+
+    def item_decisions(self, case_id: str) -> dict[str, ItemDecision]:
+        return dict(self._state.item_decisions.get(case_id, {}))
+
+    def merged_licence(self, case_id: str) -> MergedLicence | None:
+        return self._state.merged.get(case_id)
 
     def note_item_usage(self, clerk_id: str, items: Iterable[str], at: datetime) -> None:
         for item in dict.fromkeys(items):

@@ -10,6 +10,7 @@ One module per concern; :class:`Replica` is all of them on one file:
 - ``reference``: the catalogue and the calendar;
 - ``applicants``: applicants, related persons, e-licences, blacklist, credit;
 - ``cases``: numbering, saving (with outbox and audit), queries, decisions;
+- ``decisions``: each item's decision and the 行业综合许可证 pulled from the back office;
 - ``clerks``: clerk accounts and PINs, this window, item usage;
 - ``audit``: the append-only audit log;
 - ``ratings``: 好差评 and bad-rating follow-ups; ``contacts``: where messages go (phone, opt-out);
@@ -26,6 +27,7 @@ from .cases import Cases
 from .clerks import ROLES, Clerks, check_pin
 from .codecs import case_from_dict, case_to_dict, local
 from .contacts import Contacts
+from .decisions import Decisions
 from .kv import KV_CLOCK_OFFSET, KV_LAST_SYNC, KV_WINDOW_TOKEN, Kv
 from .notices import Notices
 from .outbox import Outbox
@@ -41,6 +43,6 @@ __all__ = ["Replica", "ReplicaError", "WindowInfo", "Clerk", "OutboxEvent", "Out
            "KV_CLOCK_OFFSET", "KV_LAST_SYNC", "KV_WINDOW_TOKEN"]
 
 
-class Replica(ReferenceData, Applicants, Pull, Cases, Clerks, AuditLog, Ratings, Contacts,
-              Notices, Outbox, Kv):
+class Replica(ReferenceData, Applicants, Pull, Decisions, Cases, Clerks, AuditLog, Ratings,
+              Contacts, Notices, Outbox, Kv):
     """One window's replica file. Create with :meth:`open`; close with :meth:`close`."""

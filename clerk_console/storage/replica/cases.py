@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -187,10 +188,14 @@ class Cases(ReplicaBase):
             s.execute(update(CaseRow).where(CaseRow.case_no == case_no)
                       .values(false_commitment=True))
 
-    def apply_decision(self, case_id: str, decision: Decision, decided_at: datetime | None, *,
+    def apply_decision(self, case_id: str, decision: Decision | None,
+                       decided_at: datetime | None, *,
                        false_commitment: bool = False) -> Case | None:
         """A back-office decision: the case moves to DECIDED (saved with outbox and audit).
-        Cases not here, or not decidable (already decided, voided ...), are left as they are."""
+        ``decision=None`` (items still open) leaves the case open. A decided case whose
+        outcome changed (a supervisor reopened an item) keeps its status with the new
+        outcome. Cases not here, or not decidable (delivered, voided ...), are left as they
+        are."""
         with self.write() as s:
             found = load_cases(s, select(CaseRow).where(CaseRow.id == case_id))
             if not found:
@@ -199,9 +204,16 @@ class Cases(ReplicaBase):
             if false_commitment:
                 s.execute(update(CaseRow).where(CaseRow.id == case_id)
                           .values(false_commitment=True))
-            if not decidable(case.status):
+            if decision is None:
                 return case
             decision = Decision(decision)
+            if case.status is Status.DECIDED and case.decision is not decision:
+                changed = replace(case, decision=decision, decided_at=local(decided_at),
+                                  version=case.version + 1)
+                return self.save_case(changed, clerk_id="backoffice", action="case.redecided",
+                                      detail={"decision": decision.value}, at=decided_at)
+            if not decidable(case.status):
+                return case
             decided = transition(case, Status.DECIDED, decision=decision,
                                  decided_at=local(decided_at))
             return self.save_case(decided, clerk_id="backoffice", action="case.decided",

@@ -31,17 +31,19 @@ from typing import Any, TypeAlias
 
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.dialects.sqlite import insert
+from pydantic import ValidationError
 from sqlmodel import Session
 
-from clerk_console.domain.case import Decision
+from clerk_console.sync.protocol import CaseDecisionsWire
 
 from ..db import ReplicaError
-from ..tables import (BlacklistRow, CalendarYearRow, CatalogueSnapshotRow, KvRow, SyncCursorRow,
-                      SyncStageRow)
+from ..tables import (BlacklistRow, CalendarYearRow, CatalogueSnapshotRow, ItemDecisionRow, KvRow,
+                      MergedLicenceRow, SyncCursorRow, SyncStageRow)
 from . import kv
 from .base import ReplicaBase
 from .cases import Cases
-from .codecs import iso, local, parse_date, parse_datetime, upsert
+from .codecs import iso, local, parse_date, upsert
+from .decisions import forget_decisions, store_decisions
 
 Pairs: TypeAlias = list[tuple[str, Any]]  # (key, parsed payload) of each row of a page
 ApplyFn: TypeAlias = Callable[["Pull", Session, Pairs, list[str], bool], None]
@@ -202,10 +204,30 @@ def _apply_elicence(replica: Pull, s: Session, pairs: Pairs, keys: list[str],
 @dataset("decisions", staged=False)
 def _apply_decisions(replica: Pull, s: Session, pairs: Pairs, keys: list[str],
                      replace_all: bool) -> None:
-    for key, p in pairs:
-        replica.apply_decision(p.get("case_id") or key, Decision(p["decision"]),
-                               parse_datetime(p.get("decided_at")),
-                               false_commitment=bool(p.get("false_commitment")))
+    """Each record parsed by ``CaseDecisionsWire`` (older records, without items, too): the
+    items decided so far replace the earlier ones; a case whose every item is final
+    (``decision`` set) moves to DECIDED; ``decision=None`` leaves the case open."""
+    records = [_decisions_record(key, p) for key, p in pairs]  # all checked before any stored
+    if replace_all:
+        s.execute(delete(ItemDecisionRow))
+        s.execute(delete(MergedLicenceRow))
+    forget_decisions(s, keys)
+    for rec in records:
+        store_decisions(s, rec.case_id, (d.to_domain() for d in rec.items),
+                        rec.merged_licence.to_domain() if rec.merged_licence else None)
+        replica.apply_decision(rec.case_id, rec.decision, rec.decided_at,
+                               false_commitment=rec.false_commitment)
+
+
+def _decisions_record(key: str, payload: Any) -> CaseDecisionsWire:
+    data = json.loads(payload) if isinstance(payload, (str, bytes)) else dict(payload)
+    data["case_id"] = data.get("case_id") or key
+    try:
+        return CaseDecisionsWire.model_validate(data)
+    except ValidationError as exc:
+        where = "、".join(".".join(str(p) for p in e["loc"]) for e in exc.errors()[:3])
+        raise ReplicaError(f"审批结果记录（办件 {data.get('case_no') or key}）格式有误（{where}），"
+                           "未予更新；请联系后台管理员") from None
 
 
 # ---------------------------------------------------------------------------- the mixin
@@ -226,8 +248,8 @@ class Pull(Cases, ReplicaBase):
         ``rows`` are objects or dicts with ``key`` and ``payload``; ``replace_all`` first
         empties the dataset (a reset). Payloads: catalogue = catalogue_to_dict (key: version);
         calendar = schedule_to_dict (key: year); blacklist = BlacklistEntry fields (key:
-        subject id); elicence = ELicence fields (key: opaque); decisions = {case_id,
-        decision, decided_at[, false_commitment]} (key: case id).
+        subject id); elicence = ELicence fields (key: opaque); decisions =
+        ``sync.protocol.CaseDecisionsWire`` (key: case id).
         """
         ds = _known(dataset)
         pairs = [(_get(r, "key"), _get(r, "payload")) for r in rows]
