@@ -75,11 +75,73 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("prune-events", help="清理过期的推送接收记录（保留期见 "
                        "CLERK_BACKOFFICE_EVENT_RETENTION_DAYS）")
     s.add_argument("--days", type=int, metavar="N", help="保留最近 N 天（默认取环境变量，否则 180）")
+    _account_parser(sub)
     s = sub.add_parser("admin-log", help="查看管理日志")
     s.add_argument("--limit", type=int, default=50, metavar="N", help="最多显示 N 条")
     for command in sub.choices.values():  # `serve --db URL` as well as `--db URL serve`
         command.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=DB_HELP)
     return p
+
+
+def _account_parser(sub) -> None:
+    from clerk_console.cli_zh import subparsers
+    from clerk_console.domain.workbench import ROLES
+
+    a = sub.add_parser("account", help="管理审批工作台账号（审批人员、大厅负责人、系统管理员）")
+    acts = subparsers(a, dest="account_command", required=True, metavar="操作")
+    s = acts.add_parser("add", help="新建账号（密码从终端输入，或 --password-stdin 从标准输入读取）")
+    s.add_argument("account_id", metavar="ACCOUNT", help="登录账号（英文字母、数字或 . _ -）")
+    s.add_argument("--role", required=True, choices=ROLES,
+                   help="reviewer 审批人员 / supervisor 大厅负责人 / admin 系统管理员")
+    s.add_argument("--dept", default="", metavar="CODE", help="审批人员所属部门代码（如 SCJG）")
+    s.add_argument("--name", default="", help="姓名（显示在页面和审计日志中）")
+    s.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
+    acts.add_parser("list", help="列出全部账号")
+    for name, what in (("disable", "停用账号（立即退出登录）"), ("enable", "启用账号并解除锁定")):
+        s = acts.add_parser(name, help=what)
+        s.add_argument("account_id", metavar="ACCOUNT")
+    s = acts.add_parser("passwd", help="重设密码（解除锁定，已登录的会话全部退出）")
+    s.add_argument("account_id", metavar="ACCOUNT")
+    s.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("新密码：")
+    if getpass.getpass("再输入一次：") != first:
+        from clerk_console.backoffice.service import BackofficeError
+
+        raise BackofficeError("两次输入的密码不一致，未做修改")
+    return first
+
+
+def _account(conn, args, actor: str, now: datetime) -> None:
+    from clerk_console.backoffice.service import accounts
+
+    act = args.account_command
+    if act == "add":
+        row = accounts.add_account(conn, args.account_id, name=args.name, role=args.role,
+                                   dept=args.dept, password=_read_password(args.password_stdin),
+                                   actor=actor, now=now)
+        print(f"已新建账号{row['id']}（{accounts.ROLE_LABELS[row['role']]}"
+              f"{'，' + row['dept'] if row['dept'] else ''}）")
+    elif act == "list":
+        rows = accounts.list_accounts(conn)
+        for r in rows:
+            state = "已停用" if not r["active"] else (
+                "已锁定" if r["locked_until"] and accounts.lock_in_force(
+                    accounts.utc(r["locked_until"]), now, 0)
+                else "正常")
+            print(f"{r['id']}\t{r['name']}\t{r['role_label']}\t{r['dept'] or '-'}\t{state}")
+        print(f"共{len(rows)}个账号")
+    elif act in ("disable", "enable"):
+        accounts.set_active(conn, args.account_id, act == "enable", actor=actor, now=now)
+        print(f"账号{args.account_id.strip().lower()}已{'启用' if act == 'enable' else '停用'}")
+    elif act == "passwd":
+        accounts.set_password(conn, args.account_id, _read_password(args.password_stdin),
+                              actor=actor, now=now)
+        print(f"账号{args.account_id.strip().lower()}的密码已重设")
 
 
 def _now() -> datetime:
@@ -221,6 +283,9 @@ def _admin(args, url: str) -> int:
             n = service.prune_events(conn, now=now, days=days)
             subject, detail = "received_event", f"days={days} pruned={n}"
             print(f"已清理{n}条超过{days}天的推送接收记录" if days > 0 else "保留期为0：永久保留，未清理")
+        elif cmd == "account":  # the service writes the audit lines itself
+            _account(conn, args, actor, now)
+            return 0
         elif cmd == "admin-log":
             for r in reversed(service.admin_log(conn, args.limit)):
                 print(f"{r['at']}\t{r['actor']}\t{r['action']}\t{r['subject']}\t{r['detail']}")

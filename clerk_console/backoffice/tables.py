@@ -173,3 +173,72 @@ class SmsMessage(SQLModel, table=True):
     created_at: datetime
     next_at: datetime
     sent_at: datetime | None = None
+
+
+# ---------------------------------------------------------------- the workbench (后台分类审批)
+# Times in these tables are aware UTC (service.accounts.utc), as in the tables above.
+
+
+class Account(SQLModel, table=True):
+    """A person who signs in to the workbench: a department's reviewer (审批人员, ``dept``
+    set), a hall supervisor (大厅负责人) or an administrator (系统管理员)."""
+
+    __tablename__ = "bo_account"
+    id: str = Field(primary_key=True)  # the login name, lower case
+    name: str = ""  # shown on pages and in the audit log; a staff name, not an applicant's
+    role: str  # domain.workbench.ROLES
+    dept: str = Field(default="", index=True)  # Department.code, reviewers only
+    password_hash: str  # argon2id (domain.passwords)
+    active: bool = True
+    failed_attempts: int = 0  # wrong passwords in a row (domain.accounts.lock_after)
+    locked_until: datetime | None = None
+    created_at: datetime
+    password_changed_at: datetime | None = None
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in browser: the cookie's token is kept only as its SHA-256."""
+
+    __tablename__ = "bo_web_session"
+    token_hash: str = Field(primary_key=True)
+    account_id: str = Field(index=True)
+    csrf: str  # the form token of this session (every POST carries it)
+    created_at: datetime
+    seen_at: datetime  # last request (idle expiry)
+    expires_at: datetime  # absolute expiry
+
+
+class CaseItem(SQLModel, table=True):
+    """One item of a pushed case, as a department's queue lists it: filled and kept current
+    by push (service.review.index_cases), decided on the workbench. The queue reads only this
+    table, through ``ix_case_item_queue``."""
+
+    __tablename__ = "bo_case_item"
+    __table_args__ = (Index("ix_case_item_queue", "dept", "open", "due", "case_no"),
+                      Index("ix_case_item_case_no", "case_no"))
+    case_id: str = Field(primary_key=True)
+    item: str = Field(primary_key=True)  # Item.code
+    dept: str  # Department.code of the deciding department
+    open: bool = True  # waiting for a final decision in its department's queue
+    case_no: str
+    window_id: str
+    window_code: str = ""
+    bundle: str = ""
+    item_name: str = ""
+    applicant: str = ""  # masked (domain.masking), never the name in clear
+    accepted_on: date | None = None
+    due: date | None = None  # 承诺时限 of this item (working days from acceptance)
+    case_status: str = ""  # deferred / approved_on_commitment are marked on the queue
+    verdict: str = ""  # the current decision's verdict ("" none)
+    decision: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    decided_at: datetime | None = None
+    updated_at: datetime
+
+
+class ProgressLink(SQLModel, table=True):
+    """The applicant's progress page of a case: the token made at the window (printed in the
+    QR code), kept only as its SHA-256; never found by case number."""
+
+    __tablename__ = "bo_progress_link"
+    token_hash: str = Field(primary_key=True)
+    case_id: str = Field(index=True)

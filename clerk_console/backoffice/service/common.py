@@ -10,10 +10,10 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
 
-from clerk_console.backoffice.tables import (AdminLog, ChangeLog, Counter, DatasetFloor,
-                                             DecisionRecord, ReceivedEvent, ServerCase,
-                                             ServerContact, ServerFollowup, ServerRating,
-                                             Window)
+from clerk_console.backoffice.tables import (Account, AdminLog, CaseItem, ChangeLog, Counter,
+                                             DatasetFloor, DecisionRecord, ProgressLink,
+                                             ReceivedEvent, ServerCase, ServerContact,
+                                             ServerFollowup, ServerRating, WebSession, Window)
 from clerk_console.domain.errors import ClerkError
 
 CHUNK = 900  # ids per IN (...) query
@@ -29,6 +29,10 @@ ADMIN = AdminLog.__table__
 RATING = ServerRating.__table__
 FOLLOWUP = ServerFollowup.__table__
 CONTACT = ServerContact.__table__
+ACCOUNT = Account.__table__
+SESSION = WebSession.__table__
+ITEM = CaseItem.__table__
+PROGRESS = ProgressLink.__table__
 
 T = TypeVar("T")
 

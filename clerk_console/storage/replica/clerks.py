@@ -14,12 +14,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.sqlite import insert
 
-from clerk_console.domain import accounts
+from clerk_console.domain import accounts, passwords
 from clerk_console.domain.accounts import ROLES, lock_after, lock_in_force
 from clerk_console.domain.catalogue import Level
 from clerk_console.domain.errors import RuleError
@@ -32,11 +31,10 @@ from .values import Clerk, WindowInfo
 
 __all__ = ["Clerks", "check_pin", "ROLES"]
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}  # consoles before 0.9: verified, then rehashed
-# argon2id at OWASP's first recommended setting (19 MiB, 2 passes, 1 lane): 22-70 ms a PIN on
-# this 2-core machine, so the 10^6 six-digit PINs cost ~6 CPU-hours offline (bench_attacks)
-_ARGON2 = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+# the one argon2id setting (domain.passwords), shared with the back office's accounts
+_ARGON2 = passwords.HASHER
 # verified when the id is unknown, disabled or locked: the same work as a real check
-_DUMMY_HASH = _ARGON2.hash("000000").encode()
+_DUMMY_HASH = passwords.DUMMY_HASH.encode()
 
 
 def _scrypt(pin: str, salt: bytes) -> bytes:
