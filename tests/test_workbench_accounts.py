@@ -55,7 +55,7 @@ def test_password_is_stored_as_the_clerks_argon2id_hash(bo_engine):
 @pytest.mark.parametrize("kwargs, message", [
     (dict(role="reviewer", dept=""), "须指定所属部门"),
     (dict(role="boss"), "角色“boss”无效"),
-    (dict(password="short1"), "密码应为 10 到 128 个字符"),
+    (dict(password="short1"), "口令应为 10 到 128 个字符"),
     (dict(password="0123456789012"), "不能只有字母或只有数字"),
     (dict(account_id="李四"), "账号应为"),
 ])
@@ -73,7 +73,7 @@ def test_duplicate_account_is_refused(bo_engine):
 def test_wrong_passwords_lock_the_account_and_every_try_is_audited(bo_engine):
     add(bo_engine)
     for _ in range(MAX_PIN_ATTEMPTS - 1):
-        with pytest.raises(BackofficeError, match="账号或密码错误") as exc:
+        with pytest.raises(BackofficeError, match="账号或口令错误") as exc:
             sign_in(bo_engine, password="wrong-password-1")
         assert exc.value.status == 401
     with pytest.raises(BackofficeError, match="已锁定") as exc:
@@ -94,7 +94,7 @@ def test_unknown_and_disabled_accounts_get_the_same_answer(bo_engine):
     with bo_engine.begin() as conn:
         accounts.set_active(conn, "scjg.li", False, actor="admin", now=NOW)
     for who in ("scjg.li", "nobody"):
-        with pytest.raises(BackofficeError, match="^账号或密码错误$"):
+        with pytest.raises(BackofficeError, match="^账号或口令错误$"):
             sign_in(bo_engine, who)
 
 
@@ -150,3 +150,12 @@ def test_account_cli_in_chinese(tmp_path, capsys, monkeypatch):
     log = capsys.readouterr().out
     assert "account_add\txf.wang" in log and "account_disable" in log
     assert PASSWORD not in log and "another-pass-1" not in log
+
+
+def test_doctests_of_the_rules():
+    import doctest
+
+    from clerk_console.domain import workbench
+
+    for module in (passwords, workbench):
+        assert doctest.testmod(module).failed == 0

@@ -89,30 +89,30 @@ def _account_parser(sub) -> None:
 
     a = sub.add_parser("account", help="管理审批工作台账号（审批人员、大厅负责人、系统管理员）")
     acts = subparsers(a, dest="account_command", required=True, metavar="操作")
-    s = acts.add_parser("add", help="新建账号（密码从终端输入，或 --password-stdin 从标准输入读取）")
+    s = acts.add_parser("add", help="新建账号（口令从终端输入，或 --password-stdin 从标准输入读取）")
     s.add_argument("account_id", metavar="ACCOUNT", help="登录账号（英文字母、数字或 . _ -）")
     s.add_argument("--role", required=True, choices=ROLES,
                    help="reviewer 审批人员 / supervisor 大厅负责人 / admin 系统管理员")
     s.add_argument("--dept", default="", metavar="CODE", help="审批人员所属部门代码（如 SCJG）")
     s.add_argument("--name", default="", help="姓名（显示在页面和审计日志中）")
-    s.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
+    s.add_argument("--password-stdin", action="store_true", help="从标准输入读取口令")
     acts.add_parser("list", help="列出全部账号")
     for name, what in (("disable", "停用账号（立即退出登录）"), ("enable", "启用账号并解除锁定")):
         s = acts.add_parser(name, help=what)
         s.add_argument("account_id", metavar="ACCOUNT")
-    s = acts.add_parser("passwd", help="重设密码（解除锁定，已登录的会话全部退出）")
+    s = acts.add_parser("passwd", help="重设口令（解除锁定，已登录的会话全部退出）")
     s.add_argument("account_id", metavar="ACCOUNT")
-    s.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
+    s.add_argument("--password-stdin", action="store_true", help="从标准输入读取口令")
 
 
 def _read_password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass("新密码：")
+    first = getpass.getpass("新口令：")
     if getpass.getpass("再输入一次：") != first:
         from clerk_console.backoffice.service import BackofficeError
 
-        raise BackofficeError("两次输入的密码不一致，未做修改")
+        raise BackofficeError("两次输入的口令不一致，未做修改")
     return first
 
 
@@ -141,7 +141,7 @@ def _account(conn, args, actor: str, now: datetime) -> None:
     elif act == "passwd":
         accounts.set_password(conn, args.account_id, _read_password(args.password_stdin),
                               actor=actor, now=now)
-        print(f"账号{args.account_id.strip().lower()}的密码已重设")
+        print(f"账号{args.account_id.strip().lower()}的口令已重设")
 
 
 def _now() -> datetime:

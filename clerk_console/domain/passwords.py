@@ -55,15 +55,15 @@ def check_password(password: str) -> str:
     >>> check_password("abc")
     Traceback (most recent call last):
     ...
-    clerk_console.domain.passwords.PasswordError: 密码应为 10 到 128 个字符
+    clerk_console.domain.passwords.PasswordError: 口令应为 10 到 128 个字符
     >>> check_password("abcdefghijk")
     Traceback (most recent call last):
     ...
-    clerk_console.domain.passwords.PasswordError: 密码不能只有字母或只有数字，请混合使用字母、数字或符号
+    clerk_console.domain.passwords.PasswordError: 口令不能只有字母或只有数字，请混合使用字母、数字或符号
     """
     low, high = PASSWORD_CHARS
     if not isinstance(password, str) or not low <= len(password) <= high:
-        raise PasswordError(f"密码应为 {low} 到 {high} 个字符")
+        raise PasswordError(f"口令应为 {low} 到 {high} 个字符")
     if password.isdigit() or password.isalpha():
-        raise PasswordError("密码不能只有字母或只有数字，请混合使用字母、数字或符号")
+        raise PasswordError("口令不能只有字母或只有数字，请混合使用字母、数字或符号")
     return password

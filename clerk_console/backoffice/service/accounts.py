@@ -23,7 +23,7 @@ from .catalogue import published_catalogue
 from .common import ACCOUNT, SESSION, BackofficeError, _hash
 
 SEEN_EVERY = timedelta(minutes=1)  # a session's last-seen time is written at most this often
-BAD_LOGIN = "账号或密码错误"
+BAD_LOGIN = "账号或口令错误"
 
 
 def utc(at: datetime) -> datetime:
@@ -62,7 +62,7 @@ def add_account(conn: Connection, account_id: str, *, name: str, role: str, dept
     role, dept = _rule(check_role, role, dept, set(departments(conn)))
     _rule(passwords.check_password, password)
     if _row(conn, account_id) is not None:
-        raise BackofficeError(f"账号“{account_id}”已存在；改密码请用 account passwd", 409)
+        raise BackofficeError(f"账号“{account_id}”已存在；改口令请用 account passwd", 409)
     values = dict(id=account_id, name=name.strip()[:64], role=role, dept=dept,
                   password_hash=passwords.hash_secret(password), active=True,
                   failed_attempts=0, locked_until=None, created_at=utc(now),
@@ -134,7 +134,7 @@ def sign_in(conn: Connection, account_id: str, password: str, *, client: str,
         log_admin(conn, actor=key, action="login_locked", subject=key,
                   detail=f"client={client}", now=now)
         until = utc(row["locked_until"]).astimezone(timezone(timedelta(hours=8)))
-        return None, BackofficeError(f"密码错误次数过多，账号已锁定至{until:%H:%M}（北京时间）；"
+        return None, BackofficeError(f"口令错误次数过多，账号已锁定至{until:%H:%M}（北京时间）；"
                                      "急需使用请联系系统管理员", 423)
     if row is not None and row["active"]:
         failed = row["failed_attempts"] + 1
@@ -144,7 +144,7 @@ def sign_in(conn: Connection, account_id: str, password: str, *, client: str,
         log_admin(conn, actor=key, action="login_failed", subject=key,
                   detail=f"client={client} failed={failed}", now=now)
         if lock:
-            return None, BackofficeError(f"密码连续错误{MAX_PIN_ATTEMPTS}次，账号已锁定"
+            return None, BackofficeError(f"口令连续错误{MAX_PIN_ATTEMPTS}次，账号已锁定"
                                          f"{int(lock.total_seconds() // 60)}分钟", 423)
     else:
         log_admin(conn, actor=subject, action="login_failed", subject=subject,
