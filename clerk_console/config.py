@@ -16,7 +16,9 @@ import tomllib
 from importlib import resources
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import get_type_hints
+from typing import Callable, get_type_hints
+
+from clerk_console.domain.progress import base_error
 
 APP_NAME = "clerk-console"
 REPLICA_FILE = "replica.sqlite3"
@@ -64,9 +66,15 @@ class SettingsError(ValueError):
 
 
 def setting(default, *, lo: int | None = None, hi: int | None = None,
-            choices: tuple[str, ...] = ()):
-    """A settings field with its allowed range or values (checked by ``Settings.load``)."""
-    return field(default=default, metadata={"lo": lo, "hi": hi, "choices": choices})
+            choices: tuple[str, ...] = (), check: Callable[[str], str] | None = None):
+    """A settings field with its allowed range or values, or a ``check`` of a text saying
+    what is wrong with it in Chinese ("" = fine) (checked by ``Settings.load``)."""
+    return field(default=default, metadata={"lo": lo, "hi": hi, "choices": choices,
+                                            "check": check})
+
+
+def _url_or_empty(text: str) -> str:
+    return base_error(text) if text else ""
 
 
 @dataclass
@@ -91,6 +99,9 @@ class Settings:
     hall_name: str = "烟台市政务服务中心"
     hall_address: str = "烟台市莱山区港城东大街1000号"
     hotline: str = "12345"
+    # base of the applicant's progress page the QR of every notice opens (<base>/p/<token>),
+    # e.g. "https://zwfw.example.cn"; default: the back office's address (the sync server)
+    progress_url: str = setting("", check=_url_or_empty)
     sync_interval_seconds: int = setting(30, lo=5, hi=86400)
     ca_file: str = ""  # PEM CA certificate(s) of the hall's own back office; default the system's CAs
     allow_plain_http: int = setting(0, lo=0, hi=1)  # 1: plain http:// beyond loopback (isolated LAN only; warned)
@@ -153,6 +164,9 @@ def _checked(spec, kind: type, value, where: str):
         choices = meta.get("choices") or ()
         if choices and value not in choices:
             raise SettingsError(f"{where}：“{key}”应为 {'、'.join(choices)} 之一，现在是“{value}”。")
+        check = meta.get("check")
+        if check is not None and (why := check(value)):
+            raise SettingsError(f"{where}：“{key}”{why}，现在是“{value}”。")
     elif kind is dict:
         if not isinstance(value, dict):
             raise SettingsError(f"{where}：“{key}”应为一节 [{key}]，每行 名称 = \"按键\"。")

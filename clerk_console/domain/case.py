@@ -159,6 +159,7 @@ class Case:
     delivered_at: datetime | None = None
     note: str = ""
     version: int = 0  # bumped on each saved change, for sync
+    progress_token: str = ""  # key of the applicant's progress page (QR), made at the window
 
     @property
     def owed(self) -> tuple[CaseMaterial, ...]:

@@ -9,6 +9,8 @@ from pathlib import Path
 from clerk_console.config import Settings
 from clerk_console.domain.case import Case, MaterialState, Status
 
+from clerk_console.services.progress import qr_url, with_token
+
 from .documents import CASE_KINDS, KINDS, Document, build, handover_report, kinds_for
 from .templates import load_templates
 
@@ -26,6 +28,7 @@ def case_documents(replica, case: Case, *, settings: Settings, home: Path, now: 
     unknown = [k for k in kinds if k not in CASE_KINDS]
     if unknown:
         raise ValueError(f"未知的文书种类“{'、'.join(unknown)}”，可选：{'、'.join(CASE_KINDS)}")
+    case = with_token(replica, case, now=now)
     clerk = replica.get_clerk(case.clerk_id)
     deadline_days = None
     if case.deadline:
@@ -40,7 +43,8 @@ def case_documents(replica, case: Case, *, settings: Settings, home: Path, now: 
                   applicant=replica.find_applicant(case.applicant_id),
                   window=replica.window() or case.window_code,
                   clerk_name=clerk.name if clerk else "", settings=settings, now=now,
-                  deadline_days=deadline_days, templates=templates)
+                  deadline_days=deadline_days, templates=templates,
+                  progress_url=qr_url(replica, case, settings.progress_url))
     at_intake = _as_at_intake(replica, case)
     return [build(kind, **{**common, "case": at_intake if case.outcome in KINDS[kind].outcomes
                           else case}) for kind in kinds]

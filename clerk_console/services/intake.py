@@ -22,6 +22,7 @@ from . import ServiceError
 from .common import refused, require_now, settings_of
 from .messages import contact_at_intake
 from .ports import ReplicaPort
+from .progress import new_token
 
 # Outcomes that accept the application (an acceptance time and a promised date).
 ACCEPTING = frozenset({Outcome.ACCEPTED, Outcome.DEFERRED, Outcome.APPROVED_ON_COMMITMENT})
@@ -78,7 +79,8 @@ def new_draft(replica: ReplicaPort, *, window: str | WindowInfo, clerk_id: str,
                 applicant_id=applicant.id_number, applicant_name=applicant.name,
                 applicant_kind=applicant.kind.value, items=codes, created_at=now,
                 bundle=bundle, agent_id=agent.id_number if agent else "",
-                agent_name=agent.name if agent else "", materials=tuple(materials))
+                agent_name=agent.name if agent else "", materials=tuple(materials),
+                progress_token=new_token())
 
 
 def set_material(draft: Case, code: str, state: MaterialState, *, original: bool = False,

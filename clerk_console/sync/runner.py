@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
-from clerk_console.storage.replica import KV_LAST_SYNC, Replica, kv
+from clerk_console.storage.replica import KV_LAST_SYNC, KV_SYNC_URL, Replica, kv
 from clerk_console.sync import apply
 from clerk_console.sync.client import SyncClient, SyncError, SyncOffline, SyncRefused
 from clerk_console.sync.clock import clock_warning, offset_trusted, untrusted_warning
@@ -21,7 +21,7 @@ from clerk_console.sync.protocol import REVOKED, push_body
 
 log = logging.getLogger(__name__)
 
-KV_URL = "sync_url"
+KV_URL = KV_SYNC_URL
 KV_WINDOW_ID = "window_id"
 KV_REGION = "window_region"
 KV_INSTALL_ID = "install_id"  # random, made once: the back office knows a retried enroll by it

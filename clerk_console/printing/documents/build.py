@@ -18,7 +18,8 @@ def build(kind: str, *, case: Case, catalogue: Catalogue, applicant: Applicant |
           window: object, clerk_name: str, settings: Settings, calendar_note: str | None = None,
           now: datetime, deadline_days: int | None = None,
           templates: Templates | None = None, estimated_years: tuple[int, ...] = (),
-          voided_on: date | None = None, reprint_on: date | None = None) -> Document:
+          voided_on: date | None = None, reprint_on: date | None = None,
+          progress_url: str = "") -> Document:
     """The document ``kind`` (one of CASE_KINDS) for ``case``.
 
     ``window`` is the window's label or a WindowInfo; ``calendar_note`` replaces the default
@@ -26,7 +27,8 @@ def build(kind: str, *, case: Case, catalogue: Catalogue, applicant: Applicant |
     ``deadline_days`` (working days granted) is printed beside the deadline when known;
     ``estimated_years``: years of the printed dates whose holidays are estimated (every such
     paper carries the 推算 note); ``voided_on``: the day a voided case was voided;
-    ``reprint_on``: this is a reprint (补打), made that day.
+    ``reprint_on``: this is a reprint (补打), made that day; ``progress_url``: what the QR
+    encodes, the applicant's progress page (else the case number, before enrollment).
     """
     spec = KINDS.get(kind)
     if spec is None:
@@ -51,7 +53,7 @@ def build(kind: str, *, case: Case, catalogue: Catalogue, applicant: Applicant |
                     signatures=f.fill_all(kind, "signatures"),
                     seals=seal_lines(f, settings.hall_name) if spec.seal else (),
                     issued=date_text(f.issued_on) if spec.seal else "",
-                    qr_payload=case.case_no,
+                    qr_payload=progress_url or case.case_no,
                     footer=f.fill("common", "footer"), warnings=t.warnings,
                     copy_labels=f.fill_all(kind, "copy_labels")
                     if "copy_labels" in t.texts[kind] else (),

@@ -28,7 +28,7 @@ from .clerks import ROLES, Clerks, check_pin
 from .codecs import case_from_dict, case_to_dict, local
 from .contacts import Contacts
 from .decisions import Decisions
-from .kv import KV_CLOCK_OFFSET, KV_LAST_SYNC, KV_WINDOW_TOKEN, Kv
+from .kv import KV_CLOCK_OFFSET, KV_LAST_SYNC, KV_SYNC_URL, KV_WINDOW_TOKEN, Kv
 from .notices import Notices
 from .outbox import Outbox
 from .pull import DATASETS, Pull
@@ -40,7 +40,7 @@ from .values import (MAX_PIN_ATTEMPTS, AuditEntry, Clerk, Followup, OutboxEvent,
 __all__ = ["Replica", "ReplicaError", "WindowInfo", "Clerk", "OutboxEvent", "OutboxWire",
            "AuditEntry", "Rating", "Followup", "case_to_dict", "case_from_dict",
            "check_pin", "local", "MAX_PIN_ATTEMPTS", "ROLES", "RELATED_ROLES", "DATASETS",
-           "KV_CLOCK_OFFSET", "KV_LAST_SYNC", "KV_WINDOW_TOKEN"]
+           "KV_CLOCK_OFFSET", "KV_LAST_SYNC", "KV_SYNC_URL", "KV_WINDOW_TOKEN"]
 
 
 class Replica(ReferenceData, Applicants, Pull, Decisions, Cases, Clerks, AuditLog, Ratings,

@@ -64,7 +64,7 @@ def case_from_dict(data: dict[str, Any]) -> Case:
         decision=Decision(data["decision"]) if data.get("decision") else None,
         decided_at=parse_datetime(data.get("decided_at")),
         delivered_at=parse_datetime(data.get("delivered_at")), note=data.get("note", ""),
-        version=int(data.get("version", 0)))
+        version=int(data.get("version", 0)), progress_token=data.get("progress_token", ""))
 
 
 def case_values(case: Case) -> dict[str, Any]:
@@ -80,7 +80,7 @@ def case_values(case: Case) -> dict[str, Any]:
         "signpost_dept": case.signpost_dept,
         "decision": case.decision.value if case.decision else None,
         "decided_at": local(case.decided_at), "delivered_at": local(case.delivered_at),
-        "note": case.note, "version": case.version,
+        "note": case.note, "version": case.version, "progress_token": case.progress_token,
     }
 
 
@@ -106,7 +106,8 @@ def case_from_row(row: CaseRow, mats: list[CaseMaterialRow]) -> Case:
         deadline_estimated=row.deadline_estimated, promised_date=row.promised_date,
         signpost_dept=row.signpost_dept,
         decision=Decision(row.decision) if row.decision else None, decided_at=row.decided_at,
-        delivered_at=row.delivered_at, note=row.note, version=row.version)
+        delivered_at=row.delivered_at, note=row.note, version=row.version,
+        progress_token=row.progress_token)
 
 
 def applicant_values(applicant: Applicant, at: datetime | None) -> dict[str, Any]:

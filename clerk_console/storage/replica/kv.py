@@ -10,6 +10,7 @@ from .codecs import upsert
 
 KV_CLOCK_OFFSET = "clock_offset_seconds"
 KV_LAST_SYNC = "last_sync_at"
+KV_SYNC_URL = "sync_url"  # the back office's address, kept at enrollment
 KV_WINDOW_TOKEN = "window_token"  # only consoles before 0.9: now sync/token_store.py
 
 
