@@ -25,7 +25,9 @@ def test_every_binding_has_a_unique_id():
                     missing.append(f"{path.name}:{node.lineno}")
     assert not missing, f"Binding without id=: {missing}"
     ids = binding_ids()
-    assert {"app.lock", "intake.pick", "checklist.main", "rating.1"} <= set(ids)
+    assert {"app.lock", "intake.pick", "checklist.main", "rating.1", "intake.followups",
+            "intake.pairing", "followups.step", "followups.appeal", "pairing.new_code",
+            "day.followups"} <= set(ids)
 
 
 async def test_keymap_in_settings_moves_a_binding(home):
@@ -75,3 +77,21 @@ async def test_the_palette_and_its_system_commands_speak_chinese(home):
 
         await until(pilot, lambda: "没有找到匹配的命令" in shown(), "the palette says no match")
         assert "No matches" not in shown()
+
+
+async def test_keymap_moves_the_followups_and_pairing_keys(home):
+    settings = home / "settings.toml"
+    settings.write_text(settings.read_text(encoding="utf-8") + '[keymap]\n'
+                        '"intake.followups" = "ctrl+o"\n"intake.pairing" = "ctrl+b"\n',
+                        encoding="utf-8")
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        await pilot.press("ctrl+f")  # the default key no longer opens it
+        await pilot.pause(0.3)
+        assert app.screen.id == "intake"
+        for key, screen_id in (("ctrl+o", "followups"), ("ctrl+b", "pairing")):
+            await pilot.press(key)
+            await until(pilot, lambda want=screen_id: app.screen.id == want, f"{key} opens it")
+            await pilot.press("escape")
+            await until(pilot, lambda: app.screen.id == "intake", "back to the intake")

@@ -84,8 +84,15 @@ async def test_screens_as_drawn_use_one_term_each(tmp_path):
         grab()
         await sign_in(app, pilot)
         grab()
+        for key in ("ctrl+f", "ctrl+g"):  # 差评回访, 评价器配对 (and back)
+            await pilot.press(key)
+            await pilot.pause(0.5)
+            grab()
+            await pilot.press("escape")
+            await pilot.pause(0.5)
         await pilot.press("ctrl+l")
         await pilot.pause(0.3)
         grab()
-        assert {"SignInScreen", "IntakeScreen", "LockScreen"} <= {n for n, _ in drawn}
+        assert {"SignInScreen", "IntakeScreen", "FollowupsScreen", "PairingScreen",
+                "LockScreen"} <= {n for n, _ in drawn}
         assert not offenders(drawn), offenders(drawn)

@@ -143,7 +143,9 @@ def run(args) -> int:
     try:
         from clerk_console.ui.app import run_console
 
-        return run_console(home)
+        from clerk_console.commands.pad import console_pad
+
+        return run_console(home, pad=console_pad(home))
     finally:
         if backoffice is not None:
             backoffice.stop()

@@ -17,6 +17,27 @@ def parse_bind(text: str) -> tuple[str, int] | None:
     return host.strip("[]"), int(port)
 
 
+def console_pad(home):
+    """The rating pad's starter for the console (``ClerkApp(pad=...)``): the pad is served from
+    inside the console on ``pad_bind`` once the clerk opens 评价器配对; None where no address
+    is configured."""
+    from clerk_console import config
+
+    bind = config.Settings.load(home).pad_bind
+    if not bind:
+        return None
+
+    def start(clock):
+        from clerk_console.pad.server import PadServer
+
+        where = parse_bind(bind)
+        if where is None:
+            raise OSError("地址应为 本机局域网地址:端口")
+        return PadServer(home / config.REPLICA_FILE, *where, clock=clock).start()
+
+    return start
+
+
 def run(args) -> int:
     from clerk_console import config
     from clerk_console.pad.server import PadServer

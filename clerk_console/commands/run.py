@@ -15,4 +15,6 @@ def run(args) -> int:
         return 2
     from clerk_console.ui.app import run_console
 
-    return run_console(home)
+    from clerk_console.commands.pad import console_pad
+
+    return run_console(home, pad=console_pad(home))

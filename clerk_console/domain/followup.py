@@ -49,6 +49,8 @@ OPEN_STEPS = (Step.VERIFY, Step.FIX, Step.ANSWER, Step.APPEAL)
 APPEALABLE = (Step.VERIFY, Step.FIX)  # once the fix is done, the applicant is owed an answer
 CHANNELS = ("电话", "短信", "当面", "书面")  # how the applicant was told
 APPEAL_KINDS = {"malicious": "恶意差评", "mistaken": "误评"}
+RESULT_LABELS = {"founded": "属实", "unfounded": "不属实", "fixed": "已整改", "answered": "已反馈",
+                 "appealed": "提出申诉", "upheld": "申诉成立", "rejected": "申诉驳回"}
 NOTE_MAX = 500
 
 

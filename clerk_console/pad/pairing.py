@@ -62,5 +62,13 @@ class Pairing:
 
     @property
     def code(self) -> Code | None:
+        """The live code, or None (none made yet, used, expired or too many wrong tries)."""
         with self._lock:
-            return self._code
+            code = self._code
+            return code if code is not None and self._clock() <= code.expires else None
+
+    @property
+    def paired(self) -> bool:
+        """A pad has paired since this server started (its token is the live one)."""
+        with self._lock:
+            return self._paired is not None

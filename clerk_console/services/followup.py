@@ -12,6 +12,7 @@ from typing import Any, Callable
 from clerk_console.config import Settings, data_root
 from clerk_console.domain import followup as loop
 from clerk_console.domain.accounts import Clerk
+from clerk_console.domain.deadlines import workdays_left
 from clerk_console.domain.errors import RuleError
 from clerk_console.domain.followup import Followup, FollowupRules
 from clerk_console.storage.db import ReplicaError
@@ -107,3 +108,13 @@ def decide_appeal(replica: ReplicaPort, followup_id: str, *, supervisor_id: str,
 def overdue(replica: ReplicaPort, today: date) -> list[Followup]:
     """Open steps past their deadline, oldest deadline first."""
     return loop.overdue(replica.followups("open"), today)
+
+
+def worklist(replica: ReplicaPort, today: date) -> list[tuple[Followup, int]]:
+    """Every open follow-up with the working days its step is late (0: not overdue): the
+    overdue ones first, oldest deadline first, then the rest by deadline."""
+    cal = replica.calendar()
+    late = {f.id: -workdays_left(cal, today, f.due) for f in overdue(replica, today)}
+    ordered = sorted(replica.followups("open"),
+                     key=lambda f: (f.id not in late, f.due, f.opened_at))
+    return [(f, max(late.get(f.id, 0), 0)) for f in ordered]

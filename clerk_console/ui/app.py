@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from textual import events
 from textual.app import App
@@ -42,9 +42,12 @@ class ClerkApp(App[int]):
     ]
 
     def __init__(self, home: Path, *, desk: Desk | None = None,
-                 clock: Callable[[], datetime] | None = None, sync: bool = True) -> None:
+                 clock: Callable[[], datetime] | None = None, sync: bool = True,
+                 pad: Callable[[Callable[[], datetime]], Any] | None = None) -> None:
         super().__init__()
         self.sync = sync
+        self._start_pad = pad  # the rating pad's server, started on first use (rating_pad)
+        self._pad: Any = None
         self.desk = desk or Desk(home)
         self.clock = clock or self.trusted_now
         self.clerk: Signed | None = None
@@ -187,7 +190,21 @@ class ClerkApp(App[int]):
             self.desk.worker = None
             self.notify(f"后台同步未启动：{guard.explain(exc)}", severity="warning")
 
+    def rating_pad(self) -> Any:
+        """The applicant's rating pad server (``pad/server.py``), started on first use on the
+        address in settings.toml (``pad_bind``); None where none is configured."""
+        if self._pad is None and self._start_pad is not None:
+            try:
+                self._pad = self._start_pad(self.now)
+            except OSError as exc:
+                raise DeskError(f"无法在 {self.desk.settings.pad_bind} 上提供评价器"
+                                f"（{exc.strerror or exc}）：请检查 settings.toml 的 pad_bind 是否为"
+                                "本机地址、端口是否被占用") from None
+        return self._pad
+
     def on_unmount(self) -> None:
+        if self._pad is not None:
+            self._pad.stop()
         self.desk.close()
 
     # -- idle lock ---------------------------------------------------------------------------
@@ -465,7 +482,7 @@ class DeskReady(events.Event):
     """The replica and the search index are open."""
 
 
-def run_console(home: Path) -> int:
-    app = ClerkApp(Path(home))
+def run_console(home: Path, pad: Callable[[Callable[[], datetime]], Any] | None = None) -> int:
+    app = ClerkApp(Path(home), pad=pad)
     app.run()
     return app.return_code or 0

@@ -377,6 +377,28 @@ class Desk:
 
         audit.audit_unmask(self.replica, supervisor_id, subject, clerk_id=clerk_id)
 
+    # -- the 差评 loop and the rating pad --------------------------------------------------------
+    def followups(self, today: date) -> list:
+        """Open follow-ups with the working days each is late, overdue first."""
+        from clerk_console.services import followup
+
+        return followup.worklist(self.replica, today)
+
+    def followup_step(self, step: str, followup_id: str, *, now: datetime, **kwargs):
+        """One step of the 差评 loop: verify, fix, answer, appeal or decide_appeal
+        (``services.followup``; the domain says who may take it)."""
+        from clerk_console.services import followup
+
+        moves = {"verify": followup.verify, "fix": followup.fix, "answer": followup.answer,
+                 "appeal": followup.appeal, "decide_appeal": followup.decide_appeal}
+        return moves[step](self.replica, followup_id, now=now, settings=self.settings, **kwargs)
+
+    def pad_seen(self, now: datetime) -> bool:
+        """A paired rating pad has asked for its state lately (``services.rating``)."""
+        from clerk_console.services.rating import pad_paired
+
+        return pad_paired(self.replica, now)
+
     def stats(self, day: date):
         from clerk_console.services import stats
 

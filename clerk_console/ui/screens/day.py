@@ -19,6 +19,7 @@ def day_text(stats) -> str:
 
 class DayScreen(Screen):
     BINDINGS = [Binding("c", "close_day", "日结(负责人)", id="day.close_day"),
+                Binding("f", "followups", "差评回访", id="day.followups"),
                 Binding("escape", "app.pop_screen", "返回", id="day.back")]
 
     def compose(self) -> ComposeResult:
@@ -31,6 +32,11 @@ class DayScreen(Screen):
     def on_mount(self) -> None:
         self.stats = self.app.desk.stats(self.app.today())
         self.query_one("#day-stats", Static).update(day_text(self.stats))
+
+    def action_followups(self) -> None:
+        from clerk_console.ui.screens.followups import FollowupsScreen
+
+        self.app.switch_screen(FollowupsScreen())
 
     def action_close_day(self) -> None:
         app = self.app

@@ -69,7 +69,7 @@ ACTIONS = [
     ("supplement", "容缺补齐"), ("due", "到期清单"), ("deliver", "出件"),
     ("unmask", "显示完整证件号(负责人)"), ("register", "登记申请人"), ("day", "当日统计"),
     ("remove_item", "移出一个事项"), ("clear_items", "清空事项"), ("new", "下一位"),
-    ("enter_code", "手工输入号码"),
+    ("enter_code", "手工输入号码"), ("followups", "差评回访"), ("pairing", "评价器配对"),
     ("mark_received", "材料：收到"), ("mark_missing", "材料：缺"),
     ("mark_original", "材料：原件/复印件"), ("receive_main", "材料：主要材料全收"),
 ]
@@ -90,6 +90,9 @@ class IntakeScreen(Screen):
         Binding("ctrl+d", "clear_items", "清空事项", id="intake.clear_items"),
         Binding("ctrl+n", "new", "下一位", id="intake.new"),
         Binding("f12", "enter_code", "输号码", id="intake.enter_code"),
+        # not in the key bar (full at 80 columns): in the palette and the key help
+        Binding("ctrl+f", "followups", "差评回访", show=False, id="intake.followups"),
+        Binding("ctrl+g", "pairing", "评价器配对", show=False, id="intake.pairing"),
     ]
 
     def __init__(self) -> None:
@@ -615,6 +618,16 @@ class IntakeScreen(Screen):
             return
 
         self.app.push_screen(DeliverScreen(cur.view.ready))
+
+    def action_followups(self) -> None:
+        from clerk_console.ui.screens.followups import FollowupsScreen
+
+        self.app.push_screen(FollowupsScreen())
+
+    def action_pairing(self) -> None:
+        from clerk_console.ui.screens.pairing import PairingScreen
+
+        self.app.push_screen(PairingScreen())
 
     def action_day(self) -> None:
         from clerk_console.ui.screens.day import DayScreen
