@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import logging
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 from datetime import datetime, timezone
 
@@ -95,8 +96,15 @@ async def _pruning(engine: Engine, days: int, every: float) -> None:
         await asyncio.sleep(every)
 
 
+def loopback_only(request: Request) -> None:
+    """Until the workbench's sign-in guards it: the dashboard answers this machine only."""
+    if _client(request) not in ("127.0.0.1", "::1", "testclient"):
+        raise BackofficeError("监管评价页面目前只能在后台服务器本机打开", 403)
+
+
 def create_app(engine: Engine | None = None, *, prune_every: float | None = None,
-               retention_days: int | None = None) -> FastAPI:
+               retention_days: int | None = None,
+               clock: Callable[[], datetime] = utcnow) -> FastAPI:
     """The app on ``engine``. With ``prune_every`` (seconds) it prunes received events older
     than ``retention_days`` (default: the setting, ``service.retention_days()``) while it
     serves.
@@ -104,7 +112,8 @@ def create_app(engine: Engine | None = None, *, prune_every: float | None = None
     Without ``engine`` it is the factory for process managers: the database from
     ``$CLERK_BACKOFFICE_DB`` and hourly pruning, e.g. ``gunicorn -k uvicorn.workers.UvicornWorker
     -w 4 'clerk_console.backoffice.app:create_app()'`` or ``uvicorn --factory --workers 4
-    clerk_console.backoffice.app:create_app``; each worker process opens its own pool."""
+    clerk_console.backoffice.app:create_app``; each worker process opens its own pool.
+    ``clock`` (aware now) is the dashboard's today."""
     if engine is None:
         from clerk_console.backoffice.db import make_engine
         from clerk_console.backoffice.service.retention import PRUNE_EVERY_SECONDS
@@ -128,6 +137,10 @@ def create_app(engine: Engine | None = None, *, prune_every: float | None = None
     async def _refused(request: Request, exc: BackofficeError):
         return JSONResponse({"detail": exc.message}, status_code=exc.status,
                             headers={SERVER_TIME_HEADER: utcnow().isoformat()})
+
+    from clerk_console.backoffice.dashboard.routes import router as dashboard_router
+
+    app.include_router(dashboard_router(engine, clock=clock, guard=loopback_only))
 
     @app.get(API_PREFIX + "/ping")
     async def ping(request: Request):

@@ -48,7 +48,8 @@ class ReceivedEvent(SQLModel, table=True):
 class ServerCase(SQLModel, table=True):
     __tablename__ = "bo_case"
     # a case number names one case of its window (a restored backup must not reuse it)
-    __table_args__ = (Index("uq_case_window_no", "window_id", "case_no", unique=True),)
+    __table_args__ = (Index("uq_case_window_no", "window_id", "case_no", unique=True),
+                      Index("ix_case_taken", "taken_on", "window_id"))  # the dashboard
     id: str = Field(primary_key=True)  # the client-made case id
     case_no: str = Field(index=True)
     window_id: str = Field(index=True)
@@ -56,6 +57,13 @@ class ServerCase(SQLModel, table=True):
     status: str
     payload: str = Field(sa_column=Column(Text, nullable=False))  # canonical JSON
     updated_at: datetime
+    # the dashboard's facts (service/facts.py), copied from the payload at each push so the
+    # supervision figures are SQL aggregates over plain columns; NULL item_codes: not filled
+    outcome: str | None = None
+    taken_on: date | None = None  # the day the window took the case (China time)
+    promised_date: date | None = None  # 承诺办结日期
+    item_codes: str | None = None  # the case's item codes, sorted, comma-separated
+    decided_on: date | None = None  # the day the back office decided it (China time)
 
 
 class ChangeLog(SQLModel, table=True):
@@ -124,6 +132,7 @@ class ServerRating(SQLModel, table=True):
     level: int  # GB/T 39046: 1 非常满意 … 5 非常不满意
     payload: str = Field(sa_column=Column(Text, nullable=False))
     received_at: datetime
+    rated_on: date | None = Field(default=None, index=True)  # the window's day (China time)
 
 
 class ServerFollowup(SQLModel, table=True):

@@ -13,6 +13,7 @@ from clerk_console.sync.protocol import Dataset
 from clerk_console.backoffice import sms
 
 from .common import CASE, DEC, W, BackofficeError
+from .facts import decided_day
 from .reference import put_records
 
 
@@ -50,6 +51,7 @@ def decide(conn: Connection, case_no: str, decision: Decision, *, actor: str,
     conn.execute(DEC.insert().values(case_id=row["id"], case_no=row["case_no"],
                                      window_id=row["window_id"], decision=decision.value,
                                      decided_at=now, decided_by=actor))
+    conn.execute(CASE.update().where(CASE.c.id == row["id"]).values(decided_on=decided_day(now)))
     payload = dict(case_id=row["id"], case_no=row["case_no"], decision=decision.value,
                    decided_at=now.isoformat())
     put_records(conn, Dataset.DECISIONS, {(row["window_id"], row["id"]): payload})

@@ -22,6 +22,7 @@ from clerk_console.sync.protocol import ItemStatus, PushItem, PushResult, canoni
 
 from .common import (CASE, CONTACT, EV, FOLLOWUP, RATING, WindowRow, _bound, _chunks, _driver_cursor,
                      _driver_executemany, _insert, _placeholders)
+from .facts import FACT_COLUMNS, case_facts, rated_on
 
 CONFLICT_MESSAGE = "同一记录编号已收到过不同的内容，本次已拒收；请核对该办件后联系后台处理"
 
@@ -87,7 +88,8 @@ def _sort_claimed(conn: Connection, window: WindowRow, items: list[PushItem], te
         p = it.payload
         if it.entity == "rating":
             w.ratings.append(dict(id=it.entity_id, window_id=window.id, case_no=p["case_no"],
-                                  level=p["level"], payload=texts[i], received_at=now))
+                                  level=p["level"], payload=texts[i], received_at=now,
+                                  rated_on=rated_on(p, now)))
             continue
         if it.entity == "contact":  # a window's events come in its order: the last holds
             w.contacts[p["case_no"]] = dict(window_id=window.id, case_no=p["case_no"],
@@ -105,13 +107,15 @@ def _sort_claimed(conn: Connection, window: WindowRow, items: list[PushItem], te
         version = p["version"]
         if prior is not None and prior["version"] >= version:
             continue  # an older version arriving late: keep the newer one
+        facts = case_facts(p)
         if prior is None:
             w.inserts[it.entity_id] = (it.entity_id, p.get("case_no", ""), window.id, version,
-                                       p["status"], texts[i])
+                                       p["status"], texts[i], *facts.values())
         else:  # (inserts run first, so a newer version later in this batch updates its row)
             w.updates[it.entity_id] = dict(b_id=it.entity_id, b_version=version,
                                            b_status=p["status"], b_payload=texts[i], b_at=now,
-                                           b_case_no=p.get("case_no", ""))
+                                           b_case_no=p.get("case_no", ""),
+                                           **{f"b_{k}": v for k, v in facts.items()})
         if p["status"] == Status.VOIDED.value and (prior is None
                                                    or prior["status"] != Status.VOIDED.value):
             w.voided.append(dict(case_id=it.entity_id, case_no=p.get("case_no", ""),
@@ -124,10 +128,13 @@ def _sort_claimed(conn: Connection, window: WindowRow, items: list[PushItem], te
 def _write(conn: Connection, window: WindowRow, w: _Writes, now: datetime) -> None:
     if w.inserts:
         at = _bound(conn, CASE.c.updated_at, now)
+        days = [CASE.c.taken_on, CASE.c.promised_date]  # dates as the dialect stores them
         _driver_executemany(
             conn, f"INSERT INTO {CASE.name} (id, case_no, window_id, version, status, payload, "
-                  f"updated_at) VALUES ({_placeholders(conn, 7)})",
-            [(*row, at) for row in w.inserts.values()])
+                  f"outcome, taken_on, promised_date, item_codes, updated_at) "
+                  f"VALUES ({_placeholders(conn, 11)})",
+            [(*row[:7], _bound(conn, days[0], row[7]), _bound(conn, days[1], row[8]), row[9], at)
+             for row in w.inserts.values()])
     if w.ratings:
         conn.execute(_insert(conn, RATING).on_conflict_do_nothing(), w.ratings)
     if w.followups:
@@ -140,7 +147,8 @@ def _write(conn: Connection, window: WindowRow, w: _Writes, now: datetime) -> No
         stmt = (CASE.update().where(CASE.c.id == bindparam("b_id"))
                 .values(version=bindparam("b_version"), status=bindparam("b_status"),
                         payload=bindparam("b_payload"), updated_at=bindparam("b_at"),
-                        case_no=bindparam("b_case_no")))
+                        case_no=bindparam("b_case_no"),
+                        **{k: bindparam(f"b_{k}") for k in FACT_COLUMNS}))
         conn.execute(stmt, list(w.updates.values()))
     if w.refused:
         conn.execute(EV.update().where((EV.c.window_id == bindparam("w"))

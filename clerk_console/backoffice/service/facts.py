@@ -1,0 +1,95 @@
+"""The dashboard's facts: plain columns copied from a pushed payload (``bo_case.outcome``,
+``taken_on``, ``promised_date``, ``item_codes``; ``bo_rating.rated_on``), so the supervision
+figures (``backoffice/dashboard``) are SQL aggregates over indexed columns, never JSON read
+row by row. ``decided_on`` is the back office's own (``decisions.decide``).
+"""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, select
+
+from clerk_console.backoffice.sms import CHINA
+
+from .common import CASE, DEC, RATING, _chunks
+
+FACT_COLUMNS = ("outcome", "taken_on", "promised_date", "item_codes")
+
+
+def china_day(value: object) -> date | None:
+    """The China calendar day of an ISO date-time (a naive one is the window's local time,
+    which is China time); None when absent or unreadable."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return (at.astimezone(CHINA) if at.tzinfo else at).date()
+
+
+def _day(value: object) -> date | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def case_facts(payload: dict[str, Any]) -> dict[str, Any]:
+    """``FACT_COLUMNS`` of a case payload (``storage.replica.codecs.case_to_dict``'s form)."""
+    items = payload.get("items") or []
+    return dict(outcome=str(payload.get("outcome") or ""),
+                taken_on=china_day(payload.get("accepted_at"))
+                or china_day(payload.get("created_at")),
+                promised_date=_day(payload.get("promised_date")),
+                item_codes=",".join(sorted({str(i) for i in items})))
+
+
+def rated_on(payload: dict[str, Any], received: datetime) -> date:
+    """The day of a rating: when the window took it, else when it arrived."""
+    return china_day(payload.get("at")) or received.astimezone(CHINA).date()
+
+
+def backfill(conn: Connection) -> int:
+    """Fill the facts of rows stored before they existed (``item_codes`` / ``rated_on``
+    NULL), a chunk of rows at a time; returns how many cases were filled."""
+    filled = 0
+    while True:
+        rows = conn.execute(select(CASE.c.id, CASE.c.payload).where(CASE.c.item_codes.is_(None))
+                            .limit(2_000)).all()
+        if not rows:
+            break
+        conn.execute(CASE.update().where(CASE.c.id == bindparam("b_id"))
+                     .values({c: bindparam(c) for c in FACT_COLUMNS}),
+                     [dict(b_id=r[0], **case_facts(json.loads(r[1]))) for r in rows])
+        filled += len(rows)
+    decided = conn.execute(select(DEC.c.case_id, DEC.c.decided_at)
+                           .join(CASE, CASE.c.id == DEC.c.case_id)
+                           .where(CASE.c.decided_on.is_(None))).all()
+    for chunk in _chunks(decided):
+        conn.execute(CASE.update().where(CASE.c.id == bindparam("b_id"))
+                     .values(decided_on=bindparam("b_on")),
+                     [dict(b_id=cid, b_on=decided_day(at)) for cid, at in chunk])
+    while True:
+        rows = conn.execute(select(RATING.c.id, RATING.c.payload, RATING.c.received_at)
+                            .where(RATING.c.rated_on.is_(None)).limit(2_000)).all()
+        if not rows:
+            break
+        conn.execute(RATING.update().where(RATING.c.id == bindparam("b_id"))
+                     .values(rated_on=bindparam("b_on")),
+                     [dict(b_id=r[0], b_on=rated_on(json.loads(r[1]), _aware(r[2])))
+                      for r in rows])
+    return filled
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)  # SQLite hands back naive UTC
+
+
+def decided_day(at: datetime) -> date:
+    """The day a decision made at ``at`` counts on (China time)."""
+    return _aware(at).astimezone(CHINA).date()

@@ -1,0 +1,141 @@
+"""A back office with a known set of cases, ratings and follow-ups, pushed as windows push
+them (service.push, real payloads) and decided as the back office decides (service.decide),
+with the dashboard figures they must give (``EXPECTED``), worked out by hand."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+
+from clerk_console.backoffice import service
+from clerk_console.datafiles.catalogue import catalogue_to_dict
+from clerk_console.domain import followup as loop
+from clerk_console.domain.accounts import Clerk
+from clerk_console.domain.calendar import default_calendar
+from clerk_console.domain.case import Case, Decision, Outcome, Status
+from clerk_console.domain.followup import FollowupRules
+from clerk_console.domain.ids import new_id
+from clerk_console.storage.replica.codecs import case_to_dict
+from clerk_console.storage.replica.ratings import followup_payload
+from clerk_console.sync.protocol import Dataset, ItemStatus, PushItem, payload_hash
+
+CHINA = timezone(timedelta(hours=8))
+DAY = date(2026, 11, 27)  # a Friday: the day the cases are taken
+TODAY = date(2026, 12, 8)  # the dashboard's today
+EARLIER = date(2026, 11, 20)  # one case and its rating, outside a one-day range
+CAL = default_calendar({})
+RULES = FollowupRules(verify_days=1, fix_days=3, answer_days=1, appeal_days=3)
+BOSS = Clerk("boss", "刘主任", "supervisor")
+
+
+def at(day: date, hour: int = 10) -> datetime:
+    """A China wall-clock time, aware."""
+    return datetime.combine(day, time(hour), tzinfo=CHINA)
+
+
+@dataclass(frozen=True)
+class Spec:
+    window: str
+    items: tuple[str, ...]
+    outcome: Outcome
+    status: Status  # where the window reports it last
+    promised: date | None = None
+    decided: date | None = None  # the back office decides it that day
+    taken: date = DAY
+    rating: int | None = None
+    followup: str = ""  # "" none, "verify", "fix", "closed"
+
+
+SPECS = (
+    Spec("YT0101", ("FOOD",), Outcome.ACCEPTED, Status.ACCEPTED, date(2026, 12, 2),
+         decided=date(2026, 11, 30), rating=1),  # on time
+    Spec("YT0101", ("FOOD", "SIGN"), Outcome.ACCEPTED, Status.ACCEPTED, date(2026, 12, 4),
+         decided=date(2026, 12, 7), rating=5, followup="fix"),  # late; follow-up overdue
+    Spec("YT0101", ("SIGN",), Outcome.ACCEPTED, Status.ACCEPTED, date(2026, 12, 1),
+         rating=4),  # overdue, not decided; bad rating, no follow-up yet
+    Spec("YT0101", ("FOOD",), Outcome.DEFERRED, Status.DEFERRED, date(2026, 12, 11)),
+    Spec("YT0101", ("FOOD",), Outcome.DEFERRED, Status.COMPLETED, date(2026, 12, 11)),
+    Spec("YT0101", ("FOOD",), Outcome.DEFERRED, Status.VOIDED, date(2026, 12, 11)),
+    Spec("YT0101", ("FOOD",), Outcome.APPROVED_ON_COMMITMENT, Status.VOIDED,
+         date(2026, 12, 11)),  # a commitment broken
+    Spec("YT0101", ("CERT",), Outcome.NOTIFIED, Status.NOTIFIED, rating=2),  # not taken
+    Spec("YT0102", ("HOTEL",), Outcome.ACCEPTED, Status.ACCEPTED, date(2026, 12, 18),
+         rating=2),
+    Spec("YT0102", ("SIGN",), Outcome.ACCEPTED, Status.ACCEPTED, date(2026, 11, 27),
+         taken=EARLIER, rating=4, followup="closed"),  # outside a one-day range
+    Spec("YT0102", ("HOTEL",), Outcome.ACCEPTED, Status.ACCEPTED, date(2026, 12, 18),
+         decided=date(2026, 12, 1), rating=5, followup="verify"),
+)
+
+# (window or department, figure) -> value for the range DAY..DAY and today TODAY
+EXPECTED = {
+    "YT0101": dict(taken=7, on_time=1, late=1, overdue_open=1, deferrals_open=1,
+                   deferrals_supplied=1, deferrals_voided=1, commitments_broken=1, rated=4,
+                   good=2, bad=2, followup_none=1, followup_fix=1, followup_overdue=1),
+    "YT0102": dict(taken=2, on_time=1, rated=2, good=1, bad=1, followup_verify=1,
+                   followup_overdue=1),
+    # FOOD: cases 1, 2 (bundle), 4-7; SIGN: cases 2, 3; GA: the hotel cases; CERT's one
+    # case was not taken, but its rating counts for SCJG
+    "SCJG": dict(taken=6, on_time=1, late=1, deferrals_open=1, deferrals_supplied=1,
+                 deferrals_voided=1, commitments_broken=1, rated=3, good=2, bad=1,
+                 followup_fix=1, followup_overdue=1),
+    "CG": dict(taken=2, late=1, overdue_open=1, rated=2, bad=2, followup_none=1,
+               followup_fix=1, followup_overdue=1),
+    "GA": dict(taken=2, on_time=1, rated=2, good=1, bad=1, followup_verify=1,
+               followup_overdue=1),
+}
+
+
+def _push(engine, window, entity: str, payload: dict, now: datetime) -> None:
+    with engine.begin() as conn:
+        [answer] = service.push(conn, window, [PushItem(
+            id=new_id(), entity=entity, entity_id=payload["id"], op="save", payload=payload,
+            payload_hash=payload_hash(payload))], now=now)
+    assert answer.status is ItemStatus.ACCEPTED, answer.message
+
+
+def _enroll(engine, code: str, now: datetime):
+    with engine.begin() as conn:
+        otc = service.issue_enrollment_code(conn, code, region="370602", now=now)
+    with engine.begin() as conn:
+        return service.enroll(conn, otc, now=now)[0]
+
+
+def seed(engine, catalogue) -> None:
+    """Publish ``catalogue`` and push ``SPECS`` (each window numbers its cases 0001 on)."""
+    start = at(EARLIER, 8)
+    with engine.begin() as conn:
+        service.put_records(conn, Dataset.CATALOGUE,
+                            {("", "catalogue"): catalogue_to_dict(catalogue)})
+    windows = {code: _enroll(engine, code, start) for code in ("YT0101", "YT0102")}
+    numbers: dict[tuple[str, date], int] = {}
+    for spec in SPECS:
+        n = numbers[(spec.window, spec.taken)] = numbers.get((spec.window, spec.taken), 0) + 1
+        taken = at(spec.taken).replace(tzinfo=None)  # the replica's naive local time
+        case = Case(id=new_id(), case_no=f"{spec.window}-{spec.taken:%Y%m%d}-{n:04d}",
+                    window_code=spec.window, clerk_id="c1", applicant_id="370602199203154321",
+                    applicant_name="李小梅", applicant_kind="person", items=spec.items,
+                    created_at=taken, status=spec.status, outcome=spec.outcome,
+                    accepted_at=taken, promised_date=spec.promised, version=1)
+        window = windows[spec.window]
+        _push(engine, window, "case", case_to_dict(case), at(spec.taken))
+        if spec.decided:
+            with engine.begin() as conn:
+                service.decide(conn, case.case_no, Decision.APPROVE, actor="scjg1",
+                               now=at(spec.decided).astimezone(timezone.utc))
+        if spec.rating is None:
+            continue
+        _push(engine, window, "rating", {
+            "id": new_id(), "case_no": case.case_no, "level": spec.rating, "comment": "",
+            "clerk_id": "c1", "at": at(spec.taken, 11).replace(tzinfo=None).isoformat()},
+            at(spec.taken, 11))
+        if spec.followup:
+            opened = at(spec.taken, 12).replace(tzinfo=None)
+            f = loop.open_followup(new_id(), case.case_no, "c1", opened, CAL, RULES)
+            if spec.followup in ("fix", "closed"):
+                f = loop.verify(f, founded=True, note="属实", actor=BOSS, at=opened, cal=CAL,
+                                rules=RULES)
+            if spec.followup == "closed":
+                f = loop.fix(f, note="已整改", actor=BOSS, at=opened, cal=CAL, rules=RULES)
+                f = loop.answer(f, channel="电话", note="已回复", actor=BOSS, at=opened, cal=CAL,
+                                rules=RULES)
+            _push(engine, window, "followup", followup_payload(f), at(spec.taken, 12))
