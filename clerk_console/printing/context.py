@@ -34,6 +34,8 @@ class NoticeContext:
     day: str = ""  # the day of acceptance (handover: the report's day)
     review_body: str = ""  # the 行政复议机关 of the deciding departments
     voided_on: str = ""  # the day a deferral was voided (终止办理)
+    deciding_dept: str = ""  # the department that decided the item (出件 papers)
+    decided_on: str = ""  # the day it decided
 
     def as_dict(self) -> dict[str, str]:
         return asdict(self)

@@ -8,10 +8,12 @@ from pathlib import Path
 
 from clerk_console.config import Settings
 from clerk_console.domain.case import Case, MaterialState, Status
-
+from clerk_console.domain.review import Verdict, is_merged_licence_item
 from clerk_console.services.progress import qr_url, with_token
 
-from .documents import CASE_KINDS, KINDS, Document, build, handover_report, kinds_for
+from .documents import (CASE_KINDS, DELIVERY, KINDS, Document, build, handover_report,
+                        kinds_for)
+from .documents.registry import kind_for_result
 from .templates import load_templates
 
 
@@ -29,6 +31,49 @@ def case_documents(replica, case: Case, *, settings: Settings, home: Path, now: 
     if unknown:
         raise ValueError(f"未知的文书种类“{'、'.join(unknown)}”，可选：{'、'.join(CASE_KINDS)}")
     case = with_token(replica, case, now=now)
+    common = _common(replica, case, settings=settings, home=home, now=now, reprint=reprint)
+    at_intake = _as_at_intake(replica, case)
+    return [build(kind, **{**common, "case": at_intake if case.outcome in KINDS[kind].outcomes
+                          else case}) for kind in kinds]
+
+
+def result_documents(replica, case: Case, *, settings: Settings, home: Path, now: datetime,
+                     handed_out: bool = False) -> list[Document]:
+    """The papers of the back office's results (出件): the 行业综合许可证 first, then per item
+    in the case's order its 准予许可决定书, 不予许可决定书 or 补正 一次性告知书 (each with that
+    item's department, legal basis and seal); ``handed_out``: then the 出件回执. Before the
+    case is ready only the 补正 notices print."""
+    from clerk_console.services.returns import results as case_results
+
+    case = with_token(replica, case, now=now)
+    found = case_results(replica, case)
+    common = _common(replica, case, settings=settings, home=home, now=now, reprint=False)
+    catalogue = common["catalogue"]
+    issuing = [r.code for r in found.items if r.code in catalogue.items
+               and is_merged_licence_item(catalogue.items[r.code])]
+    docs: list[Document] = []
+    if found.merged is not None and found.final:
+        kind = kind_for_result("merged")
+        if kind is not None:
+            docs.append(build(kind.name, **{**common, "case": replace(
+                case, items=tuple(issuing) or case.items)}, merged=found.merged))
+    for r in found.items:
+        if r.decision is None or (not found.final and r.verdict is not Verdict.CORRECT):
+            continue
+        if found.merged is not None and r.code in issuing and r.verdict is Verdict.APPROVE:
+            continue  # its paper is the 行业综合许可证 itself
+        kind = kind_for_result(r.decision.verdict.value)
+        if kind is not None:
+            docs.append(build(kind.name, **{**common, "case": replace(case, items=(r.code,))},
+                              decision=r.decision))
+    if handed_out and case.status is Status.DELIVERED:
+        docs.append(build(DELIVERY, **common))
+    return docs
+
+
+def _common(replica, case: Case, *, settings: Settings, home: Path, now: datetime,
+            reprint: bool) -> dict:
+    """The arguments of ``build`` every paper of ``case`` shares."""
     clerk = replica.get_clerk(case.clerk_id)
     deadline_days = None
     if case.deadline:
@@ -38,16 +83,13 @@ def case_documents(replica, case: Case, *, settings: Settings, home: Path, now: 
     printed = [d for d in (case.deadline, case.promised_date) if d]
     estimated = tuple(sorted({d.year for d in printed if cal.is_estimated(d.year)}))
     templates = load_templates(home / "templates")
-    common = dict(case=case, catalogue=replica.catalogue(), estimated_years=estimated,
-                  voided_on=_voided_on(replica, case), reprint_on=now.date() if reprint else None,
-                  applicant=replica.find_applicant(case.applicant_id),
-                  window=replica.window() or case.window_code,
-                  clerk_name=clerk.name if clerk else "", settings=settings, now=now,
-                  deadline_days=deadline_days, templates=templates,
-                  progress_url=qr_url(replica, case, settings.progress_url))
-    at_intake = _as_at_intake(replica, case)
-    return [build(kind, **{**common, "case": at_intake if case.outcome in KINDS[kind].outcomes
-                          else case}) for kind in kinds]
+    return dict(case=case, catalogue=replica.catalogue(), estimated_years=estimated,
+                voided_on=_voided_on(replica, case), reprint_on=now.date() if reprint else None,
+                applicant=replica.find_applicant(case.applicant_id),
+                window=replica.window() or case.window_code,
+                clerk_name=clerk.name if clerk else "", settings=settings, now=now,
+                deadline_days=deadline_days, templates=templates,
+                progress_url=qr_url(replica, case, settings.progress_url))
 
 
 def _as_at_intake(replica, case: Case) -> Case:

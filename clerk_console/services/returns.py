@@ -3,11 +3,13 @@ supervisor) and handing out the result (出件)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from clerk_console.domain.case import (Case, Decision, Status, TransitionError, decidable,
                                        handed_codes, transition)
+from clerk_console.domain.review import ItemDecision, MergedLicence, Verdict
 
 from . import ServiceError
 from .common import load_case, refused, require_now, require_supervisor
@@ -54,13 +56,81 @@ def void(replica: ReplicaPort, case: Case | str, *, clerk_id: str, supervisor_id
                          "owed": [m.code for m in case.owed]})
 
 
+@dataclass(frozen=True, slots=True)
+class ItemResult:
+    """One item of a case as the back office decided it so far (None: not decided yet)."""
+
+    code: str
+    name: str
+    dept_name: str
+    decision: ItemDecision | None
+
+    @property
+    def verdict(self) -> Verdict | None:
+        return self.decision.verdict if self.decision else None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseResults:
+    """What 出件 hands out: each item's decision and the 行业综合许可证, as pulled."""
+
+    case: Case
+    items: tuple[ItemResult, ...]
+    merged: MergedLicence | None
+
+    @property
+    def per_item(self) -> bool:
+        """The back office decided item by item (an older one decides whole cases)."""
+        return any(r.decision for r in self.items)
+
+    @property
+    def undecided(self) -> tuple[ItemResult, ...]:
+        """Items without a final decision (not decided, 补正 asked, or reopened)."""
+        if not self.per_item:
+            return ()
+        return tuple(r for r in self.items if r.decision is None or not r.decision.final)
+
+    @property
+    def corrections(self) -> tuple[ItemResult, ...]:
+        return tuple(r for r in self.items if r.verdict is Verdict.CORRECT)
+
+    @property
+    def final(self) -> bool:
+        """Every item decided for good: the case decided (or already handed out)."""
+        return self.case.status in (Status.DECIDED, Status.DELIVERED) and not self.undecided
+
+    @property
+    def ready(self) -> bool:
+        """Ready to hand out now."""
+        return self.final and self.case.status is Status.DECIDED
+
+
+def results(replica: ReplicaPort, case: Case | str) -> CaseResults:
+    """The case's items in its order, each with its decision so far, and its merged licence."""
+    case = load_case(replica, case)
+    cat = replica.catalogue()
+    decided = replica.item_decisions(case.id)
+    rows = []
+    for code in case.items:
+        item = cat.items.get(code)
+        dept = cat.departments.get(item.dept) if item else None
+        rows.append(ItemResult(code, item.name if item else code,
+                               dept.short_name if dept else "", decided.get(code)))
+    return CaseResults(case, tuple(rows), replica.merged_licence(case.id))
+
+
 def deliver(replica: ReplicaPort, case: Case | str, *, clerk_id: str, now: datetime,
             receiver_id: str = "") -> Case:
-    """Hand out the decided result (出件) at the window."""
+    """Hand out the decided result (出件) at the window: every item decided for good (a
+    supervisor's reopening after the case was decided holds it back)."""
     require_now(now)
     case = load_case(replica, case)
     if case.status is not Status.DECIDED:
         raise ServiceError(f"办件 {case.case_no} 是“{case.status.label}”，后台尚未办结，暂不能出件")
+    waiting = results(replica, case).undecided
+    if waiting:
+        names = "、".join(r.name for r in waiting)
+        raise ServiceError(f"办件 {case.case_no} 尚有事项未作出决定（{names}），暂不能出件")
     receiver = receiver_id.strip()
     if receiver and receiver not in (case.applicant_id, case.agent_id):
         raise ServiceError("领取人不是该办件的申请人或经办人，请核对证件或出示授权委托书")

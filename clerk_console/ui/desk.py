@@ -47,6 +47,7 @@ class ApplicantView:
     open_cases: list[Case] = field(default_factory=list)
     deferrals: list[Case] = field(default_factory=list)
     ready: list[Case] = field(default_factory=list)
+    partial: list[Case] = field(default_factory=list)  # open, some items decided (补正 …)
     blacklist: BlacklistHit | None = None
     credit: Any = None
     warnings: tuple[str, ...] = ()
@@ -216,6 +217,8 @@ class Desk:
         view.open_cases = cases
         view.deferrals = [c for c in cases if owes_supply(c)]
         view.ready = [c for c in cases if c.status is Status.DECIDED]
+        view.partial = [c for c in cases if c.status is not Status.DECIDED
+                        and r.item_decisions(c.id)]
         view.credit = r.credit(applicant)
         view.blacklist = getattr(view.credit, "blacklist", None)
         if applicant.kind is ApplicantKind.PROJECT:
@@ -360,6 +363,21 @@ class Desk:
         from clerk_console.services import returns
 
         return returns.deliver(self.replica, case, clerk_id=clerk_id, now=now)
+
+    def results(self, case: Case):
+        """Each item's decision and the merged licence (``services.returns.CaseResults``)."""
+        from clerk_console.services import returns
+
+        return returns.results(self.replica, case)
+
+    def print_results(self, case: Case, now: datetime, *, handed_out: bool):
+        """Print the 出件 papers of ``case`` -> PrintResult (None: nothing to print)."""
+        from clerk_console.printing import printers
+        from clerk_console.printing.notices import result_documents
+
+        docs = result_documents(self.replica, case, settings=self.settings, home=self.home,
+                                now=now, handed_out=handed_out)
+        return printers.print_documents(docs, self.settings, home=self.home) if docs else None
 
     def deferrals_due(self, today: date, *, offset: int = 0, limit: int = 500) -> list[Case]:
         """A page of the due list: today's first, then overdue (``deferral_counts``: totals)."""

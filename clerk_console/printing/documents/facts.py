@@ -10,6 +10,7 @@ from clerk_console.domain.catalogue import Catalogue, ChecklistLine, Department,
 from clerk_console.domain.deadlines import SUPPLY_RULE
 from clerk_console.domain.masking import mask_id
 from clerk_console.domain.parties import Applicant, ApplicantKind, mask_elicence_number
+from clerk_console.domain.review import ItemDecision, MergedLicence
 
 from ..context import NoticeContext
 from ..templates import Templates
@@ -109,6 +110,8 @@ class Facts:
     issued_on: date  # the day the document's decision was taken (acceptance, refusal …)
     calendar_note: str | None = None
     estimated_years: tuple[int, ...] = ()  # printed dates on years whose holidays are estimated
+    decision: ItemDecision | None = None  # 出件 papers: the item's decision
+    merged: MergedLicence | None = None  # the 行业综合许可证 printed at 出件
 
     def fill(self, name: str, key: str) -> str:
         """One wording of template file ``name`` with this case's placeholders filled."""
@@ -122,9 +125,11 @@ def facts(*, reception: bool, case: Case, catalogue: Catalogue, applicant: Appli
           window: object, clerk_name: str, settings: Settings, now: datetime,
           deadline_days: int | None, templates: Templates,
           calendar_note: str | None, estimated_years: tuple[int, ...] = (),
-          voided_on: date | None = None, promised_label: str = "承诺办结日期") -> Facts:
+          voided_on: date | None = None, promised_label: str = "承诺办结日期",
+          decision: ItemDecision | None = None, merged: MergedLicence | None = None) -> Facts:
     """``reception``: nothing is accepted by this paper (接待, not 受理, in the header);
-    ``estimated_years``: years of printed dates whose holidays are estimated."""
+    ``estimated_years``: years of printed dates whose holidays are estimated; ``decision``
+    and ``merged``: the back office's result a 出件 paper prints (dated the day decided)."""
     items = case_items(case, catalogue)
     known = [i.code for i in items if isinstance(i, Item)]
     checklist = {line.material.code: line for line in catalogue.checklist(known)}
@@ -141,6 +146,8 @@ def facts(*, reception: bool, case: Case, catalogue: Catalogue, applicant: Appli
         deadline_text += "（按工作日计算，节假日不计）"
     depts = departments(case, catalogue, items)
     dept = depts[0] if depts else None
+    decided_on = decision.at.date() if decision else merged.issued_on if merged else None
+    deciding = catalogue.departments.get(decision.dept) if decision else None
     context = NoticeContext(
         hall=settings.hall_name, hall_address=settings.hall_address,
         hotline=settings.hotline, window=win, clerk=clerk, case_no=case.case_no,
@@ -155,7 +162,9 @@ def facts(*, reception: bool, case: Case, catalogue: Catalogue, applicant: Appli
         dept_phone=dept.phone if dept else "", dept_hours=dept.hours if dept else "",
         decision=case.decision.label if case.decision else "",
         delivered_at=time_text(case.delivered_at or now), day=day_text(accepted.date()),
-        review_body=review_body(catalogue, items), voided_on=day_text(voided_on))
+        review_body=review_body(catalogue, items), voided_on=day_text(voided_on),
+        deciding_dept=deciding.name if deciding else (dept.name if dept else "审批部门"),
+        decided_on=date_text(decided_on))
     fields = [Field("办件编号", case.case_no), Field("申请人", name),
               Field("证件号码", id_masked)]
     if applicant and applicant.phone:
@@ -178,8 +187,8 @@ def facts(*, reception: bool, case: Case, catalogue: Catalogue, applicant: Appli
     items_section = Section("申请事项", table=Table(("事项名称", "事项编码", "办理部门", "承诺时限"),
                                                   tuple(rows)))
     return Facts(case, catalogue, items, checklist, context, Section("", fields=tuple(fields)),
-                 items_section, templates, voided_on or accepted.date(), calendar_note,
-                 estimated_years)
+                 items_section, templates, voided_on or decided_on or accepted.date(),
+                 calendar_note, estimated_years, decision, merged)
 
 
 def seal_lines(f: Facts, hall: str) -> tuple[str, ...]:

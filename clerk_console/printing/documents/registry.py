@@ -29,6 +29,10 @@ class Kind:
     dated_by_void: bool = False  # dated (under the seal) the day the case was voided
     promised_label: str = "承诺办结日期"  # the header's label of the promised date
     supply_rule: bool = False  # prints how the supply deadline was set (deadlines.SUPPLY_RULE)
+    # 出件 papers: the back office's result this kind prints, one paper per item with that
+    # verdict ("approve", "refuse", "correct"), or "merged" (the 行业综合许可证)
+    result: str = ""
+    own_header: bool = False  # the body is the whole paper (no intake header, items, basis)
 
 
 KINDS: dict[str, Kind] = {}
@@ -43,6 +47,11 @@ def register(kind: Kind) -> Kind:
 
 def ordered() -> list[Kind]:
     return sorted(KINDS.values(), key=lambda k: k.order)
+
+
+def kind_for_result(result: str) -> Kind | None:
+    """The 出件 paper of a back-office result (an item's verdict, or "merged")."""
+    return next((k for k in ordered() if k.result == result), None)
 
 
 def kinds_for(case: Case) -> list[str]:

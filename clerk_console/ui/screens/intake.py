@@ -24,7 +24,7 @@ from clerk_console.ui.widgets.checklist import Checklist
 from clerk_console.ui.widgets.outcome import OutcomeList, OutcomePane
 from clerk_console.ui.widgets.picker import ItemPicker
 from clerk_console.ui.widgets.status import StatusBar
-from clerk_console.ui.widgets.toasts import with_path
+from clerk_console.ui.widgets.toasts import print_in_background
 
 
 @dataclass
@@ -424,25 +424,11 @@ class IntakeScreen(Screen):
         app.push_screen(RatingScreen(case))
 
     def print_case(self, case: Case) -> None:
-        app = self.app
-
-        now = app.now()
-
-        def work() -> None:
-            try:
-                result = self.desk.print_notice(case, now)
-            except Exception as exc:  # the case is saved; only the paper failed
-                app.call_from_thread(app.notify, f"告知书未打印：{explain(exc)}（办件已保存，可用 "
-                                     f"clerk-console notice {case.case_no} 补打）",
-                                     severity="error", timeout=15)
-                return
-            if result is not None:
-                message = with_path(result.message, str(result.path or ""), app.size.width)
-                app.call_from_thread(app.notify, message, markup=False,
-                                     severity="information" if result.ok else "error",
-                                     timeout=5 if result.ok else 15)
-
-        app.run_worker(work, thread=True, name=f"print-{case.case_no}", exit_on_error=False)
+        now = self.app.now()
+        print_in_background(self.app, lambda: self.desk.print_notice(case, now),
+                            name=f"print-{case.case_no}",
+                            failed="告知书未打印：{reason}（办件已保存，可用 "
+                                   f"clerk-console notice {case.case_no} 补打）")
 
     # -- actions ---------------------------------------------------------------------------
     def run_action(self, action: str) -> None:
@@ -613,11 +599,11 @@ class IntakeScreen(Screen):
         from clerk_console.ui.screens.returns import DeliverScreen
 
         cur = self.current
-        if cur is None or not cur.view.ready:
+        if cur is None or not (cur.view.ready or cur.view.partial):
             self.app.notify("当前申请人没有待取的结果", severity="warning")
             return
 
-        self.app.push_screen(DeliverScreen(cur.view.ready))
+        self.app.push_screen(DeliverScreen(cur.view.ready + cur.view.partial))
 
     def action_followups(self) -> None:
         from clerk_console.ui.screens.followups import FollowupsScreen

@@ -14,8 +14,10 @@ from textual.widgets.option_list import Option
 from clerk_console.ui.widgets.keybar import KeyBar
 from clerk_console.domain.case import Case, MaterialState, overdue
 from clerk_console.domain.parties import mask_party_name
+from clerk_console.domain.review import Verdict
 from clerk_console.ui.screens.dialogs import ConfirmScreen, PromptScreen
 from clerk_console.ui.widgets.status import StatusBar
+from clerk_console.ui.widgets.toasts import print_in_background
 
 PAGE = 200  # rows laid out at once; the rest is paged
 
@@ -186,10 +188,53 @@ class DueScreen(Screen):
         app.with_supervisor(f"废止办件 {case.case_no}", with_reason)
 
 
+def result_lines(res) -> Text:
+    """What the back office decided on each item of a case (``services.returns.CaseResults``):
+    verdict, licence number and validity, refusal reasons, what a 补正 lacks; the 行业综合许可证."""
+    t = Text()
+    case = res.case
+    t.append(f"{case.case_no} {shown_name(case)}\n", style="bold")
+    if not res.per_item:
+        outcome = case.decision.label if case.decision else "审批中"
+        t.append(f"后台已办结：{outcome}（未分事项）\n" if case.decision else f"{outcome}\n")
+    for r in res.items:
+        d = r.decision
+        where = f"{r.name}（{r.dept_name}）" if r.dept_name else r.name
+        if d is None:
+            t.append("… ", style="dim")
+            t.append(f"{where} 审批中\n", style="dim")
+        elif d.verdict is Verdict.APPROVE:
+            t.append("✔ ", style="bold green")
+            t.append(f"{where} 准予许可\n")
+            t.append(f"  编号 {d.licence_no}  有效期 {d.validity_label}\n", style="green")
+        elif d.verdict is Verdict.REFUSE:
+            t.append("✘ ", style="bold red")
+            t.append(f"{where} 不予许可\n")
+            t.append(f"  理由：{d.reasons}\n", style="red")
+        else:
+            t.append("！", style="bold yellow")
+            t.append(f"{where} 需补正（一次性告知）\n")
+            t.append(f"  需补正：{d.missing}\n", style="yellow")
+    if res.merged is not None:
+        m = res.merged
+        until = m.valid_until.isoformat() if m.valid_until else "长期"
+        t.append(f"行业综合许可证 {m.number}（{len(m.permits)}项许可，有效期至 {until}）\n",
+                 style="bold cyan")
+    if res.ready:
+        t.append("回车出件：打印" + ("行业综合许可证和" if res.merged else "") + "各事项决定书")
+    elif res.corrections:
+        t.append("尚未办结，不能出件；按 P 打印补正告知书交申请人", style="yellow")
+    else:
+        t.append("尚有事项未作出决定，暂不能出件", style="yellow")
+    return t
+
+
 class DeliverScreen(Screen):
-    """出件: hand the back office's results to the applicant at the window."""
+    """出件: hand the back office's results to the applicant at the window, each item with its
+    verdict and its paper (准予/不予许可决定书, 补正告知书, the 行业综合许可证)."""
 
     BINDINGS = [Binding("enter", "deliver", "出件", id="deliver.deliver"),
+                Binding("p", "print", "打印文书", id="deliver.print"),
                 Binding("escape", "app.pop_screen", "返回", id="deliver.back")]
 
     def __init__(self, cases: list[Case]) -> None:
@@ -199,8 +244,9 @@ class DeliverScreen(Screen):
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
         with Vertical(classes="work"):
-            yield Label("结果出件：选中后回车，核对申请人身份后交付", classes="pane-title")
+            yield Label("结果出件：选中办件，核对各事项结果和申请人身份后回车交付", classes="pane-title")
             yield OptionList(id="ready")
+            yield Static("", id="results")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -210,10 +256,30 @@ class DeliverScreen(Screen):
     def show(self) -> None:
         ol = self.query_one("#ready", OptionList)
         ol.set_options(Option(f"{c.case_no} {shown_name(c)} "
-                              f"{c.decision.label if c.decision else ''}", id=c.case_no)
+                              f"{c.decision.label if c.decision else '部分事项已决定'}",
+                              id=c.case_no)
                        for c in self.cases)
         if self.cases:
             ol.highlighted = 0
+        self.show_results()
+
+    def selected(self) -> Case | None:
+        opt = self.query_one("#ready", OptionList).highlighted_option
+        return next((c for c in self.cases if c.case_no == opt.id), None) if opt else None
+
+    def show_results(self) -> None:
+        case = self.selected()
+        box = self.query_one("#results", Static)
+        if case is None:
+            box.update("")
+            return
+        try:
+            box.update(result_lines(self.app.desk.results(case)))
+        except Exception as exc:
+            box.update(f"结果读取失败：{explain(exc)}")
+
+    def on_option_list_option_highlighted(self, _event) -> None:
+        self.show_results()
 
     def on_option_list_option_selected(self, _event) -> None:
         self.action_deliver()
@@ -222,22 +288,44 @@ class DeliverScreen(Screen):
         """Every result handed out: back to the intake screen (not awaited on purpose)."""
         self.dismiss()
 
-    def action_deliver(self) -> None:
-        opt = self.query_one("#ready", OptionList).highlighted_option
-        if opt is None:
-            return
-        case = next(c for c in self.cases if c.case_no == opt.id)
+    def print_results(self, case: Case, *, handed_out: bool) -> None:
         app = self.app
+        now = app.now()
+        print_in_background(app, lambda: app.desk.print_results(case, now,
+                                                                handed_out=handed_out),
+                            name=f"print-results-{case.case_no}",
+                            failed="文书未打印：{reason}（可按 P 重打）")
+
+    def action_print(self) -> None:
+        case = self.selected()
+        if case is not None:
+            self.print_results(case, handed_out=False)
+
+    def action_deliver(self) -> None:
+        case = self.selected()
+        if case is None:
+            return
+        app = self.app
+        try:
+            res = app.desk.results(case)
+        except Exception as exc:
+            app.notify(f"结果读取失败：{explain(exc)}", severity="error")
+            return
+        if not res.ready:
+            hint = "；按 P 打印补正告知书" if res.corrections else ""
+            app.notify(f"{case.case_no} 尚有事项未作出决定，暂不能出件{hint}", severity="warning")
+            return
 
         def done(yes: bool | None) -> None:
             if not yes:
                 return
             try:
-                app.desk.deliver(case, clerk_id=app.clerk.clerk_id, now=app.now())
+                delivered = app.desk.deliver(case, clerk_id=app.clerk.clerk_id, now=app.now())
             except Exception as exc:
                 app.notify(f"出件未保存：{explain(exc)}", severity="error")
                 return
             app.notify(f"{case.case_no} 已出件")
+            self.print_results(delivered, handed_out=True)
             self.cases.remove(case)
             if not self.cases:
                 self.call_after_refresh(self.close)

@@ -63,7 +63,13 @@ def panel_text(view: ApplicantView | None, *, unmasked: bool = False, agent=None
         for c in view.ready[:PANEL_LINES]:
             t.append(f" {c.case_no}\n")
         _more(t, len(view.ready))
-    listed = {c.case_no for c in view.deferrals} | {c.case_no for c in view.ready}
+    if view.partial:
+        t.append("部分事项已决定（F7 查看，补正告知）：\n", style="yellow")
+        for c in view.partial[:PANEL_LINES]:
+            t.append(f" {c.case_no}\n")
+        _more(t, len(view.partial))
+    listed = ({c.case_no for c in view.deferrals} | {c.case_no for c in view.ready}
+              | {c.case_no for c in view.partial})
     others = [c for c in view.open_cases if c.case_no not in listed]
     if others:
         t.append(f"在办 {len(others)} 件：", style="dim")

@@ -39,3 +39,24 @@ def with_path(message: str, path: str, screen_width: int) -> str:
     head, tail = message.split(path, 1)
     body = "\n".join(path_lines(path, toast_width(screen_width)))
     return f"{head.rstrip()}\n{body}" + (f"\n{tail.lstrip('；;，, ')}" if tail.strip() else "")
+
+
+def print_in_background(app, job, *, name: str, failed: str) -> None:
+    """Run ``job`` (-> PrintResult or None) on a worker thread and toast its result; an
+    exception is toasted as ``failed`` + the Chinese reason (the saved work is untouched)."""
+    from clerk_console.ui.guard import explain
+
+    def work() -> None:
+        try:
+            result = job()
+        except Exception as exc:  # only the paper failed
+            app.call_from_thread(app.notify, failed.format(reason=explain(exc)),
+                                 severity="error", timeout=15)
+            return
+        if result is not None:
+            message = with_path(result.message, str(result.path or ""), app.size.width)
+            app.call_from_thread(app.notify, message, markup=False,
+                                 severity="information" if result.ok else "error",
+                                 timeout=5 if result.ok else 15)
+
+    app.run_worker(work, thread=True, name=name, exit_on_error=False)
