@@ -211,6 +211,12 @@ def _admin(args, url: str) -> int:
     actor = getpass.getuser()
     now = _now()
     cmd = args.command
+    imported = None
+    if cmd == "import-elicenses":  # in short transactions of its own, before the log entry
+        dataset, records, scopes = _elicences(loaders.elicence_records(args.file), args.replace)
+        imported = service.import_records(
+            engine, dataset, records, replace_scopes=scopes,
+            max_delete_share=None if args.force else service.MAX_REPLACE_SHARE)
     with engine.begin() as conn:
         if cmd == "enrollment-code":
             code = service.issue_enrollment_code(conn, args.window_code, region=args.region,
@@ -235,12 +241,11 @@ def _admin(args, url: str) -> int:
                 "load-calendar": lambda: (Dataset.CALENDAR, loaders.calendar_records(path), None),
                 "import-blacklist": lambda: (Dataset.BLACKLIST, loaders.blacklist_records(path),
                                              [""]),
-                "import-elicenses": lambda: _elicences(loaders.elicence_records(path),
-                                                       args.replace),
+                "import-elicenses": lambda: (Dataset.ELICENCE, {}, None),  # imported above
             }[cmd]()
             guard = None if getattr(args, "force", False) else service.MAX_REPLACE_SHARE
-            counts = service.put_records(conn, dataset, records, replace_scopes=scopes,
-                                         max_delete_share=guard)
+            counts = imported if imported is not None else service.put_records(
+                conn, dataset, records, replace_scopes=scopes, max_delete_share=guard)
             subject = path.name
             detail = json.dumps(counts)
             print(f"已发布：新增或更新{counts['changed']}条，删除{counts['deleted']}条，"

@@ -21,12 +21,12 @@ from .enrollment import (ENROLL_CODE_TTL, ENROLL_RETRY_TTL, authenticate, enroll
 from .followups import open_followups
 from .pull import MAX_PAGE, RawPage, pull, render_pull, scope_of
 from .push import push
-from .reference import MAX_REPLACE_SHARE, allocate_seq, compact, put_records
+from .reference import MAX_REPLACE_SHARE, allocate_seq, compact, import_records, put_records
 from .retention import prune_events, retention_days
 
 __all__ = ["BackofficeError", "WindowRow", "CHUNK", "ENROLL_CODE_TTL", "ENROLL_RETRY_TTL", "MAX_REPLACE_SHARE", "MAX_PAGE", "RawPage",
            "admin_log", "log_admin", "issue_enrollment_code", "issue_unlock_code", "enroll", "revoke",
-           "authenticate", "push", "allocate_seq", "put_records", "compact", "scope_of",
+           "authenticate", "push", "allocate_seq", "put_records", "import_records", "compact", "scope_of",
            "pull", "render_pull", "list_cases", "count_cases", "decide", "open_followups",
            "prune_events", "retention_days",
            "Decision", "Dataset"]  # the last two: the arguments' types, for callers' ease

@@ -5,10 +5,10 @@ a tombstone (kept until compacted, then the dataset's floor rises above it).
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, Engine, func, select, update
 
 from clerk_console.sync.protocol import Dataset, canonical_json, payload_hash
 
@@ -55,7 +55,45 @@ def put_records(conn: Connection, dataset: Dataset, records: Mapping[tuple[str, 
     """Upsert ``{(scope, key): payload}``; with ``replace_scopes`` every other live record of
     those scopes becomes a tombstone. Unchanged records keep their sequence (not re-sent).
     With ``max_delete_share`` a replace that would delete more than that share of the live
-    records (an empty or truncated file) is refused before anything is written."""
+    records (an empty or truncated file) is refused before anything is written. All in the
+    caller's transaction: for a large import use :func:`import_records`."""
+    changes, counts = _plan(conn, dataset, records, replace_scopes, max_delete_share)
+    _apply(conn, dataset, changes)
+    return counts
+
+
+IMPORT_CHUNK = 5_000  # change-log rows per transaction of an import
+
+
+def import_records(engine: Engine, dataset: Dataset,
+                   records: Mapping[tuple[str, str], dict[str, Any]], *,
+                   replace_scopes: Iterable[str] | None = None,
+                   max_delete_share: float | None = None, chunk: int = IMPORT_CHUNK,
+                   on_chunk: Callable[[int], None] | None = None) -> dict[str, int]:
+    """:func:`put_records` for a large import (e-licences): the changes are worked out in a
+    read-only snapshot, then written ``chunk`` at a time, each chunk in its own short
+    transaction with its own range of sequences, so the change-log counter (locked until
+    commit) is held for one chunk, never the whole import, and decisions and pushes go on in
+    between. A refused replace writes nothing; an import cut off part-way leaves the chunks
+    written so far published (each record is whole) and running it again finishes it (the
+    records written already are unchanged and skipped). ``on_chunk(rows)`` runs after each
+    commit."""
+    from clerk_console.backoffice.db import reading
+
+    with reading(engine) as conn:
+        changes, counts = _plan(conn, dataset, records, replace_scopes, max_delete_share)
+    for part in _chunks(changes, chunk):
+        with engine.begin() as conn:
+            _apply(conn, dataset, list(part))
+        if on_chunk is not None:
+            on_chunk(len(part))
+    return counts
+
+
+def _plan(conn: Connection, dataset: Dataset, records: Mapping[tuple[str, str], dict[str, Any]],
+          replace_scopes: Iterable[str] | None,
+          max_delete_share: float | None) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """The change-log rows ``records`` change (without sequences) and the counts."""
     scopes = set(replace_scopes) if replace_scopes is not None else set()
     existing = _existing(conn, dataset, records, scopes)
     changes: list[dict[str, Any]] = []
@@ -80,20 +118,23 @@ def put_records(conn: Connection, dataset: Dataset, records: Mapping[tuple[str, 
             raise BackofficeError(
                 f"本次导入将删除现有{live}条中的{deleted}条（超过{max_delete_share:.0%}），"
                 "文件可能为空或不完整，未做任何修改；确认无误请加 --force 重新导入")
-    if changes:
-        first = allocate_seq(conn, len(changes))
-        for i, ch in enumerate(changes):
-            ch["seq"] = first + i
-            ch["dataset"] = dataset.value
-        for chunk in _chunks(changes, 5_000):
-            stmt = _insert(conn, LOG)
-            stmt = stmt.on_conflict_do_update(
-                index_elements=["dataset", "scope", "key"],
-                set_=dict(seq=stmt.excluded.seq, deleted=stmt.excluded.deleted,
-                          hash=stmt.excluded.hash, payload=stmt.excluded.payload))
-            conn.execute(stmt, chunk)
-    return {"changed": len(changes) - deleted, "deleted": deleted,
-            "unchanged": len(records) - (len(changes) - deleted)}
+    return changes, {"changed": len(changes) - deleted, "deleted": deleted,
+                     "unchanged": len(records) - (len(changes) - deleted)}
+
+
+def _apply(conn: Connection, dataset: Dataset, changes: list[dict[str, Any]]) -> None:
+    """Write ``changes`` with fresh sequences taken from the counter (locked until commit)."""
+    if not changes:
+        return
+    first = allocate_seq(conn, len(changes))
+    rows = [dict(ch, seq=first + i, dataset=dataset.value) for i, ch in enumerate(changes)]
+    for chunk in _chunks(rows, 5_000):
+        stmt = _insert(conn, LOG)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["dataset", "scope", "key"],
+            set_=dict(seq=stmt.excluded.seq, deleted=stmt.excluded.deleted,
+                      hash=stmt.excluded.hash, payload=stmt.excluded.payload))
+        conn.execute(stmt, list(chunk))
 
 
 def compact(conn: Connection, dataset: Dataset, *, keep: int) -> int:
