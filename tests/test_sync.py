@@ -335,3 +335,35 @@ def test_a_not_accepted_case_goes_up_and_cannot_be_decided(replica, engine):
     assert rows[case.case_no]["status"] == "accepted"
     with engine.begin() as conn, pytest.raises(service.BackofficeError):
         service.decide(conn, refused.case_no, Decision.APPROVE, actor="审批员", now=NOW)
+
+
+def _licence(i: int, **over) -> dict:
+    return {"holder_id": f"H{i}", "type_code": "yyzz", "name": "营业执照", "number": f"N{i}",
+            "issued": "2024-01-02", "expires": "", **over}
+
+
+@pytest.mark.parametrize("first_download", [True, False])
+def test_a_malformed_elicence_row_is_skipped_and_never_blocks_the_channel(
+        replica, engine, caplog, first_download):
+    """#10: one bad row used to refuse its page on every round, so no later e-licence (nor the
+    rest of that page) ever reached the window."""
+    if not first_download:
+        with engine.begin() as conn:
+            service.put_records(conn, Dataset.ELICENCE, {("370602", "H0|yyzz|N0"): _licence(0)})
+        assert round_(replica).online and len(replica.elicences("H0")) == 1
+    with engine.begin() as conn:
+        service.put_records(conn, Dataset.ELICENCE, {
+            ("370602", "H1|yyzz|N1"): _licence(1, issued="2024-02-30"),  # no such day
+            ("370602", "H2|yyzz|N2"): _licence(2, holder_id=""),
+            ("370602", "H3|yyzz|N3"): _licence(3)})
+    report = round_(replica)
+    assert report.online and not report.error
+    assert report.skipped == {"elicence": 2}
+    assert "电子证照2条记录格式有误，已跳过" in report.skipped_warning
+    assert len(replica.elicences("H3")) == 1 and replica.elicences("H1") == []
+    # the channel moves on: a later change arrives, and the bad rows are not fetched again
+    with engine.begin() as conn:
+        service.put_records(conn, Dataset.ELICENCE, {("370602", "H4|yyzz|N4"): _licence(4)})
+    report = round_(replica)
+    assert report.skipped == {} and len(replica.elicences("H4")) == 1
+    assert "2024-02-30" not in caplog.text and "H1" not in caplog.text  # no row contents logged

@@ -42,3 +42,11 @@ def test_an_unknown_verdict_is_refused() -> None:
     with pytest.raises(ValidationError):
         ItemDecisionWire.model_validate({"item": "A", "dept": "X", "verdict": "maybe",
                                          "by": "u", "at": AT.isoformat()})
+
+
+def test_protocol_doctests() -> None:
+    import doctest
+
+    from clerk_console.sync import protocol
+    result = doctest.testmod(protocol)
+    assert result.attempted > 0 and result.failed == 0

@@ -8,10 +8,14 @@ download or a reset is staged page by page and swapped in with its last page.
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime
 
 from clerk_console.storage.replica import Replica
-from clerk_console.sync.protocol import Dataset, Page
+from clerk_console.sync.protocol import Dataset, Page, row_problem
+
+log = logging.getLogger(__name__)
+ROW_CHECKED = (Dataset.ELICENCE, Dataset.BLACKLIST)  # rows that stand alone: skipped one by one
 
 
 def positions(replica: Replica) -> tuple[dict[Dataset, int], dict[Dataset, int]]:
@@ -27,12 +31,38 @@ def restart(replica: Replica, ds: Dataset) -> None:
     replica.restart_pull(Dataset(ds).value)
 
 
+def usable_rows(ds: Dataset, rows: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], int]:
+    """The rows of a page that can be applied, and how many were skipped as malformed
+    (``protocol.row_problem``). Only the keyed datasets are checked (the others pass as
+    they are, unparsed). What was wrong goes to the log by reason, never with the row's
+    contents (an e-licence names its holder)."""
+    if ds not in ROW_CHECKED:
+        return rows, 0
+    kept: list[tuple[str, str]] = []
+    reasons: dict[str, int] = {}
+    for key, text in rows:
+        try:
+            problem = row_problem(ds, json.loads(text))
+        except (TypeError, ValueError):
+            problem = "记录不是有效的JSON"
+        if problem:
+            reasons[problem] = reasons.get(problem, 0) + 1
+        else:
+            kept.append((key, text))
+    for problem, n in reasons.items():
+        log.warning("pulled %s: %d malformed row(s) skipped (%s)", ds.value, n, problem)
+    return kept, len(rows) - len(kept)
+
+
 def apply(replica: Replica, ds: Dataset, page: Page, *, staging: bool,
-          at: datetime | None = None) -> None:
-    """Apply one page (rows, tombstones, cursor) atomically."""
+          at: datetime | None = None) -> int:
+    """Apply one page (rows, tombstones, cursor) atomically; the number of malformed rows
+    skipped (the cursor moves past them: one bad row never blocks the channel)."""
+    good, skipped = usable_rows(ds, page.rows)
     if not staging:
-        rows = [{"key": k, "payload": json.loads(p)} for k, p in page.rows]
+        rows = [{"key": k, "payload": json.loads(p)} for k, p in good]
         replica.apply_page(Dataset(ds).value, rows, page.tombstones, page.cursor, at=at)
-        return
-    replica.stage_page(Dataset(ds).value, page.rows, page.tombstones, page.cursor,
+        return skipped
+    replica.stage_page(Dataset(ds).value, good, page.tombstones, page.cursor,
                        floor=page.floor, more=page.more, at=at)
+    return skipped

@@ -368,3 +368,56 @@ class CaseDecisionsWire(BaseModel):
     false_commitment: StrictBool = False
     items: list[ItemDecisionWire] = Field(default_factory=list, max_length=200)
     merged_licence: MergedLicenceWire | None = None
+
+
+# ---------------------------------------------------------------- pulled rows, one by one
+# A page of reference data is applied whole, but one malformed row of a keyed dataset must not
+# block the channel: the window skips it, counts it, and says so (the back office's data is
+# fixed there, and the row comes again with its next change).
+
+
+def _date_ok(value: Any) -> bool:
+    if value in (None, ""):
+        return True
+    try:
+        date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _text_ok(value: Any, required: bool = True, limit: int = 200) -> bool:
+    return isinstance(value, str) and (bool(value.strip()) or not required) and len(value) <= limit
+
+
+def row_problem(dataset: Dataset, payload: Any) -> str:
+    """Why one pulled row of ``dataset`` can't be applied ("" = it can). Only the keyed
+    datasets whose rows stand alone are checked row by row (e-licences, the blacklist);
+    the catalogue and the calendar are whole documents, refused whole.
+
+    >>> row_problem(Dataset.ELICENCE, {"holder_id": "X", "type_code": "yyzz", "name": "营业执照",
+    ...                                "number": "N1", "issued": "2026-02-30"})
+    '签发日期不是有效日期'
+    >>> row_problem(Dataset.BLACKLIST, {"subject_id": "X", "listed_on": "2026-11-27"})
+    ''
+    """
+    if dataset not in (Dataset.ELICENCE, Dataset.BLACKLIST):
+        return ""
+    if not isinstance(payload, dict):
+        return "记录不是对象"
+    if dataset is Dataset.BLACKLIST:
+        if not _text_ok(payload.get("subject_id", "x"), limit=64):
+            return "主体编号无效"
+        if not _text_ok(payload.get("name", ""), required=False) or not _text_ok(
+                payload.get("reason", ""), required=False, limit=2000):
+            return "名称或原因无效"
+        return "" if _date_ok(payload.get("listed_on")) else "列入日期不是有效日期"
+    for name, label in (("holder_id", "持证主体"), ("type_code", "证照类型"), ("name", "证照名称"),
+                        ("number", "证照编号")):
+        if not _text_ok(payload.get(name), limit=64 if name != "name" else 200):
+            return f"{label}缺失或无效"
+    if not _date_ok(payload.get("issued")):
+        return "签发日期不是有效日期"
+    if not _date_ok(payload.get("expires")):
+        return "有效期截止日期不是有效日期"
+    return ""

@@ -41,6 +41,7 @@ class RoundReport:
     pulled: dict[str, int] = field(default_factory=dict)  # rows applied per dataset
     deleted: dict[str, int] = field(default_factory=dict)  # tombstones applied per dataset
     resets: list[str] = field(default_factory=list)  # datasets downloaded again from scratch
+    skipped: dict[str, int] = field(default_factory=dict)  # malformed rows not applied
     queued: int = 0  # events still waiting after the round
     requests: int = 0
     bytes_sent: int = 0
@@ -54,6 +55,15 @@ class RoundReport:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    @property
+    def skipped_warning(self) -> str:
+        """Chinese: which pulled rows were malformed and skipped, and who fixes them."""
+        if not self.skipped:
+            return ""
+        names = {"elicence": "电子证照", "blacklist": "失信名单"}
+        what = "、".join(f"{names.get(d, d)}{n}条" for d, n in self.skipped.items())
+        return f"后台下发的{what}记录格式有误，已跳过，其余已更新；请联系后台管理员核对数据"
 
 
 def _push(replica: Replica, client: SyncClient, report: RoundReport, batch: int) -> None:
@@ -119,7 +129,8 @@ def _pull(replica: Replica, client: SyncClient, report: RoundReport,
                     continue
                 changed = page.rows or page.tombstones or page.cursor != cursors.get(ds, 0)
                 if changed or ds in staging:
-                    apply.apply(replica, ds, page, staging=ds in staging)
+                    if skipped := apply.apply(replica, ds, page, staging=ds in staging):
+                        report.skipped[ds.value] = report.skipped.get(ds.value, 0) + skipped
                 if page.rows:
                     report.pulled[ds.value] = report.pulled.get(ds.value, 0) + len(page.rows)
                 if page.tombstones:
