@@ -23,21 +23,28 @@ BASE = "https://zwfw.example.cn/hall"
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{22}$")
 
 
-@pytest.fixture
-def window(tmp_path):
-    replica = Replica.open(tmp_path / "replica.sqlite3")
+def open_window(path, catalogue) -> Replica:
+    """A window's replica with the catalogue, one clerk (c1) and the test enterprise."""
+    replica = Replica.open(path)
     with replica.write():
-        replica.store_catalogue(small_catalogue(), at=NOW)
+        replica.store_catalogue(catalogue, at=NOW)
         replica.set_window("YT0101", "综合受理1号窗口", "烟台市政务服务中心")
         replica.add_clerk("c1", "张敏", "111111", "clerk")
     replica.save_applicant(ENTERPRISE, "c1", at=NOW)
+    return replica
+
+
+@pytest.fixture
+def window(tmp_path):
+    replica = open_window(tmp_path / "replica.sqlite3", small_catalogue())
     yield replica
     replica.close()
 
 
-def accept(replica, items=("FOOD",)):
+def accept(replica, items=("FOOD",), bundle=None):
+    """The enterprise's case accepted at the window, every material received."""
     draft = intake.new_draft(replica, window="YT0101", clerk_id="c1", applicant=ENTERPRISE,
-                             items=list(items), bundle=None, now=NOW)
+                             items=list(items), bundle=bundle, now=NOW)
     for line in draft.materials:
         if line.state is MaterialState.PENDING:
             draft = intake.set_material(draft, line.code, MaterialState.RECEIVED, original=True)
