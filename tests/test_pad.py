@@ -4,8 +4,6 @@ replica: pair with the one-time code, idle screen, a rating, a bad rating with G
 reasons; a second device can't pair without a code; the clerk's keys refuse while paired."""
 from __future__ import annotations
 
-import os
-import shutil
 from dataclasses import replace
 from datetime import timedelta
 
@@ -18,9 +16,9 @@ from clerk_console.services import ServiceError, intake, rating
 from clerk_console.services.audit import login
 
 from conftest import ENTERPRISE, NOW
+from support.browser import chromium
 from test_services import draft_for
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOP = replace(ENTERPRISE, phone="13912345678")
 CLOCK = NOW + timedelta(minutes=2)
 
@@ -57,13 +55,7 @@ def pad(replica):
 
 @pytest.fixture
 def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("needs the system's chromium (apt install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        yield b
-        b.close()
+    yield from chromium()
 
 
 def close_case(replica):
