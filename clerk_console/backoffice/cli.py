@@ -172,7 +172,9 @@ def _serve(args, url: str) -> int:
     if args.sms:
         from clerk_console.backoffice import sms
 
-        worker = sms.SmsWorker(engine, sms.load_config(args.sms)).start()
+        sms_config = sms.load_config(args.sms)
+        sms.gateway_for(sms_config).close()  # a missing key or secret stops here, in Chinese
+        worker = sms.SmsWorker(engine, sms_config).start()
     from clerk_console.backoffice.service.retention import PRUNE_EVERY_SECONDS
 
     options = dict(host=args.host, port=args.port, log_level=args.log_level,
@@ -194,7 +196,7 @@ def _sms_send(args, url: str) -> int:
     from clerk_console.backoffice import sms
     from clerk_console.backoffice.db import make_engine
 
-    gateway = sms.Gateway(sms.load_config(args.config))
+    gateway = sms.gateway_for(sms.load_config(args.config))
     try:
         result = sms.run_round(make_engine(url), gateway, _now())
     finally:

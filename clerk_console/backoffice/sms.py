@@ -15,8 +15,9 @@
 - **The gateway** (``Gateway``): a JSON POST in the field names of the Chinese providers'
   SendSms APIs (``PhoneNumbers``, ``SignName``, ``TemplateCode``, ``TemplateParam``,
   ``OutId``), to the configured URL, with an optional bearer token from an environment
-  variable; the answer ``{"Code": "OK"}`` means sent. Providers that sign each request (HMAC)
-  need a subclass overriding ``request``. Only template parameters travel, scrubbed of ID
+  variable; the answer ``{"Code": "OK"}`` means sent. Providers that sign each request:
+  ``signing = "aliyun"`` (``sms_aliyun.py``: SendSms, HMAC-SHA1 over the canonical query);
+  ``gateway_for`` picks the class. Only template parameters travel, scrubbed of ID
   numbers (``domain.messages.scrub``); the applicant's name never does.
 
 Configuration: a TOML file (``load_config``), e.g. ``sms.toml``::
@@ -30,6 +31,14 @@ Configuration: a TOML file (``load_config``), e.g. ``sms.toml``::
     result_ready = "SMS_000001"
     deadline = "SMS_000002"
     voided = "SMS_000003"
+
+Signed (Alibaba Cloud SendSms), in addition::
+
+    url = "https://dysmsapi.aliyuncs.com/"
+    signing = "aliyun"
+    access_key_id = "LTAI..."
+    secret_env = "CLERK_SMS_SECRET"     # the AccessKey Secret is read from this variable
+    region = "cn-hangzhou"              # api_version = "2017-05-25"
 """
 from __future__ import annotations
 
@@ -87,6 +96,14 @@ class SmsConfig:
     attempts: int = 3  # requests per message per round
     retry_wait_seconds: float = 1.0  # first wait between them (doubling)
     interval_seconds: float = 60.0  # between rounds of the worker
+    # a provider that signs each request (SIGNING): "" none (bearer token), "aliyun" (SendSms,
+    # HMAC-SHA1, sms_aliyun.py) with the AccessKey id and the environment variable holding
+    # the secret (never the secret itself in the file)
+    signing: str = ""
+    access_key_id: str = ""
+    secret_env: str = ""
+    region: str = "cn-hangzhou"
+    api_version: str = "2017-05-25"
 
 
 def load_config(path: Path) -> SmsConfig:
@@ -118,7 +135,26 @@ def check_config(data: dict[str, Any], where: str = "短信设置") -> SmsConfig
     attempts = data.get("attempts", 3)
     if isinstance(attempts, bool) or not isinstance(attempts, int) or not 1 <= attempts <= 10:
         raise SmsConfigError(f"{where}：attempts 应为 1-10 的整数")
+    if data.get("signing", "") not in SIGNING:
+        raise SmsConfigError(f"{where}：signing 应为 {'、'.join(repr(k) for k in SIGNING)} 之一"
+                             f"（{'；'.join(f'{k!r}：{v}' for k, v in SIGNING.items())}）")
+    if data.get("signing") and not (data.get("access_key_id") and data.get("secret_env")):
+        raise SmsConfigError(f"{where}：signing = \"{data['signing']}\" 需要 access_key_id 和 "
+                             "secret_env（保存密钥的环境变量名）")
     return SmsConfig(**{**data, "templates": {k: str(v) for k, v in templates.items()}})
+
+
+SIGNING = {"": "不签名（可用 token_env 的 Bearer 令牌）",
+           "aliyun": "阿里云短信 SendSms，HMAC-SHA1 签名"}
+
+
+def gateway_for(config: SmsConfig) -> "Gateway":
+    """The gateway the settings name: signed requests where ``signing`` says so."""
+    if config.signing == "aliyun":
+        from .sms_aliyun import AliyunGateway
+
+        return AliyunGateway(config)
+    return Gateway(config)
 
 
 # ---------------------------------------------------------------- the gateway
@@ -404,7 +440,11 @@ class SmsWorker:
         self._thread.join(timeout=30)
 
     def _run(self) -> None:
-        gateway = Gateway(self.config)
+        try:
+            gateway = gateway_for(self.config)
+        except SmsConfigError:
+            log.exception("短信设置有误，短信发送未启动")
+            return
         try:
             while not self._stop.is_set():
                 try:
