@@ -176,16 +176,20 @@ class Case:
                       reason: str = "") -> Case:
         """The draft with one material's state changed (what the clerk ticks on the checklist).
         Only a draft's materials change by hand; a defective one needs the reason; e-licence
-        coverage is the system's to set, never the clerk's."""
+        coverage is the system's to set, never the clerk's, and a covered material stays so
+        (the checklist's keys follow the same rule, ``domain.checklist``)."""
         if self.status is not Status.DRAFT:
             raise RuleError("办件已办结受理，不能再修改材料；补交材料请用“补正”")
-        if not any(m.code == code for m in self.materials):
+        found = next((m for m in self.materials if m.code == code), None)
+        if found is None:
             raise RuleError(f"材料 {code} 不在本办件的材料清单中")
         state = MaterialState(state)
         if state is MaterialState.DEFECTIVE and not reason.strip():
             raise RuleError("请写明材料不符合要求的原因和需要怎样改正")
         if state is MaterialState.ELICENCE:
             raise RuleError("电子证照由系统核验，不能手工标记")
+        if not markable(found):
+            return self  # covered by the e-licence library: never asked for, nothing to mark
         mats = tuple(replace(m, state=state, original=original, reason=reason.strip())
                      if m.code == code else m for m in self.materials)
         return replace(self, materials=mats)
@@ -227,6 +231,12 @@ class Case:
         if not reason or not reason.strip():
             raise RuleError("请填写废止原因（如：逾期未补正哪些材料）")
         return transition(self, Status.VOIDED, note=reason.strip())
+
+
+def markable(m: CaseMaterial) -> bool:
+    """The clerk may mark this material: not one the e-licence library already covers (such a
+    material is never asked for on paper)."""
+    return m.state is not MaterialState.ELICENCE
 
 
 def handed_codes(codes: Iterable[str]) -> list[str]:

@@ -13,7 +13,8 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Label
 
 from clerk_console.ui.widgets.keybar import KeyBar, key_hints, node_keys
-from clerk_console.domain.case import Case, MaterialState, Outcome
+from clerk_console.domain.case import Case, Outcome
+from clerk_console.domain.checklist import keep_marks, marked_count
 from clerk_console.domain.masking import mask_id, mask_name
 from clerk_console.domain.parties import Applicant
 from clerk_console.domain.visit import comes_as_agent, same_open_cases
@@ -49,8 +50,7 @@ class Intake:
         untouched ones do not count."""
         if self.draft is None:
             return 0
-        return sum(m.state not in (MaterialState.PENDING, MaterialState.ELICENCE)
-                   for m in self.draft.materials)
+        return marked_count(self.draft.materials)
 
     def work_text(self) -> str:
         """'' when nothing was entered, else what would go ("3 个事项、已核 2 项材料")."""
@@ -305,14 +305,11 @@ class IntakeScreen(Screen):
                 cur.draft, cur.verdict = None, None
             self.query_one(Checklist).show([])
             return
-        marks = {m.code: m for m in cur.draft.materials} if cur.draft else {}
         draft = self.desk.new_draft(clerk_id=self.app.clerk.clerk_id, applicant=cur.view.applicant,
                                     items=list(cur.items), bundle=cur.bundle, agent=cur.agent,
                                     now=self.app.now())
-        merged = tuple(
-            marks[m.code] if m.code in marks and m.state is not MaterialState.ELICENCE else m
-            for m in draft.materials)
-        self.set_materials(replace(draft, materials=merged))
+        before = cur.draft.materials if cur.draft else ()
+        self.set_materials(replace(draft, materials=keep_marks(draft.materials, before)))
 
     def set_materials(self, draft: Case) -> None:
         cur = self.current

@@ -1,7 +1,8 @@
-"""The merged checklist: one line per material, main and secondary apart, one key per mark."""
-from __future__ import annotations
+"""The merged checklist: one line per material, main and secondary apart, one key per mark.
 
-from dataclasses import replace
+Only drawing and keys here: what a key does to the materials is ``clerk_console.domain.checklist``.
+"""
+from __future__ import annotations
 
 from rich.table import Table
 from rich.text import Text
@@ -10,6 +11,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from clerk_console.domain import checklist as rules
 from clerk_console.domain.case import CaseMaterial, MaterialState
 
 STATE_STYLE = {
@@ -36,34 +38,6 @@ def material_line(m: CaseMaterial) -> Table:
     row.add_column(ratio=1, overflow="fold")
     row.add_row(Text(mark, style=STATE_STYLE[m.state]), body)
     return row
-
-
-def mark(materials: list[CaseMaterial], index: int, state: MaterialState) -> list[CaseMaterial]:
-    m = materials[index]
-    if m.state is MaterialState.ELICENCE and state is not MaterialState.ELICENCE:
-        return materials  # the e-licence library covers it; never asked on paper
-    out = list(materials)
-    out[index] = replace(m, state=state)
-    return out
-
-
-def toggle_original(materials: list[CaseMaterial], index: int) -> list[CaseMaterial]:
-    m = materials[index]
-    if m.state is MaterialState.ELICENCE:
-        return materials
-    out = list(materials)
-    out[index] = replace(m, original=not m.original, state=MaterialState.RECEIVED)
-    return out
-
-
-def receive_main(materials: list[CaseMaterial]) -> list[CaseMaterial]:
-    return [replace(m, state=MaterialState.RECEIVED)
-            if m.main and m.state is MaterialState.PENDING else m for m in materials]
-
-
-def receive_all(materials: list[CaseMaterial]) -> list[CaseMaterial]:
-    return [replace(m, state=MaterialState.RECEIVED)
-            if m.state is MaterialState.PENDING else m for m in materials]
 
 
 class Checklist(OptionList):
@@ -94,10 +68,7 @@ class Checklist(OptionList):
         self.materials = list(materials)
         options: list[Option] = []
         self.rows = []
-        for main, title in ((True, "主要材料"), (False, "次要材料")):
-            group = [i for i, m in enumerate(self.materials) if m.main is main]
-            if not group:
-                continue
+        for title, group in rules.groups(self.materials):
             options.append(Option(Text(f"── {title} ──", style="bold"), disabled=True))
             self.rows.append(None)
             for i in group:
@@ -114,26 +85,26 @@ class Checklist(OptionList):
         h = self.highlighted
         return None if h is None or h >= len(self.rows) else self.rows[h]
 
-    def _apply(self, materials: list[CaseMaterial]) -> None:
-        self.show(materials)
+    def _apply(self, materials: tuple[CaseMaterial, ...]) -> None:
+        self.show(list(materials))
         self.post_message(self.Changed(self.materials))
 
     def action_mark(self, state: str) -> None:
         i = self._current()
         if i is not None:
-            self._apply(mark(self.materials, i, MaterialState(state)))
+            self._apply(rules.mark(self.materials, i, MaterialState(state)))
             self.action_cursor_down()
 
     def action_original(self) -> None:
         i = self._current()
         if i is not None:
-            self._apply(toggle_original(self.materials, i))
+            self._apply(rules.toggle_original(self.materials, i))
 
     def action_main(self) -> None:
-        self._apply(receive_main(self.materials))
+        self._apply(rules.receive_main(self.materials))
 
     def action_all(self) -> None:
-        self._apply(receive_all(self.materials))
+        self._apply(rules.receive_all(self.materials))
 
     def action_done(self) -> None:
         self.post_message(self.Done())
