@@ -57,7 +57,7 @@ from sqlalchemy import Connection, Engine, exists, func, literal, select, update
 
 from clerk_console import toml_text
 from clerk_console.backoffice.tables import ServerContact, SmsMessage
-from clerk_console.domain.calendar import WorkCalendar, default_calendar
+from clerk_console.domain.calendar import WorkCalendar
 from clerk_console.domain.case import SUPPLY_STATUSES
 from clerk_console.domain.ids import new_id
 from clerk_console.domain.masking import mask_phone
@@ -270,14 +270,9 @@ def queue_voided(conn: Connection, *, case_id: str, case_no: str, window_id: str
 def calendar_of(conn: Connection) -> WorkCalendar:
     """The working-day calendar the back office publishes (its loaded years over the
     package's own)."""
-    from clerk_console.datafiles.calendar import schedule_from_dict
+    from .service.catalogue import published_calendar
 
-    published = {}
-    for (payload,) in conn.execute(select(LOG.c.payload).where(
-            (LOG.c.dataset == Dataset.CALENDAR.value) & (LOG.c.deleted.is_(False)))):
-        schedule = schedule_from_dict(json.loads(payload), "后台发布")
-        published[schedule.year] = schedule
-    return default_calendar(published)
+    return published_calendar(conn)
 
 
 def queue_reminders(conn: Connection, now: datetime, cal: WorkCalendar | None = None) -> int:

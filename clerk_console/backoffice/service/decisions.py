@@ -38,7 +38,8 @@ def count_cases(conn: Connection) -> int:
 
 def decide(conn: Connection, case_no: str, decision: Decision, *, actor: str,
            now: datetime) -> dict[str, Any]:
-    """Record the back office's decision and queue it for the window that took the case."""
+    """Record the back office's decision on the whole case (every item at once) and queue it
+    for the window that took the case."""
     row = conn.execute(select(CASE).where(CASE.c.case_no == case_no.strip().upper())
                        ).mappings().first()
     if row is None:
@@ -52,8 +53,16 @@ def decide(conn: Connection, case_no: str, decision: Decision, *, actor: str,
                                      window_id=row["window_id"], decision=decision.value,
                                      decided_at=now, decided_by=actor))
     conn.execute(CASE.update().where(CASE.c.id == row["id"]).values(decided_on=decided_day(now)))
-    payload = dict(case_id=row["id"], case_no=row["case_no"], decision=decision.value,
-                   decided_at=now.isoformat())
+    from clerk_console.sync.protocol import CaseDecisionsWire, ItemDecisionWire
+
+    from .review import case_decisions, close_items
+
+    done = case_decisions(conn, row["id"])  # items the workbench decided before: kept
+    payload = CaseDecisionsWire(case_id=row["id"], case_no=row["case_no"], decision=decision,
+                                decided_at=now,
+                                items=[ItemDecisionWire.of(d) for d in done.values()]
+                                ).model_dump(mode="json")
+    close_items(conn, row["id"], now)  # decided as a whole: out of every queue
     put_records(conn, Dataset.DECISIONS, {(row["window_id"], row["id"]): payload})
     sms.queue_result_ready(conn, row, now)  # the applicant is told the result is ready, once
     return payload

@@ -20,6 +20,7 @@ from clerk_console.backoffice.push_rules import PushChecker
 from clerk_console.domain.case import Status
 from clerk_console.sync.protocol import ItemStatus, PushItem, PushResult, canonical_json
 
+from .review import index_cases
 from .common import (CASE, CONTACT, EV, FOLLOWUP, RATING, WindowRow, _bound, _chunks, _driver_cursor,
                      _driver_executemany, _insert, _placeholders)
 from .facts import FACT_COLUMNS, case_facts, rated_on
@@ -39,6 +40,7 @@ class _Writes:
     followups: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> newest row
     contacts: dict[str, dict[str, Any]] = field(default_factory=dict)  # case number -> newest
     voided: list[dict[str, Any]] = field(default_factory=list)  # cases the window voided now
+    cases: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> newest payload
 
 
 def push(conn: Connection, window: WindowRow, items: list[PushItem], *,
@@ -120,6 +122,7 @@ def _sort_claimed(conn: Connection, window: WindowRow, items: list[PushItem], te
                                                    or prior["status"] != Status.VOIDED.value):
             w.voided.append(dict(case_id=it.entity_id, case_no=p.get("case_no", ""),
                                  window_id=window.id))
+        w.cases[it.entity_id] = p
         existing[it.entity_id] = dict(id=it.entity_id, window_id=window.id, version=version,
                                       status=p["status"], case_no=p.get("case_no", ""))
     return w
@@ -150,6 +153,8 @@ def _write(conn: Connection, window: WindowRow, w: _Writes, now: datetime) -> No
                         case_no=bindparam("b_case_no"),
                         **{k: bindparam(f"b_{k}") for k in FACT_COLUMNS}))
         conn.execute(stmt, list(w.updates.values()))
+    if w.cases:  # the departments' queues (bo_case_item) and the progress links
+        index_cases(conn, window, list(w.cases.values()), now)
     if w.refused:
         conn.execute(EV.update().where((EV.c.window_id == bindparam("w"))
                                        & (EV.c.event_id == bindparam("e")))
