@@ -108,7 +108,7 @@ def test_rows_stored_before_the_facts_are_backfilled(seeded):
     with seeded.begin() as conn:
         conn.execute(CASE.update().values(item_codes=None, outcome=None, taken_on=None,
                                           decided_on=None))
-        conn.execute(RATING.update().values(rated_on=None))
+        conn.execute(RATING.update().values(rated_on=None, item_codes=None))
     with reading(seeded) as conn:
         assert dashboard(conn, DAY, DAY, today=TODAY).total.taken == 0
     with seeded.begin() as conn:

@@ -133,6 +133,7 @@ class ServerRating(SQLModel, table=True):
     payload: str = Field(sa_column=Column(Text, nullable=False))
     received_at: datetime
     rated_on: date | None = Field(default=None, index=True)  # the window's day (China time)
+    item_codes: str | None = None  # the rated case's (bo_case.item_codes), for the dashboard
 
 
 class ServerFollowup(SQLModel, table=True):

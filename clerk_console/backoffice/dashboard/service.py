@@ -1,9 +1,10 @@
 """监管评价: the supervision figures per window and per department, for a range of days.
 
-Every figure is a SQL aggregate over the fact columns (``service/facts.py``): one grouped
-query over the cases taken in the range and one over the ratings given in it. Departments
-come from the published catalogue: the cases are grouped by their set of item codes (a few
-hundred groups at most), and each group counts once for every department among its items.
+Every figure is a SQL aggregate over the fact columns (``service/facts.py``): one scan of the
+cases taken in the range and one of the ratings given in it, each grouped by window and by
+set of item codes (windows × the item sets in use: thousands of groups, not rows), folded in
+Python to windows and to departments. Departments come from the published catalogue; a set
+of items counts once for every department among its items.
 
 What counts (cases taken in the range, ``taken_on`` between ``start`` and ``end``):
 
@@ -140,25 +141,35 @@ def _rating_columns(today: date) -> list[Any]:
             _n(bad & open_ & (f.due < today))]
 
 
-def _case_sums(conn: Connection, key: Any, start: date, end: date,
-               today: date) -> dict[str, list[int]]:
+Sums = dict[tuple[str, str], list[int]]  # (window id, item codes) -> figures
+
+
+def _case_sums(conn: Connection, start: date, end: date, today: date) -> Sums:
+    """One scan of the cases taken in the range, grouped by window and set of items."""
     c = CASE.c
-    q = (select(key, *_case_columns(today))
-         .where(c.taken_on.between(start, end) & c.outcome.in_(TAKEN)).group_by(key))
-    return {row[0]: [int(v) for v in row[1:]] for row in conn.execute(q)}
+    q = (select(c.window_id, c.item_codes, *_case_columns(today))
+         .where(c.taken_on.between(start, end) & c.outcome.in_(TAKEN))
+         .group_by(c.window_id, c.item_codes))
+    return {(row[0], row[1] or ""): [int(v) for v in row[2:]] for row in conn.execute(q)}
 
 
-def _rating_sums(conn: Connection, key: Any, start: date, end: date,
-                 today: date) -> dict[str, list[int]]:
+def _rating_sums(conn: Connection, start: date, end: date, today: date) -> Sums:
+    """One scan of the ratings given in the range (with their follow-ups), grouped alike."""
     r, f = RATING.c, FOLLOWUP.c
     source = RATING.outerjoin(FOLLOWUP, and_(f.window_id == r.window_id,
                                              f.case_no == r.case_no))
-    if key is CASE.c.item_codes:  # the rated case's items: only for the departments
-        source = source.join(CASE, and_(CASE.c.window_id == r.window_id,
-                                        CASE.c.case_no == r.case_no))
-    q = (select(key, *_rating_columns(today)).select_from(source)
-         .where(r.rated_on.between(start, end)).group_by(key))
-    return {row[0]: [int(v) for v in row[1:]] for row in conn.execute(q)}
+    q = (select(r.window_id, r.item_codes, *_rating_columns(today)).select_from(source)
+         .where(r.rated_on.between(start, end)).group_by(r.window_id, r.item_codes))
+    return {(row[0], row[1] or ""): [int(v) for v in row[2:]] for row in conn.execute(q)}
+
+
+def _fold(sums: Sums, by: int) -> dict[str, list[int]]:
+    """``sums`` added up by window (``by=0``) or by set of items (``by=1``)."""
+    out: dict[str, list[int]] = {}
+    for key, values in sums.items():
+        have = out.get(key[by])
+        out[key[by]] = values if have is None else [a + b for a, b in zip(have, values)]
+    return out
 
 
 def _figures(cases: list[int] | None, ratings: list[int] | None) -> Figures:
@@ -185,8 +196,8 @@ def dashboard(conn: Connection, start: date, end: date, *, today: date) -> Dashb
     (both included); ``today`` decides what is overdue."""
     check_range(start, end)
     windows = {wid: code for wid, code in conn.execute(select(W.c.id, W.c.code))}
-    by_window_cases = _case_sums(conn, CASE.c.window_id, start, end, today)
-    by_window_ratings = _rating_sums(conn, RATING.c.window_id, start, end, today)
+    cases, ratings = _case_sums(conn, start, end, today), _rating_sums(conn, start, end, today)
+    by_window_cases, by_window_ratings = _fold(cases, 0), _fold(ratings, 0)
     window_rows = []
     total = Figures()
     for wid in sorted(set(by_window_cases) | set(by_window_ratings),
@@ -196,18 +207,17 @@ def dashboard(conn: Connection, start: date, end: date, *, today: date) -> Dashb
         total.add(row.figures)
         window_rows.append(row)
     return Dashboard(start, end, today, window_rows,
-                     _department_rows(conn, start, end, today), total)
+                     _department_rows(conn, _fold(cases, 1), _fold(ratings, 1)), total)
 
 
-def _department_rows(conn: Connection, start: date, end: date, today: date) -> list[Row]:
+def _department_rows(conn: Connection, cases: dict[str, list[int]],
+                     ratings: dict[str, list[int]]) -> list[Row]:
     item_dept, names = departments_of(conn)
-    cases = _case_sums(conn, CASE.c.item_codes, start, end, today)
-    ratings = _rating_sums(conn, CASE.c.item_codes, start, end, today)
     rows: dict[str, Row] = {}
     for codes in set(cases) | set(ratings):
         part = _figures(cases.get(codes), ratings.get(codes))
-        for dept in sorted({item_dept.get(i, UNKNOWN_DEPT[0]) for i in (codes or "").split(",")
-                            if i} or {UNKNOWN_DEPT[0]}):
+        for dept in sorted({item_dept.get(i, UNKNOWN_DEPT[0]) for i in codes.split(",") if i}
+                           or {UNKNOWN_DEPT[0]}):
             label = names.get(dept, UNKNOWN_DEPT[1] if dept == UNKNOWN_DEPT[0] else dept)
             rows.setdefault(dept, Row(dept, label)).figures.add(part)
     return sorted(rows.values(), key=lambda r: (r.key == UNKNOWN_DEPT[0], r.key))

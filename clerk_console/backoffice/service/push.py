@@ -23,7 +23,7 @@ from clerk_console.sync.protocol import ItemStatus, PushItem, PushResult, canoni
 from .review import index_cases
 from .common import (CASE, CONTACT, EV, FOLLOWUP, RATING, WindowRow, _bound, _chunks, _driver_cursor,
                      _driver_executemany, _insert, _placeholders)
-from .facts import FACT_COLUMNS, case_facts, rated_on
+from .facts import FACT_COLUMNS, case_facts, rated_on, rating_items
 
 CONFLICT_MESSAGE = "同一记录编号已收到过不同的内容，本次已拒收；请核对该办件后联系后台处理"
 
@@ -140,6 +140,7 @@ def _write(conn: Connection, window: WindowRow, w: _Writes, now: datetime) -> No
              for row in w.inserts.values()])
     if w.ratings:
         conn.execute(_insert(conn, RATING).on_conflict_do_nothing(), w.ratings)
+        rating_items(conn, [r["id"] for r in w.ratings])
     if w.followups:
         _write_followups(conn, list(w.followups.values()))
     if w.contacts:
