@@ -30,6 +30,7 @@ from clerk_console.domain.case import MaterialState, Outcome, Status
 from clerk_console.domain.catalogue import Catalogue
 from clerk_console.domain.codes import resident_id, uscc
 from clerk_console.domain.ids import format_case_no, new_id
+from clerk_console.domain.parties import elicence_key
 
 GENERATOR_VERSION = "2"
 TODAY = date(2026, 11, 27)  # the replica's "today": fixed so the data never depends on the clock
@@ -184,7 +185,7 @@ def elicence_rows(rnd: random.Random, persons: list[str], enterprises: list[str]
         issued = TODAY - timedelta(days=rnd.randrange(30, 3000))
         expires = TODAY - timedelta(days=rnd.randrange(1, 300)) if expired else \
             TODAY + timedelta(days=rnd.randrange(30, 3650))
-        rows.append({"key": f"{type_code}:{number}", "holder_id": holder, "type_code": type_code,
+        rows.append({"key": elicence_key(holder, type_code, number), "holder_id": holder, "type_code": type_code,
                      "name": name, "number": number, "issued": issued, "expires": expires})
 
     for pid in persons:

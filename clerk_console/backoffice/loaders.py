@@ -11,6 +11,8 @@ import re
 from datetime import date, datetime
 from pathlib import Path
 
+from clerk_console.domain.parties import elicence_key
+
 REGION_RE = re.compile(r"^\d{6}$")
 MAX_FIELD_CHARS = 2_000  # no column of these lists is anywhere near; a 200 KB field is an error
 
@@ -182,7 +184,7 @@ def elicence_records(path: Path) -> dict[tuple[str, str], dict]:
         if not REGION_RE.match(v["region"]):
             raise LoadError(f"{path} 第{n}行：region“{v['region']}”应为6位行政区划代码")
         holder = v["holder_id"].upper()
-        key = f"{holder}|{v['type_code']}|{v['number']}"
+        key = elicence_key(holder, v["type_code"], v["number"])
         out[(v["region"], key)] = {
             "holder_id": holder, "type_code": v["type_code"], "name": v["name"],
             "number": v["number"], "issued": _date(v["issued"], path, n, "issued"),

@@ -45,6 +45,22 @@ class ELicence:
     def valid_on(self, day: date) -> bool:
         return self.expires is None or self.expires >= day
 
+    @property
+    def key(self) -> str:
+        """Its identity in the library, the sync key on both ends (``elicence_key``)."""
+        return elicence_key(self.holder_id, self.type_code, self.number)
+
+
+def elicence_key(holder_id: str, type_code: str, number: str) -> str:
+    """The one identity key of an e-licence: ``HOLDER|type|number`` (holder upper-cased, as
+    the back office's loader stores it), used by the back office's records, the replica's
+    rows and every sync page.
+
+    >>> elicence_key("37060219900101123x", "ID", "37060219900101123X")
+    '37060219900101123X|ID|37060219900101123X'
+    """
+    return f"{holder_id.strip().upper()}|{type_code}|{number}"
+
 
 @dataclass(frozen=True, slots=True)
 class BlacklistEntry:

@@ -74,8 +74,15 @@ class Applicants(ReplicaBase):
                          number=r.number, issued=r.issued, expires=r.expires) for r in rows]
 
     def save_elicences(self, licences: Iterable[ELicence]) -> None:
+        """Saved under their one key (``ELicence.key``); a row of the same licence (type and
+        number) kept under another key, e.g. an older replica's, is replaced, as a pull does."""
+        values = [elicence_values(lic) for lic in licences]
         with self.write() as s:
-            upsert(s, ELicenceRow, [elicence_values(lic) for lic in licences], ["key"])
+            for v in values:
+                s.execute(delete(ELicenceRow).where(
+                    ELicenceRow.type_code == v["type_code"], ELicenceRow.number == v["number"],
+                    ELicenceRow.key != v["key"]))
+            upsert(s, ELicenceRow, values, ["key"])
 
     def save_blacklist(self, entries: Iterable[BlacklistEntry]) -> None:
         with self.write() as s:

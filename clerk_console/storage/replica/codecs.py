@@ -128,7 +128,7 @@ def applicant_from_row(row: ApplicantRow) -> Applicant:
 
 
 def elicence_values(lic: ELicence, key: str = "") -> dict[str, Any]:
-    return {"key": key or f"{lic.type_code}:{lic.number}", "holder_id": lic.holder_id,
+    return {"key": key or lic.key, "holder_id": lic.holder_id,
             "type_code": lic.type_code, "name": lic.name, "number": lic.number,
             "issued": lic.issued, "expires": lic.expires}
 
