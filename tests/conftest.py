@@ -152,6 +152,19 @@ def engine(bo):
     return make_engine(bo.db_url)
 
 
+@pytest.fixture()
+def enrolled_replica(tmp_path, bo, engine):
+    """A window's replica (YT0101, region 370602) enrolled with ``bo``."""
+    from clerk_console.commands.embedded import enroll_replica
+    from clerk_console.storage.replica import Replica
+
+    r = Replica.open(tmp_path / "window" / "replica.sqlite3")
+    r.set_window("YT0101", "综合受理1号窗口", "烟台市政务服务中心")
+    enroll_replica(engine, r, bo.url, region="370602")
+    yield r
+    r.close()
+
+
 # Tests that need a POSIX terminal or process model skip on Windows, each with its reason.
 POSIX_ONLY_TESTS = {
     "test_tty_scanner.py": "needs tmux and a pseudo-terminal (POSIX only)",

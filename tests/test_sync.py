@@ -17,7 +17,6 @@ from clerk_console.storage.replica import Replica
 from clerk_console.sync import apply
 from clerk_console.sync.client import SyncClient, SyncOffline, SyncRefused
 from clerk_console.sync.token_store import window_token
-from clerk_console.commands.embedded import enroll_replica
 from clerk_console.sync.protocol import Dataset, Page
 from clerk_console.sync.runner import client_for, sync_once
 from support.synthetic import add_cases
@@ -28,12 +27,8 @@ NOW = datetime(2026, 11, 27, 9, tzinfo=timezone.utc)
 
 
 @pytest.fixture()
-def replica(tmp_path, bo, engine):
-    r = Replica.open(tmp_path / "window" / "replica.sqlite3")
-    r.set_window("YT0101", "综合受理1号窗口", "烟台市政务服务中心")
-    enroll_replica(engine, r, bo.url, region="370602")
-    yield r
-    r.close()
+def replica(enrolled_replica):
+    return enrolled_replica
 
 
 def round_(replica, **kw):

@@ -21,7 +21,8 @@ from clerk_console.backoffice.enrollment import check_enroll_rate, enroll_logged
 from clerk_console.backoffice.push_rules import case_seq
 from clerk_console.backoffice.service import BackofficeError
 from clerk_console.sync.protocol import (API_PREFIX, GZIP_MIN_BYTES, MAX_PUSH_BYTES,
-                                         MAX_SMALL_BYTES, MAX_WIRE_BYTES, SERVER_TIME_HEADER,
+                                         MAX_SMALL_BYTES, AuditPushRequest, AuditPushResponse,
+                                         MAX_WIRE_BYTES, SERVER_TIME_HEADER,
                                          BodyTooLarge, EnrollRequest, EnrollResponse,
                                          PullRequest, PushRequest, PushResponse, decode_body)
 
@@ -217,5 +218,22 @@ def create_app(engine: Engine | None = None, *, prune_every: float | None = None
             return service.render_pull(pages, utcnow(), case_seq=seq)
 
         return _json(await run_in_threadpool(work), request)
+
+    @app.post(API_PREFIX + "/audit")
+    async def audit(request: Request):
+        await run_in_threadpool(_check_token, request)
+        req = await _read(request, AuditPushRequest, MAX_PUSH_BYTES)
+
+        def work():
+            with engine.begin() as conn:
+                window = service.authenticate(conn, _token(request))
+                through, problem = service.receive_audit(conn, window, req.entries,
+                                                         now=utcnow())
+            if problem:
+                log.warning("audit chain of %s broken at the back office's copy", window.code)
+            return AuditPushResponse(through=through, problem=problem, server_time=utcnow())
+
+        resp = await run_in_threadpool(work)
+        return _json(resp.model_dump_json().encode(), request)
 
     return app

@@ -76,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
                        "CLERK_BACKOFFICE_EVENT_RETENTION_DAYS）")
     s.add_argument("--days", type=int, metavar="N", help="保留最近 N 天（默认取环境变量，否则 180）")
     _account_parser(sub)
+    s = sub.add_parser("window-audit", help="查看后台保存的某窗口审计日志副本（最新的在后）")
+    s.add_argument("window", metavar="窗口编号")
+    s.add_argument("--limit", type=int, default=50, metavar="N", help="最多显示 N 条")
     s = sub.add_parser("admin-log", help="查看管理日志")
     s.add_argument("--limit", type=int, default=50, metavar="N", help="最多显示 N 条")
     for command in sub.choices.values():  # `serve --db URL` as well as `--db URL serve`
@@ -292,6 +295,10 @@ def _admin(args, url: str) -> int:
             print(f"已清理{n}条超过{days}天的推送接收记录" if days > 0 else "保留期为0：永久保留，未清理")
         elif cmd == "account":  # the service writes the audit lines itself
             _account(conn, args, actor, now)
+            return 0
+        elif cmd == "window-audit":
+            for r in reversed(service.window_audit(conn, args.window, args.limit)):
+                print(f"{r['seq']}\t{r['at'][:19]}\t{r['clerk_id']}\t{r['action']}\t{r['subject']}")
             return 0
         elif cmd == "admin-log":
             for r in reversed(service.admin_log(conn, args.limit)):

@@ -108,6 +108,24 @@ class DecisionRecord(SQLModel, table=True):
     decided_by: str
 
 
+class ServerAuditEntry(SQLModel, table=True):
+    """The back office's copy of each window's audit log, entry by entry as pushed (append
+    only: an entry already held is never replaced; one that differs is a finding)."""
+
+    __tablename__ = "bo_audit_entry"
+    window_id: str = Field(primary_key=True)
+    seq: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    id: str
+    at: str  # the window's own local time as it hashed it (ISO, microseconds)
+    clerk_id: str
+    action: str
+    subject: str
+    detail: str = Field(sa_column=Column(Text, nullable=False))  # canonical JSON
+    prev_hash: str
+    hash: str
+    received_at: datetime
+
+
 class AdminLog(SQLModel, table=True):
     """Append-only log of admin actions; subjects are codes and counts, never personal data."""
 

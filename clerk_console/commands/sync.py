@@ -29,6 +29,8 @@ def describe(report) -> str:
     text = "同步完成：" + "，".join(parts) + f"；待同步{report.queued}条"
     if report.error:
         text += f"\n{report.error}"
+    if report.audit_problem:
+        text += f"\n{report.audit_problem}"
     if report.skipped_warning:
         text += f"\n{report.skipped_warning}"
     if report.clock_warning:

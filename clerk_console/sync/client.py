@@ -29,7 +29,8 @@ from tenacity import (Retrying, retry_if_exception_type, stop_after_attempt,
 from clerk_console.sync.protocol import (API_PREFIX, MAX_ANSWER_BYTES, MAX_ANSWER_WIRE_BYTES,
                                          SERVER_TIME_HEADER, BodyTooLarge, Dataset,
                                          EnrollRequest, EnrollResponse, PullRequest,
-                                         PullResponse, PushItem, PushRequest, PushResponse,
+                                         PullResponse, PushItem, AuditEntryWire, AuditPushRequest,
+                                         AuditPushResponse, PushRequest, PushResponse,
                                          decode_body, encode_body)
 
 
@@ -289,6 +290,10 @@ class SyncClient:
         """Items, or a PushRequest body already encoded (``protocol.push_body``)."""
         body = items if isinstance(items, bytes) else PushRequest(items=items)
         return PushResponse.model_validate_json(self._call("/push", body).content)
+
+    def push_audit(self, entries: list[AuditEntryWire]) -> AuditPushResponse:
+        return AuditPushResponse.model_validate_json(
+            self._call("/audit", AuditPushRequest(entries=entries)).content)
 
     def pull(self, cursors: dict[Dataset, int], limits: dict[Dataset, int] | None = None,
              stage_floors: dict[Dataset, int] | None = None) -> PullResponse:

@@ -421,3 +421,33 @@ def row_problem(dataset: Dataset, payload: Any) -> str:
     if not _date_ok(payload.get("expires")):
         return "有效期截止日期不是有效日期"
     return ""
+
+
+# ---------------------------------------------------------------- the audit log, pushed up
+# The window's append-only, hash-chained audit log goes to the back office, which keeps its own
+# copy and checks every entry against it: an entry rewritten, replaced or cut off at the window
+# after it was pushed no longer chains, and the back office says so (and keeps its copy).
+MAX_AUDIT_BATCH = 2_000
+
+
+class AuditEntryWire(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    seq: Annotated[StrictInt, Field(ge=1, lt=2**63)]
+    id: Text64
+    at: datetime
+    clerk_id: Text64
+    action: Text64
+    subject: Annotated[str, Field(max_length=200)]
+    detail: dict[str, Any] = Field(default_factory=dict)
+    prev_hash: Annotated[str, Field(max_length=64)]
+    hash: Annotated[str, Field(min_length=64, max_length=64)]
+
+
+class AuditPushRequest(BaseModel):
+    entries: list[AuditEntryWire] = Field(max_length=MAX_AUDIT_BATCH)
+
+
+class AuditPushResponse(BaseModel):
+    through: int  # the highest entry the back office now holds for this window, chained
+    problem: str = ""  # Chinese: where the pushed entries stop chaining to its copy
+    server_time: datetime

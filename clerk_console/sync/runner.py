@@ -17,7 +17,7 @@ from clerk_console.storage.replica import KV_LAST_SYNC, KV_SYNC_URL, Replica, kv
 from clerk_console.sync import apply
 from clerk_console.sync.client import SyncClient, SyncError, SyncOffline, SyncRefused
 from clerk_console.sync.clock import clock_warning, offset_trusted, untrusted_warning
-from clerk_console.sync.protocol import REVOKED, push_body
+from clerk_console.sync.protocol import MAX_AUDIT_BATCH, REVOKED, AuditEntryWire, push_body
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,7 @@ KV_INSTALL_ID = "install_id"  # random, made once: the back office knows a retri
 KV_DISABLED = "sync_disabled"  # the back office's message when it revoked or replaced us
 KV_CLOCK_PENDING = "clock_offset_untrusted"  # an offset beyond a day, waiting for a supervisor
 KV_CLOCK_ACCEPTED = "clock_offset_accepted"  # the one a supervisor accepted
+KV_AUDIT_PUSHED = "audit_pushed_seq"  # the highest audit entry the back office confirmed
 KV_SERVER_KEY = "server_key_sha256"  # the back office's public key seen at enrollment (pinned)
 PUSH_BATCH = 2_000  # events per push request (the back office takes up to 5,000)
 
@@ -42,6 +43,8 @@ class RoundReport:
     deleted: dict[str, int] = field(default_factory=dict)  # tombstones applied per dataset
     resets: list[str] = field(default_factory=list)  # datasets downloaded again from scratch
     skipped: dict[str, int] = field(default_factory=dict)  # malformed rows not applied
+    audit_pushed: int = 0  # audit entries the back office now holds in addition
+    audit_problem: str = ""  # Chinese: the back office found the window's log rewritten
     queued: int = 0  # events still waiting after the round
     requests: int = 0
     bytes_sent: int = 0
@@ -93,6 +96,28 @@ def _push(replica: Replica, client: SyncClient, report: RoundReport, batch: int)
                                        "status": r.status.value, "message": r.message})
         if not answered:  # a server that answers nothing usable: stop, try next round
             raise SyncError("后台的回答不完整，本轮同步中止，稍后自动重试")
+
+
+def _push_audit(replica: Replica, client: SyncClient, report: RoundReport, batch: int) -> None:
+    """The audit entries the back office has not confirmed, oldest first. Where its copy
+    finds one that does not chain (the log was rewritten here after it was pushed), the round
+    says so and the entries stay here: nothing after the break is confirmed."""
+    through = int(replica.get_kv(KV_AUDIT_PUSHED) or 0)
+    while rows := replica.audit_after(through, min(batch, MAX_AUDIT_BATCH)):
+        resp = client.push_audit([AuditEntryWire(
+            seq=r.seq, id=r.id, at=r.at, clerk_id=r.clerk_id, action=r.action,
+            subject=r.subject, detail=r.detail or {}, prev_hash=r.prev_hash or "",
+            hash=r.hash) for r in rows])
+        if resp.through > through:
+            report.audit_pushed += resp.through - through
+            through = resp.through
+            replica.set_kv(KV_AUDIT_PUSHED, str(through))
+        if resp.problem:
+            report.audit_problem = f"后台核对审计日志发现问题：{resp.problem}；请联系大厅信息管理员"
+            log.error("the back office refused the audit log: %s", resp.problem)
+            return
+        if resp.through < rows[-1].seq:
+            return  # nothing more taken this round
 
 
 def _predict(cursors: dict, staging: dict, resp) -> tuple[dict, dict] | None:
@@ -156,6 +181,7 @@ def sync_once(replica: Replica, client: SyncClient, *, batch: int = PUSH_BATCH,
         _push(replica, client, report, batch)
         _pull(replica, client, report, limits)
         _push(replica, client, report, batch)  # decided cases go back up at once
+        _push_audit(replica, client, report, batch)
         report.online = completed = True
     except SyncOffline as exc:
         report.error = str(exc)

@@ -146,7 +146,7 @@ class SyncWorker:
                   last_sync=datetime.now() if report.online and not report.error
                   else self._status.last_sync,
                   clock_warning=report.clock_warning,
-                  message=(report.error or report.skipped_warning
+                  message=(report.error or report.audit_problem or report.skipped_warning
                            or client.plain_http_warning))
         if report.online and not report.error:
             self._prune(replica)

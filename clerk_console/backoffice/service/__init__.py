@@ -14,6 +14,7 @@ from clerk_console.domain.case import Decision
 from clerk_console.sync.protocol import Dataset
 
 from .admin import admin_log, log_admin
+from .audit import held_through, receive_audit, window_audit
 from .common import CHUNK, BackofficeError, WindowRow
 from .decisions import count_cases, decide, list_cases
 from .enrollment import (ENROLL_CODE_TTL, ENROLL_RETRY_TTL, authenticate, enroll,
@@ -24,7 +25,7 @@ from .push import push
 from .reference import MAX_REPLACE_SHARE, allocate_seq, compact, import_records, put_records
 from .retention import prune_events, retention_days
 
-__all__ = ["BackofficeError", "WindowRow", "CHUNK", "ENROLL_CODE_TTL", "ENROLL_RETRY_TTL", "MAX_REPLACE_SHARE", "MAX_PAGE", "RawPage",
+__all__ = ["held_through", "receive_audit", "window_audit", "BackofficeError", "WindowRow", "CHUNK", "ENROLL_CODE_TTL", "ENROLL_RETRY_TTL", "MAX_REPLACE_SHARE", "MAX_PAGE", "RawPage",
            "admin_log", "log_admin", "issue_enrollment_code", "issue_unlock_code", "enroll", "revoke",
            "authenticate", "push", "allocate_seq", "put_records", "import_records", "compact", "scope_of",
            "pull", "render_pull", "list_cases", "count_cases", "decide", "open_followups",

@@ -12,7 +12,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from clerk_console.backoffice.tables import (Account, AdminLog, CaseItem, ChangeLog, Counter,
                                              DatasetFloor, DecisionRecord, ProgressLink,
-                                             ReceivedEvent, ServerCase, ServerContact,
+                                             ReceivedEvent, ServerAuditEntry, ServerCase,
+                                             ServerContact,
                                              ServerFollowup, ServerRating, WebSession, Window)
 from clerk_console.domain.errors import ClerkError
 
@@ -33,6 +34,7 @@ ACCOUNT = Account.__table__
 SESSION = WebSession.__table__
 ITEM = CaseItem.__table__
 PROGRESS = ProgressLink.__table__
+AUDIT = ServerAuditEntry.__table__
 
 T = TypeVar("T")
 

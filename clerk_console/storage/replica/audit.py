@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.sqlite import insert
 from sqlmodel import Session
 
-from clerk_console.domain.hashing import payload_hash
+from clerk_console.domain.hashing import audit_entry_hash as entry_hash
 from clerk_console.domain.ids import new_id
 
 from ..tables import AuditLogRow
@@ -41,13 +41,6 @@ APPEND_ONLY_TRIGGERS = tuple(
     "CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log "
     "WHEN EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id OR seq = NEW.seq) "
     "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",)
-
-
-def entry_hash(prev_hash: str, seq: int, entry_id: str, at: datetime, clerk_id: str,
-               action: str, subject: str, detail: dict[str, Any]) -> str:
-    """SHA-256 over the previous entry's hash and everything of this entry."""
-    return payload_hash([prev_hash, seq, entry_id, at.isoformat(timespec="microseconds"),
-                         clerk_id, action, subject, detail])
 
 
 def append(s: Session, clerk_id: str, action: str, subject: str,
@@ -91,6 +84,14 @@ class AuditLog(ReplicaBase):
         with self.tx.read() as s:
             rows = s.execute(stmt.order_by(AuditLogRow.seq.desc()).limit(limit)).scalars().all()
         return [AuditEntry(r.id, r.at, r.clerk_id, r.action, r.subject, r.detail) for r in rows]
+
+    def audit_after(self, seq: int, limit: int) -> list[AuditLogRow]:
+        """The entries after ``seq``, oldest first (what the back office has not confirmed)."""
+        with self.tx.read() as s:
+            rows = s.execute(select(AuditLogRow).where(AuditLogRow.seq > seq)
+                             .order_by(AuditLogRow.seq).limit(limit)).scalars().all()
+            s.expunge_all()
+        return list(rows)
 
     def audit_count(self) -> int:
         with self.tx.read() as s:
