@@ -114,7 +114,8 @@ def create_app(engine: Engine | None = None, *, prune_every: float | None = None
     ``$CLERK_BACKOFFICE_DB`` and hourly pruning, e.g. ``gunicorn -k uvicorn.workers.UvicornWorker
     -w 4 'clerk_console.backoffice.app:create_app()'`` or ``uvicorn --factory --workers 4
     clerk_console.backoffice.app:create_app``; each worker process opens its own pool.
-    ``clock`` (aware now) is the dashboard's today."""
+    ``clock`` (aware now) is the dashboard's today and the workbench's now (sessions, due
+    dates, decisions)."""
     if engine is None:
         from clerk_console.backoffice.db import make_engine
         from clerk_console.backoffice.service.retention import PRUNE_EVERY_SECONDS
@@ -142,6 +143,12 @@ def create_app(engine: Engine | None = None, *, prune_every: float | None = None
     from clerk_console.backoffice.dashboard.routes import router as dashboard_router
 
     app.include_router(dashboard_router(engine, clock=clock, guard=loopback_only))
+
+    from clerk_console.backoffice.workbench import router as workbench_router
+    from clerk_console.backoffice.workbench.routes import mount_static
+
+    app.include_router(workbench_router(engine, clock=clock))  # /wb (workbench), /p (progress)
+    mount_static(app)
 
     @app.get(API_PREFIX + "/ping")
     async def ping(request: Request):
