@@ -122,7 +122,7 @@ def test_malformed_record_refuses_the_page_in_chinese(replica, bundle_case):
     bad = record(bundle_case, [food_ok()])
     bad["payload"]["items"][0]["verdict"] = "maybe"
     good = record(bundle_case, [food_ok()])
-    with pytest.raises(ReplicaError, match="审批结果记录.*格式有误"):
+    with pytest.raises(ReplicaError, match="审批结果记录格式有误（items.0.verdict）"):
         replica.apply_page("decisions", [good, bad], [], 1)
     assert replica.item_decisions(bundle_case.id) == {} and replica.cursor("decisions") == 0
 

@@ -171,12 +171,19 @@ def test_records_put_in_the_back_office_come_down_with_the_pull(window, bo, engi
     case = take(window)
     scope = window.get_kv(KV_WINDOW_ID)
 
-    def publish(payload) -> None:
+    def publish(payload, skipped: int = 0) -> None:
         with engine.begin() as conn:
             put_records(conn, Dataset.DECISIONS, {(scope, case.id): payload})
         with client_for(window) as client:
             report = sync_once(window, client)
-        assert report.online and report.pulled.get("decisions") == 1, report
+        assert report.online and not report.error, report
+        assert report.skipped.get("decisions", 0) == skipped, report
+        assert ("审批结果1条记录格式有误" in report.skipped_warning) == bool(skipped)
+
+    # a malformed record is skipped and reported; it never blocks the decisions channel
+    publish({**record(case, [food()]), "items": [{"item": "FOOD", "verdict": "maybe"}]},
+            skipped=1)
+    assert window.item_decisions(case.id) == {}
 
     publish(record(case, [ask_correction("SIGN", "CG", missing="招牌设计效果图", by="cg1",
                                          at=AT)]))

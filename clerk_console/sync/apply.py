@@ -15,7 +15,8 @@ from clerk_console.storage.replica import Replica
 from clerk_console.sync.protocol import Dataset, Page, row_problem
 
 log = logging.getLogger(__name__)
-ROW_CHECKED = (Dataset.ELICENCE, Dataset.BLACKLIST)  # rows that stand alone: skipped one by one
+# rows that stand alone: skipped one by one
+ROW_CHECKED = (Dataset.ELICENCE, Dataset.BLACKLIST, Dataset.DECISIONS)
 
 
 def positions(replica: Replica) -> tuple[dict[Dataset, int], dict[Dataset, int]]:

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Iterable, Literal, Sequence
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
 
 from clerk_console.domain.case import Decision, Status
 from clerk_console.domain.followup import Step as FollowupStep
@@ -390,6 +390,17 @@ def _text_ok(value: Any, required: bool = True, limit: int = 200) -> bool:
     return isinstance(value, str) and (bool(value.strip()) or not required) and len(value) <= limit
 
 
+def decisions_problem(payload: dict[str, Any]) -> str:
+    """Why a DECISIONS record does not parse as ``CaseDecisionsWire`` ("" = it does); the
+    fields named, never their contents."""
+    try:
+        CaseDecisionsWire.model_validate({**payload, "case_id": payload.get("case_id") or "?"})
+    except ValidationError as exc:
+        where = "、".join(".".join(str(p) for p in e["loc"]) for e in exc.errors()[:3])
+        return f"审批结果记录格式有误（{where}）"
+    return ""
+
+
 def row_problem(dataset: Dataset, payload: Any) -> str:
     """Why one pulled row of ``dataset`` can't be applied ("" = it can). Only the keyed
     datasets whose rows stand alone are checked row by row (e-licences, the blacklist);
@@ -400,11 +411,15 @@ def row_problem(dataset: Dataset, payload: Any) -> str:
     '签发日期不是有效日期'
     >>> row_problem(Dataset.BLACKLIST, {"subject_id": "X", "listed_on": "2026-11-27"})
     ''
+    >>> row_problem(Dataset.DECISIONS, {"case_id": "C1", "decision": "maybe"})
+    '审批结果记录格式有误（decision）'
     """
-    if dataset not in (Dataset.ELICENCE, Dataset.BLACKLIST):
+    if dataset not in (Dataset.ELICENCE, Dataset.BLACKLIST, Dataset.DECISIONS):
         return ""
     if not isinstance(payload, dict):
         return "记录不是对象"
+    if dataset is Dataset.DECISIONS:
+        return decisions_problem(payload)
     if dataset is Dataset.BLACKLIST:
         if not _text_ok(payload.get("subject_id", "x"), limit=64):
             return "主体编号无效"

@@ -64,7 +64,7 @@ class RoundReport:
         """Chinese: which pulled rows were malformed and skipped, and who fixes them."""
         if not self.skipped:
             return ""
-        names = {"elicence": "电子证照", "blacklist": "失信名单"}
+        names = {"elicence": "电子证照", "blacklist": "失信名单", "decisions": "审批结果"}
         what = "、".join(f"{names.get(d, d)}{n}条" for d, n in self.skipped.items())
         return f"后台下发的{what}记录格式有误，已跳过，其余已更新；请联系后台管理员核对数据"
 

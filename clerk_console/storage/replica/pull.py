@@ -31,10 +31,9 @@ from typing import Any, TypeAlias
 
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.dialects.sqlite import insert
-from pydantic import ValidationError
 from sqlmodel import Session
 
-from clerk_console.sync.protocol import CaseDecisionsWire
+from clerk_console.sync.protocol import CaseDecisionsWire, decisions_problem
 
 from ..db import ReplicaError
 from ..tables import (BlacklistRow, CalendarYearRow, CatalogueSnapshotRow, ItemDecisionRow, KvRow,
@@ -222,12 +221,10 @@ def _apply_decisions(replica: Pull, s: Session, pairs: Pairs, keys: list[str],
 def _decisions_record(key: str, payload: Any) -> CaseDecisionsWire:
     data = json.loads(payload) if isinstance(payload, (str, bytes)) else dict(payload)
     data["case_id"] = data.get("case_id") or key
-    try:
-        return CaseDecisionsWire.model_validate(data)
-    except ValidationError as exc:
-        where = "、".join(".".join(str(p) for p in e["loc"]) for e in exc.errors()[:3])
-        raise ReplicaError(f"审批结果记录（办件 {data.get('case_no') or key}）格式有误（{where}），"
-                           "未予更新；请联系后台管理员") from None
+    if problem := decisions_problem(data):  # sync skips such rows before they get here
+        raise ReplicaError(f"办件 {data.get('case_no') or key} 的{problem}，未予更新；"
+                           "请联系后台管理员")
+    return CaseDecisionsWire.model_validate(data)
 
 
 # ---------------------------------------------------------------------------- the mixin
