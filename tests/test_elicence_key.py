@@ -35,3 +35,12 @@ def test_a_row_kept_under_an_older_key_is_replaced_not_refused(replica):
                        "VALUES ('yyzz:N1', :h, 'yyzz', '营业执照', 'N1')"), {"h": LIC.holder_id})
     replica.save_elicences([LIC])
     assert replica.elicences(LIC.holder_id) == [LIC]
+
+
+def test_two_holders_of_one_certificate_save_as_before_without_an_error(replica):
+    """A 结婚证 is held by both spouses under one number; the replica keeps one row per
+    (type, number), the last saved, as it did under the older key (the demo data has one)."""
+    wife = ELicence("37061319950303128X", "JHZ", "结婚证", "J370613-2021-008812")
+    husband = ELicence("370613199311111330", "JHZ", "结婚证", "J370613-2021-008812")
+    replica.save_elicences([wife, husband])
+    assert replica.elicences(husband.holder_id) == [husband]

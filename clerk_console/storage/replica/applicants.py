@@ -76,7 +76,9 @@ class Applicants(ReplicaBase):
     def save_elicences(self, licences: Iterable[ELicence]) -> None:
         """Saved under their one key (``ELicence.key``); a row of the same licence (type and
         number) kept under another key, e.g. an older replica's, is replaced, as a pull does."""
-        values = [elicence_values(lic) for lic in licences]
+        # one row per (type, number), the last given, as the table's constraint and a pull keep it
+        values = list({(v["type_code"], v["number"]): v
+                       for v in map(elicence_values, licences)}.values())
         with self.write() as s:
             for v in values:
                 s.execute(delete(ELicenceRow).where(
