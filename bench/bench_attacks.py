@@ -296,17 +296,18 @@ def window(tmp: Path) -> None:
 
 def audit_log(path: Path) -> None:
     """The issue's rewrites of a closed replica's audit log (failed sign-ins in it) with
-    plain sqlite3."""
-    import sqlite3
+    SQL, as the window's own user can (the replica is encrypted, but that user can read its key
+    from the keystore: the raw connection of storage/db.py)."""
+    from clerk_console.storage.db import connect, dbapi
 
     def sql(*statements) -> bool:
-        conn = sqlite3.connect(path)
+        conn = connect(path)
         try:
             with conn:
                 for statement in statements:
                     conn.execute(statement)
             return True
-        except sqlite3.DatabaseError:
+        except dbapi().DatabaseError:
             return False
         finally:
             conn.close()

@@ -35,9 +35,9 @@ def rss_mb() -> float:
 
 
 def applicant_codes(home: Path, n: int, seed: int = 5) -> list[str]:
-    import sqlite3
+    from clerk_console.storage.db import connect
 
-    con = sqlite3.connect(f"file:{home / 'replica.sqlite3'}?mode=ro", uri=True)
+    con = connect(home / "replica.sqlite3", readonly=True)
     try:
         codes = [r[0] for r in con.execute("SELECT id_number FROM applicant")]
     finally:

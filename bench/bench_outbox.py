@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sqlite3
 import sys
 import time
 from datetime import datetime, timedelta
@@ -30,11 +29,12 @@ TARGET_PRUNE_TX_MS = 50.0  # a save never waits longer on a pruning transaction
 
 def build(path, rows: int, now: datetime) -> None:
     from clerk_console.domain.ids import new_id
+    from clerk_console.storage.db import connect
     from clerk_console.storage.replica import Replica
 
     Replica.open(path).close()
     payload = json.dumps({"case": {"case_no": "YT0101-20240101-0001", "items": ["X"]}})
-    conn = sqlite3.connect(path)
+    conn = connect(path)
     with conn:
         batch = []
         for i in range(rows):

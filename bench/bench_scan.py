@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -33,7 +32,9 @@ def sample_codes(path: Path, n: int, seed: int = 7) -> list[str]:
     """Codes as a clerk meets them: half by visit (applicants with many cases come more
     often), half uniformly over applicants; a few valid codes not in the replica."""
     rnd = random.Random(seed)
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    from clerk_console.storage.db import connect
+
+    con = connect(path, readonly=True)
     try:
         n_cases = con.execute('SELECT max(rowid) FROM "case"').fetchone()[0]
         n_app = con.execute("SELECT max(rowid) FROM applicant").fetchone()[0]

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
-import sqlite3
 import sys
 import time
 from dataclasses import dataclass
@@ -351,7 +350,9 @@ def build(path: Path, sizes: Sizes, log=print) -> None:
         log(f"  cases: {n_cases:,} with {n_mats:,} materials in {time.perf_counter() - t0:.1f} s")
     finally:
         replica.close()
-    con = sqlite3.connect(path)  # planner statistics, and fold the WAL into the file
+    from clerk_console.storage.db import connect
+
+    con = connect(path)  # planner statistics, and fold the WAL into the file
     try:
         con.execute("ANALYZE")
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")

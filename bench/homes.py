@@ -59,7 +59,9 @@ def scratch_home(name: str) -> Scratch:
     if home.exists():
         shutil.rmtree(home)
     home.mkdir(parents=True)
-    shutil.copy2(source, home / source.name)
+    from support.replica_files import copy_replica
+
+    copy_replica(source, home / source.name)  # the replica and the id naming its key
     (home / "settings.toml").write_text(
         f'printer = "pdf"\npdf_folder = "{home / "notices"}"\n', encoding="utf-8")
     rnd = random.Random(2026)

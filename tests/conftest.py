@@ -7,13 +7,13 @@
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from support.replica_files import copy_replica
 from clerk_console.domain.catalogue import (Bundle, CaseType, Catalogue, Department,
                                             ItemMaterial, Level, MaterialSpec, Item, Target)
 from clerk_console.domain.parties import Applicant, ApplicantKind
@@ -123,7 +123,7 @@ def replica(tmp_path, migrated_template, catalogue):
     from clerk_console.storage.replica import Replica
 
     path = tmp_path / "replica.sqlite3"
-    shutil.copyfile(migrated_template, path)
+    copy_replica(migrated_template, path)
     rep = Replica.open(path)
     with rep.write():
         rep.store_catalogue(catalogue, at=NOW)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 
 import pytest
 
 from conftest import NOW
+from support.replica_files import copy_replica
 from clerk_console.services import ServiceError, accounts
 from clerk_console.services.audit import login
 from clerk_console.storage.replica import MAX_PIN_ATTEMPTS, Replica, ReplicaError
@@ -24,7 +24,7 @@ BOSS_PIN = "654321"
 def empty(tmp_path, migrated_template):
     """A freshly enrolled window: a replica with no clerk at all."""
     path = tmp_path / "replica.sqlite3"
-    shutil.copyfile(migrated_template, path)
+    copy_replica(migrated_template, path)
     with Replica.open(path) as rep:
         yield rep
 
@@ -216,8 +216,7 @@ def clerk_cli(home, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
 @pytest.fixture
 def home(tmp_path, migrated_template):
     home = tmp_path / "window"
-    home.mkdir()
-    shutil.copyfile(migrated_template, home / "replica.sqlite3")
+    copy_replica(migrated_template, home / "replica.sqlite3")
     return home
 
 

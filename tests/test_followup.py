@@ -226,14 +226,13 @@ def test_appeal_decided_by_a_supervisor_and_overdue_listed(rep):
 def test_followups_of_older_consoles_migrate(tmp_path):
     """0002-era follow-ups: open ones start at 核实 with the rated clerk, closed ones stay
     closed with their answer."""
-    import sqlite3
-
     from clerk_console.storage import migrations
+    from clerk_console.storage.db import connect
     from clerk_console.storage.replica import Replica
 
     path = tmp_path / "replica.sqlite3"
     migrations.upgrade(path, target="0002")
-    with sqlite3.connect(path) as conn:
+    with connect(path) as conn:
         conn.execute("INSERT INTO rating VALUES ('r1', 'YT0101-20261127-0001', 4, '慢', 'c7', "
                      "'2026-11-27 09:40:00.000000')")
         conn.executemany("INSERT INTO followup VALUES (?, ?, ?, 0, ?, '2026-11-27 09:40:00.000000',"

@@ -1,13 +1,13 @@
 """Migrations on real files: data kept across upgrades, backups made, failures roll back."""
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
+from clerk_console.storage.db import connect as raw_connect
 from clerk_console.domain.case import Status
 from clerk_console.storage import migrations
 from clerk_console.storage.db import make_engine
@@ -22,7 +22,7 @@ def old_replica(tmp_path):
     audit entry, written with plain SQL as the 0001 program would have."""
     path = tmp_path / "replica.sqlite3"
     migrations.upgrade(path, target="0001")
-    conn = sqlite3.connect(path)
+    conn = raw_connect(path)
     with conn:
         conn.execute("INSERT INTO applicant VALUES ('370602199203154321', 'resident_id', "
                      "'person', '李小梅', '', '', '', '', '[]', '', '', NULL)")
@@ -55,7 +55,7 @@ def test_upgrade_keeps_data_and_backs_up(tmp_path):
     backups = list((tmp_path / "backups").glob("replica-0001-*.sqlite3"))
     assert len(backups) == 1
     assert migrations.current(backups[0]) == "0001"
-    with sqlite3.connect(backups[0]) as b:
+    with raw_connect(backups[0]) as b:
         assert b.execute('SELECT case_no FROM "case"').fetchall() == [("YT0101-20261127-0001",)]
     with Replica.open(path):  # already at head: no second backup
         pass
@@ -87,7 +87,7 @@ def test_failing_migration_leaves_file_and_backup_intact(tmp_path):
 
 def test_newer_replica_is_refused_untouched(tmp_path):
     path = old_replica(tmp_path)
-    with sqlite3.connect(path) as conn:
+    with raw_connect(path) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '9999'")
     before = _dump(path)
     with pytest.raises(ReplicaError, match="比本程序新"):
@@ -100,7 +100,7 @@ def test_download_staged_before_0004_is_carried_over(tmp_path):
     there keeps its rows, so its kv position stays true and it resumes."""
     path = tmp_path / "replica.sqlite3"
     migrations.upgrade(path, target="0003")
-    with sqlite3.connect(path) as conn:
+    with raw_connect(path) as conn:
         conn.execute("CREATE TABLE sync_stage (dataset TEXT NOT NULL, key TEXT NOT NULL, "
                      "payload TEXT NOT NULL, PRIMARY KEY (dataset, key)) WITHOUT ROWID")
         conn.executemany("INSERT INTO sync_stage VALUES ('elicence', ?, ?)",
@@ -108,18 +108,18 @@ def test_download_staged_before_0004_is_carried_over(tmp_path):
         conn.execute("INSERT INTO kv VALUES ('sync_stage_elicence', '40:0')")
     conn.close()
     migrations.upgrade(path)
-    with sqlite3.connect(path) as conn:
+    with raw_connect(path) as conn:
         rows = conn.execute("SELECT dataset, key, payload FROM sync_stage ORDER BY id").fetchall()
         assert conn.execute("SELECT value FROM kv").fetchall() == [("40:0",)]
     conn.close()
     assert rows == [("elicence", "H1|yyzz|1", '{"n":1}'), ("elicence", "H2|yyzz|2", '{"n":2}')]
     # and back: the newest row of each key, tombstones applied
-    with sqlite3.connect(path) as conn:
+    with raw_connect(path) as conn:
         conn.execute("INSERT INTO sync_stage (dataset, key, payload) "
                      "VALUES ('elicence', 'H1|yyzz|1', NULL), ('elicence', 'H2|yyzz|2', '{}')")
     conn.close()
     migrations_downgrade(path, "0003")
-    with sqlite3.connect(path) as conn:
+    with raw_connect(path) as conn:
         assert conn.execute("SELECT key, payload FROM sync_stage").fetchall() == [
             ("H2|yyzz|2", "{}")]
     conn.close()
@@ -151,8 +151,14 @@ def test_migrations_build_the_model_schema(migrated_template):
 
 
 def _dump(path) -> list[str]:
-    conn = sqlite3.connect(path)
+    """The schema and every row, as text (sqlcipher3 has no ``iterdump``)."""
+    conn = raw_connect(path)
     try:
-        return list(conn.iterdump())
+        schema = conn.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall()
+        out = [repr(row) for row in schema]
+        for _type, name, _sql in schema:
+            if _type == "table":
+                out += sorted(repr(r) for r in conn.execute(f'SELECT * FROM "{name}"'))
+        return out
     finally:
         conn.close()

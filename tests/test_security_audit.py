@@ -3,8 +3,6 @@ replica file with plain sqlite3, each found (or refused) now."""
 from __future__ import annotations
 
 import json
-import shutil
-import sqlite3
 import subprocess
 import sys
 from datetime import datetime
@@ -12,16 +10,21 @@ from datetime import datetime
 import pytest
 from sqlalchemy import text
 
+from support.replica_files import copy_replica
+from clerk_console.storage.db import connect as raw_connect
+from clerk_console.storage.db import dbapi
 from clerk_console.services import ServiceError
 from clerk_console.services.audit import login
 from clerk_console.storage.replica import Replica
+
+sqlcipher = dbapi()  # the replica's DB-API module: its error classes
 
 
 @pytest.fixture
 def window(tmp_path, migrated_template):
     """A closed replica whose audit log holds 10 failed sign-ins between two good ones."""
     path = tmp_path / "replica.sqlite3"
-    shutil.copyfile(migrated_template, path)
+    copy_replica(migrated_template, path)
     with Replica.open(path) as rep:
         rep.add_clerk("c1", "张敏", "111111")
         login(rep, "c1", "111111")
@@ -35,7 +38,7 @@ def window(tmp_path, migrated_template):
 
 
 def _sql(path, *statements):
-    conn = sqlite3.connect(path)
+    conn = raw_connect(path)
     try:
         with conn:
             for statement in statements:
@@ -51,7 +54,7 @@ def _problem(path) -> str:
 
 
 def test_insert_or_replace_is_refused_with_the_triggers_in_place(window):
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+    with pytest.raises(sqlcipher.DatabaseError, match="append-only"):
         _sql(window, "INSERT OR REPLACE INTO audit_log (id, at, clerk_id, action, subject, "
                      "detail, seq, prev_hash, hash) SELECT id, at, clerk_id, 'clerk.login', "
                      "subject, detail, seq, prev_hash, hash FROM audit_log "

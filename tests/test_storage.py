@@ -1,7 +1,6 @@
 """The replica on real SQLite files: pragmas, transactions, audit log, case numbers, codecs."""
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -9,6 +8,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
+from support.replica_files import copy_replica
+from clerk_console.storage.db import connect as raw_connect
+from clerk_console.storage.db import dbapi
 from clerk_console.domain.case import (Case, CaseMaterial, Decision, MaterialState, Outcome,
                                        Status)
 from clerk_console.domain.hashing import payload_hash
@@ -18,6 +20,8 @@ from clerk_console.storage.db import pragmas
 from clerk_console.storage.replica import Replica, ReplicaError, case_from_dict, case_to_dict
 
 from conftest import ENTERPRISE, NOW, PERSON
+
+sqlcipher = dbapi()  # the replica's DB-API module: its error classes
 
 
 def make_case(case_no: str, *, status=Status.ACCEPTED, applicant=PERSON, created=NOW,
@@ -43,10 +47,10 @@ def test_pragmas_make_commits_durable(replica):
 def test_writes_begin_immediate(replica, tmp_path):
     """A write transaction holds the write lock from its BEGIN: a second writer waits/fails
     at BEGIN instead of half-way through."""
-    other = sqlite3.connect(replica.path, timeout=0, isolation_level=None)
+    other = raw_connect(replica.path, timeout=0, isolation_level=None)
     try:
         with replica.write():
-            with pytest.raises(sqlite3.OperationalError, match="locked"):
+            with pytest.raises(sqlcipher.OperationalError, match="locked"):
                 other.execute("BEGIN IMMEDIATE")
         other.execute("BEGIN IMMEDIATE")
         other.execute("ROLLBACK")
@@ -108,11 +112,11 @@ def test_stale_case_is_refused(replica):
 
 def test_audit_log_refuses_update_and_delete(replica):
     replica.audit("c1", "test", "S1", {"a": 1}, at=NOW)
-    conn = sqlite3.connect(replica.path)
+    conn = raw_connect(replica.path)
     try:
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        with pytest.raises(sqlcipher.IntegrityError, match="append-only"):
             conn.execute("UPDATE audit_log SET action = 'forged'")
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        with pytest.raises(sqlcipher.IntegrityError, match="append-only"):
             conn.execute("DELETE FROM audit_log")
     finally:
         conn.close()
@@ -121,15 +125,14 @@ def test_audit_log_refuses_update_and_delete(replica):
 
 def test_case_numbers_sequential_per_day_and_unique_across_windows(replica, tmp_path,
                                                                    migrated_template):
-    import shutil
+
 
     day = date(2026, 11, 27)
     first = [replica.next_case_no("YT0101", day) for _ in range(3)]
     assert first == ["YT0101-20261127-0001", "YT0101-20261127-0002", "YT0101-20261127-0003"]
     assert replica.next_case_no("YT0101", day + timedelta(days=1)) == "YT0101-20261128-0001"
     other_path = tmp_path / "other" / "replica.sqlite3"
-    other_path.parent.mkdir()
-    shutil.copyfile(migrated_template, other_path)
+    copy_replica(migrated_template, other_path)
     with Replica.open(other_path) as other:
         second = [other.next_case_no("YT0102", day) for _ in range(3)]
     assert second == ["YT0102-20261127-0001", "YT0102-20261127-0002", "YT0102-20261127-0003"]
@@ -177,7 +180,7 @@ def test_applicants_and_elicences(replica):
 def test_pin_is_salted_scrypt_and_locks(replica):
     assert replica.verify_pin("c1", "111111", NOW).name == "张敏"
     replica.add_clerk("c2", "孙丽", "111111")
-    conn = sqlite3.connect(replica.path)
+    conn = raw_connect(replica.path)
     hashes = dict(conn.execute("SELECT id, pin_hash FROM clerk").fetchall())
     conn.close()
     assert hashes["c1"] != hashes["c2"] and b"111111" not in hashes["c1"]

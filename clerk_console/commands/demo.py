@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import random
-import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -71,8 +70,10 @@ def check_demo_replica(path: Path) -> None:
     not_ours = (f"文件夹 {where} 里已有一个不是演示程序建立的窗口数据库（可能是本窗口的真实数据），"
                 f"演示不会改动它。请直接运行 clerk-console demo（演示使用自己的文件夹），"
                 f"或用 --data-dir 指定一个空文件夹")
+    from clerk_console.storage.db import ReplicaError, connect, dbapi, is_plaintext
+
     try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        db = connect(path, readonly=True, plaintext=is_plaintext(path))
         try:
             rows = dict(db.execute("SELECT key, value FROM kv WHERE key IN (?, ?)",
                                    (KV_SEEDED, KV_URL)).fetchall())
@@ -81,7 +82,7 @@ def check_demo_replica(path: Path) -> None:
                             for table in ("window", "clerk", "case", "applicant"))
         finally:
             db.close()
-    except sqlite3.Error:
+    except (dbapi().Error, ReplicaError):  # not a replica, or one this PC has no key for
         raise DemoFolderError(not_ours) from None
     if KV_SEEDED not in rows and not empty:
         raise DemoFolderError(not_ours)

@@ -1,4 +1,10 @@
-"""The SQLite engine of the local replica: durable pragmas and explicit transactions.
+"""The SQLite engine of the local replica: encrypted, durable pragmas, explicit transactions.
+
+The replica is a SQLCipher 4 file (``sqlcipher3``): every page, the WAL and so every backup are
+encrypted under one random 256-bit key per window folder, :func:`replica_key`, kept by
+``clerk_console.keystore`` (the OS keystore, else a key file outside the window folder). The
+key is applied raw (``PRAGMA key = "x'…'"``: no PBKDF2 on open) as the first statement of every
+connection, by :func:`connect` — the one way anything opens the replica file or a backup.
 
 pysqlite opens transactions lazily and never with ``BEGIN IMMEDIATE``; a write that starts as
 a read can then fail with "database is locked" half-way through. So the driver's own
@@ -8,26 +14,149 @@ plain (deferred) ``BEGIN`` for reads. This is SQLAlchemy's documented pysqlite r
 """
 from __future__ import annotations
 
+import os
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlmodel import Session
 
 from clerk_console.domain.errors import ClerkError
 
+BACKUP_DIR = "backups"  # <window folder>/backups/: copies of the replica, same key
+KEY_KIND = "replica-key"  # keystore entries "replica-key:<id>"
+KEY_ID_FILE = "replica.keyid"  # in the window folder: which key (an id, not the key)
+SQLITE_HEADER = b"SQLite format 3\x00"  # a plaintext SQLite file (an encrypted one is random)
 BUSY_TIMEOUT_MS = 10_000
 BACKGROUND_YIELD_S = 2.0  # longest a background write waits for the clerk's writes to finish
 _BEGIN_OPTION = "clerk_begin"  # execution option read by the begin hook
 
 
+def _window_folder(path: Path) -> Path:
+    """The window folder of a replica file or of one of its backups."""
+    path = Path(path)
+    return path.parent.parent if path.parent.name == BACKUP_DIR else path.parent
+
+
+def _key_id(home: Path, *, create: bool) -> str | None:
+    """The random id naming the folder's key in the keystore (``replica.keyid``: not secret)."""
+    path = Path(home) / KEY_ID_FILE
+    try:
+        kept = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeError):
+        kept = ""
+    if re.fullmatch(r"[0-9a-f]{32}", kept):
+        return kept
+    if not create:
+        return None
+    import secrets
+
+    from clerk_console.private_files import private_file
+
+    made = secrets.token_hex(16)
+    tmp = path.with_name(KEY_ID_FILE + ".tmp")
+    tmp.write_text(made + "\n", encoding="ascii")
+    private_file(tmp)
+    os.replace(tmp, path)
+    return made
+
+
+def replica_key(home: Path, *, create: bool = False) -> bytes:
+    """The key of the replica of the window folder ``home``: 32 random bytes, in the OS
+    keystore (hex) or else in a key file outside the folder, found by the id the folder keeps
+    in ``replica.keyid`` (so the folder may move on this PC; a copy taken elsewhere has no
+    key). Made when ``create`` and there is none yet; ``ReplicaError`` (Chinese) when there is
+    none and it may not be made."""
+    from clerk_console.keystore import KEY_BYTES, key_file, keystore_get, keystore_set
+
+    key_id = _key_id(home, create=create)
+    if key_id is not None:
+        entry = f"{KEY_KIND}:{key_id}"
+        kept = keystore_get(entry)
+        if kept and re.fullmatch(r"[0-9a-f]{64}", kept):
+            return bytes.fromhex(kept)
+        raw = key_file(entry, create=False)
+        if raw is not None and len(raw) == KEY_BYTES:
+            return raw
+    if not create or key_id is None:
+        raise ReplicaError(
+            f"文件夹 {home} 里的本机数据库无法打开：它是加密的（或根本不是受理终端的数据库），"
+            "而本机的密钥库里没有它的密钥（数据文件夹是从别的电脑复制来的，或其中的 "
+            f"{KEY_ID_FILE} 文件丢失？）。文件未做任何改动，请联系技术支持，切勿删除该文件。")
+    import secrets
+
+    key = secrets.token_bytes(KEY_BYTES)
+    if keystore_set(entry, key.hex()):
+        return key
+    made = key_file(entry, create=True)
+    assert made is not None
+    return made
+
+
+def is_plaintext(path: Path) -> bool:
+    """True for a SQLite file written without encryption (by a console before 0.10)."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
+@cache
+def _sqlcipher():
+    import sqlcipher3.dbapi2 as sqlcipher
+
+    quiet = sqlcipher.connect(":memory:")  # SQLCipher's own log goes to stderr: the screen
+    quiet.execute("PRAGMA cipher_log_level = NONE")  # process-wide; our errors say it in Chinese
+    quiet.close()
+    return sqlcipher
+
+
+def dbapi():
+    """The DB-API module of the replica (sqlcipher3.dbapi2): its ``Error`` classes."""
+    return _sqlcipher()
+
+
+def key_of(path: Path) -> bytes:
+    """The key of the replica file (or backup) ``path``; made for a new or empty file."""
+    path = Path(path)
+    new = not path.exists() or path.stat().st_size == 0
+    return replica_key(_window_folder(path), create=new)
+
+
+def connect(path: Path, *, key: bytes | None = None, readonly: bool = False,
+            plaintext: bool = False, **kwargs: Any):
+    """The one raw DB-API connection to a replica file or a backup of it: SQLCipher, the key
+    (``key``, else the folder's :func:`replica_key`) applied as the first statement.
+    ``plaintext`` (converting a file of an older console) opens it without a key."""
+    path = Path(path)
+    sqlcipher = _sqlcipher()
+    if not plaintext and key is None:
+        key = key_of(path)
+    if readonly:
+        conn = sqlcipher.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, **kwargs)
+    else:
+        conn = sqlcipher.connect(str(path), **kwargs)
+    if not plaintext:
+        assert key is not None and len(key) == 32
+        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    return conn
+
+
 def make_engine(path: Path, *, foreign_keys: bool = True) -> Engine:
-    """An engine on the SQLite file ``path`` with WAL, synchronous=FULL and foreign keys."""
+    """An engine on the replica file ``path`` (SQLCipher, keyed first) with WAL,
+    synchronous=FULL and foreign keys. A new file gets the folder's key (made if needed)."""
+    path = Path(path)
+    key = key_of(path)
     # hide_parameters: an error's text never carries the values (ID numbers, phones ...)
-    engine = create_engine(f"sqlite:///{Path(path)}", connect_args={"check_same_thread": False},
-                           hide_parameters=True)
+    # module: SQLAlchemy wraps sqlcipher3's errors (OperationalError, IntegrityError ...)
+    engine = create_engine(f"sqlite:///{path}", module=_sqlcipher(), hide_parameters=True,
+                           creator=lambda: connect(path, key=key, check_same_thread=False))
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record) -> None:

@@ -27,7 +27,10 @@ def storage_message(exc: BaseException) -> str | None:
     cause = exc.orig if isinstance(exc, DBAPIError) else exc
     if isinstance(exc, OSError) and getattr(exc, "errno", None) == 28:  # ENOSPC
         return _KNOWN[0][1]
-    if not isinstance(cause, sqlite3.Error) and not isinstance(exc, DBAPIError):
+    from .db import dbapi
+
+    if (not isinstance(cause, (sqlite3.Error, dbapi().Error))
+            and not isinstance(exc, DBAPIError)):
         return None
     text = str(cause).lower()
     for needle, message in _KNOWN:

@@ -13,75 +13,39 @@ not carry a usable token, and a file edited by hand is refused (GCM tag). It doe
 someone who runs as this user on this PC, or root: they can read the key file too.
 
 A token found in the replica (consoles before 0.9 kept it in ``kv``) is moved on first use.
+The keystore and key-file machinery is ``clerk_console.keystore``, shared with the replica's
+own key (``storage/db.py: replica_key``).
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import secrets
 from pathlib import Path
 
+from clerk_console.keystore import (KEY_DIR_ENV, SERVICE, folder_entry, key_dir,  # noqa: F401
+                                    key_file, keystore_get, keystore_set)
+from clerk_console.keystore import machine_id as _machine_id
+
 log = logging.getLogger(__name__)
 
-SERVICE = "clerk-console"
 TOKEN_FILE = "window-token.enc"
-KEY_DIR_ENV = "CLERK_CONSOLE_KEY_DIR"  # tests and portable installs: where key files go
 _MAGIC = b"CCT1"
 
 
-def key_dir() -> Path:
-    if os.environ.get(KEY_DIR_ENV):
-        return Path(os.environ[KEY_DIR_ENV])
-    import platformdirs
-
-    return Path(platformdirs.user_config_dir("clerk-console", appauthor=False)) / "keys"
-
-
 def _entry(home: Path) -> str:
-    return f"window-token:{Path(home).resolve()}"
-
-
-def _keyring():
-    """The keyring module when the OS has a usable keystore, else None."""
-    try:
-        import keyring
-        from keyring.backends import fail
-
-        backend = keyring.get_keyring()
-        if isinstance(backend, fail.Keyring) or getattr(backend, "priority", 0) <= 0:
-            return None
-        return keyring
-    except Exception:  # no backend, a broken D-Bus session …: the file fallback
-        return None
-
-
-def _machine_id() -> bytes:
-    for path in ("/etc/machine-id", "/var/lib/dbus/machine-id"):
-        try:
-            return Path(path).read_bytes().strip()
-        except OSError:
-            continue
-    import platform
-
-    return platform.node().encode()
+    return folder_entry("window-token", home)
 
 
 def _key(home: Path, *, create: bool) -> bytes | None:
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-    from clerk_console.private_files import private_dir, private_file
-
-    path = key_dir() / (hashlib.sha256(_entry(home).encode()).hexdigest()[:32] + ".key")
-    if not path.exists():
-        if not create:
-            return None
-        private_dir(path.parent)
-        path.write_bytes(secrets.token_bytes(32))
-        private_file(path)
+    raw = key_file(_entry(home), create=create)
+    if raw is None:
+        return None
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=_machine_id(),
-                info=b"clerk-console window token").derive(path.read_bytes())
+                info=b"clerk-console window token").derive(raw)
 
 
 def _write_file(home: Path, token: str) -> None:
@@ -119,28 +83,15 @@ def _read_file(home: Path) -> str | None:
 
 def save_token(home: Path, token: str) -> str:
     """Keep the token; where it went: ``"keyring"`` or ``"file"``."""
-    kr = _keyring()
-    if kr is not None:
-        try:
-            kr.set_password(SERVICE, _entry(home), token)
-            (Path(home) / TOKEN_FILE).unlink(missing_ok=True)
-            return "keyring"
-        except Exception as exc:  # a locked or refusing keystore: the file
-            log.warning("keyring refused the window token (%s); using the file", type(exc).__name__)
+    if keystore_set(_entry(home), token):
+        (Path(home) / TOKEN_FILE).unlink(missing_ok=True)
+        return "keyring"
     _write_file(home, token)
     return "file"
 
 
 def load_token(home: Path) -> str | None:
-    kr = _keyring()
-    if kr is not None:
-        try:
-            token = kr.get_password(SERVICE, _entry(home))
-            if token:
-                return token
-        except Exception as exc:
-            log.warning("keyring unreadable (%s); trying the file", type(exc).__name__)
-    return _read_file(home)
+    return keystore_get(_entry(home)) or _read_file(home)
 
 
 def window_token(replica) -> str | None:

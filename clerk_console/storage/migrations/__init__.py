@@ -1,7 +1,9 @@
 """Schema migrations of the replica, run in code (no alembic.ini needed at run time).
 
-``upgrade(path)`` brings a replica file to the newest revision. An existing file that needs
-migrating is first copied (SQLite online backup) to ``<dir>/backups/``; the whole upgrade runs
+``upgrade(path)`` brings a replica file to the newest revision. A plaintext file of a console
+before 0.10 is first encrypted in place (:func:`encrypt_in_place`). An existing file that needs
+migrating is first copied (SQLite online backup between keyed connections: the backup is
+encrypted too) to ``<dir>/backups/``; the whole upgrade runs
 in one ``BEGIN IMMEDIATE`` transaction, so a failing revision rolls back and leaves the file as
 it was. Failures raise ``ReplicaError`` with a Chinese message; nothing is ever wiped.
 
@@ -12,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -20,8 +21,9 @@ from typing import TYPE_CHECKING
 
 from clerk_console.private_files import private_dir, private_file
 
-from ..db import ReplicaError, make_engine, writer
-from ..integrity import BACKUP_DIR, prune_backups
+from ..db import (BACKUP_DIR, ReplicaError, connect, is_plaintext, make_engine, replica_key,
+                  writer)
+from ..integrity import backups, prune_backups
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -72,7 +74,7 @@ def current(path: Path) -> str | None:
     path = Path(path)
     if not path.exists() or path.stat().st_size == 0:
         return None
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn = connect(path, readonly=True, plaintext=is_plaintext(path))
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if "alembic_version" not in tables:
@@ -102,9 +104,9 @@ def backup(path: Path, rev: str | None, now: datetime | None = None) -> Path:
     stamp = now.strftime("%Y%m%dT%H%M%S%f")
     folder = private_dir(Path(path).parent / BACKUP_DIR)
     target = folder / f"replica-{rev or 'none'}-{stamp}.sqlite3"
-    src = sqlite3.connect(path)
+    src = connect(path)
     try:
-        dst = sqlite3.connect(target)
+        dst = connect(target, key=replica_key(Path(path).parent))
         try:
             src.backup(dst)
         finally:
@@ -116,11 +118,67 @@ def backup(path: Path, rev: str | None, now: datetime | None = None) -> Path:
     return target
 
 
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _encrypt_file(path: Path, key: bytes) -> None:
+    """Rewrite the plaintext SQLite file ``path`` encrypted under ``key`` (``sqlcipher_export``
+    into a new file, then renamed over it: a crash leaves the plaintext file as it was)."""
+    tmp = path.with_name(path.name + ".encrypting")
+    tmp.unlink(missing_ok=True)
+    plain = connect(path, plaintext=True)
+    try:
+        plain.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the WAL's commits into the file
+        version = plain.execute("PRAGMA user_version").fetchone()[0]
+        plain.execute("ATTACH DATABASE ? AS encrypted KEY ?", (str(tmp), f"x'{key.hex()}'"))
+        plain.execute("SELECT sqlcipher_export('encrypted')")
+        plain.execute(f"PRAGMA encrypted.user_version = {int(version)}")
+        plain.execute("DETACH DATABASE encrypted")
+    finally:
+        plain.close()
+    private_file(tmp)
+    _fsync(tmp)
+    for suffix in ("-wal", "-shm"):  # empty after the checkpoint; the plaintext's, not the new's
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    os.replace(tmp, path)
+    if os.name != "nt":
+        _fsync(path.parent)
+
+
+def encrypt_in_place(path: Path, now: datetime | None = None) -> Path | None:
+    """A replica written before encryption (a plaintext SQLite file) is encrypted under its
+    folder's key (made now), once; the plaintext backups beside it too. Returns the backup
+    kept of it (encrypted), None when there was nothing to do. The caller audits it."""
+    path = Path(path)
+    if not path.exists() or not is_plaintext(path):
+        return None
+    key = replica_key(path.parent, create=True)
+    try:
+        rev = current(path)
+        _encrypt_file(path, key)
+        for old in backups(path):
+            if is_plaintext(old):
+                _encrypt_file(old, key)
+    except ReplicaError:
+        raise
+    except Exception as exc:
+        raise ReplicaError(f"本机数据库 {path} 加密失败：{type(exc).__name__}。文件未做改动"
+                           "（仍是未加密的旧格式），受理终端暂不能启动，请联系技术支持，"
+                           "切勿删除数据文件。") from exc
+    return backup(path, f"{rev or 'none'}-plaintext", now)
+
+
 def upgrade(path: Path, *, target: str | None = None,
             extra_versions: Sequence[Path] = ()) -> Path | None:
     """Bring ``path`` to ``target`` (default: head); returns the backup made (None when the
     file was new or already there)."""
     path = Path(path)
+    encrypt_in_place(path)
     if target is None and not extra_versions:
         written = written_head()
         if written is not None and _checked_current(path) == written:

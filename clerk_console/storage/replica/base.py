@@ -39,9 +39,16 @@ class ReplicaBase:
         path = Path(path)
         private_dir(path.parent)
         check_replica(path)  # an empty or corrupt file is refused, never opened blank
+        encrypted = migrations.encrypt_in_place(path)  # a plaintext file of an older console
         migrations.upgrade(path)
         private_sqlite(path)
-        return cls(path, Transactions(make_engine(path)))
+        replica = cls(path, Transactions(make_engine(path)))
+        if encrypted is not None:
+            from .audit import append
+
+            with replica.write() as s:
+                append(s, "console", "replica.encrypt", path.name, {"backup": encrypted.name})
+        return replica
 
     def close(self) -> None:
         self.tx.engine.dispose()
