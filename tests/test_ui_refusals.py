@@ -110,6 +110,7 @@ NOT_AT_THE_WINDOW = {
     "common.require_now": "inside every case service (walked through them)",
     "common.require_supervisor": "inside void and unmask (walked through them)",
     "intake.set_material": "the checklist marks the draft itself; used by the demo and sync",
+    "returns.correct": "inside supplement (F5 on a one-time notice's 补正; tests/test_ui_correction.py)",
     "followup.answer": "clerk-console followup answer (the 差评 loop's 反馈 step)",
     "followup.appeal": "clerk-console followup appeal (申诉复核)",
     "followup.decide_appeal": "clerk-console followup decide (a supervisor)",

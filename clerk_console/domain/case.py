@@ -2,6 +2,7 @@
 
 draft -> accepted | deferred (容缺) | approved_on_commitment (承诺即准) | notified (一次性告知)
       | signposted (设路标) | not_accepted (不予受理, 行政许可法 art. 32(1)(1)-(2))
+notified -> accepted (补正: the materials told once are all in; accepted that day, art. 32(1)(5))
 deferred -> completed (everything owed supplied) | voided (deadline passed, 废止)
 approved_on_commitment that still owes a material -> completed | voided, like a deferral
 accepted | completed | approved_on_commitment -> decided (back office) -> delivered (出件)
@@ -76,6 +77,9 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.DRAFT: frozenset({Status.ACCEPTED, Status.DEFERRED, Status.APPROVED_ON_COMMITMENT,
                              Status.NOTIFIED, Status.SIGNPOSTED, Status.NOT_ACCEPTED}),
     Status.DEFERRED: frozenset({Status.COMPLETED, Status.VOIDED}),
+    # 补正 (行政许可法 art. 32(1)(4)-(5)): the one-time notice's case goes on when the applicant
+    # brings everything told, and is accepted from that day
+    Status.NOTIFIED: frozenset({Status.ACCEPTED}),
     Status.ACCEPTED: frozenset({Status.DECIDED}),
     Status.COMPLETED: frozenset({Status.DECIDED}),
     Status.APPROVED_ON_COMMITMENT: frozenset({Status.DECIDED, Status.COMPLETED, Status.VOIDED}),
@@ -115,6 +119,28 @@ class Decision(StrEnum):
     @property
     def label(self) -> str:
         return {"approve": "准予许可", "reject": "不予许可", "ready": "结果已出"}[self.value]
+
+
+# The norm of 补正, printed where it applies: supply first, accepted from the day complete.
+CORRECTION_RULE = ("《中华人民共和国行政许可法》第三十二条第一款第（四）项、第（五）项："
+                   "申请材料不齐全或者不符合法定形式的，一次告知需要补正的全部内容；"
+                   "申请人按要求提交全部补正材料的，应当受理，办理期限自受理之日起计算")
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """The 补正 record of a one-time notice (行政许可法 art. 32(1)(4)): what the applicant was
+    told, once, to correct or supply, and the day it was all in (art. 32(1)(5): the case is
+    accepted that day and its time limit counts from then). Unlike 容缺 (accepted now,
+    supplied later), nothing is accepted while a correction is open."""
+
+    notified_on: date
+    owed: tuple[str, ...]  # material codes told in the one-time notice
+    completed_on: date | None = None  # the day the materials were complete (= accepted)
+
+    @property
+    def open(self) -> bool:
+        return self.completed_on is None
 
 
 class TransitionError(RuleError):
@@ -158,6 +184,7 @@ class Case:
     decided_at: datetime | None = None
     delivered_at: datetime | None = None
     note: str = ""
+    correction: Correction | None = None  # 补正 record of a one-time notice
     version: int = 0  # bumped on each saved change, for sync
     progress_token: str = ""  # key of the applicant's progress page (QR), made at the window
 
@@ -168,7 +195,7 @@ class Case:
 
     @property
     def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
+        return self.status in OPEN_STATUSES or awaiting_correction(self)
 
     # -- what the clerk does to a case: each rule here, once; RuleError (Chinese) when refused
 
@@ -203,22 +230,28 @@ class Case:
         if self.deadline is not None and today > self.deadline:
             raise RuleError(f"补正期限 {self.deadline:%Y年%m月%d日} 已过，不能再补正；"
                             "请负责人按规定废止该办件")
-        handed = handed_codes(codes)
-        if not handed:
-            raise RuleError("请选择本次补交的材料")
-        owed = {m.code for m in self.owed}
-        unknown = [c for c in handed if c not in owed]
-        if unknown:
-            names = {m.code: m.name for m in self.materials}
-            listed = "、".join(names.get(c, c) for c in unknown)
-            raise RuleError(f"{listed} 不在该办件待补材料中，请核对")
-        seen = set(originals)
-        mats = tuple(replace(m, state=MaterialState.RECEIVED, original=m.code in seen, reason="")
-                     if m.code in handed else m for m in self.materials)
-        updated = replace(self, materials=mats)
+        updated = _received(self, _owed_handed(self, codes), originals)
         if updated.owed:
             return replace(updated, version=self.version + 1)
         return transition(updated, Status.COMPLETED)
+
+    def correct(self, codes: Iterable[str], *, now: datetime, promised: date | None,
+                originals: Iterable[str] = (), estimated: bool = False) -> Case:
+        """The 补正 case with materials the applicant brought back (``originals``: codes whose
+        original was seen). Once nothing is owed the same case is accepted at ``now`` with
+        ``promised`` as its promised date, counted from that day (行政许可法 art. 32(1)(5),
+        art. 42); until then it stays a one-time notice with what is still owed. No supply
+        deadline: that is 容缺, accepted first."""
+        if not awaiting_correction(self):
+            raise RuleError(f"办件 {self.case_no} 是“{self.status.label}”，没有待补正的材料")
+        handed = _owed_handed(self, codes)
+        updated = _received(self, handed, originals)
+        if updated.owed:
+            return replace(updated, version=self.version + 1)
+        assert self.correction is not None  # awaiting_correction
+        return transition(updated, Status.ACCEPTED, accepted_at=now, promised_date=promised,
+                          deadline_estimated=estimated,
+                          correction=replace(self.correction, completed_on=now.date()))
 
     def void(self, *, reason: str, today: date) -> Case:
         """The case voided (废止) because its supply deadline passed with materials owed
@@ -237,6 +270,39 @@ def markable(m: CaseMaterial) -> bool:
     """The clerk may mark this material: not one the e-licence library already covers (such a
     material is never asked for on paper)."""
     return m.state is not MaterialState.ELICENCE
+
+
+def _owed_handed(case: Case, codes: Iterable[str]) -> list[str]:
+    """The codes handed in, each one the case owes (RuleError otherwise)."""
+    handed = handed_codes(codes)
+    if not handed:
+        raise RuleError("请选择本次补交的材料")
+    owed = {m.code for m in case.owed}
+    unknown = [c for c in handed if c not in owed]
+    if unknown:
+        names = {m.code: m.name for m in case.materials}
+        listed = "、".join(names.get(c, c) for c in unknown)
+        raise RuleError(f"{listed} 不在该办件待补材料中，请核对")
+    return handed
+
+
+def _received(case: Case, handed: list[str], originals: Iterable[str]) -> Case:
+    seen = set(originals)
+    return replace(case, materials=tuple(
+        replace(m, state=MaterialState.RECEIVED, original=m.code in seen, reason="")
+        if m.code in handed else m for m in case.materials))
+
+
+def awaiting_correction(case: Case) -> bool:
+    """A one-time notice whose 补正 is open: the applicant may come back with what was told
+    and the same case goes on (cases noticed before the record existed have none)."""
+    return (case.status is Status.NOTIFIED and case.correction is not None
+            and case.correction.open)
+
+
+def correction_of(case: Case, day: date) -> Correction:
+    """The 补正 record a one-time notice given on ``day`` opens: everything the case owes."""
+    return Correction(notified_on=day, owed=tuple(m.code for m in case.owed))
 
 
 def handed_codes(codes: Iterable[str]) -> list[str]:

@@ -36,6 +36,7 @@ class NoticeContext:
     voided_on: str = ""  # the day a deferral was voided (终止办理)
     deciding_dept: str = ""  # the department that decided the item (出件 papers)
     decided_on: str = ""  # the day it decided
+    notified_on: str = ""  # the day a one-time notice told what to correct (补正)
 
     def as_dict(self) -> dict[str, str]:
         return asdict(self)

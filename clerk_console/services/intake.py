@@ -10,7 +10,8 @@ from typing import Any
 from clerk_console.config import Settings
 from clerk_console.domain import deadlines
 from clerk_console.domain.calendar import WorkCalendar
-from clerk_console.domain.case import Case, CaseMaterial, MaterialState, Outcome, Status, transition
+from clerk_console.domain.case import (Case, CaseMaterial, MaterialState, Outcome, Status,
+                                       correction_of, transition)
 from clerk_console.domain.catalogue import Catalogue, Item, Target
 from clerk_console.domain.ids import new_id
 from clerk_console.domain.parties import Applicant, ApplicantKind, covering_licences
@@ -185,6 +186,9 @@ def close_intake(replica: ReplicaPort, draft: Case, outcome: Outcome, *, clerk_i
         changes["materials"] = tuple(replace(m, state=MaterialState.MISSING)
                                      if m.state is MaterialState.PENDING else m
                                      for m in draft.materials)
+        # the 补正 record: the applicant comes back with these and the same case goes on
+        changes["correction"] = correction_of(replace(draft, materials=changes["materials"]),
+                                              day)
     with replica.write():
         case_no = replica.next_case_no(draft.window_code, day)
         case = transition(draft, Status(outcome.value), case_no=case_no, **changes)

@@ -1,4 +1,5 @@
-"""After intake: supplying deferred materials (补正), voiding an overdue deferral (废止, by a
+"""After intake: supplying deferred materials (容缺补齐) or those a one-time notice told (补正,
+the same case then accepted), voiding an overdue deferral (废止, by a
 supervisor) and handing out the result (出件)."""
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from clerk_console.domain.case import (Case, Decision, Status, TransitionError, decidable,
-                                       handed_codes, transition)
+from clerk_console.domain import deadlines
+from clerk_console.domain.case import (Case, Decision, Status, TransitionError,
+                                       awaiting_correction, decidable, handed_codes, transition)
 from clerk_console.domain.review import ItemDecision, MergedLicence, Verdict
 
 from . import ServiceError
@@ -30,16 +32,51 @@ def _move(case: Case, to: Status, **changes: Any) -> Case:
 
 def supplement(replica: ReplicaPort, case: Case | str, codes: Iterable[str], *, clerk_id: str,
                now: datetime, originals: Iterable[str] = ()) -> Case:
-    """Record deferred materials handed in; when nothing is owed any more the case is
-    completed (已补齐). ``originals``: codes whose original was seen."""
+    """Record materials handed in: a deferral's (容缺) is completed (已补齐) once nothing is
+    owed; a one-time notice's (补正) is accepted then, the same case, its promised date
+    counted from that day (``correct``). ``originals``: codes whose original was seen."""
     require_now(now)
     case = load_case(replica, case)
     codes = list(codes)
+    if awaiting_correction(case):
+        return correct(replica, case, codes, clerk_id=clerk_id, now=now, originals=originals)
     with refused():
         updated = case.supplement(codes, today=now.date(), originals=originals)
     return _save(replica, updated, clerk_id=clerk_id, action="case.supplement", now=now,
                  detail={"supplied": handed_codes(codes),
                          "still_owed": [m.code for m in updated.owed]})
+
+
+def correct(replica: ReplicaPort, case: Case | str, codes: Iterable[str], *, clerk_id: str,
+            now: datetime, originals: Iterable[str] = ()) -> Case:
+    """补正: the materials a one-time notice told, brought back. Once all are in, the same
+    case is accepted (行政许可法 art. 32(1)(5)) and its promised date runs from that day
+    (from the next working day on a rest day)."""
+    require_now(now)
+    case = load_case(replica, case)
+    codes = list(codes)
+    cat = replica.catalogue()
+    missing = [c for c in case.items if c not in cat.items]
+    if missing:
+        raise ServiceError(f"事项 {'、'.join(missing)} 不在本机事项目录中，请先同步目录")
+    cal = replica.calendar()
+    try:
+        start, _ = deadlines.counting_start(cal, now.date())
+        promised = deadlines.promised_date(cal, start, [cat.items[c] for c in case.items])
+    except deadlines.DeadlineError as exc:
+        raise ServiceError(str(exc)) from None
+    with refused():
+        updated = case.correct(codes, now=now, promised=promised.day, originals=originals,
+                               estimated=promised.estimated)
+    done = updated.status is Status.ACCEPTED
+    with replica.write():
+        saved = _save(replica, updated, clerk_id=clerk_id,
+                      action="case.correct_accept" if done else "case.correct", now=now,
+                      detail={"supplied": handed_codes(codes),
+                              "still_owed": [m.code for m in updated.owed]})
+        if done:
+            replica.queue_notice(saved.case_no, now)  # its receipt is owed until printed
+    return saved
 
 
 def void(replica: ReplicaPort, case: Case | str, *, clerk_id: str, supervisor_id: str,

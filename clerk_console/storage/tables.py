@@ -137,6 +137,7 @@ class CaseRow(ReplicaModel, table=True):
     false_commitment: bool = False  # set by the back office when a commitment proved false
     # the key of the applicant's progress page (printed in the QR), made at the window
     progress_token: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    correction: dict | None = Field(default=None, sa_type=JSON)  # 补正 record (0013)
 
 
 class CaseMaterialRow(ReplicaModel, table=True):

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from clerk_console.config import REPLICA_FILE, Settings
-from clerk_console.domain.case import Case, Outcome, Status, owes_supply
+from clerk_console.domain.case import Case, Outcome, Status, awaiting_correction, owes_supply
 from clerk_console.domain.catalogue import Catalogue
 from clerk_console.domain.errors import ClerkError
 from clerk_console.domain.parties import Applicant, ApplicantKind, BlacklistHit, ELicence
@@ -46,6 +46,7 @@ class ApplicantView:
     elicences: list[ELicence] = field(default_factory=list)
     open_cases: list[Case] = field(default_factory=list)
     deferrals: list[Case] = field(default_factory=list)
+    corrections: list[Case] = field(default_factory=list)  # one-time notices awaiting 补正
     ready: list[Case] = field(default_factory=list)
     partial: list[Case] = field(default_factory=list)  # open, some items decided (补正 …)
     blacklist: BlacklistHit | None = None
@@ -216,6 +217,7 @@ class Desk:
         cases = list(r.cases_of(code, open_only=True))
         view.open_cases = cases
         view.deferrals = [c for c in cases if owes_supply(c)]
+        view.corrections = [c for c in cases if awaiting_correction(c)]
         view.ready = [c for c in cases if c.status is Status.DECIDED]
         view.partial = [c for c in cases if c.status is not Status.DECIDED
                         and r.item_decisions(c.id)]

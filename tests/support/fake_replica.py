@@ -19,7 +19,7 @@ from typing import Any
 from clerk_console.domain import credit as credit_rules
 from clerk_console.domain.accounts import Clerk, check_pin, check_role, lock_after
 from clerk_console.domain.calendar import WorkCalendar, default_calendar
-from clerk_console.domain.case import (OPEN_STATUSES, SUPPLY_STATUSES, Case, Decision, Outcome,
+from clerk_console.domain.case import (SUPPLY_STATUSES, Case, Decision, Outcome,
                                        Status, decidable, transition)
 from clerk_console.domain.catalogue import Catalogue, Level
 from clerk_console.domain.errors import RuleError
@@ -221,7 +221,7 @@ class FakeReplica:
 
     def cases_of(self, applicant_id: str, open_only: bool = False) -> list[Case]:
         return sorted((c for c in self._state.cases.values() if c.applicant_id == applicant_id
-                       and (not open_only or c.status in OPEN_STATUSES)),
+                       and (not open_only or c.is_open)),
                       key=lambda c: c.created_at or datetime.min, reverse=True)
 
     def count_cases(self) -> int:

@@ -59,6 +59,9 @@ def kinds_for(case: Case) -> list[str]:
     those its later status calls for (a receipt once supplied, the delivery note)."""
     if case.status is Status.VOIDED:  # its paper is the termination, never "予以容缺受理"
         return [k.name for k in ordered() if Status.VOIDED in k.statuses]
-    kinds = [k.name for k in ordered() if case.outcome is not None and case.outcome in k.outcomes]
+    outcome = case.outcome
+    if case.correction is not None and not case.correction.open:
+        outcome = Outcome.ACCEPTED  # 补正 complete: accepted since, its paper is the receipt
+    kinds = [k.name for k in ordered() if outcome is not None and outcome in k.outcomes]
     kinds += [k.name for k in ordered() if case.status in k.statuses and k.name not in kinds]
     return kinds

@@ -110,12 +110,15 @@ class Cases(ReplicaBase):
         return found[0] if found else None
 
     def cases_of(self, applicant_id: str, open_only: bool = False) -> list[Case]:
-        """An applicant's cases, newest first (open ones only if asked)."""
+        """An applicant's cases, newest first (open ones only if asked: a one-time notice
+        is open while its 补正 is, ``Case.is_open``)."""
         stmt = select(CaseRow).where(CaseRow.applicant_id == applicant_id)
         if open_only:
-            stmt = stmt.where(CaseRow.status.in_([s.value for s in OPEN_STATUSES]))
+            stmt = stmt.where(CaseRow.status.in_([s.value for s in OPEN_STATUSES]
+                                                 + [Status.NOTIFIED.value]))
         with self.tx.read() as s:
-            return load_cases(s, stmt.order_by(CaseRow.created_at.desc()))
+            found = load_cases(s, stmt.order_by(CaseRow.created_at.desc()))
+        return [c for c in found if c.is_open] if open_only else found
 
     def list_cases(self, *, status: Status | Iterable[Status] | None = None,
                    day: date | None = None, applicant_id: str | None = None,

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy.dialects.sqlite import insert
 from sqlmodel import Session
 
-from clerk_console.domain.case import Case, CaseMaterial, Decision, MaterialState, Outcome, Status
+from clerk_console.domain.case import (Case, CaseMaterial, Correction, Decision, MaterialState,
+                                       Outcome, Status)
 from clerk_console.domain.parties import Applicant, ApplicantKind, BlacklistEntry, ELicence
 
 from ..tables import ApplicantRow, CaseMaterialRow, CaseRow
@@ -33,6 +34,22 @@ def parse_datetime(v: str | None) -> datetime | None:
     return local(datetime.fromisoformat(v)) if v else None
 
 
+def correction_to_dict(c: Correction | None) -> dict[str, Any] | None:
+    """A 补正 record as JSON-ready data (the case row's column and the outbox payload)."""
+    if c is None:
+        return None
+    return {"notified_on": iso(c.notified_on), "owed": list(c.owed),
+            "completed_on": iso(c.completed_on)}
+
+
+def correction_from_dict(data: dict[str, Any] | None) -> Correction | None:
+    if not data:
+        return None
+    return Correction(notified_on=date.fromisoformat(data["notified_on"]),
+                      owed=tuple(data.get("owed") or ()),
+                      completed_on=parse_date(data.get("completed_on")))
+
+
 def case_to_dict(case: Case) -> dict[str, Any]:
     """The full case as JSON-ready data (the outbox payload of entity "case")."""
     data = asdict(case)
@@ -41,6 +58,7 @@ def case_to_dict(case: Case) -> dict[str, Any]:
     for key in ("created_at", "accepted_at", "deadline", "promised_date", "decided_at",
                 "delivered_at"):
         data[key] = iso(data[key])
+    data["correction"] = correction_to_dict(case.correction)
     return data
 
 
@@ -64,6 +82,7 @@ def case_from_dict(data: dict[str, Any]) -> Case:
         decision=Decision(data["decision"]) if data.get("decision") else None,
         decided_at=parse_datetime(data.get("decided_at")),
         delivered_at=parse_datetime(data.get("delivered_at")), note=data.get("note", ""),
+        correction=correction_from_dict(data.get("correction")),
         version=int(data.get("version", 0)), progress_token=data.get("progress_token", ""))
 
 
@@ -81,6 +100,7 @@ def case_values(case: Case) -> dict[str, Any]:
         "decision": case.decision.value if case.decision else None,
         "decided_at": local(case.decided_at), "delivered_at": local(case.delivered_at),
         "note": case.note, "version": case.version, "progress_token": case.progress_token,
+        "correction": correction_to_dict(case.correction),
     }
 
 
@@ -107,7 +127,8 @@ def case_from_row(row: CaseRow, mats: list[CaseMaterialRow]) -> Case:
         signpost_dept=row.signpost_dept,
         decision=Decision(row.decision) if row.decision else None, decided_at=row.decided_at,
         delivered_at=row.delivered_at, note=row.note, version=row.version,
-        progress_token=row.progress_token)
+        progress_token=row.progress_token,
+        correction=correction_from_dict(row.correction))
 
 
 def applicant_values(applicant: Applicant, at: datetime | None) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Label
 
 from clerk_console.ui.widgets.keybar import KeyBar, key_hints, node_keys
-from clerk_console.domain.case import Case, Outcome
+from clerk_console.domain.case import Case, Outcome, Status
 from clerk_console.domain.checklist import keep_marks, marked_count
 from clerk_console.domain.masking import mask_id, mask_name
 from clerk_console.domain.parties import Applicant
@@ -581,11 +581,16 @@ class IntakeScreen(Screen):
         from clerk_console.ui.screens.returns import SupplementScreen
 
         cur = self.current
-        if cur is None or not cur.view.deferrals:
+        owing = (cur.view.deferrals + cur.view.corrections) if cur is not None else []
+        if not owing:
             self.action_due()
             return
 
-        self.app.push_screen(SupplementScreen(cur.view.deferrals[0]))
+        def done(case: Case | None) -> None:
+            if case is not None and case.status is Status.ACCEPTED:
+                self.print_case(case)  # 补正 complete: the same case accepted, its receipt
+
+        self.app.push_screen(SupplementScreen(owing[0]), done)
 
     def action_due(self) -> None:
         from clerk_console.ui.screens.returns import DueScreen

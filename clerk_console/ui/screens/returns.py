@@ -12,7 +12,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from clerk_console.ui.widgets.keybar import KeyBar
-from clerk_console.domain.case import Case, MaterialState, overdue
+from clerk_console.domain.case import Case, MaterialState, awaiting_correction, overdue
 from clerk_console.domain.parties import mask_party_name
 from clerk_console.domain.review import Verdict
 from clerk_console.ui.screens.dialogs import ConfirmScreen, PromptScreen
@@ -39,8 +39,7 @@ class SupplementScreen(Screen):
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
         with Vertical(classes="work"):
-            yield Label(f"容缺补齐 · {self.case.case_no} · {shown_name(self.case)} · "
-                        f"期限 {self.case.deadline or '未定'}", classes="pane-title")
+            yield Label(supply_title(self.case), classes="pane-title")
             yield OptionList(id="owed")
             yield Static("", id="supplement-note")
         yield KeyBar()
@@ -57,8 +56,10 @@ class SupplementScreen(Screen):
         if self.owed:
             ol.highlighted = min(keep, len(self.owed) - 1)
         left = len(self.owed) - len(self.ticked)
+        then = "本办件予以受理，办理期限自今日起算" if awaiting_correction(self.case) \
+            else "办件转为已补齐"
         self.query_one("#supplement-note", Static).update(
-            "全部补齐，回车保存后办件转为已补齐" if left == 0 else f"尚缺 {left} 项；回车保存已收到的材料")
+            f"全部补齐，回车保存后{then}" if left == 0 else f"尚缺 {left} 项；回车保存已收到的材料")
 
     def on_option_list_option_selected(self, _event) -> None:
         self.action_save()  # Enter on the list saves
@@ -86,8 +87,18 @@ class SupplementScreen(Screen):
             app.notify(f"补齐未保存：{explain(exc)}", severity="error")
             return
         done = all(m.state in (MaterialState.RECEIVED, MaterialState.ELICENCE) for m in case.materials)
-        app.notify(f"{case.case_no} {'已全部补齐' if done else '已登记补交材料'}")
+        accepted = done and awaiting_correction(self.case)
+        app.notify(f"{case.case_no} " + ("补正齐全，已受理，正在打印受理回执" if accepted
+                                         else "已全部补齐" if done else "已登记补交材料"))
         self.dismiss(case)
+
+
+def supply_title(case: Case) -> str:
+    """补正 (nothing accepted, no deadline) and 容缺 (accepted, supply by a date) apart."""
+    if awaiting_correction(case):
+        told = case.correction.notified_on if case.correction else ""
+        return f"补正材料（尚未受理，补齐即受理） · {case.case_no} · {shown_name(case)} · {told} 告知"
+    return f"容缺补齐（已受理） · {case.case_no} · {shown_name(case)} · 期限 {case.deadline or '未定'}"
 
 
 def shown_name(case: Case) -> str:

@@ -54,10 +54,16 @@ def panel_text(view: ApplicantView | None, *, unmasked: bool = False, agent=None
         t.append("电子证照：", style="green")
         t.append("、".join(e.name for e in view.elicences) + "\n")
     if view.deferrals:
-        t.append("容缺待补：\n", style="yellow")
+        t.append("容缺待补（已受理）：\n", style="yellow")
         for c in view.deferrals[:PANEL_LINES]:
             t.append(f" {c.case_no} 限 {c.deadline:%m-%d} 前补 {len(c.owed)} 项\n")
         _more(t, len(view.deferrals))
+    if view.corrections:  # 补正: nothing accepted yet, unlike a deferral
+        t.append("待补正（未受理）：\n", style="yellow")
+        for c in view.corrections[:PANEL_LINES]:
+            told = f"{c.correction.notified_on:%m-%d} 告知" if c.correction else ""
+            t.append(f" {c.case_no} {told}缺 {len(c.owed)} 项\n")
+        _more(t, len(view.corrections))
     if view.ready:
         t.append("结果待取（F7 出件）：\n", style="green")
         for c in view.ready[:PANEL_LINES]:
@@ -68,8 +74,7 @@ def panel_text(view: ApplicantView | None, *, unmasked: bool = False, agent=None
         for c in view.partial[:PANEL_LINES]:
             t.append(f" {c.case_no}\n")
         _more(t, len(view.partial))
-    listed = ({c.case_no for c in view.deferrals} | {c.case_no for c in view.ready}
-              | {c.case_no for c in view.partial})
+    listed = {c.case_no for c in view.deferrals + view.corrections + view.ready + view.partial}
     others = [c for c in view.open_cases if c.case_no not in listed]
     if others:
         t.append(f"在办 {len(others)} 件：", style="dim")
