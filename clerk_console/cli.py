@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--text", action="store_true", help="输出文字预览")
     s.add_argument("--escpos", metavar="PATH", help="把 80 毫米小票的打印数据写到这里")
     s.add_argument("--kind", metavar="KIND", help="文书种类（默认按办理结果）")
+    s.add_argument("--results", action="store_true",
+                   help="补打出件文书（行业综合许可证、准予/不予许可决定书、补正告知书）")
     s.add_argument("--as", dest="as_id", metavar="ID", help="登录的工号；其 PIN 从标准输入第一行读取")
 
     s = sub.add_parser("workdays", help="某日之后第 N 个工作日（按办件期限的算法）")

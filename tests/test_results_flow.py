@@ -194,3 +194,23 @@ def test_records_put_in_the_back_office_come_down_with_the_pull(window, bo, engi
     assert got.status is Status.DECIDED and got.decision is Decision.APPROVE
     assert window.item_decisions(case.id)["SIGN"].verdict is Verdict.REFUSE
     assert window.merged_licence(case.id) == merged()
+
+
+def test_notice_results_reprints_the_papers_from_the_command_line(window, monkeypatch, capsys):
+    from test_printing_cli import main
+
+    case = take(window)
+    apply(window, case, record(case, [food(), sign_refused(), lic()], "approve", True), 1)
+    monkeypatch.setenv("CLERK_CONSOLE_HOME", str(window.path.parent))
+    assert main(["notice", case.case_no, "--results", "--text"], clerk=("c1", "111111")) == 0
+    out = capsys.readouterr().out
+    assert "行业综合许可证" in out and "准予行政许可决定书" in out and "不予行政许可决定书" in out
+    assert "补打" in out and "受理回执" not in out
+    assert main(["notice", case.case_no, "--results", "--kind", "refusal_decision", "--text"],
+                clerk=("c1", "111111")) == 0
+    out = capsys.readouterr().out
+    assert "不予行政许可决定书" in out and "准予行政许可决定书" not in out
+    # a result paper is not a case paper: it needs the back office's result
+    assert main(["notice", case.case_no, "--kind", "approval_decision", "--text"],
+                clerk=("c1", "111111")) == 2
+    assert "出件文书请加 --results" in capsys.readouterr().err

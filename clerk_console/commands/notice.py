@@ -2,7 +2,9 @@
 
 ``--pdf PATH`` writes every document of the case into one A4 PDF, ``--escpos PATH`` the
 80 mm receipt byte stream, ``--text`` prints the preview; with none of them the documents go
-to the window's configured printer. ``--kind`` picks one document. Exit status 0 on success,
+to the window's configured printer. ``--kind`` picks one document; ``--results`` reprints the
+出件 papers of the back office's results instead (行业综合许可证, 准予/不予许可决定书, 补正
+告知书; ``--kind`` then picks among them). Exit status 0 on success,
 1 when the case cannot be found, printing failed or the sign-in was refused, 2 for a bad
 ``--kind`` or a missing PIN. A clerk signs in first (``--as ID`` with the PIN on stdin in
 scripts); the reprint is audited under that clerk.
@@ -23,8 +25,8 @@ def _say(message: str) -> None:
 
 def run(args) -> int:
     from clerk_console.domain.ids import parse_case_no
-    from clerk_console.printing.documents import CASE_KINDS
-    from clerk_console.printing.notices import case_documents
+    from clerk_console.printing.documents import CASE_KINDS, RESULT_KINDS
+    from clerk_console.printing.notices import case_documents, result_documents
     from clerk_console.services import ServiceError
     from clerk_console.storage.db import ReplicaError
     from clerk_console.storage.replica import Replica
@@ -32,8 +34,11 @@ def run(args) -> int:
     from .signin import SignInInput, sign_in
 
     kinds = [args.kind] if getattr(args, "kind", None) else None
-    if kinds and kinds[0] not in CASE_KINDS:
-        _say(f"未知的文书种类“{args.kind}”，可选：{'、'.join(CASE_KINDS)}")
+    results = bool(getattr(args, "results", False))
+    known = RESULT_KINDS if results else CASE_KINDS
+    if kinds and kinds[0] not in known:
+        _say(f"未知的文书种类“{args.kind}”，可选：{'、'.join(known)}"
+             + ("" if results else "（出件文书请加 --results）"))
         return 2
     case_no = args.case_no.strip().upper()
     if parse_case_no(case_no) is None:
@@ -63,9 +68,13 @@ def run(args) -> int:
         if case is None:
             _say(f"未找到办件“{case_no}”，请核对办件编号")
             return 1
-        docs = case_documents(replica, case, settings=settings, home=home, now=datetime.now(),
-                              reprint=True,
-                              kinds=kinds)
+        if results:
+            docs = [d for d in result_documents(replica, case, settings=settings, home=home,
+                                                now=datetime.now(), reprint=True)
+                    if kinds is None or d.kind in kinds]
+        else:
+            docs = case_documents(replica, case, settings=settings, home=home,
+                                  now=datetime.now(), reprint=True, kinds=kinds)
         if not docs:
             _say(f"办件“{case_no}”（{case.status.label}）没有需要打印的文书")
             return 1
@@ -73,7 +82,7 @@ def run(args) -> int:
         if status == 0:
             replica.audit(reader.id, "notice.reprint", case.case_no,
                           {"kinds": [d.kind for d in docs], "case_clerk": case.clerk_id})
-            if kinds is None and (args.pdf or args.escpos or not args.text):
+            if kinds is None and not results and (args.pdf or args.escpos or not args.text):
                 replica.notice_printed(case.case_no)  # no longer listed at the window
         return status
     finally:

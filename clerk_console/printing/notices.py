@@ -38,16 +38,16 @@ def case_documents(replica, case: Case, *, settings: Settings, home: Path, now: 
 
 
 def result_documents(replica, case: Case, *, settings: Settings, home: Path, now: datetime,
-                     handed_out: bool = False) -> list[Document]:
+                     handed_out: bool = False, reprint: bool = False) -> list[Document]:
     """The papers of the back office's results (出件): the 行业综合许可证 first, then per item
     in the case's order its 准予许可决定书, 不予许可决定书 or 补正 一次性告知书 (each with that
     item's department, legal basis and seal); ``handed_out``: then the 出件回执. Before the
-    case is ready only the 补正 notices print."""
+    case is ready only the 补正 notices print. ``reprint``: marked 补打 with today's date."""
     from clerk_console.services.returns import results as case_results
 
     case = with_token(replica, case, now=now)
     found = case_results(replica, case)
-    common = _common(replica, case, settings=settings, home=home, now=now, reprint=False)
+    common = _common(replica, case, settings=settings, home=home, now=now, reprint=reprint)
     catalogue = common["catalogue"]
     issuing = [r.code for r in found.items if r.code in catalogue.items
                and is_merged_licence_item(catalogue.items[r.code])]

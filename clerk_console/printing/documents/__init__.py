@@ -25,11 +25,13 @@ COMMITMENT_APPROVAL = "commitment_approval"
 SIGNPOST = "signpost"
 DELIVERY = "delivery"
 
-CASE_KINDS = tuple(k.name for k in ordered())
+CASE_KINDS = tuple(k.name for k in ordered() if not k.result)  # built from the case alone
+RESULT_KINDS = tuple(k.name for k in ordered() if k.result)  # 出件: from the back office's result
 THERMAL_KINDS = frozenset(k.name for k in ordered() if k.thermal)  # fit an 80 mm receipt
 
 __all__ = ["build", "handover_report", "kinds_for", "Document", "Field", "Section", "Table",
-           "Kind", "KINDS", "register", "ordered", "CASE_KINDS", "THERMAL_KINDS", "HANDOVER",
+           "Kind", "KINDS", "register", "ordered", "CASE_KINDS", "RESULT_KINDS", "THERMAL_KINDS",
+           "HANDOVER",
            "RECEIPT", "DEFERRAL_NOTICE", "DEFERRAL_COMMITMENT", "ONE_TIME_NOTICE",
            "COMMITMENT_APPROVAL", "SIGNPOST", "DELIVERY", "day_text", "time_text",
            "window_label", "state_label"]
