@@ -1,0 +1,122 @@
+"""The workbench in a real headless Chromium (the system's /usr/bin/chromium through the
+playwright package) against a real uvicorn on loopback, at 1366x768 and with the keyboard:
+two departments' reviewers sign in and decide their items of a coffee-shop bundle, the others
+follow, and the case becomes ready for pick-up; the applicant's progress page says so."""
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import datetime, timezone
+
+import pytest
+
+from clerk_console.backoffice.app import create_app
+from clerk_console.backoffice.db import make_engine
+
+from support.loopback import AppServer
+from support.workbench import (COFFEE, DEPTS, MERGED, PASSWORD, REVIEWERS, add_accounts,
+                               coffee_case, enrol, publish_catalogue, push_cases)
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+NOW = datetime(2026, 11, 27, 1, 0, tzinfo=timezone.utc)
+ACCEPTED = datetime(2026, 11, 20, 9, 30)
+TOKEN = "browser-progress-token-01"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("needs the system's chromium (apt install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def site(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'bo.sqlite3'}")
+    publish_catalogue(engine)
+    add_accounts(engine, now=NOW)
+    window, _ = enrol(engine, now=NOW)
+    case = coffee_case("YT0101", 1, accepted=ACCEPTED, token=TOKEN)
+    push_cases(engine, window, [case], now=NOW)
+    with AppServer(create_app(engine, clock=lambda: NOW)) as server:
+        yield server, case
+
+
+def sign_in(browser, server, who):
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(server.url + "/wb/login")
+    page.keyboard.type(who)  # the account field has the focus
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#queue")
+    return page
+
+
+def decide_first_item(page, licence_no: str) -> None:
+    """Open the queue's first item with the keyboard and approve it."""
+    page.wait_for_selector("a.row-link:focus")  # autofocus: Enter opens it
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#approve-form")
+    page.focus("#licence_no")
+    if licence_no:
+        page.keyboard.type(licence_no)
+    page.fill("#valid_until", "2031-11-26")
+    page.focus("#licence_no")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#notice")
+
+
+def test_two_departments_decide_their_items_and_the_case_becomes_ready(browser, site):
+    server, case = site
+    scjg = sign_in(browser, server, REVIEWERS["SCJG"])
+    assert scjg.inner_text("#queue tbody").count(case["case_no"]) == 1
+    assert "食品经营许可" in scjg.inner_text("#queue tbody")
+    # fits a 1366x768 screen: no horizontal scrolling
+    assert scjg.evaluate("document.documentElement.scrollWidth") <= 1366
+    decide_first_item(scjg, "JY23706130012345")
+    assert "JY23706130012345" in scjg.inner_text("#licence-no")
+    assert "#ready" not in scjg.content() and scjg.query_selector("#ready") is None
+
+    xf = sign_in(browser, server, REVIEWERS["XF"])
+    assert "消防" in xf.inner_text("#queue tbody")
+    decide_first_item(xf, "XF-2026-0001")
+    siblings = xf.inner_text("#siblings")
+    assert siblings.count("准予许可") == 2 and siblings.count("审批中") == 2
+
+    # the other two departments of the bundle (户外招牌; 行业综合许可证, its number issued here)
+    for item in COFFEE:
+        if DEPTS[item] in ("SCJG", "XF"):
+            continue
+        page = sign_in(browser, server, REVIEWERS[DEPTS[item]])
+        decide_first_item(page, "" if item == MERGED else "CG-2026-0001")
+        last = page
+    assert "可出件" in last.inner_text("#ready")
+    assert last.inner_text("#licence-no").startswith("YZZY2026")
+
+    # the applicant's phone
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    phone.goto(f"{server.url}/p/{TOKEN}")
+    assert "全部事项已办结" in phone.inner_text("#status")
+    assert phone.inner_text("#items").count("准予许可") == 4
+
+
+def test_the_queue_is_walked_with_the_keyboard_and_search(browser, site):
+    server, case = site
+    page = sign_in(browser, server, REVIEWERS["SCJG"])
+    page.keyboard.press("/")
+    page.keyboard.type("不存在的编号")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#empty")
+    page.keyboard.press("/")
+    page.keyboard.press("Control+A")
+    page.keyboard.type(case["case_no"][-4:])
+    page.keyboard.press("Enter")
+    page.wait_for_selector("a.row-link")
+    assert page.inner_text("#counts").startswith("共 1 项")
