@@ -67,13 +67,14 @@ FROM (SELECT g, w, day, r, items,
         CASE WHEN r < 60 THEN 'accepted' WHEN r < 75 THEN 'deferred'
              WHEN r < 84 THEN 'approved_on_commitment' WHEN r < 94 THEN 'notified'
              ELSE 'signposted' END AS oc
-      FROM (SELECT g, 1 + g % :windows AS w, date '2026-01-01' + (g % 365) AS day,
-                   (g * 7919) % 100 AS r,
+      FROM (SELECT g, 1 + g % :windows AS w, date '2026-01-01' + (g % 365)::int AS day,
+                   (((g * 2654435761) % 4294967296) % 100)::int AS r,
                    CASE WHEN g % 10 = 0
-                        THEN 'I' || lpad(((g * 31) % 50)::text, 2, '0') || ',I'
-                             || lpad(((g * 31 + 7) % 50)::text, 2, '0')
-                        ELSE 'I' || lpad(((g * 31) % 50)::text, 2, '0') END AS items
-            FROM generate_series(1, :cases) g) s) t;
+                        THEN 'I' || lpad((((g * 40503) % 65536) % 50)::text, 2, '0') || ',I'
+                             || lpad(((((g * 40503) % 65536) + 7) % 50)::text, 2, '0')
+                        ELSE 'I' || lpad((((g * 40503) % 65536) % 50)::text, 2, '0') END
+                   AS items
+            FROM generate_series(1::bigint, :cases) g) s) t;
 
 INSERT INTO bo_rating (id, window_id, case_no, level, payload, received_at, rated_on, item_codes)
 SELECT 'r' || id, window_id, case_no, 1 + (length(id) * 13 + ascii(right(id, 1))) % 5, '{}',
@@ -96,7 +97,7 @@ def catalogue() -> dict:
             "items": [{"code": f"I{i:02d}", "dept": f"D{i % DEPTS}"} for i in range(ITEMS)]}
 
 
-def bench_dashboard(base: str, cases: int, windows: int) -> None:
+def bench_dashboard(base: str, cases: int, windows: int, keep: bool = False) -> None:
     from datetime import date
 
     from sqlalchemy import text
@@ -135,7 +136,10 @@ def bench_dashboard(base: str, cases: int, windows: int) -> None:
                    taken=d.total.taken)
         engine.dispose()
     finally:
-        drop_schema(base, schema)
+        if keep:
+            print(f"schema kept: {schema}")
+        else:
+            drop_schema(base, schema)
 
 
 def _payload(code: str, n: int) -> dict:
@@ -233,6 +237,7 @@ def main() -> int:
     ap.add_argument("--postgres", default=PG)
     ap.add_argument("--only", choices=("dashboard", "push"))
     ap.add_argument("--quick", action="store_true", help="small sizes (the smoke test)")
+    ap.add_argument("--keep", action="store_true", help="keep the dashboard's schema")
     args = ap.parse_args()
     if args.quick:
         args.cases, args.windows, args.batches, args.batch = 20_000, 10, 2, 5
@@ -244,7 +249,7 @@ def main() -> int:
         print(f"PostgreSQL unreachable ({exc}); nothing measured")
         return 0
     if args.only in (None, "dashboard"):
-        bench_dashboard(args.postgres, args.cases, args.windows)
+        bench_dashboard(args.postgres, args.cases, args.windows, args.keep)
     if args.only in (None, "push"):
         bench_push(args.postgres, args.windows, args.batches, args.batch)
     return 0

@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="工作进程数（默认 1；多个进程共用一个 PostgreSQL 数据库）")
     s.add_argument("--sms", metavar="TOML", type=Path,
                    help="短信网关设置文件：同时发送结果领取、补正到期和终止办理短信")
+    sub.add_parser("migrate", help="把数据库结构升级到本版本（serve 启动时也会自动升级）")
     s = sub.add_parser("sms-send", help="发送一轮到期的短信（结果领取、补正到期、终止办理）")
     s.add_argument("config", metavar="TOML", type=Path, help="短信网关设置文件")
     s = sub.add_parser("enrollment-code", help="为窗口生成一次性注册码")
@@ -195,6 +196,22 @@ def _serve(args, url: str) -> int:
     return 0
 
 
+def _migrate(url: str) -> int:
+    from clerk_console.backoffice import migrations
+    from clerk_console.backoffice.db import make_engine
+
+    engine = make_engine(url, create=False)
+    before = migrations.current(engine)
+    migrations.upgrade(engine)
+    after = migrations.current(engine)
+    engine.dispose()
+    if before == after:
+        print(f"数据库结构已是最新（{after}），无需升级")
+    else:
+        print(f"数据库结构已升级：{before or '未迁移'} → {after}，原有数据已保留")
+    return 0
+
+
 def _sms_send(args, url: str) -> int:
     from clerk_console.backoffice import sms
     from clerk_console.backoffice.db import make_engine
@@ -329,6 +346,8 @@ def main(argv: list[str] | None = None) -> int:
             return _serve(args, url)
         if args.command == "sms-send":
             return _sms_send(args, url)
+        if args.command == "migrate":
+            return _migrate(url)
         return _admin(args, url)
     except (BackofficeError, LoadError, SmsConfigError) as exc:
         print(f"错误：{exc}", file=sys.stderr)

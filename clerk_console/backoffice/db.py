@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlmodel import SQLModel
 
 from clerk_console.backoffice import tables  # noqa: F401  (registers the tables)
 
@@ -132,45 +131,12 @@ def _sqlite_setup(engine: Engine) -> None:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create missing tables and the sequence counter; safe when several processes start."""
-    with engine.begin() as conn:
-        if not is_sqlite(engine):
-            # serialise concurrent first starts on one PostgreSQL
-            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(870001)")
-        SQLModel.metadata.create_all(conn)
-        _upgrade(conn)
-        table = tables.Counter.__table__
-        if conn.execute(table.select().where(table.c.name == "change_log")).first() is None:
-            conn.execute(table.insert().values(name="change_log", value=0))
+    """Bring the schema to the newest migration (``backoffice/migrations``): a new database
+    is created, an older one upgraded in place with its data; safe when several processes
+    start at once (one migrates, the others wait and find it done)."""
+    from clerk_console.backoffice import migrations
 
-
-def _upgrade(conn: Connection) -> None:
-    """Bring a database made by an older back office up to date: add the columns and indexes
-    added since (all nullable or defaulted, so old rows stay valid)."""
-    import logging
-
-    from sqlalchemy import inspect
-    from sqlalchemy.exc import IntegrityError
-
-    inspector = inspect(conn)
-    for table in SQLModel.metadata.sorted_tables:
-        have = {c["name"] for c in inspector.get_columns(table.name)}
-        for column in table.columns:
-            if column.name not in have:
-                kind = column.type.compile(dialect=conn.dialect)
-                default = " DEFAULT ''" if kind.upper().startswith(("VARCHAR", "TEXT")) \
-                    and not column.nullable else ""
-                conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {column.name} "
-                                     f"{kind}{default}")
-        indexes = {i["name"] for i in inspector.get_indexes(table.name)}
-        for index in table.indexes:
-            if index.name not in indexes:
-                try:
-                    with conn.begin_nested():
-                        index.create(conn)
-                except IntegrityError:  # duplicates from before: refuse new ones in code
-                    logging.getLogger("clerk_backoffice").warning(
-                        "index %s not created: existing rows break it", index.name)
+    migrations.upgrade(engine)
 
 
 @contextmanager
