@@ -1,5 +1,5 @@
-"""What encrypting the replica at rest would cost: SQLCipher 4 (``sqlcipher3-binary``, not a
-dependency: ``pip install sqlcipher3-binary`` to run this) against plain SQLite, on a table
+"""What encrypting the replica at rest costs: SQLCipher 4 (``sqlcipher3-binary``, the replica's
+own driver since the replica is encrypted, storage/db.py) against plain SQLite, on a table
 shaped like the replica's applicants and cases. Prints build time, open time, and the median
 / p95 of the scan's two lookups (applicant by ID number, its open cases), with a warm page
 cache and with a cold one (a new connection every 50 scans). No assert: figures for README.
