@@ -138,6 +138,7 @@ def generate(n_items: int = 10_000, seed: int = 20261127) -> Catalogue:
         code: Bundle(code, name, kind, tuple(first_of_activity[a] for a in acts if a in first_of_activity),
                      description=f"{name}：多个事项一次办", keywords=kws)
         for code, name, kind, kws, acts in BUNDLES
+        if any(a in first_of_activity for a in acts)  # a small catalogue: no bundle left empty
     }
     return Catalogue(version=f"gen-{GENERATOR_VERSION}-{n_items}-{seed}", departments=departments,
                      materials=materials, items=items, bundles=bundles,

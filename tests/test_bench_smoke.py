@@ -69,7 +69,8 @@ def test_screen_text_drops_escape_sequences() -> None:
 # -- the generators ------------------------------------------------------------------------------
 
 def test_generated_catalogue_passes_the_catalogue_rules() -> None:
-    from clerk_console.datafiles.catalogue import catalogue_from_dict, catalogue_to_dict, item_problem
+    from clerk_console.datafiles.catalogue import catalogue_from_dict, catalogue_to_dict
+    from clerk_console.domain.rules import item_problem
 
     cat = gen_catalogue.generate(2_000)
     assert len(cat.items) == 2_000 and gen_catalogue.generate(2_000) == cat  # deterministic

@@ -279,7 +279,7 @@ def test_from_dict_refuses_malformed(cat):
         catalogue_from_dict(broken)
     dangling = json.loads(json.dumps(d))
     dangling["bundles"][0]["items"].append("nope")
-    with pytest.raises(CatalogueError, match="不存在的事项"):
+    with pytest.raises(CatalogueError, match="的事项 nope 不在事项目录中"):
         catalogue_from_dict(dangling)
 
 

@@ -89,7 +89,7 @@ def test_risk_item_refuses_commitment_unless_a_law_names_it():
 def test_catalogue_refuses_commitment_on_a_risk_item_without_basis():
     """The loader applies the same domain rule: a data flag alone cannot allow it."""
     from clerk_console.domain.catalogue import ItemMaterial
-    from clerk_console.datafiles.catalogue import item_problem
+    from clerk_console.domain.rules import item_problem
     food = replace(item(commitment=True), risk=("public_safety",),
                    materials=(ItemMaterial("form", True),))
     assert item_problem(food)[0] == "commitment"

@@ -197,7 +197,8 @@ def test_normalize() -> None:
 def test_an_alias_as_written_beats_another_entrys_initials() -> None:
     """开饭店 has the initials kfd too; the bundle that lists "kfd" itself comes first."""
     food = _item("370600-0101", "食品经营许可", keywords=("开饭店",))
-    cat = Catalogue(version="t2", departments={}, materials={}, items={food.code: food},
+    scjg = _dept("SCJG", "烟台市市场监督管理局", "市场监管", "市政务服务中心二楼")
+    cat = Catalogue(version="t2", departments={"SCJG": scjg}, materials={}, items={food.code: food},
                     bundles={"B-FD": Bundle("B-FD", "开办饭店", "industry", (food.code,),
                                             keywords=("开饭店",)),
                              "B-CAFE": Bundle("B-CAFE", "开办咖啡店/茶馆", "industry",

@@ -35,15 +35,15 @@ from clerk_console.domain.catalogue import (
     Bundle,
     CaseType,
     Catalogue,
+    CatalogueInvalid,
     Department,
     Item,
     ItemMaterial,
     Level,
-    RISKS,
     MaterialSpec,
     Target,
 )
-from clerk_console.domain.rules import commitment_refusal
+from clerk_console.domain.rules import item_problem
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,6 @@ README_HINT = "格式见 data/catalogue/README.md"
 
 MATERIAL_SOURCES = {"applicant": "申请人自备", "government": "政府部门核发"}
 BUNDLE_KINDS = {"industry": "一证准营行业", "life_event": "个人一件事"}
-TARGETS_NEEDING_DEFERRAL = frozenset({Target.ENTERPRISE, Target.BOTH})  # 涉企事项100%容缺受理
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
 REQUIRED = object()
@@ -302,41 +301,6 @@ def _item_materials(src: TomlSource, raw: list, key: str,
     return tuple(out)
 
 
-MAX_DAYS = 1_000  # working days; far above any statutory time limit (a few months at most)
-
-
-def item_problem(item: Item) -> tuple[str, str] | None:
-    """The first rule an item breaks, as (field, Chinese reason).
-
-    Checked on the human-edited files; ``catalogue_from_dict`` checks structure and references
-    only, so a stored or synced catalogue is read back as it was written."""
-    legal, promised = item.legal_days, item.promised_days
-    if legal < 0:
-        return "legal_days", "法定时限不能为负数"
-    if legal > MAX_DAYS:
-        return "legal_days", f"法定时限（{legal}个工作日）超过{MAX_DAYS}个工作日，请核对"
-    if promised < 0:
-        return "promised_days", "承诺时限不能为负数"
-    if promised > legal:
-        return "promised_days", f"承诺时限（{promised}个工作日）不得超过法定时限（{legal}个工作日）"
-    if item.target in TARGETS_NEEDING_DEFERRAL and not item.deferral:
-        return "deferral", f"服务对象为{item.target.label}的涉企事项必须允许容缺受理（deferral = true）"
-    if item.instant and promised != 0:
-        return "promised_days", "秒批秒办事项（instant = true）的承诺时限应为 0（即办件）"
-    if (item.case_type is CaseType.IMMEDIATE) != (promised == 0):
-        return "promised_days", "即办件的承诺时限应为 0，承诺件的承诺时限应大于 0"
-    if not item.required_materials:
-        return "materials", "事项至少需要一项未取消的申请材料"
-    unknown = [r for r in item.risk if r not in RISKS]
-    if unknown:
-        return "risk", f"不认识的风险类别“{unknown[0]}”，只允许 {'、'.join(RISKS)}"
-    if item.charges and not item.fee_basis:
-        return "fee_basis", "收费事项须写明收费依据（fee_basis），通知书上与收费标准一并打印"
-    if item.commitment and commitment_refusal(item):
-        return "commitment", commitment_refusal(item)
-    return None
-
-
 def _item(src: TomlSource, r: dict, key: str, dept: str, materials: dict[str, MaterialSpec]) -> Item:
     check_choice(src, r["type"], ITEM_TYPES, f"{key}.type", "事项类型")
     levels = {lv.value: label for lv, label in LEVEL_LABELS.items()}
@@ -415,8 +379,11 @@ def load_catalogue(folder: Path) -> Catalogue:
     materials = _load_materials(folder, elicence_types)
     items = _load_items(folder, departments, materials)
     bundles = _load_bundles(folder, items)
-    cat = Catalogue(version="", departments=departments, materials=materials, items=items,
-                    bundles=bundles, elicence_types=elicence_types)
+    try:  # each file's references were checked with its line; this is the model's own word
+        cat = Catalogue(version="", departments=departments, materials=materials, items=items,
+                        bundles=bundles, elicence_types=elicence_types)
+    except CatalogueInvalid as exc:
+        raise CatalogueError(str(folder), f"{exc}；{README_HINT}") from None
     return replace(cat, version=catalogue_version(cat))
 
 
@@ -489,15 +456,11 @@ def catalogue_from_dict(d: dict) -> Catalogue:
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise CatalogueError("目录数据", f"结构不完整或类型错误（{type(exc).__name__}: {exc}），"
                              "请重新同步事项目录") from None
-    for item in items.values():
-        missing = [m.code for m in item.materials if m.code not in materials]
-        if item.dept not in departments or missing:
-            raise CatalogueError("目录数据", f"事项 {item.code} 引用了不存在的部门或材料，请重新同步事项目录")
-    for bundle in bundles.values():
-        if any(code not in items for code in bundle.items):
-            raise CatalogueError("目录数据", f"一件事 {bundle.code} 引用了不存在的事项，请重新同步事项目录")
-    return Catalogue(version=version, departments=departments, materials=materials, items=items,
-                     bundles=bundles, elicence_types=elicence_types)
+    try:
+        return Catalogue(version=version, departments=departments, materials=materials,
+                         items=items, bundles=bundles, elicence_types=elicence_types)
+    except CatalogueInvalid as exc:
+        raise CatalogueError("目录数据", f"{exc}，请重新同步事项目录") from None
 
 
 # --- keeping the last good catalogue -----------------------------------------------------------

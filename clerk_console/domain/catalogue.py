@@ -6,8 +6,10 @@ human-edited files under data/ lives in ``clerk_console.datafiles.catalogue``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 from enum import StrEnum
+from typing import Any
+
+from .errors import RuleError
 
 
 class Level(StrEnum):
@@ -187,14 +189,27 @@ class ChecklistLine:
     notes: tuple[str, ...] = ()
 
 
+class CatalogueInvalid(RuleError):
+    """A catalogue whose parts do not fit together (an unknown department, material, e-licence
+    type or item; a code filed under another); the message is Chinese."""
+
+
 @dataclass(frozen=True, slots=True)
 class Catalogue:
+    """Departments, materials, items and bundles that refer only to one another: construction
+    refuses an inconsistent one (``catalogue_problem``) with ``CatalogueInvalid``."""
+
     version: str
     departments: dict[str, Department]
     materials: dict[str, MaterialSpec]
     items: dict[str, Item]
     bundles: dict[str, Bundle]
     elicence_types: dict[str, str] = field(default_factory=dict)  # code -> Chinese name
+
+    def __post_init__(self) -> None:
+        problem = catalogue_problem(self)
+        if problem:
+            raise CatalogueInvalid(problem)
 
     def item(self, code: str) -> Item:
         return self.items[code]
@@ -207,6 +222,45 @@ class Catalogue:
 
     def checklist(self, item_codes: list[str] | tuple[str, ...]) -> list[ChecklistLine]:
         return merge_checklist(self, item_codes)
+
+
+def catalogue_problem(cat: Catalogue) -> str:
+    """The first way ``cat``'s parts fail to fit together, in Chinese ("" when they fit).
+
+    Structure and references only: each record filed under its own code; every item's
+    department and materials defined, no material twice in one item; every material's e-licence
+    type defined (when the catalogue names any); every bundle with at least one item, all
+    defined, none twice. The rules one item must keep (``rules.item_problem``) are checked where
+    the human-edited files are read, so a stored catalogue is read back as it was written."""
+    for what, table in (("部门", cat.departments), ("材料", cat.materials), ("事项", cat.items),
+                        ("一件事", cat.bundles)):
+        for code, record in table.items():
+            if record.code != code:
+                return f"{what}编码 {record.code} 登记在 {code} 之下，编码不一致"
+    for item in cat.items.values():
+        if item.dept not in cat.departments:
+            return f"事项 {item.code}（{item.name}）的部门 {item.dept} 不在部门目录中"
+        codes = [m.code for m in item.materials]
+        unknown = [c for c in codes if c not in cat.materials]
+        if unknown:
+            return f"事项 {item.code}（{item.name}）的材料 {unknown[0]} 不在材料目录中"
+        twice = [c for c in codes if codes.count(c) > 1]
+        if twice:
+            return f"材料 {twice[0]} 在事项 {item.code}（{item.name}）中重复列出"
+    if cat.elicence_types:
+        for spec in cat.materials.values():
+            if spec.elicence_type and spec.elicence_type not in cat.elicence_types:
+                return f"材料 {spec.code}（{spec.name}）的电子证照类型 {spec.elicence_type} 未定义"
+    for bundle in cat.bundles.values():
+        listed = list(bundle.items) + list(bundle.optional)
+        if not bundle.items:
+            return f"一件事 {bundle.code}（{bundle.name}）至少包含一个事项"
+        unknown = [c for c in listed if c not in cat.items]
+        if unknown:
+            return f"一件事 {bundle.code}（{bundle.name}）的事项 {unknown[0]} 不在事项目录中"
+        if len(set(listed)) != len(listed):
+            return f"一件事 {bundle.code}（{bundle.name}）中同一事项重复列出（含可选事项）"
+    return ""
 
 
 def merge_checklist(catalogue: Catalogue, item_codes: list[str] | tuple[str, ...]) -> list[ChecklistLine]:

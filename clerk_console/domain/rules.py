@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .case import CaseMaterial, Outcome
-from .catalogue import RISKS, Item, Level
+from .catalogue import RISKS, CaseType, Item, Level, Target
 from .parties import BlacklistHit
 
 # The order the outcome pane lists the options in.
@@ -59,6 +59,43 @@ def commitment_refusal(item: Item) -> str:
         touched = "、".join(RISKS.get(r, r) for r in item.risk)
         return f"“{item.name}”涉及{touched}，法律未规定可告知承诺，不实行承诺即准"
     return ""
+
+
+TARGETS_NEEDING_DEFERRAL = frozenset({Target.ENTERPRISE, Target.BOTH})  # 涉企事项100%容缺受理
+MAX_DAYS = 1_000  # working days; far above any statutory time limit (a few months at most)
+
+
+def item_problem(item: Item) -> tuple[str, str] | None:
+    """The first rule an item breaks, as (field, Chinese reason).
+
+    Checked where the human-edited files are read (``datafiles.catalogue``); a catalogue's
+    structure and references are ``catalogue.catalogue_problem``, checked on construction, so
+    a stored or synced catalogue is read back as it was written."""
+    legal, promised = item.legal_days, item.promised_days
+    if legal < 0:
+        return "legal_days", "法定时限不能为负数"
+    if legal > MAX_DAYS:
+        return "legal_days", f"法定时限（{legal}个工作日）超过{MAX_DAYS}个工作日，请核对"
+    if promised < 0:
+        return "promised_days", "承诺时限不能为负数"
+    if promised > legal:
+        return "promised_days", f"承诺时限（{promised}个工作日）不得超过法定时限（{legal}个工作日）"
+    if item.target in TARGETS_NEEDING_DEFERRAL and not item.deferral:
+        return "deferral", f"服务对象为{item.target.label}的涉企事项必须允许容缺受理（deferral = true）"
+    if item.instant and promised != 0:
+        return "promised_days", "秒批秒办事项（instant = true）的承诺时限应为 0（即办件）"
+    if (item.case_type is CaseType.IMMEDIATE) != (promised == 0):
+        return "promised_days", "即办件的承诺时限应为 0，承诺件的承诺时限应大于 0"
+    if not item.required_materials:
+        return "materials", "事项至少需要一项未取消的申请材料"
+    unknown = [r for r in item.risk if r not in RISKS]
+    if unknown:
+        return "risk", f"不认识的风险类别“{unknown[0]}”，只允许 {'、'.join(RISKS)}"
+    if item.charges and not item.fee_basis:
+        return "fee_basis", "收费事项须写明收费依据（fee_basis），通知书上与收费标准一并打印"
+    if item.commitment and commitment_refusal(item):
+        return "commitment", commitment_refusal(item)
+    return None
 
 
 def commitment_bases(items: list[Item] | tuple[Item, ...]) -> tuple[str, ...]:
