@@ -118,22 +118,41 @@ def test_rows_stored_before_the_facts_are_backfilled(seeded):
     assert {r.key: asdict(r.figures) for r in d.windows}["YT0101"] == expected("YT0101")
 
 
-def test_the_page_and_the_csv_answer_over_http(seeded):
+def _session(engine, who: str, now) -> str:
+    from clerk_console.backoffice.service import accounts
+
+    with engine.begin() as conn:
+        return accounts.open_session(conn, who, now)[0]
+
+
+def test_the_page_and_the_csv_answer_supervisors_over_http(seeded):
     from datetime import datetime, time
 
     from fastapi.testclient import TestClient
 
     from clerk_console.backoffice.app import create_app
+    from clerk_console.backoffice.workbench.auth import COOKIE
     from support.dashboard_data import CHINA
+    from support.dashboard_data import add_people
 
-    app = create_app(seeded, clock=lambda: datetime.combine(TODAY, time(9), tzinfo=CHINA))
-    with TestClient(app) as client:
-        page = client.get("/dashboard", params={"start": DAY.isoformat(), "end": DAY.isoformat()})
+    now = datetime.combine(TODAY, time(9), tzinfo=CHINA)
+    add_people(seeded, now)
+    app = create_app(seeded, clock=lambda: now)
+    day = {"start": DAY.isoformat(), "end": DAY.isoformat()}
+    with TestClient(app, follow_redirects=False) as client:
+        away = client.get("/wb/dashboard", params=day)  # not signed in: the sign-in page
+        assert away.status_code == 303
+        assert away.headers["location"].startswith("/wb/login?next=%2Fwb%2Fdashboard")
+        assert client.get("/wb/dashboard.csv").status_code == 303
+        client.cookies.set(COOKIE, _session(seeded, "scjg.li", now))
+        refused = client.get("/wb/dashboard", params=day)  # a department's reviewer
+        assert refused.status_code == 403 and "大厅负责人" in refused.json()["detail"]
+        client.cookies.set(COOKIE, _session(seeded, "boss", now))
+        page = client.get("/wb/dashboard", params=day)
         assert page.status_code == 200 and "监管评价" in page.text and "<svg" in page.text
-        assert client.get("/dashboard").text.count("2026-12-08") >= 2  # default: today
-        bad = client.get("/dashboard", params={"start": "2026-13-01"})
+        assert client.get("/wb/dashboard").text.count("2026-12-08") >= 2  # default: today
+        bad = client.get("/wb/dashboard", params={"start": "2026-13-01"})
         assert bad.status_code == 400 and "不是日期" in bad.text
-        got = client.get("/dashboard.csv", params={"start": DAY.isoformat(),
-                                                   "end": DAY.isoformat()})
+        got = client.get("/wb/dashboard.csv", params=day)
         assert got.headers["content-type"].startswith("text/csv")
         assert got.content.startswith(b"\xef\xbb\xbf") and "受理件数" in got.content.decode()

@@ -15,8 +15,9 @@ from clerk_console.backoffice.db import make_engine
 
 from conftest import small_catalogue
 from support.browser import chromium
-from support.dashboard_data import CHINA, DAY, EARLIER, EXPECTED, TODAY, seed
-from support.loopback import ThreadedServer
+from support.dashboard_data import CHINA, DAY, EARLIER, EXPECTED, TODAY, add_people, seed
+from support.loopback import AppServer
+from support.workbench import PASSWORD
 
 
 @pytest.fixture
@@ -28,10 +29,24 @@ def browser():
 def server(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'bo.sqlite3'}")
     seed(engine, small_catalogue())
-    app = create_app(engine, clock=lambda: datetime.combine(TODAY, time(9), tzinfo=CHINA))
-    with ThreadedServer(app) as s:
+    now = datetime.combine(TODAY, time(9), tzinfo=CHINA)
+    add_people(engine, now)
+    app = create_app(engine, clock=lambda: now)
+    with AppServer(app) as s:
         yield s
     engine.dispose()
+
+
+def signed_in_supervisor(browser, server):
+    """The hall supervisor signs in on the workbench and opens 监管评价 from its menu."""
+    page = browser.new_page(accept_downloads=True)
+    page.goto(f"{server.url}/wb/dashboard")  # no session: the sign-in page, then back
+    page.wait_for_selector('input[name="account"]')
+    page.fill('input[name="account"]', "boss")
+    page.fill('input[name="password"]', PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#summary")
+    return page
 
 
 def _cell(page, table: str, key: str, figure: str) -> str:
@@ -39,8 +54,8 @@ def _cell(page, table: str, key: str, figure: str) -> str:
 
 
 def test_the_dashboard_shows_the_figures_of_the_cases_behind_them(server, browser, tmp_path):
-    page = browser.new_page(accept_downloads=True)
-    page.goto(f"{server.url}/dashboard?start={DAY.isoformat()}&end={DAY.isoformat()}")
+    page = signed_in_supervisor(browser, server)
+    page.goto(f"{server.url}/wb/dashboard?start={DAY.isoformat()}&end={DAY.isoformat()}")
     assert page.title().startswith("监管评价")
     for table, keys in (("windows", ("YT0101", "YT0102")), ("departments", ("SCJG", "CG", "GA"))):
         for key in keys:
@@ -79,6 +94,10 @@ def test_the_dashboard_shows_the_figures_of_the_cases_behind_them(server, browse
 
 
 def test_a_range_ending_before_it_starts_is_refused_in_chinese(server, browser):
-    page = browser.new_page()
-    page.goto(f"{server.url}/dashboard?start={DAY.isoformat()}&end={EARLIER.isoformat()}")
+    page = signed_in_supervisor(browser, server)
+    page.goto(f"{server.url}/wb/dashboard?start={DAY.isoformat()}&end={EARLIER.isoformat()}")
     assert "早于开始日期" in page.inner_text('[role="alert"]')
+    page.click("#back")  # to the workbench, and back through its menu
+    page.click("#nav-dashboard")
+    page.wait_for_selector("#summary")
+    assert page.title().startswith("监管评价")

@@ -139,3 +139,16 @@ def seed(engine, catalogue) -> None:
                 f = loop.answer(f, channel="电话", note="已回复", actor=BOSS, at=opened, cal=CAL,
                                 rules=RULES)
             _push(engine, window, "followup", followup_payload(f), at(spec.taken, 12))
+
+
+def add_people(engine, now: datetime) -> None:
+    """A hall supervisor ``boss`` and a reviewer ``scjg.li`` of 市场监管 (support.workbench's
+    password), for the dashboard's sign-in."""
+    from clerk_console.backoffice.service import accounts
+    from support.workbench import PASSWORD
+
+    with engine.begin() as conn:
+        accounts.add_account(conn, "boss", name="刘主任", role="supervisor", dept="",
+                             password=PASSWORD, actor="test", now=now)
+        accounts.add_account(conn, "scjg.li", name="市场监管审批", role="reviewer", dept="SCJG",
+                             password=PASSWORD, actor="test", now=now)

@@ -224,40 +224,6 @@ def child_context():
     return ctx
 
 
-class ThreadedServer:
-    """An ASGI app (e.g. ``create_app(engine, clock=…)``, with its clock injected) served by
-    uvicorn on 127.0.0.1 in a thread of the test process."""
-
-    def __init__(self, app) -> None:
-        import uvicorn
-
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._sock.bind(("127.0.0.1", 0))
-        self.port = self._sock.getsockname()[1]
-        self._server = uvicorn.Server(uvicorn.Config(app, log_level="warning",
-                                                     access_log=False))
-        self._thread = threading.Thread(target=self._server.run,
-                                        kwargs={"sockets": [self._sock]}, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> "ThreadedServer":
-        self._thread.start()
-        deadline = time.monotonic() + 15
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("test server did not start")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._server.should_exit = True
-        self._thread.join(10)
-        self._sock.close()
-
-
 class AppServer:
     """An ASGI app served by a real uvicorn on 127.0.0.1 in a thread (the app's clock and
     engine stay the test's own, unlike ``BackofficeProcess``)."""
