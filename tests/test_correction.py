@@ -3,8 +3,6 @@ the applicant brings back what was told the same case goes on and is accepted th
 time limit counted from then. 容缺 (accepted now, supplied later) stays apart on paper."""
 from __future__ import annotations
 
-import re
-import subprocess
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -20,6 +18,7 @@ from clerk_console.printing.notices import case_documents
 from clerk_console.services import ServiceError, intake, returns
 from clerk_console.storage.replica import Replica
 
+from support.pdftext import pdftotext
 from conftest import ENTERPRISE, NOW
 from test_services import shop  # noqa: F401  (the fixture: both stores)
 
@@ -111,14 +110,6 @@ def test_the_correction_survives_reopening_the_replica_file(replica, tmp_path):
     replica.close()
     with Replica.open(path) as again:
         assert again.get_case(case.case_no).correction == case.correction
-
-
-def pdftotext(data: bytes, tmp_path) -> str:
-    path = tmp_path / "doc.pdf"
-    path.write_bytes(data)
-    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                         text=True, check=True).stdout
-    return re.sub(r"\s+", "", out)
 
 
 def test_the_notice_and_the_later_receipt_say_correction_not_deferral(shop, tmp_path):  # noqa: F811

@@ -261,7 +261,43 @@ async def walk_supervisor_unlock(app, pilot):
     return None
 
 
+async def to_time_limit(app, pilot) -> None:
+    """A supervisor on the deferral of the demo's coffee shop: Ctrl+T, its case if asked."""
+    await sign_in(app, pilot, "boss", "654321")
+    await burst(app, pilot, COMPANY)
+    await keys(pilot, "ctrl+t")
+    if "选择要调整" in str(app.screen.query_one(".dialog-title").render()):
+        await keys(pilot, "enter")  # the applicant has several cases: the first
+    assert type(app.screen).__name__ == "ChoiceScreen"
+
+
+async def walk_extend(app, pilot):
+    await to_time_limit(app, pilot)
+    kept = current(app)
+    await keys(pilot, "enter")  # 延长10个工作日
+    await type_text(pilot, "xuyaohecha")
+    await pilot.press("enter")
+    await pilot.pause(0.3)
+    return kept
+
+
+async def walk_exclude(app, pilot):
+    await to_time_limit(app, pilot)
+    kept = current(app)
+    await keys(pilot, "down", "enter", "enter")  # 扣除, 听证
+    await type_text(pilot, "2026-12-03 2026-12-03")
+    await pilot.press("enter")
+    await pilot.pause(0.2)
+    await type_text(pilot, "tingzheng")
+    await pilot.press("enter")
+    await pilot.pause(0.3)
+    return kept
+
+
 WALKS = {
+    "time_limits.extend": walk_extend,
+    "time_limits.exclude": walk_exclude,
+    "time_limits.parse_period": walk_exclude,
     "stats.close_day": walk_close_day,
     "audit.screen_unlocked": walk_supervisor_unlock,
     "audit.login": walk_login,

@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from .errors import RuleError
+from .limits import text_error
 
 
 class Outcome(StrEnum):
@@ -143,6 +144,56 @@ class Correction:
         return self.completed_on is None
 
 
+# 行政许可法 art. 42(1): a decision not made within the limit may, with the approval of the
+# office's head (负责人), be extended once by 10 (working) days, the reasons told the applicant.
+EXTENSION_DAYS = 10
+EXTENSION_RULE = ("《中华人民共和国行政许可法》第四十二条第一款：二十日内不能作出决定的，"
+                  "经本行政机关负责人批准，可以延长十日，并应当将延长期限的理由告知申请人")
+# art. 45: time for these procedures is not counted in the limit, and is told in writing.
+EXCLUSION_KINDS = {"hearing": "听证", "tender": "招标", "auction": "拍卖", "inspection": "检验",
+                   "testing": "检测", "quarantine": "检疫", "appraisal": "鉴定",
+                   "expert_review": "专家评审"}
+EXCLUSION_RULE = ("《中华人民共和国行政许可法》第四十五条：依法需要听证、招标、拍卖、检验、检测、"
+                  "检疫、鉴定和专家评审的，所需时间不计算在规定的期限内，并书面告知申请人")
+LIMIT_REASON_MAX = 500  # characters of a written reason (延期理由, 扣除说明)
+
+
+@dataclass(frozen=True, slots=True)
+class Extension:
+    """The one extension of a case's time limit (行政许可法 art. 42(1))."""
+
+    days: int  # working days added (EXTENSION_DAYS)
+    reason: str  # told to the applicant in writing
+    approved_by: str  # the supervisor (负责人) who approved it
+    on: date  # the day it was approved
+    before: date  # the promised date it extended
+    after: date  # the new promised date
+
+
+@dataclass(frozen=True, slots=True)
+class ExcludedTime:
+    """A period of a procedure not counted in the time limit (art. 45): its working days move
+    the promised date."""
+
+    kind: str  # EXCLUSION_KINDS key
+    start: date
+    end: date
+    workdays: int  # working days in [start, end]
+    reason: str
+    recorded_on: date
+    before: date  # the promised date before this period was recorded
+    after: date
+
+    @property
+    def label(self) -> str:
+        return EXCLUSION_KINDS.get(self.kind, self.kind)
+
+
+# Cases still within their time limit at the back office: their limit may be extended or
+# have time excluded (an approval on commitment is decided at once, a signpost never accepted).
+LIMITED_STATUSES = frozenset({Status.ACCEPTED, Status.DEFERRED, Status.COMPLETED})
+
+
 class TransitionError(RuleError):
     """A status change the life cycle does not allow; message in Chinese."""
 
@@ -185,6 +236,8 @@ class Case:
     delivered_at: datetime | None = None
     note: str = ""
     correction: Correction | None = None  # 补正 record of a one-time notice
+    extension: Extension | None = None  # the one extension of the time limit (art. 42)
+    excluded: tuple[ExcludedTime, ...] = ()  # time not counted in the limit (art. 45)
     version: int = 0  # bumped on each saved change, for sync
     progress_token: str = ""  # key of the applicant's progress page (QR), made at the window
 
@@ -252,6 +305,66 @@ class Case:
         return transition(updated, Status.ACCEPTED, accepted_at=now, promised_date=promised,
                           deadline_estimated=estimated,
                           correction=replace(self.correction, completed_on=now.date()))
+
+    @property
+    def original_promised(self) -> date | None:
+        """The promised date the intake (or the completed 补正) gave, before any extension or
+        excluded time moved it."""
+        befores = ([self.extension.before] if self.extension else []) + [
+            e.before for e in self.excluded]
+        return min(befores) if befores else self.promised_date
+
+    def extend(self, *, reason: str, approved_by: str, today: date, new_date: date) -> Case:
+        """The case's time limit extended once (行政许可法 art. 42(1)): approved by a supervisor
+        before the limit ends, with a written reason; ``new_date`` is the promised date
+        ``EXTENSION_DAYS`` working days later."""
+        due = self._limited("延长办理期限")
+        if self.extension is not None:
+            raise RuleError(f"办件 {self.case_no} 已于{self.extension.on:%Y年%m月%d日}延长过一次期限，"
+                            "行政许可法第四十二条只允许延长一次")
+        if today > due:
+            raise RuleError(f"办理期限已于{due:%Y年%m月%d日}届满，延期须在期限届满前经负责人批准")
+        problem = text_error(reason, "延期理由", LIMIT_REASON_MAX)
+        if problem:
+            raise RuleError(problem)
+        if not approved_by:
+            raise RuleError("延长办理期限须经负责人批准")
+        if new_date <= due:
+            raise RuleError("延期后的办结日期须晚于原承诺办结日期")
+        ext = Extension(EXTENSION_DAYS, reason.strip(), approved_by, today, due, new_date)
+        return replace(self, extension=ext, promised_date=new_date, version=self.version + 1)
+
+    def exclude(self, *, kind: str, start: date, end: date, reason: str, today: date,
+                workdays: int, new_date: date) -> Case:
+        """A procedure's time (听证, 检测, 专家评审 …) recorded as not counted in the limit
+        (art. 45): ``workdays`` working days in [start, end]; the promised date moves to
+        ``new_date``. Periods of one case never overlap."""
+        due = self._limited("扣除特别程序时间")
+        if kind not in EXCLUSION_KINDS:
+            raise RuleError(f"“{kind}”不是第四十五条所列程序，可选："
+                            + "、".join(EXCLUSION_KINDS.values()))
+        if end < start:
+            raise RuleError("结束日期早于开始日期，请核对")
+        accepted = (self.accepted_at or self.created_at).date()
+        if start < accepted:
+            raise RuleError(f"开始日期早于受理日期（{accepted:%Y年%m月%d日}），请核对")
+        clash = next((e for e in self.excluded if e.start <= end and start <= e.end), None)
+        if clash is not None:
+            raise RuleError(f"与已登记的{clash.label}时间（{clash.start}至{clash.end}）重叠，请核对")
+        problem = text_error(reason, "扣除说明", LIMIT_REASON_MAX)
+        if problem:
+            raise RuleError(problem)
+        if workdays < 1:
+            raise RuleError("所列期间没有工作日，不影响办理期限")
+        period = ExcludedTime(kind, start, end, workdays, reason.strip(), today, due, new_date)
+        return replace(self, excluded=self.excluded + (period,), promised_date=new_date,
+                       version=self.version + 1)
+
+    def _limited(self, what: str) -> date:
+        """The promised date of a case whose time limit is running (RuleError otherwise)."""
+        if self.status not in LIMITED_STATUSES or self.promised_date is None:
+            raise RuleError(f"办件 {self.case_no} 是“{self.status.label}”，不能{what}")
+        return self.promised_date
 
     def void(self, *, reason: str, today: date) -> Case:
         """The case voided (废止) because its supply deadline passed with materials owed

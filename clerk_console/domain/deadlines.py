@@ -101,6 +101,18 @@ def supply_promised_date(cal: WorkCalendar, promised: Deadline, supply: Deadline
                                                  | set(supply.estimated_years))))
 
 
+def extended_date(cal: WorkCalendar, promised: date, days: int) -> Deadline:
+    """The promised date ``days`` working days later (an extension, 行政许可法 art. 42, or
+    time not counted, art. 45)."""
+    _check_days(days, "延长的工作日")
+    return _from_result(cal.add_workdays(promised, days), f"延长{days}个工作日")
+
+
+def excluded_workdays(cal: WorkCalendar, start: date, end: date) -> int:
+    """Working days from ``start`` to ``end``, both included (art. 45: not counted)."""
+    return cal.workdays_between(start - timedelta(days=1), end) if end >= start else 0
+
+
 def counting_start(cal: WorkCalendar, day: date) -> tuple[date, str]:
     """The day the time limits count from, and a warning for the clerk ("" on a working day).
 

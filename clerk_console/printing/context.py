@@ -37,6 +37,7 @@ class NoticeContext:
     deciding_dept: str = ""  # the department that decided the item (出件 papers)
     decided_on: str = ""  # the day it decided
     notified_on: str = ""  # the day a one-time notice told what to correct (补正)
+    original_promised: str = ""  # the promised date before an extension / excluded time
 
     def as_dict(self) -> dict[str, str]:
         return asdict(self)

@@ -99,6 +99,8 @@ def _as_at_intake(replica, case: Case) -> Case:
     entries = [e for e in replica.audit_entries(case.case_no)
                if e.action == f"intake.{case.outcome.value if case.outcome else ''}"]
     owed = set(entries[-1].detail.get("owed", ())) if entries else set()
+    if case.original_promised != case.promised_date:  # the date it gave, before 延期
+        case = replace(case, promised_date=case.original_promised)
     if not owed or {m.code for m in case.owed} >= owed:
         return case
     return replace(case, materials=tuple(

@@ -138,6 +138,8 @@ class CaseRow(ReplicaModel, table=True):
     # the key of the applicant's progress page (printed in the QR), made at the window
     progress_token: str = Field(default="", sa_column_kwargs={"server_default": ""})
     correction: dict | None = Field(default=None, sa_type=JSON)  # 补正 record (0013)
+    extension: dict | None = Field(default=None, sa_type=JSON)  # art. 42 extension (0014)
+    excluded: list | None = Field(default=None, sa_type=JSON)  # art. 45 periods (0014)
 
 
 class CaseMaterialRow(ReplicaModel, table=True):

@@ -268,16 +268,18 @@ class Desk:
         """(code, name) of the catalogue's departments, for naming a competent body."""
         return [(d.code, d.name) for d in self.replica.catalogue().departments.values()]
 
-    def documents(self, case: Case, now: datetime) -> list:
+    def documents(self, case: Case, now: datetime, kinds: list[str] | None = None) -> list:
         from clerk_console.printing.notices import case_documents
 
-        return case_documents(self.replica, case, settings=self.settings, home=self.home, now=now)
+        return case_documents(self.replica, case, settings=self.settings, home=self.home, now=now,
+                              kinds=kinds)
 
-    def print_notice(self, case: Case, now: datetime):
-        """Print (or save as PDF) every document the case calls for -> PrintResult."""
+    def print_notice(self, case: Case, now: datetime, kinds: list[str] | None = None):
+        """Print (or save as PDF) every document the case calls for (or ``kinds``) ->
+        PrintResult."""
         from clerk_console.printing import printers
 
-        docs = self.documents(case, now)
+        docs = self.documents(case, now, kinds)
         result = printers.print_documents(docs, self.settings, home=self.home) if docs else None
         if result is None or result.ok:
             self.replica.notice_printed(case.case_no)
@@ -360,6 +362,22 @@ class Desk:
 
         return returns.void(self.replica, case, clerk_id=clerk_id, supervisor_id=supervisor_id,
                             now=now, reason=reason)
+
+    def extend(self, case: Case, *, clerk_id: str, supervisor_id: str, now: datetime,
+               reason: str) -> Case:
+        from clerk_console.services import time_limits
+
+        return time_limits.extend(self.replica, case, clerk_id=clerk_id,
+                                  supervisor_id=supervisor_id, reason=reason, now=now)
+
+    def exclude(self, case: Case, *, kind: str, period: str, reason: str, clerk_id: str,
+                supervisor_id: str, now: datetime) -> Case:
+        from clerk_console.services import time_limits
+
+        start, end = time_limits.parse_period(period)
+        return time_limits.exclude(self.replica, case, kind=kind, start=start, end=end,
+                                   reason=reason, clerk_id=clerk_id,
+                                   supervisor_id=supervisor_id, now=now)
 
     def deliver(self, case: Case, *, clerk_id: str, now: datetime) -> Case:
         from clerk_console.services import returns

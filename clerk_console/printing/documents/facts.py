@@ -165,7 +165,8 @@ def facts(*, reception: bool, case: Case, catalogue: Catalogue, applicant: Appli
         review_body=review_body(catalogue, items), voided_on=day_text(voided_on),
         deciding_dept=deciding.name if deciding else (dept.name if dept else "审批部门"),
         decided_on=date_text(decided_on),
-        notified_on=day_text(case.correction.notified_on) if case.correction else "")
+        notified_on=day_text(case.correction.notified_on) if case.correction else "",
+        original_promised=day_text(case.original_promised))
     fields = [Field("办件编号", case.case_no), Field("申请人", name),
               Field("证件号码", id_masked)]
     if applicant and applicant.phone:

@@ -33,6 +33,7 @@ class Kind:
     # verdict ("approve", "refuse", "correct"), or "merged" (the 行业综合许可证)
     result: str = ""
     own_header: bool = False  # the body is the whole paper (no intake header, items, basis)
+    moved: bool = False  # called for once the time limit is moved by law (art. 42 / art. 45)
 
 
 KINDS: dict[str, Kind] = {}
@@ -64,4 +65,6 @@ def kinds_for(case: Case) -> list[str]:
         outcome = Outcome.ACCEPTED  # 补正 complete: accepted since, its paper is the receipt
     kinds = [k.name for k in ordered() if outcome is not None and outcome in k.outcomes]
     kinds += [k.name for k in ordered() if case.status in k.statuses and k.name not in kinds]
+    if case.extension is not None or case.excluded:  # the 延期告知书 told since
+        kinds += [k.name for k in ordered() if k.moved and k.name not in kinds]
     return kinds

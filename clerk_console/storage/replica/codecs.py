@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy.dialects.sqlite import insert
 from sqlmodel import Session
 
-from clerk_console.domain.case import (Case, CaseMaterial, Correction, Decision, MaterialState,
-                                       Outcome, Status)
+from clerk_console.domain.case import (Case, CaseMaterial, Correction, Decision, ExcludedTime,
+                                       Extension, MaterialState, Outcome, Status)
 from clerk_console.domain.parties import Applicant, ApplicantKind, BlacklistEntry, ELicence
 
 from ..tables import ApplicantRow, CaseMaterialRow, CaseRow
@@ -50,6 +50,39 @@ def correction_from_dict(data: dict[str, Any] | None) -> Correction | None:
                       completed_on=parse_date(data.get("completed_on")))
 
 
+def extension_to_dict(e: Extension | None) -> dict[str, Any] | None:
+    """The art. 42 extension as JSON-ready data (row column and outbox payload)."""
+    if e is None:
+        return None
+    return {"days": e.days, "reason": e.reason, "approved_by": e.approved_by, "on": iso(e.on),
+            "before": iso(e.before), "after": iso(e.after)}
+
+
+def extension_from_dict(data: dict[str, Any] | None) -> Extension | None:
+    if not data:
+        return None
+    return Extension(days=int(data["days"]), reason=data["reason"],
+                     approved_by=data["approved_by"], on=date.fromisoformat(data["on"]),
+                     before=date.fromisoformat(data["before"]),
+                     after=date.fromisoformat(data["after"]))
+
+
+def excluded_to_list(periods: tuple[ExcludedTime, ...]) -> list[dict[str, Any]]:
+    """The art. 45 periods as JSON-ready data."""
+    return [{"kind": p.kind, "start": iso(p.start), "end": iso(p.end), "workdays": p.workdays,
+             "reason": p.reason, "recorded_on": iso(p.recorded_on), "before": iso(p.before),
+             "after": iso(p.after)} for p in periods]
+
+
+def excluded_from_list(data: list[dict[str, Any]] | None) -> tuple[ExcludedTime, ...]:
+    return tuple(ExcludedTime(kind=p["kind"], start=date.fromisoformat(p["start"]),
+                              end=date.fromisoformat(p["end"]), workdays=int(p["workdays"]),
+                              reason=p["reason"],
+                              recorded_on=date.fromisoformat(p["recorded_on"]),
+                              before=date.fromisoformat(p["before"]),
+                              after=date.fromisoformat(p["after"])) for p in data or ())
+
+
 def case_to_dict(case: Case) -> dict[str, Any]:
     """The full case as JSON-ready data (the outbox payload of entity "case")."""
     data = asdict(case)
@@ -59,6 +92,8 @@ def case_to_dict(case: Case) -> dict[str, Any]:
                 "delivered_at"):
         data[key] = iso(data[key])
     data["correction"] = correction_to_dict(case.correction)
+    data["extension"] = extension_to_dict(case.extension)
+    data["excluded"] = excluded_to_list(case.excluded)
     return data
 
 
@@ -83,6 +118,8 @@ def case_from_dict(data: dict[str, Any]) -> Case:
         decided_at=parse_datetime(data.get("decided_at")),
         delivered_at=parse_datetime(data.get("delivered_at")), note=data.get("note", ""),
         correction=correction_from_dict(data.get("correction")),
+        extension=extension_from_dict(data.get("extension")),
+        excluded=excluded_from_list(data.get("excluded")),
         version=int(data.get("version", 0)), progress_token=data.get("progress_token", ""))
 
 
@@ -101,6 +138,8 @@ def case_values(case: Case) -> dict[str, Any]:
         "decided_at": local(case.decided_at), "delivered_at": local(case.delivered_at),
         "note": case.note, "version": case.version, "progress_token": case.progress_token,
         "correction": correction_to_dict(case.correction),
+        "extension": extension_to_dict(case.extension),
+        "excluded": excluded_to_list(case.excluded) or None,
     }
 
 
@@ -128,7 +167,8 @@ def case_from_row(row: CaseRow, mats: list[CaseMaterialRow]) -> Case:
         decision=Decision(row.decision) if row.decision else None, decided_at=row.decided_at,
         delivered_at=row.delivered_at, note=row.note, version=row.version,
         progress_token=row.progress_token,
-        correction=correction_from_dict(row.correction))
+        correction=correction_from_dict(row.correction),
+        extension=extension_from_dict(row.extension), excluded=excluded_from_list(row.excluded))
 
 
 def applicant_values(applicant: Applicant, at: datetime | None) -> dict[str, Any]:

@@ -70,6 +70,7 @@ ACTIONS = [
     ("unmask", "显示完整证件号(负责人)"), ("register", "登记申请人"), ("day", "当日统计"),
     ("remove_item", "移出一个事项"), ("clear_items", "清空事项"), ("new", "下一位"),
     ("enter_code", "手工输入号码"), ("followups", "差评回访"), ("pairing", "评价器配对"),
+    ("time_limit", "延期/扣除特别程序时间(负责人)"),
     ("mark_received", "材料：收到"), ("mark_missing", "材料：缺"),
     ("mark_original", "材料：原件/复印件"), ("receive_main", "材料：主要材料全收"),
 ]
@@ -93,6 +94,7 @@ class IntakeScreen(Screen):
         # not in the key bar (full at 80 columns): in the palette and the key help
         Binding("ctrl+f", "followups", "差评回访", show=False, id="intake.followups"),
         Binding("ctrl+g", "pairing", "评价器配对", show=False, id="intake.pairing"),
+        Binding("ctrl+t", "time_limit", "延期", show=False, id="intake.time_limit"),
     ]
 
     def __init__(self) -> None:
@@ -611,6 +613,12 @@ class IntakeScreen(Screen):
         from clerk_console.ui.screens.followups import FollowupsScreen
 
         self.app.push_screen(FollowupsScreen())
+
+    def action_time_limit(self) -> None:
+        from clerk_console.ui.screens.time_limits import move_time_limit
+
+        cur = self.current
+        move_time_limit(self, cur.view.open_cases if cur is not None else [])
 
     def action_pairing(self) -> None:
         from clerk_console.ui.screens.pairing import PairingScreen
