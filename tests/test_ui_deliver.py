@@ -34,8 +34,12 @@ def food():
                    by="scjg1", at=DECIDED)
 
 
+LONG = "；经现场核查，" + "拟设置位置距离消防车通道不足规定间距，" * 12  # a reviewer's long text
+
+
 def sign():
-    return refuse("ZP01", "CGJ", reasons=REASONS, legal_basis=BASIS, by="cgj1", at=DECIDED)
+    return refuse("ZP01", "CGJ", reasons=REASONS + LONG, legal_basis=BASIS, by="cgj1",
+                  at=DECIDED)
 
 
 def fire_ok():
@@ -130,6 +134,7 @@ async def test_hand_out_prints_the_merged_licence_and_each_decision(home):
     async with app.run_test(size=(80, 24)) as pilot:
         shown = await open_delivery(app, pilot, case)
         assert "户外招牌设置许可（城管） 不予许可" in shown and f"理由：{REASONS}" in shown
+        assert "…" in shown and LONG not in shown  # one line on screen, all of it on paper
         assert "有效期 2026-11-26起长期有效" in shown
         assert "行业综合许可证 HZ370613202600017（2项许可，有效期至 2031-11-25）" in shown
         assert "回车出件" in shown
@@ -147,7 +152,7 @@ async def test_hand_out_prints_the_merged_licence_and_each_decision(home):
     assert text.count("准予行政许可决定书") == 2
     assert FOOD_NO in text and "2026-11-26至2031-11-25" in text
     # the refusal: reasons, legal basis, 行政复议 60 days and 行政诉讼 6 months
-    assert "不予行政许可决定书" in text and REASONS in text and BASIS in text
+    assert "不予行政许可决定书" in text and REASONS + LONG in text and BASIS in text
     assert "六十日内" in text and "行政复议" in text and "六个月内" in text and "行政诉讼" in text
     assert "出件回执" in text
     assert PERSON not in text

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from clerk_console.ui.guard import explain
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -199,6 +200,26 @@ class DueScreen(Screen):
         app.with_supervisor(f"废止办件 {case.case_no}", with_reason)
 
 
+DETAIL_CELLS = 70  # a reason or a 补正 list shows on one line at 80 columns; paper has it all
+
+
+def one_line(text: str, cells: int = DETAIL_CELLS) -> str:
+    """``text`` on one line of at most ``cells`` cells, cut with … (the paper prints it all).
+
+    >>> one_line("场所不符合要求\n另附说明", 10)
+    '场所不符…'
+    """
+    flat = " ".join(text.split())
+    if cell_len(flat) <= cells:
+        return flat
+    out = ""
+    for ch in flat:
+        if cell_len(out + ch) > cells - 1:
+            break
+        out += ch
+    return out + "…"
+
+
 def result_lines(res) -> Text:
     """What the back office decided on each item of a case (``services.returns.CaseResults``):
     verdict, licence number and validity, refusal reasons, what a 补正 lacks; the 行业综合许可证."""
@@ -221,11 +242,11 @@ def result_lines(res) -> Text:
         elif d.verdict is Verdict.REFUSE:
             t.append("✘ ", style="bold red")
             t.append(f"{where} 不予许可\n")
-            t.append(f"  理由：{d.reasons}\n", style="red")
+            t.append("  理由：" + one_line(d.reasons, DETAIL_CELLS - 8) + "\n", style="red")
         else:
             t.append("！", style="bold yellow")
             t.append(f"{where} 需补正（一次性告知）\n")
-            t.append(f"  需补正：{d.missing}\n", style="yellow")
+            t.append("  需补正：" + one_line(d.missing, DETAIL_CELLS - 10) + "\n", style="yellow")
     if res.merged is not None:
         m = res.merged
         until = m.valid_until.isoformat() if m.valid_until else "长期"
