@@ -286,6 +286,16 @@ def window(tmp: Path) -> None:
                                .replace("'370602199203154321'", ":k")), {"k": "370602199203154321"})
     except Exception as exc:
         PII.append(("SQL error text carries an ID number", "370602199203154321" in str(exc)))
+    from clerk_console.domain.parties import Applicant, ApplicantKind
+    from clerk_console.storage import migrations
+
+    r.save_applicant(Applicant("370602199203154321", "resident_id", ApplicantKind.PERSON, "李小梅"),
+                     "bench")  # in the WAL, then in a backup
+    migrations.backup(r.path, "attack")
+    # a copy of the window folder (a backup, a support zip, a disk): grep it for the ID number
+    PII.append(("a copied window folder (replica, WAL, backups) holds an ID number in clear",
+                any(b"370602199203154321" in f.read_bytes()
+                    for f in (tmp / "pii").rglob("*") if f.is_file())))
     r.close()
     crash = subprocess.run([sys.executable, "-c", CRASH], capture_output=True, text=True,
                            timeout=120, cwd=str(benchlib.ROOT))
