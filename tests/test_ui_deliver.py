@@ -103,6 +103,7 @@ async def test_a_correction_shows_and_prints_as_a_one_time_notice(home):
     app = new_app(home)
     async with app.run_test(size=(80, 24)) as pilot:
         shown = await open_delivery(app, pilot, case)
+        assert "部分事项已决定" in str(app.screen_stack[-2].query_one("#applicant").render())
         assert "食品经营许可（市场监管） 准予许可" in shown
         assert f"编号 {FOOD_NO}" in shown and "有效期 2026-11-26至2031-11-25" in shown
         assert "需补正（一次性告知）" in shown and "消防安全承诺书" in shown
