@@ -1,7 +1,7 @@
 """Conversions between domain objects, table rows and JSON-ready data (one place each)."""
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import MISSING, asdict, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -83,13 +83,59 @@ def excluded_from_list(data: list[dict[str, Any]] | None) -> tuple[ExcludedTime,
                               after=date.fromisoformat(p["after"])) for p in data or ())
 
 
+# The one codec of a case: every field of ``Case`` goes through these, to JSON-ready data (the
+# outbox payload) and to the replica's rows, and back; only the conversions are named here.
+_CASE_DATETIMES = ("created_at", "accepted_at", "decided_at", "delivered_at")
+_CASE_DATES = ("deadline", "promised_date")
+_CASE_ENUMS = {"status": Status, "outcome": Outcome, "decision": Decision}
+_CASE_FIELDS = tuple(f for f in fields(Case) if f.name != "materials")
+_MATERIAL_FIELDS = tuple(f.name for f in fields(CaseMaterial))
+
+
+def _given(v: Any, parse: Any) -> Any:
+    """``v`` as stored: an ISO string from JSON is parsed, a row's date(time) taken as it is."""
+    return parse(v) if isinstance(v, str) else v
+
+
+def _optional(enum: Any) -> Any:
+    return lambda v: enum(v) if v else None
+
+
+_CONVERT: dict[str, Any] = {
+    **{name: _optional(enum) for name, enum in _CASE_ENUMS.items()},
+    **{name: lambda v: _given(v, parse_datetime) for name in _CASE_DATETIMES},
+    **{name: lambda v: _given(v, parse_date) for name in _CASE_DATES},
+    "items": tuple, "correction": correction_from_dict, "version": lambda v: int(v or 0),
+    "deadline_estimated": bool, "extension": extension_from_dict, "excluded": excluded_from_list,
+}
+
+
+def _case(values: Any, materials: tuple[CaseMaterial, ...]) -> Case:
+    """A case from ``values(field, default)`` (a payload's or a row's; a payload lacking an
+    optional field, an older one, gets its default) and its materials."""
+    kw: dict[str, Any] = {}
+    for f in _CASE_FIELDS:
+        v = values(f.name, f.default)  # MISSING: a required field
+        kw[f.name] = _CONVERT[f.name](v) if f.name in _CONVERT else v
+    return Case(**kw, materials=materials)
+
+
+def _payload_value(data: dict[str, Any]) -> Any:
+    def value(name: str, default: Any) -> Any:
+        return data[name] if default is MISSING else data.get(name, default)
+    return value
+
+
+def material_from_dict(m: dict[str, Any]) -> CaseMaterial:
+    return CaseMaterial(**{**m, "state": MaterialState(m["state"])})
+
+
 def case_to_dict(case: Case) -> dict[str, Any]:
     """The full case as JSON-ready data (the outbox payload of entity "case")."""
     data = asdict(case)
     data["items"] = list(case.items)
     data["materials"] = [asdict(m) for m in case.materials]
-    for key in ("created_at", "accepted_at", "deadline", "promised_date", "decided_at",
-                "delivered_at"):
+    for key in _CASE_DATETIMES + _CASE_DATES:
         data[key] = iso(data[key])
     data["correction"] = correction_to_dict(case.correction)
     data["extension"] = extension_to_dict(case.extension)
@@ -98,77 +144,34 @@ def case_to_dict(case: Case) -> dict[str, Any]:
 
 
 def case_from_dict(data: dict[str, Any]) -> Case:
-    mats = tuple(CaseMaterial(**{**m, "state": MaterialState(m["state"])})
-                 for m in data.get("materials", ()))
-    return Case(
-        id=data["id"], case_no=data["case_no"], window_code=data["window_code"],
-        clerk_id=data["clerk_id"], applicant_id=data["applicant_id"],
-        applicant_name=data["applicant_name"], applicant_kind=data["applicant_kind"],
-        items=tuple(data["items"]), created_at=parse_datetime(data["created_at"]),
-        status=Status(data["status"]),
-        outcome=Outcome(data["outcome"]) if data.get("outcome") else None,
-        bundle=data.get("bundle"), agent_id=data.get("agent_id", ""),
-        agent_name=data.get("agent_name", ""), materials=mats,
-        accepted_at=parse_datetime(data.get("accepted_at")),
-        deadline=parse_date(data.get("deadline")),
-        deadline_estimated=bool(data.get("deadline_estimated")),
-        promised_date=parse_date(data.get("promised_date")),
-        signpost_dept=data.get("signpost_dept", ""),
-        decision=Decision(data["decision"]) if data.get("decision") else None,
-        decided_at=parse_datetime(data.get("decided_at")),
-        delivered_at=parse_datetime(data.get("delivered_at")), note=data.get("note", ""),
-        correction=correction_from_dict(data.get("correction")),
-        extension=extension_from_dict(data.get("extension")),
-        excluded=excluded_from_list(data.get("excluded")),
-        version=int(data.get("version", 0)), progress_token=data.get("progress_token", ""))
+    return _case(_payload_value(data),
+                 tuple(material_from_dict(m) for m in data.get("materials", ())))
 
 
 def case_values(case: Case) -> dict[str, Any]:
-    return {
-        "id": case.id, "case_no": case.case_no, "window_code": case.window_code,
-        "clerk_id": case.clerk_id, "applicant_id": case.applicant_id,
-        "applicant_name": case.applicant_name, "applicant_kind": str(case.applicant_kind),
-        "items": list(case.items), "created_at": local(case.created_at),
-        "status": case.status.value, "outcome": case.outcome.value if case.outcome else None,
-        "bundle": case.bundle, "agent_id": case.agent_id, "agent_name": case.agent_name,
-        "accepted_at": local(case.accepted_at), "deadline": case.deadline,
-        "deadline_estimated": case.deadline_estimated, "promised_date": case.promised_date,
-        "signpost_dept": case.signpost_dept,
-        "decision": case.decision.value if case.decision else None,
-        "decided_at": local(case.decided_at), "delivered_at": local(case.delivered_at),
-        "note": case.note, "version": case.version, "progress_token": case.progress_token,
-        "correction": correction_to_dict(case.correction),
-        "extension": extension_to_dict(case.extension),
-        "excluded": excluded_to_list(case.excluded) or None,
-    }
+    """The case's row (``CaseRow``): its fields, materials apart, enums as their values."""
+    v = {f.name: getattr(case, f.name) for f in _CASE_FIELDS}
+    for key in _CASE_DATETIMES:
+        v[key] = local(v[key])
+    for key in _CASE_ENUMS:
+        v[key] = v[key].value if v[key] else None
+    v["applicant_kind"] = str(case.applicant_kind)
+    v["items"] = list(case.items)
+    v["correction"] = correction_to_dict(case.correction)
+    v["extension"] = extension_to_dict(case.extension)
+    v["excluded"] = excluded_to_list(case.excluded) or None
+    return v
 
 
 def material_values(case: Case) -> list[dict[str, Any]]:
-    return [{"case_id": case.id, "position": i, "code": m.code, "name": m.name, "main": m.main,
-             "state": m.state.value, "original": m.original, "reason": m.reason,
-             "elicence_number": m.elicence_number}
+    return [{**asdict(m), "case_id": case.id, "position": i, "state": m.state.value}
             for i, m in enumerate(case.materials)]
 
 
 def case_from_row(row: CaseRow, mats: list[CaseMaterialRow]) -> Case:
-    return Case(
-        id=row.id, case_no=row.case_no, window_code=row.window_code, clerk_id=row.clerk_id,
-        applicant_id=row.applicant_id, applicant_name=row.applicant_name,
-        applicant_kind=row.applicant_kind, items=tuple(row.items), created_at=row.created_at,
-        status=Status(row.status), outcome=Outcome(row.outcome) if row.outcome else None,
-        bundle=row.bundle, agent_id=row.agent_id, agent_name=row.agent_name,
-        materials=tuple(CaseMaterial(code=m.code, name=m.name, main=m.main,
-                                     state=MaterialState(m.state), original=m.original,
-                                     reason=m.reason, elicence_number=m.elicence_number)
-                        for m in sorted(mats, key=lambda m: m.position)),
-        accepted_at=row.accepted_at, deadline=row.deadline,
-        deadline_estimated=row.deadline_estimated, promised_date=row.promised_date,
-        signpost_dept=row.signpost_dept,
-        decision=Decision(row.decision) if row.decision else None, decided_at=row.decided_at,
-        delivered_at=row.delivered_at, note=row.note, version=row.version,
-        progress_token=row.progress_token,
-        correction=correction_from_dict(row.correction),
-        extension=extension_from_dict(row.extension), excluded=excluded_from_list(row.excluded))
+    return _case(lambda name, _default: getattr(row, name), tuple(
+        material_from_dict({name: getattr(m, name) for name in _MATERIAL_FIELDS})
+        for m in sorted(mats, key=lambda m: m.position)))
 
 
 def applicant_values(applicant: Applicant, at: datetime | None) -> dict[str, Any]:
