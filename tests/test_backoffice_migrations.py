@@ -77,7 +77,8 @@ def test_a_database_of_release_0_1_0_is_upgraded_with_its_data(url):
         assert tuple(rating) == (date(2026, 11, 27), "FOOD,SIGN")
         assert conn.execute(select(COUNTER.c.value)).scalar_one() == legacy.COUNTER
         d = dashboard(conn, date(2026, 11, 27), date(2026, 11, 27), today=date(2026, 12, 8))
-        assert (d.total.taken, d.total.on_time, d.total.bad, d.total.followup_none) == (1, 1, 1, 1)
+        assert (d.total.taken, d.total.items, d.total.on_time, d.total.bad,
+                d.total.followup_none) == (1, 2, 2, 1, 1)  # both items decided Dec 1, in time
         assert {r.key for r in d.departments} == {"SCJG", "CG"}
     # the upgraded database works: the old token's window pushes, sequences go on from 7
     window = service.WindowRow("w1", "YT0101", "370602")

@@ -243,7 +243,8 @@ class CaseItem(SQLModel, table=True):
 
     __tablename__ = "bo_case_item"
     __table_args__ = (Index("ix_case_item_queue", "dept", "open", "due", "case_no"),
-                      Index("ix_case_item_case_no", "case_no"))
+                      Index("ix_case_item_case_no", "case_no"),
+                      Index("ix_case_item_taken", "accepted_on", "window_id"))  # dashboard
     case_id: str = Field(primary_key=True)
     item: str = Field(primary_key=True)  # Item.code
     dept: str  # Department.code of the deciding department

@@ -63,7 +63,7 @@ FOLLOWUP_SERIES = (("未建回访", GREY), ("核实", BLUE), ("整改", ORANGE),
 
 
 def _case_parts(f: Figures) -> list[int]:
-    other = max(0, f.taken - f.on_time - f.late - f.overdue_open)
+    other = max(0, f.items - f.on_time - f.late - f.overdue_open)
     return [f.on_time, f.late, f.overdue_open, other]
 
 
@@ -76,9 +76,9 @@ def charts(d: Dashboard) -> dict[str, str]:
     """The dashboard's charts by name: cases per window and per department, ratings per
     window, and the bad ratings' follow-up state per window."""
     return {
-        "windows": stacked_bars("各窗口受理与办结", [(r.label, _case_parts(r.figures))
+        "windows": stacked_bars("各窗口受理事项办结情况", [(r.label, _case_parts(r.figures))
                                              for r in d.windows], CASE_SERIES),
-        "departments": stacked_bars("各部门受理与办结", [(r.label, _case_parts(r.figures))
+        "departments": stacked_bars("各部门受理事项办结情况", [(r.label, _case_parts(r.figures))
                                                  for r in d.departments], CASE_SERIES),
         "ratings": stacked_bars("各窗口好差评", [(r.label, [r.figures.good, r.figures.bad])
                                            for r in d.windows], RATING_SERIES),

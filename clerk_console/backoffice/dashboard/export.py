@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from .service import Dashboard, Figures
 
-COLUMNS = (("taken", "受理件数"), ("on_time", "按时办结"), ("late", "逾期办结"),
+COLUMNS = (("taken", "受理件数"), ("items", "事项数"), ("on_time", "按时办结"), ("late", "逾期办结"),
            ("overdue_open", "逾期未办结"), ("deferrals_open", "容缺待补"),
            ("deferrals_supplied", "容缺已补齐"), ("deferrals_voided", "容缺废止"),
            ("commitments_broken", "承诺未践行"), ("rated", "评价数"), ("good", "好评"),

@@ -100,6 +100,37 @@ def backfill(conn: Connection) -> int:
     return filled
 
 
+def backfill_items(conn: Connection, now: datetime) -> int:
+    """Index the items of cases stored before the workbench (``bo_case_item`` empty for
+    them), as push would have (``review.index_cases``), the decided ones closed at their
+    decision's time; returns how many cases were indexed."""
+    from sqlalchemy import exists
+
+    from .common import ITEM, W, WindowRow
+    from .review import close_items, index_cases
+
+    windows = {r[0]: WindowRow(*r) for r in conn.execute(select(W.c.id, W.c.code, W.c.region))}
+    done, last = 0, ""
+    while True:  # by id, a chunk at a time
+        rows = conn.execute(select(CASE.c.id, CASE.c.window_id, CASE.c.payload).where(
+            (CASE.c.id > last) & ~exists().where(ITEM.c.case_id == CASE.c.id))
+            .order_by(CASE.c.id).limit(2_000)).all()
+        if not rows:
+            break
+        last = rows[-1][0]
+        payloads: dict[str, list[dict[str, Any]]] = {}
+        for _id, wid, payload in rows:
+            p = json.loads(payload)
+            if wid in windows and p.get("items"):
+                payloads.setdefault(wid, []).append(p)
+        for wid, batch in payloads.items():
+            index_cases(conn, windows[wid], batch, now)
+            done += len(batch)
+    for case_id, at in conn.execute(select(DEC.c.case_id, DEC.c.decided_at)).all():
+        close_items(conn, case_id, _aware(at))
+    return done
+
+
 def _aware(at: datetime) -> datetime:
     return at if at.tzinfo else at.replace(tzinfo=timezone.utc)  # SQLite hands back naive UTC
 

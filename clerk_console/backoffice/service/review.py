@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, func, or_, select, update
+from sqlalchemy import case as sa_case
 
 from clerk_console.backoffice import sms
 from clerk_console.backoffice.sms import CHINA
@@ -39,6 +40,7 @@ from .reference import put_records
 # asked for 补正; approve and refuse wait until it is complete: domain.case.decidable)
 QUEUED = frozenset({Status.ACCEPTED, Status.DEFERRED, Status.APPROVED_ON_COMMITMENT,
                     Status.COMPLETED})
+FINAL = (Verdict.APPROVE.value, Verdict.REFUSE.value)
 PAGE_SIZE = 50
 FILTERS = {"open": "待审批", "overdue": "已超期", "deferred": "容缺待补",
            "commitment": "承诺即准", "correct": "已要求补正", "done": "已决定"}
@@ -438,8 +440,10 @@ def publish(conn: Connection, case_id: str, now: datetime) -> CaseDecisionsWire:
 def close_items(conn: Connection, case_id: str, now: datetime) -> None:
     """The whole case was decided at once (``clerk-backoffice decide``): its items leave the
     queues."""
-    conn.execute(update(ITEM).where(ITEM.c.case_id == case_id)
-                 .values(open=False, updated_at=now))
+    conn.execute(update(ITEM).where(ITEM.c.case_id == case_id)  # decided now (the dashboard)
+                 .values(open=False, updated_at=now,
+                         decided_at=sa_case((ITEM.c.verdict.in_(FINAL), ITEM.c.decided_at),
+                                            else_=now)))
 
 
 # ---------------------------------------------------------------- the applicant's progress
