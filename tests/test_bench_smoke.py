@@ -171,3 +171,10 @@ def test_bench_save_during_pull(bench_out: Path) -> None:
 def test_bench_delta(bench_out: Path) -> None:
     got = metrics(run_bench("bench_delta.py", bench_out, "--quick"))
     assert got["ratio_delta_to_fresh"]["target"] == 1.5 and got["delta_per_row"]["rows"] == 20000
+
+
+def test_bench_workbench(bench_out: Path) -> None:
+    got = metrics(run_bench("bench_workbench.py", bench_out, "--quick", "--db", "sqlite"))
+    assert got["sqlite_first_page_server"]["items"] == 30000
+    assert got["sqlite_first_page_server"]["target"] == 200.0
+    assert got["sqlite_queue_service"]["value"] > 0 and "sqlite_search_server" in got

@@ -10,7 +10,8 @@ from clerk_console.services import intake as intake_service
 from clerk_console.storage.replica import Replica
 
 from support.pilot import until
-from support.ui import NOW, PERSON, keys, new_app, panel, replica_of, sign_in, burst
+from test_ui import (NOW, PERSON, home, keys, new_app, panel, replica_of, sign_in,  # noqa: F401
+                     template_home, burst)
 
 
 def seed_notice(home_dir, when: datetime):

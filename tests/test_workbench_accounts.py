@@ -159,3 +159,16 @@ def test_doctests_of_the_rules():
 
     for module in (passwords, workbench):
         assert doctest.testmod(module).failed == 0
+
+
+def test_the_demo_back_office_has_the_workbench_accounts(tmp_path):
+    from clerk_console.commands.embedded import DEMO_ACCOUNTS, DEMO_PASSWORD, start_embedded
+
+    office = start_embedded(tmp_path / "demo", demo_accounts=True)
+    try:
+        engine = make_engine(office.db_url)
+        for account_id, role, dept in DEMO_ACCOUNTS:
+            me = sign_in(engine, account_id, DEMO_PASSWORD, now=datetime.now(timezone.utc))
+            assert (me["role"], me["dept"]) == (role, dept)
+    finally:
+        office.stop()

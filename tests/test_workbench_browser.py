@@ -4,8 +4,6 @@ two departments' reviewers sign in and decide their items of a coffee-shop bundl
 follow, and the case becomes ready for pick-up; the applicant's progress page says so."""
 from __future__ import annotations
 
-import os
-import shutil
 from datetime import datetime, timezone
 
 import pytest
@@ -13,27 +11,20 @@ import pytest
 from clerk_console.backoffice.app import create_app
 from clerk_console.backoffice.db import make_engine
 
+from support.browser import chromium
 from support.loopback import AppServer
-from support.workbench import (COFFEE, DEPTS, MERGED, PASSWORD, REVIEWERS, add_accounts,
-                               coffee_case, enrol, publish_catalogue, push_cases)
+from support.workbench import (COFFEE, DEPTS, MERGED, REVIEWERS, add_accounts,
+                               approve_first_item, browser_sign_in, coffee_case, enrol,
+                               publish_catalogue, push_cases)
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 NOW = datetime(2026, 11, 27, 1, 0, tzinfo=timezone.utc)
 ACCEPTED = datetime(2026, 11, 20, 9, 30)
 TOKEN = "browser-progress-token-01"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture
 def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("needs the system's chromium (apt install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield b
-        b.close()
+    yield from chromium()
 
 
 @pytest.fixture()
@@ -48,45 +39,20 @@ def site(tmp_path):
         yield server, case
 
 
-def sign_in(browser, server, who):
-    page = browser.new_page(viewport={"width": 1366, "height": 768})
-    page.goto(server.url + "/wb/login")
-    page.keyboard.type(who)  # the account field has the focus
-    page.keyboard.press("Tab")
-    page.keyboard.type(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_selector("#queue")
-    return page
-
-
-def decide_first_item(page, licence_no: str) -> None:
-    """Open the queue's first item with the keyboard and approve it."""
-    page.wait_for_selector("a.row-link:focus")  # autofocus: Enter opens it
-    page.keyboard.press("Enter")
-    page.wait_for_selector("#approve-form")
-    page.focus("#licence_no")
-    if licence_no:
-        page.keyboard.type(licence_no)
-    page.fill("#valid_until", "2031-11-26")
-    page.focus("#licence_no")
-    page.keyboard.press("Enter")
-    page.wait_for_selector("#notice")
-
-
 def test_two_departments_decide_their_items_and_the_case_becomes_ready(browser, site):
     server, case = site
-    scjg = sign_in(browser, server, REVIEWERS["SCJG"])
+    scjg = browser_sign_in(browser, server.url, REVIEWERS["SCJG"])
     assert scjg.inner_text("#queue tbody").count(case["case_no"]) == 1
     assert "食品经营许可" in scjg.inner_text("#queue tbody")
     # fits a 1366x768 screen: no horizontal scrolling
     assert scjg.evaluate("document.documentElement.scrollWidth") <= 1366
-    decide_first_item(scjg, "JY23706130012345")
+    approve_first_item(scjg, "JY23706130012345")
     assert "JY23706130012345" in scjg.inner_text("#licence-no")
     assert "#ready" not in scjg.content() and scjg.query_selector("#ready") is None
 
-    xf = sign_in(browser, server, REVIEWERS["XF"])
+    xf = browser_sign_in(browser, server.url, REVIEWERS["XF"])
     assert "消防" in xf.inner_text("#queue tbody")
-    decide_first_item(xf, "XF-2026-0001")
+    approve_first_item(xf, "XF-2026-0001")
     siblings = xf.inner_text("#siblings")
     assert siblings.count("准予许可") == 2 and siblings.count("审批中") == 2
 
@@ -94,8 +60,8 @@ def test_two_departments_decide_their_items_and_the_case_becomes_ready(browser, 
     for item in COFFEE:
         if DEPTS[item] in ("SCJG", "XF"):
             continue
-        page = sign_in(browser, server, REVIEWERS[DEPTS[item]])
-        decide_first_item(page, "" if item == MERGED else "CG-2026-0001")
+        page = browser_sign_in(browser, server.url, REVIEWERS[DEPTS[item]])
+        approve_first_item(page, "" if item == MERGED else "CG-2026-0001")
         last = page
     assert "可出件" in last.inner_text("#ready")
     assert last.inner_text("#licence-no").startswith("YZZY2026")
@@ -109,7 +75,7 @@ def test_two_departments_decide_their_items_and_the_case_becomes_ready(browser, 
 
 def test_the_queue_is_walked_with_the_keyboard_and_search(browser, site):
     server, case = site
-    page = sign_in(browser, server, REVIEWERS["SCJG"])
+    page = browser_sign_in(browser, server.url, REVIEWERS["SCJG"])
     page.keyboard.press("/")
     page.keyboard.type("不存在的编号")
     page.keyboard.press("Enter")

@@ -75,6 +75,7 @@ def test_sign_in_and_the_own_departments_queue_only(site):
     assert page.status_code == 200 and "烟台市市场监督管理局" in page.text
     assert "食品经营许可" in page.text and "消防" not in page.text.split("<tbody>")[1]
     assert page.headers["content-security-policy"].startswith("default-src 'self'")
+    assert page.headers["server-timing"].startswith("app;dur=")
     assert c.get(f"/wb/item/{case['id']}/{FOOD}").status_code == 200
 
 

@@ -243,6 +243,9 @@ class CaseItem(SQLModel, table=True):
 
     __tablename__ = "bo_case_item"
     __table_args__ = (Index("ix_case_item_queue", "dept", "open", "due", "case_no"),
+                      # the search box: matched within the index, rows read only for hits
+                      Index("ix_case_item_search", "dept", "open", "search"),
+                      Index("ix_case_item_all", "open", "due"),  # a supervisor's every dept
                       Index("ix_case_item_case_no", "case_no"),
                       Index("ix_case_item_taken", "accepted_on", "window_id"))  # dashboard
     case_id: str = Field(primary_key=True)
@@ -258,6 +261,8 @@ class CaseItem(SQLModel, table=True):
     accepted_on: date | None = None
     due: date | None = None  # 承诺时限 of this item (working days from acceptance)
     case_status: str = ""  # deferred / approved_on_commitment are marked on the queue
+    # what the queue's search box matches (case number, masked applicant, item name), upper case
+    search: str = ""
     verdict: str = ""  # the current decision's verdict ("" none)
     decision: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     decided_at: datetime | None = None

@@ -160,11 +160,15 @@ def _start_backoffice(home: Path):
 
     try:
         with Replica.open(Path(home) / config.REPLICA_FILE) as replica:
-            office = start_embedded(home, replica)
+            office = start_embedded(home, replica, demo_accounts=True)
     except Exception as exc:  # the demo must open even without its back office
         print(f"内置后台未能启动（{exc}），终端将离线运行", file=sys.stderr)
         return None
+    from clerk_console.commands.embedded import DEMO_ACCOUNTS, DEMO_PASSWORD
+
     print(f"内置后台：{office.url}")
+    print(f"审批工作台：{office.url}/wb/ （演示账号 {'、'.join(a[0] for a in DEMO_ACCOUNTS)}，"
+          f"口令 {DEMO_PASSWORD}）")
     return office
 
 

@@ -57,6 +57,29 @@ def _publish_shipped_data(engine) -> None:
             service.put_records(conn, dataset, records)
 
 
+DEMO_PASSWORD = "demo-pass-2026"  # the demo's workbench accounts, printed at start
+# reviewers of the coffee-shop bundle's four departments, a hall supervisor, an administrator
+DEMO_ACCOUNTS = (("scjg", "reviewer", "SCJG"), ("xf", "reviewer", "XF"),
+                 ("cg", "reviewer", "CG"), ("xzsp", "reviewer", "XZSP"),
+                 ("boss", "supervisor", ""), ("admin", "admin", ""))
+
+
+def _demo_accounts(engine) -> None:
+    """The demo's workbench accounts, once (a department missing from the catalogue: skipped)."""
+    from clerk_console.backoffice.service import BackofficeError, accounts
+
+    now = datetime.now(timezone.utc)
+    for account_id, role, dept in DEMO_ACCOUNTS:
+        try:
+            with engine.begin() as conn:
+                if any(a["id"] == account_id for a in accounts.list_accounts(conn)):
+                    continue
+                accounts.add_account(conn, account_id, name=f"演示{account_id}", role=role,
+                                     dept=dept, password=DEMO_PASSWORD, actor="demo", now=now)
+        except BackofficeError as exc:
+            log.warning("embedded back office: demo account %s: %s", account_id, exc)
+
+
 def enroll_replica(engine, replica: Replica, url: str, *, region: str = DEMO_REGION) -> None:
     """Point the replica at ``url``, enrolling its window unless its token is still valid."""
     from clerk_console.backoffice import service
@@ -88,7 +111,7 @@ def enroll_replica(engine, replica: Replica, url: str, *, region: str = DEMO_REG
 
 
 def start_embedded(home: Path, replica: Replica | None = None, *,
-                   region: str = DEMO_REGION) -> EmbeddedBackoffice:
+                   region: str = DEMO_REGION, demo_accounts: bool = False) -> EmbeddedBackoffice:
     import uvicorn
 
     from clerk_console.backoffice.app import create_app
@@ -99,6 +122,8 @@ def start_embedded(home: Path, replica: Replica | None = None, *,
     db_url = f"sqlite:///{folder / 'backoffice.sqlite3'}"
     engine = make_engine(db_url)
     _publish_shipped_data(engine)
+    if demo_accounts:
+        _demo_accounts(engine)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))

@@ -72,3 +72,78 @@ def account(engine, who: str, *, now: datetime) -> dict:
     with engine.begin() as conn:
         token, _ = accounts.open_session(conn, who, now)
         return accounts.session_account(conn, token, now)
+
+
+SHOP_ID, SHOP_NAME = "91370613MA3CKF011N", "烟台海岸咖啡有限公司"
+
+
+def coffee_shop():
+    from clerk_console.domain.parties import Applicant, ApplicantKind
+
+    return Applicant(SHOP_ID, "uscc", ApplicantKind.ENTERPRISE, SHOP_NAME,
+                     legal_rep_id="370602199203154321", legal_rep_name="李小梅")
+
+
+def enrolled_window(engine, url: str, folder: Path, *, now: datetime):
+    """A window replica (clerk c1, PIN 111111) enrolled with the back office at ``url``, the
+    catalogue pulled down, the coffee shop known as an applicant."""
+    from clerk_console.commands.embedded import enroll_replica
+    from clerk_console.storage.replica import Replica
+
+    replica = Replica.open(folder / "replica.sqlite3")
+    replica.set_window("YT0101", "综合受理1号窗口", "烟台市政务服务中心")
+    replica.add_clerk("c1", "张敏", "111111", "clerk")
+    enroll_replica(engine, replica, url, region="370602")
+    sync_round(replica)  # the catalogue comes down
+    replica.save_applicant(coffee_shop(), "c1", at=now)
+    return replica
+
+
+def take_coffee_bundle(replica, *, now: datetime):
+    """The coffee-shop bundle accepted at the window, every material received."""
+    from clerk_console.domain.case import MaterialState, Outcome
+    from clerk_console.services import intake
+
+    draft = intake.new_draft(replica, window="YT0101", clerk_id="c1", applicant=coffee_shop(),
+                             items=list(COFFEE), bundle="YZZY-KFD", now=now)
+    for m in draft.materials:
+        if m.state is MaterialState.PENDING:
+            draft = intake.set_material(draft, m.code, MaterialState.RECEIVED, original=True)
+    return intake.close_intake(replica, draft, Outcome.ACCEPTED, clerk_id="c1", now=now)
+
+
+def sync_round(replica):
+    """One sync round of a window, as its worker runs it; it must reach the back office."""
+    from clerk_console.sync.runner import client_for, sync_once
+
+    with client_for(replica) as client:
+        report = sync_once(replica, client)
+    assert report.online and not report.error, report
+    return report
+
+
+def browser_sign_in(browser, url: str, who: str, password: str = PASSWORD):
+    """A 1366x768 page signed in as ``who`` with the keyboard, on its queue."""
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(url + "/wb/login")
+    page.keyboard.type(who)  # the account field has the focus
+    page.keyboard.press("Tab")
+    page.keyboard.type(password)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#queue")
+    return page
+
+
+def approve_first_item(page, licence_no: str, valid_until: str = "2031-11-26") -> None:
+    """Open the queue's first item with the keyboard and approve it."""
+    page.wait_for_selector("a.row-link:focus")  # autofocus: Enter opens it
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#approve-form")
+    page.focus("#licence_no")
+    if licence_no:
+        page.keyboard.type(licence_no)
+    if valid_until:
+        page.fill("#valid_until", valid_until)
+    page.focus("#licence_no")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#notice")

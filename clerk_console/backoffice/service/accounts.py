@@ -164,9 +164,12 @@ def open_session(conn: Connection, account_id: str, now: datetime) -> tuple[str,
     return token, csrf
 
 
-def session_account(conn: Connection, token: str | None, now: datetime) -> dict[str, Any] | None:
+def session_account(conn: Connection, token: str | None, now: datetime, *,
+                    write: bool = True) -> dict[str, Any] | None:
     """The signed-in account of a cookie token (with the session's ``csrf``), or None when
-    the token is unknown, the session has expired or the account was disabled."""
+    the token is unknown, the session has expired or the account was disabled. With
+    ``write`` an expired session is deleted and a stale last-seen time moved on; without it
+    (a read-only transaction) the answer has ``stale`` True when that write is due."""
     if not token or len(token) > 100:
         return None
     at = utc(now)
@@ -177,13 +180,15 @@ def session_account(conn: Connection, token: str | None, now: datetime) -> dict[
     if row is None or not row["active"]:
         return None
     if not session_live(utc(row["created_at"]), utc(row["seen_at"]), at):
-        conn.execute(delete(SESSION).where(SESSION.c.token_hash == row["token_hash"]))
+        if write:
+            conn.execute(delete(SESSION).where(SESSION.c.token_hash == row["token_hash"]))
         return None
-    if at - utc(row["seen_at"]) >= SEEN_EVERY:
+    stale = at - utc(row["seen_at"]) >= SEEN_EVERY
+    if stale and write:
         conn.execute(update(SESSION).where(SESSION.c.token_hash == row["token_hash"])
                      .values(seen_at=at))
     return {"id": row["account_id"], "name": row["name"], "role": row["role"],
-            "dept": row["dept"], "csrf": row["csrf"]}
+            "dept": row["dept"], "csrf": row["csrf"], "stale": stale and not write}
 
 
 def close_session(conn: Connection, token: str | None) -> None:

@@ -38,8 +38,19 @@ def new_login_token() -> str:
 
 
 def current(engine: Engine, clock: Callable[[], datetime], request: Request) -> dict | None:
-    with engine.begin() as conn:
-        return accounts.session_account(conn, request.cookies.get(COOKIE), clock())
+    """The request's account: read in a read-only transaction; a write transaction only when
+    the session's last-seen time is due to move on (once a minute) or it has just expired."""
+    from clerk_console.backoffice.db import reading
+
+    token, now = request.cookies.get(COOKIE), clock()
+    if not token:
+        return None
+    with reading(engine) as conn:
+        me = accounts.session_account(conn, token, now, write=False)
+    if me is None or me["stale"]:
+        with engine.begin() as conn:
+            me = accounts.session_account(conn, token, now)
+    return me
 
 
 def need(engine: Engine, clock: Callable[[], datetime], request: Request, *,

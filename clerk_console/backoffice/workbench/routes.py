@@ -342,4 +342,18 @@ def _query(**kw: Any) -> str:
 
 
 def mount_static(app) -> None:
+    """The workbench's CSS and script, and a ``Server-Timing: app;dur=<ms>`` header on its
+    pages (the server's own time for a page, read by bench/bench_workbench.py and a browser's
+    developer tools)."""
+    import time
+
     app.mount(BASE + "/static", StaticFiles(directory=HERE / "static"), name="wb-static")
+
+    @app.middleware("http")
+    async def server_timing(request: Request, call_next):
+        if not request.url.path.startswith((BASE, "/p/")):
+            return await call_next(request)
+        start = time.perf_counter()
+        response = await call_next(request)
+        response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - start) * 1000:.1f}"
+        return response
