@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from support.replica_files import copy_replica
+from support.ui import home, template_home  # noqa: F401 (the window's fixtures, for the UI tests)
 from clerk_console.domain.catalogue import (Bundle, CaseType, Catalogue, Department,
                                             ItemMaterial, Level, MaterialSpec, Item, Target)
 from clerk_console.domain.parties import Applicant, ApplicantKind

@@ -89,7 +89,7 @@ def test_lists_on_screen_mask_people_not_enterprises():
 
 
 async def test_a_wrong_check_character_scan_shows_the_number_masked(tmp_path):
-    from test_ui import BAD_CHECK, burst, make_home, new_app, panel, sign_in
+    from support.ui import BAD_CHECK, burst, make_home, new_app, panel, sign_in
 
     app = new_app(make_home(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:

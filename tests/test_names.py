@@ -34,7 +34,7 @@ def test_names_are_normalized_before_they_are_stored():
 
 
 async def test_quick_entry_refuses_an_emoji_name_and_keeps_what_was_typed(tmp_path):
-    from test_ui import UNKNOWN, burst, make_home, new_app, sign_in
+    from support.ui import UNKNOWN, burst, make_home, new_app, sign_in
 
     app = new_app(make_home(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:

@@ -11,7 +11,7 @@ from clerk_console.ui.app import ClerkApp
 
 from conftest import NOW
 from test_services import draft_for, shop  # noqa: F401  (the fixture: both stores)
-from test_ui import PERSON, burst, home, keys, replica_of, sign_in, template_home  # noqa: F401
+from support.ui import PERSON, burst, keys, replica_of, sign_in
 
 SATURDAY = datetime(2026, 11, 28, 10, 0)
 

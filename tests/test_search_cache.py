@@ -71,7 +71,7 @@ def test_another_scope_or_catalogue_or_a_broken_file_rebuilds(catalogue, tmp_pat
 
 
 def test_sign_in_is_possible_before_the_catalogue_is_loaded(tmp_path) -> None:
-    from test_ui import make_home
+    from support.ui import make_home
 
     from clerk_console.ui.desk import Desk
 
@@ -109,7 +109,7 @@ def test_printing_is_warmed_after_sign_in_not_before(tmp_path) -> None:
     import subprocess
     import sys
 
-    from test_ui import make_home
+    from support.ui import make_home
 
     home = make_home(tmp_path)
     probe = ("import sys; from pathlib import Path; from clerk_console.ui.desk import Desk;"

@@ -11,7 +11,7 @@ from textual.command import CommandList, CommandPalette
 from clerk_console.config import SettingsError
 from clerk_console.ui.keymap import binding_ids
 from support.pilot import until
-from test_ui import PERSON, burst, home, new_app, sign_in, template_home, type_text  # noqa: F401 (fixtures)
+from support.ui import PERSON, burst, new_app, sign_in, type_text
 
 UI = Path(__file__).resolve().parent.parent / "clerk_console" / "ui"
 

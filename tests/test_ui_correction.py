@@ -10,8 +10,7 @@ from clerk_console.services import intake as intake_service
 from clerk_console.storage.replica import Replica
 
 from support.pilot import until
-from test_ui import (NOW, PERSON, home, keys, new_app, panel, replica_of, sign_in,  # noqa: F401
-                     template_home, burst)
+from support.ui import NOW, PERSON, keys, new_app, panel, replica_of, sign_in, burst
 
 
 def seed_notice(home_dir, when: datetime):

@@ -16,7 +16,7 @@ from clerk_console.storage.replica import Replica
 from clerk_console.sync.protocol import CaseDecisionsWire, ItemDecisionWire, MergedLicenceWire
 
 from support.pilot import until
-from test_ui import PERSON, burst, home, keys, new_app, sign_in, template_home  # noqa: F401
+from support.ui import PERSON, burst, keys, new_app, sign_in
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                 reason="pdftotext (poppler-utils) is not installed")

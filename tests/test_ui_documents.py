@@ -11,8 +11,8 @@ from textual import events
 from clerk_console.domain.codes.passport import mrz_check_digit
 from clerk_console.domain.masking import mask_id
 from test_printing import flat, pdf_text
-from test_ui import (COMPANY, PERSON, UNKNOWN, home, keys, new_app, panel, replica_of,  # noqa: F401
-                     sign_in, template_home, type_text)
+from support.ui import (
+    COMPANY, PERSON, UNKNOWN, keys, new_app, panel, replica_of, sign_in, type_text)
 
 KEY_NAMES = {"\t": "tab", "\r": "enter", "\n": "ctrl+j"}
 

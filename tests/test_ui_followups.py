@@ -18,8 +18,7 @@ from clerk_console.pad.server import PadServer
 from clerk_console.storage.replica import Replica
 from clerk_console.ui.app import ClerkApp
 from support.pilot import until
-from test_ui import (NOW, authorise, keys, new_app, sign_in, template_home,  # noqa: F401 (fixture)
-                     type_text)
+from support.ui import NOW, authorise, keys, new_app, sign_in, type_text
 
 SIZE = (80, 24)
 RULES = FollowupRules(verify_days=1, fix_days=3, answer_days=1, appeal_days=3)

@@ -6,7 +6,7 @@ from textual import events
 from clerk_console.sync.worker import NOT_ENROLLED
 from clerk_console.ui.widgets.keybar import KeyBar, KeyEntry, pack
 from clerk_console.ui.widgets.status import StatusBar
-from test_ui import PERSON, home, intake, new_app, sign_in, template_home  # noqa: F401
+from support.ui import PERSON, intake, new_app, sign_in
 
 FKEYS = [f"F{n}" for n in range(2, 11)]
 

@@ -14,8 +14,7 @@ import clerk_console.ui.screens as screens_pkg
 import clerk_console.ui.widgets as widgets_pkg
 from clerk_console.ui.app import ClerkApp
 from clerk_console.ui.commands import ClerkCommands
-from test_ui import (AGENT, COMPANY, PERSON, burst, home, intake, new_app, sign_in,  # noqa: F401
-                     template_home, type_text)
+from support.ui import AGENT, COMPANY, PERSON, burst, intake, new_app, sign_in, type_text
 
 
 def all_bindings() -> dict[str, Binding]:

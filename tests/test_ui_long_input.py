@@ -10,7 +10,7 @@ from clerk_console.domain import limits
 from clerk_console.domain.search import SearchIndex
 from clerk_console.ui.widgets import field as field_module
 from clerk_console.ui.widgets.field import LIMITS, Field
-from test_ui import burst, catalogue, home, new_app, template_home, type_text, wait_ready  # noqa: F401
+from support.ui import catalogue, new_app, type_text, wait_ready
 
 WIDTH = 40
 

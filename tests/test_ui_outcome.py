@@ -6,8 +6,8 @@ from datetime import date
 
 from clerk_console.domain.catalogue import Bundle, ItemMaterial
 from clerk_console.storage.replica import Replica
-from test_ui import (COMPANY, AGENT, PERSON, burst, catalogue, home, intake, item, keys,  # noqa: F401
-                     new_app, replica_of, sign_in, template_home)
+from support.ui import (
+    COMPANY, AGENT, PERSON, burst, catalogue, intake, item, keys, new_app, replica_of, sign_in)
 
 
 def with_instant_item(home) -> None:

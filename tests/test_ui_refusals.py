@@ -16,7 +16,7 @@ from clerk_console.commands.demo import build_demo
 from clerk_console.services import ServiceError
 from clerk_console.ui.app import ClerkApp
 from clerk_console.ui.guard import APOLOGY
-from test_ui import burst, keys, type_text, wait_ready
+from support.ui import burst, keys, type_text, wait_ready
 
 NOW = datetime(2026, 12, 2, 10, 0)  # a Wednesday; the demo's deferrals are due 12-04
 PERSON = "370611197911230315"  # 王𠈌

@@ -2,11 +2,8 @@
 case numbers in the panel, focus without select-all. Pilot on a real replica file."""
 from __future__ import annotations
 
-from test_ui import (COMPANY, NOW, PERSON, UNKNOWN, burst, home, intake, keys, new_app, panel,
-                     sign_in, template_home, type_text)
-
-__all__ = ["home", "template_home"]  # fixtures
-
+from support.ui import (
+    COMPANY, NOW, PERSON, UNKNOWN, burst, intake, keys, new_app, panel, sign_in, type_text)
 
 async def test_an_unknown_agent_of_an_enterprise_is_asked_for_a_name(home):
     app = new_app(home)
@@ -73,7 +70,7 @@ async def test_the_reason_step_of_a_bad_rating_shows_the_level_chosen(home):
 async def test_open_cases_in_the_panel_show_their_date(home):
     from datetime import timedelta
 
-    from test_ui import seed_case
+    from support.ui import seed_case
 
     seed_case(home, PERSON, NOW - timedelta(days=1), deferred=False)
     seed_case(home, PERSON, NOW, deferred=False)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_ui import COMPANY, PERSON, SIZES, burst, keys, make_home, new_app, sign_in, type_text
+from support.ui import COMPANY, PERSON, SIZES, burst, keys, make_home, new_app, sign_in, type_text
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +36,7 @@ def test_sign_in_layout(snap_compare, home, size):
     app = new_app(home)
 
     async def before(pilot):
-        from test_ui import wait_ready
+        from support.ui import wait_ready
 
         await wait_ready(app, pilot)
         await settle(app, pilot)

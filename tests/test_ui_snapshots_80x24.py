@@ -13,7 +13,7 @@ import pytest
 
 from clerk_console.storage.replica import Replica
 from clerk_console.sync.worker import ENROLL_HINT, SyncStatus
-from test_ui import BAD_CHECK, PERSON, burst, keys, make_home, new_app, sign_in
+from support.ui import BAD_CHECK, PERSON, burst, keys, make_home, new_app, sign_in
 
 SIZE = (80, 24)
 # notices go to a fixed folder so that the path in the toast is the same on every run

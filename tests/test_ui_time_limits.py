@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from support.pilot import until
-from test_ui import (PERSON, authorise, burst, home, keys, new_app, replica_of,  # noqa: F401
-                     seed_case, sign_in, template_home, type_text)
+from support.ui import (
+    PERSON, authorise, burst, keys, new_app, replica_of, seed_case, sign_in, type_text)
 
 
 async def test_a_supervisor_extends_the_time_limit_and_the_notice_prints(home):  # noqa: F811

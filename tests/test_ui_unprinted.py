@@ -10,8 +10,7 @@ import pytest
 from clerk_console.printing import printers
 from clerk_console.services import intake as intake_service
 from clerk_console.storage.replica import Replica
-from test_ui import (COMPANY, NOW, burst, home, keys, new_app, sign_in, template_home,  # noqa: F401
-                     type_text)
+from support.ui import COMPANY, NOW, burst, keys, new_app, sign_in, type_text
 
 
 def unprinted(home) -> list[str]:

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from test_ui import (AGENT, COMPANY, NOW, PERSON, UNKNOWN, burst, home, intake, keys, new_app,
-                     seed_case, sign_in, template_home, type_text)
-
-__all__ = ["home", "template_home"]  # fixtures
-
+from support.ui import (
+    AGENT, COMPANY, NOW, PERSON, UNKNOWN, burst, intake, keys, new_app, seed_case, sign_in,
+    type_text)
 
 def screen_name(app) -> str:
     return type(app.screen).__name__

@@ -68,7 +68,7 @@ def test_cli_help_uses_one_term_each(capsys):
 
 
 async def test_screens_as_drawn_use_one_term_each(tmp_path):
-    from test_ui import make_home, new_app, sign_in
+    from support.ui import make_home, new_app, sign_in
 
     app = new_app(make_home(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
