@@ -17,13 +17,17 @@ from clerk_console.domain import passwords
 from clerk_console.domain.accounts import MAX_PIN_ATTEMPTS
 from clerk_console.domain.workbench import SESSION_IDLE, SESSION_LONGEST
 
+from support.workbench import backend_engine
+
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)
 PASSWORD = "审批-pass-2026"
 
 
-@pytest.fixture()
-def bo_engine(tmp_path):
-    return make_engine(f"sqlite:///{tmp_path / 'bo.sqlite3'}")
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def bo_engine(request, tmp_path):
+    engine = backend_engine(request, tmp_path)
+    yield engine
+    engine.dispose()
 
 
 def add(engine, account_id="scjg.li", role="reviewer", dept="SCJG", password=PASSWORD):

@@ -12,24 +12,25 @@ import pytest
 from sqlalchemy import select
 
 from clerk_console.backoffice import service
-from clerk_console.backoffice.db import make_engine
 from clerk_console.backoffice.service import BackofficeError, review
 from clerk_console.backoffice.tables import ChangeLog, DecisionRecord
 from clerk_console.sync.protocol import CaseDecisionsWire, Dataset
 
 from support.workbench import (COFFEE, DEPTS, FIRE, FOOD, MERGED, REVIEWERS, SIGN, account,
-                               add_accounts, coffee_case, enrol, publish_catalogue, push_cases)
+                               add_accounts, backend_engine, coffee_case, enrol,
+                               publish_catalogue, push_cases)
 
 NOW = datetime(2026, 11, 27, 1, 0, tzinfo=timezone.utc)  # 09:00 in Yantai, a Friday
 ACCEPTED = datetime(2026, 11, 20, 9, 30)
 
 
-@pytest.fixture()
-def bo_engine(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'bo.sqlite3'}")
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def bo_engine(request, tmp_path):
+    engine = backend_engine(request, tmp_path)
     publish_catalogue(engine)
     add_accounts(engine, now=NOW)
-    return engine
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture()

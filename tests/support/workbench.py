@@ -20,6 +20,16 @@ DEPTS = {FOOD: "SCJG", FIRE: "XF", SIGN: "CG", MERGED: "XZSP"}
 REVIEWERS = {"SCJG": "scjg.li", "XF": "xf.wang", "CG": "cg.zhao", "XZSP": "xzsp.sun"}
 
 
+def backend_engine(request, tmp_path):
+    """A fresh back-office engine on SQLite or on PostgreSQL (a schema of its own, the
+    conftest's ``pg_url``), as ``request.param`` says."""
+    from clerk_console.backoffice.db import make_engine
+
+    url = (request.getfixturevalue("pg_url") if request.param == "postgres"
+           else f"sqlite:///{tmp_path / 'bo.sqlite3'}")
+    return make_engine(url)
+
+
 def publish_catalogue(engine) -> None:
     with engine.begin() as conn:
         service.put_records(conn, Dataset.CATALOGUE,
