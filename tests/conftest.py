@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from support.replica_files import copy_replica
+from support.services import shop  # noqa: F401 (both stores, for the service tests)
+from support.tty import console  # noqa: F401 (the demo window in tmux, for the tty tests)
 from support.ui import home, template_home  # noqa: F401 (the window's fixtures, for the UI tests)
 from clerk_console.domain.catalogue import (Bundle, CaseType, Catalogue, Department,
                                             ItemMaterial, Level, MaterialSpec, Item, Target)

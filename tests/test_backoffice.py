@@ -3,7 +3,7 @@ change log in commit order, scopes, compaction, decisions, admin CLI."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -14,36 +14,12 @@ from clerk_console.backoffice.service import BackofficeError
 from clerk_console.backoffice.tables import AdminLog, Window
 from clerk_console.sync.protocol import Dataset, ItemStatus, PushItem, payload_hash
 
-NOW = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)
+from support.backoffice import NOW, case_payload, enrolled, item, push
 
 
 @pytest.fixture()
 def engine(tmp_path):
     return make_engine(f"sqlite:///{tmp_path / 'bo.sqlite3'}")
-
-
-def enrolled(engine, code="YT0101", region="370602"):
-    with engine.begin() as conn:
-        otc = service.issue_enrollment_code(conn, code, region=region, now=NOW)
-    with engine.begin() as conn:
-        return service.enroll(conn, otc, now=NOW)
-
-
-def case_payload(window, n=1, version=1, status="accepted", **extra):
-    return {"id": f"case-{window}-{n}", "case_no": f"{window}-20261127-{n:04d}",
-            "window_code": window, "version": version, "status": status,
-            "items": ["SCJG-001"], **extra}
-
-
-def item(payload, event_id=None):
-    return PushItem(id=event_id or f"ev-{payload['id']}-{payload['version']}", entity="case",
-                    entity_id=payload["id"], op="save", payload=payload,
-                    payload_hash=payload_hash(payload))
-
-
-def push(engine, window, items):
-    with engine.begin() as conn:
-        return service.push(conn, window, items, now=NOW)
 
 
 def test_enrollment_code_is_one_time_and_only_hashes_are_kept(engine):

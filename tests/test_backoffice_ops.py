@@ -33,7 +33,7 @@ def _change_log_reads(engine):
 
 
 def test_decide_reads_only_the_decided_key_of_the_change_log(tmp_path):
-    from test_backoffice import NOW, case_payload, enrolled, item, push
+    from support.backoffice import NOW, case_payload, enrolled, item, push
 
     from clerk_console.backoffice import service
     from clerk_console.sync.protocol import Dataset

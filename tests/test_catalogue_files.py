@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clerk_console.config import data_root
+from support.datafiles import copy_folder, edit
 from clerk_console.domain.catalogue import CaseType, Level, Target
 from clerk_console.datafiles.catalogue import (
     CatalogueError,
@@ -31,25 +32,9 @@ def cat():
     return load_catalogue(SHIPPED)
 
 
-def copy_folder(src: Path, tmp_path: Path) -> Path:
-    """A scratch copy of a shipped data folder, to break files in."""
-    return Path(shutil.copytree(src, tmp_path / src.name))
-
-
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
     return copy_folder(SHIPPED, tmp_path)
-
-
-def edit(folder: Path, rel: str, old: str, new: str) -> int:
-    """Replace the first ``old`` in a file; return the 1-based line where it was (shared with
-    test_demo_data)."""
-    path = folder / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {rel}"
-    line = text[: text.index(old)].count("\n") + 1
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return line
 
 
 # --- the shipped catalogue -------------------------------------------------------------------

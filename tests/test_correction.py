@@ -20,7 +20,6 @@ from clerk_console.storage.replica import Replica
 
 from support.pdftext import pdftotext
 from conftest import ENTERPRISE, NOW
-from test_services import shop  # noqa: F401  (the fixture: both stores)
 
 TOLD = date(2026, 11, 27)  # a Friday
 NOTIFIED = Case(id="c1", case_no="YT0101-20261127-0001", window_code="YT0101", clerk_id="c1",

@@ -14,7 +14,7 @@ from clerk_console.domain.codes import FOREIGN_PR_ID, HMT_PERMIT, RESIDENT_ID, i
 from clerk_console.domain.parties import ApplicantKind
 from clerk_console.datafiles.catalogue import load_catalogue
 from clerk_console.datafiles.demo import DemoDataError, load_demo
-from test_catalogue_files import copy_folder, edit
+from support.datafiles import copy_folder, edit
 
 DEMO = data_root() / "demo"
 TODAY = date(2026, 11, 27)

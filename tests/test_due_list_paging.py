@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from clerk_console.domain.case import Status
 
 from conftest import NOW
-from test_storage import make_case
+from support.cases import make_case
 
 
 def test_todays_come_first_and_the_overdue_are_paged_behind(replica) -> None:

@@ -19,7 +19,7 @@ from clerk_console.services import ServiceError, followup, intake, rating
 from clerk_console.datafiles.followup import FollowupFileError, load_followup_rules
 
 from conftest import NOW
-from test_services import draft_for, memory_replica
+from support.services import draft_for, memory_replica
 
 CAL = default_calendar({})
 RULES = FollowupRules(verify_days=1, fix_days=3, answer_days=1, appeal_days=3)

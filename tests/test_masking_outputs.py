@@ -14,7 +14,7 @@ from clerk_console.domain.parties import ApplicantKind, mask_elicence_number
 from clerk_console.domain.parties import mask_party_name as mask_name
 from clerk_console.printing import documents as D
 
-from test_printing import MASKED, PERSON_ID, NOW, SETTINGS, _m, make, sample_cases, sample_catalogue
+from support.printing import MASKED, PERSON_ID, NOW, SETTINGS, _m, make, sample_cases, sample_catalogue
 
 COMPANY_NAME = "烟台海风咖啡有限公司"
 USCC = "91370600MA3C00001X"

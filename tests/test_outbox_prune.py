@@ -12,7 +12,7 @@ from clerk_console.storage.replica import outbox
 from clerk_console.sync.protocol import ItemStatus, PushResult
 
 from conftest import NOW
-from test_storage import make_case
+from support.cases import make_case
 
 
 def save(replica, n: int, at=NOW) -> list:

@@ -17,7 +17,7 @@ from clerk_console.services.audit import login
 
 from conftest import ENTERPRISE, NOW
 from support.browser import chromium
-from test_services import draft_for
+from support.services import draft_for
 
 SHOP = replace(ENTERPRISE, phone="13912345678")
 CLOCK = NOW + timedelta(minutes=2)

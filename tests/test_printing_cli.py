@@ -8,7 +8,7 @@ import pytest
 
 from clerk_console.cli import main as _main
 from clerk_console.storage.replica import Replica
-from test_printing import flat, pdf_text, sample_applicant, sample_cases, sample_catalogue
+from support.printing import flat, pdf_text, sample_applicant, sample_cases, sample_catalogue
 
 
 def main(argv: list[str], clerk: tuple[str, str] = ("C007", "246800")) -> int:

@@ -9,7 +9,7 @@ from rich.cells import cell_len
 
 from clerk_console.printing import documents as D
 from clerk_console.printing import escpos, text
-from test_printing import ALL, EXT_B_NAME, make, sample_cases
+from support.printing import ALL, EXT_B_NAME, make, sample_cases
 
 
 def _receipt(name: str = "accepted", kind: str = "receipt", **changes) -> D.Document:

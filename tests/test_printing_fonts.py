@@ -11,8 +11,8 @@ from pypdf import PdfReader
 
 from clerk_console.config import Settings
 from clerk_console.printing import fonts, pdf
-from test_printing import EXT_B_NAME, MASKED, flat, make, sample_cases
-from test_printing import _tiny_font as _square_font
+from support.printing import EXT_B_NAME, MASKED, flat, make, sample_cases
+from support.printing import tiny_font as _square_font
 
 
 def _tiny_font(path, chars: str):

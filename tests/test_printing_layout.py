@@ -18,7 +18,7 @@ from clerk_console.domain.case import MaterialState
 from clerk_console.printing import linebreak, pdf, text
 from clerk_console.printing.notices import case_documents
 from clerk_console.storage.replica import Replica
-from test_printing import make, sample_cases
+from support.printing import make, sample_cases
 
 COFFEE = "91370613MA3CKF011N"
 # what must never be split: credit codes, (masked) ID numbers, case and item codes, phone

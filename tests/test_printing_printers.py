@@ -12,7 +12,7 @@ import pytest
 from clerk_console.config import Settings
 from clerk_console.printing import escpos
 from clerk_console.printing.printers import print_document, print_documents, send_escpos
-from test_printing import flat, make, pdf_text, sample_cases
+from support.printing import flat, make, pdf_text, sample_cases
 
 
 def _docs(name="deferred"):

@@ -7,7 +7,7 @@ from dataclasses import replace
 from clerk_console.domain.case import MaterialState, Outcome, Status
 from clerk_console.printing import documents as D
 from clerk_console.printing import pdf
-from test_printing import SETTINGS, flat, make, pdf_text, sample_catalogue, sample_cases
+from support.printing import SETTINGS, flat, make, pdf_text, sample_catalogue, sample_cases
 
 
 def not_accepted(**changes):

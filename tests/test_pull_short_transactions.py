@@ -16,7 +16,7 @@ from clerk_console.sync import apply
 from clerk_console.sync.protocol import Dataset, Page
 
 from conftest import NOW
-from test_storage import make_case
+from support.cases import make_case
 
 
 def lic(key: str, number: str) -> tuple[str, str]:

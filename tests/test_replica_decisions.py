@@ -14,7 +14,7 @@ from clerk_console.storage.replica import ReplicaError
 from clerk_console.sync.protocol import CaseDecisionsWire, ItemDecisionWire, MergedLicenceWire
 
 from conftest import NOW
-from test_storage import make_case
+from support.cases import make_case
 
 AT = NOW + timedelta(days=3)
 

@@ -10,7 +10,7 @@ from clerk_console.services import intake
 from clerk_console.ui.app import ClerkApp
 
 from conftest import NOW
-from test_services import draft_for, shop  # noqa: F401  (the fixture: both stores)
+from support.services import draft_for
 from support.ui import PERSON, burst, keys, replica_of, sign_in
 
 SATURDAY = datetime(2026, 11, 28, 10, 0)

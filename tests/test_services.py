@@ -8,44 +8,14 @@ import pytest
 
 from clerk_console.config import Settings
 from clerk_console.domain.case import Decision, MaterialState, Outcome, Status
-from clerk_console.domain.parties import BlacklistEntry, ELicence
+from clerk_console.domain.parties import BlacklistEntry
 from clerk_console.services import ServiceError, audit_unmask
 from clerk_console.services import audit, intake, rating, returns, stats
 
-from conftest import ENTERPRISE, NOW, PERSON, small_catalogue
-from support.fake_replica import FakeReplica
+from conftest import ENTERPRISE, NOW, PERSON
+from support.services import draft_for
 
 LATER = NOW + timedelta(minutes=12)
-
-
-def draft_for(replica, items=("FOOD", "SIGN"), applicant=ENTERPRISE, received=("form",),
-              bundle=None):
-    draft = intake.new_draft(replica, window="YT0101", clerk_id="c1", applicant=applicant,
-                             items=list(items), bundle=bundle, now=NOW)
-    for code in received:
-        draft = intake.set_material(draft, code, MaterialState.RECEIVED, original=True)
-    return draft
-
-
-def memory_replica() -> FakeReplica:
-    """The fake set up as conftest's ``replica``: catalogue, window YT0101, c1 and boss."""
-    rep = FakeReplica()
-    with rep.write():
-        rep.store_catalogue(small_catalogue(), at=NOW)
-        rep.set_window("YT0101", "综合受理1号窗口", "烟台市政务服务中心")
-        rep.add_clerk("c1", "张敏", "111111", "clerk")
-        rep.add_clerk("boss", "刘主任", "654321", "supervisor")
-    return rep
-
-
-@pytest.fixture(params=["sqlite", "memory"])
-def shop(request):
-    """The enterprise with its business licence in the e-licence library (on both stores)."""
-    replica = request.getfixturevalue("replica") if request.param == "sqlite" \
-        else memory_replica()
-    replica.save_applicant(ENTERPRISE, "c1", at=NOW)
-    replica.save_elicences([ELicence(ENTERPRISE.id_number, "BL", "营业执照", "BL-001")])
-    return replica
 
 
 def test_draft_merges_checklist_and_uses_elicences(shop):

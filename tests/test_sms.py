@@ -25,7 +25,7 @@ from clerk_console.commands.embedded import enroll_replica
 from clerk_console.sync.runner import client_for, sync_once
 
 from conftest import ENTERPRISE, NOW, PERSON
-from test_services import draft_for
+from support.services import draft_for
 
 MOBILE = "13912345678"
 SHOP = replace(ENTERPRISE, phone=MOBILE)

@@ -11,29 +11,17 @@ from sqlalchemy.exc import IntegrityError
 from support.replica_files import copy_replica
 from clerk_console.storage.db import connect as raw_connect
 from clerk_console.storage.db import dbapi
-from clerk_console.domain.case import (Case, CaseMaterial, Decision, MaterialState, Outcome,
+from clerk_console.domain.case import (Decision, Outcome,
                                        Status)
 from clerk_console.domain.hashing import payload_hash
-from clerk_console.domain.ids import new_id
 from clerk_console.domain.parties import BlacklistEntry, ELicence
 from clerk_console.storage.db import pragmas
 from clerk_console.storage.replica import Replica, ReplicaError, case_from_dict, case_to_dict
 
 from conftest import ENTERPRISE, NOW, PERSON
+from support.cases import make_case
 
 sqlcipher = dbapi()  # the replica's DB-API module: its error classes
-
-
-def make_case(case_no: str, *, status=Status.ACCEPTED, applicant=PERSON, created=NOW,
-              **changes) -> Case:
-    case = Case(id=new_id(), case_no=case_no, window_code="YT0101", clerk_id="c1",
-                applicant_id=applicant.id_number, applicant_name=applicant.name,
-                applicant_kind=applicant.kind.value, items=("SIGN",), created_at=created,
-                status=status, outcome=Outcome.ACCEPTED, version=1,
-                materials=(CaseMaterial("form", "申请书", True, MaterialState.RECEIVED, True),
-                           CaseMaterial("plan", "设施布局平面图", False, MaterialState.MISSING,
-                                        reason="未带")))
-    return replace(case, **changes)
 
 
 def test_pragmas_make_commits_durable(replica):

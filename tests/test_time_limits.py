@@ -23,7 +23,7 @@ from clerk_console.storage.replica import Replica
 
 from support.pdftext import pdftotext
 from conftest import ENTERPRISE, NOW
-from test_services import draft_for, shop  # noqa: F401  (the fixture: both stores)
+from support.services import draft_for
 
 PROMISED = date(2026, 12, 11)
 ACCEPTED = Case(id="c1", case_no="YT0101-20261127-0001", window_code="YT0101", clerk_id="c1",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import shutil
 import subprocess
 import time
 import uuid
@@ -12,7 +13,7 @@ import uuid
 import pytest
 
 from clerk_console.storage.replica import Replica
-from test_tty_scanner import BIN, Pane, shutil
+from support.tty import BIN, Pane
 
 pytestmark = [pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
               pytest.mark.slow]

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from test_tty_scanner import Pane, console  # noqa: F401  (fixture)
+from support.tty import Pane
 
 pytestmark = [pytest.mark.slow]
 

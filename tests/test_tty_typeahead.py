@@ -3,13 +3,14 @@ included: `demo` Tab `123456` Enter sent right after launch signs in, and the PI
 shown (issue 9, "typed before start-up"). The real console in a real terminal (tmux)."""
 from __future__ import annotations
 
+import shutil
 import subprocess
 import time
 import uuid
 
 import pytest
 
-from test_tty_scanner import BIN, Pane, shutil
+from support.tty import BIN, Pane
 
 pytestmark = [pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
               pytest.mark.slow]

@@ -10,7 +10,7 @@ from textual import events
 
 from clerk_console.domain.codes.passport import mrz_check_digit
 from clerk_console.domain.masking import mask_id
-from test_printing import flat, pdf_text
+from support.printing import flat, pdf_text
 from support.ui import (
     COMPANY, PERSON, UNKNOWN, keys, new_app, panel, replica_of, sign_in, type_text)
 
