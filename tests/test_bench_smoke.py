@@ -178,3 +178,13 @@ def test_bench_workbench(bench_out: Path) -> None:
     assert got["sqlite_first_page_server"]["items"] == 30000
     assert got["sqlite_first_page_server"]["target"] == 200.0
     assert got["sqlite_queue_service"]["value"] > 0 and "sqlite_search_server" in got
+
+
+@pytest.mark.postgres
+def test_bench_backoffice(bench_out: Path) -> None:
+    from support.postgres import server_url
+
+    server_url()  # skipped (or failed in CI) without the PostgreSQL server
+    got = metrics(run_bench("bench_backoffice.py", bench_out, "--quick"))
+    assert got["dashboard_year"]["target"] == 1.0 and got["dashboard_year"]["cases"] == 20000
+    assert got["push_lost_or_doubled"]["value"] == 0 and got["push_p99"]["value"] > 0
