@@ -140,10 +140,13 @@ def test_the_signpost_goes_to_the_first_item_this_window_cannot_take():
     assert signpost_dept([here], TOWNSHIP_SCOPE) is None
 
 
-def test_mixed_items_must_be_split():
+def test_mixed_items_accept_what_is_taken_here():
+    """一窗受理 means accept: I1 is taken here (accepted), I2 elsewhere (signposted)."""
     v = decide([item("I1"), item("I2", in_hall=False)], [mat("a", True, R)], scope=CITY_SCOPE)
-    assert v.allowed == (Outcome.SIGNPOSTED,)
-    assert "移出" in v.option(Outcome.ACCEPTED).reason
+    assert Outcome.ACCEPTED in v.allowed and Outcome.SIGNPOSTED in v.allowed
+    assert v.best is Outcome.ACCEPTED and "另出具路标" in v.option(Outcome.ACCEPTED).reason
+    only_away = decide([item("I2", in_hall=False)], [mat("a", True, R)], scope=CITY_SCOPE)
+    assert only_away.allowed == (Outcome.SIGNPOSTED,)
 
 
 def test_no_items_no_outcome():

@@ -1,4 +1,4 @@
-"""Ctrl+E at the window: a supervisor extends an accepted case's time limit once (行政许可法
+"""Ctrl+T at the window: a supervisor extends an accepted case's time limit once (行政许可法
 art. 42) with a written reason, and the 延期告知书 with the new date prints."""
 from __future__ import annotations
 

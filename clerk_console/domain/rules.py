@@ -10,7 +10,10 @@ materials' states and the applicant's credit, never from the screen.
   告知承诺 item (``commitment_refusal``). It is the applicant's choice (国办发〔2020〕42号;
   消防法 art. 15 "可以选择"), so it is never the preselected outcome.
 - 一次性告知 (notified): something is owed; lists all of it at once.
-- 设路标 (signposted): an item this window cannot take.
+- 设路标 (signposted): an item this window cannot take. 一窗受理 means accept: in a draft that
+  mixes both (the 身后一件事 bundle with the 不动产 inheritance transfer taken in another hall),
+  the items taken here are judged on their own materials and may be accepted; only the others
+  get the signpost (``taken_elsewhere``, ``signpost_dept``).
 - 不予受理 (not accepted, 行政许可法 art. 32(1)(1)-(2)): the application needs no permit, is
   outside the deciding office's powers, or the applicant may not apply. The clerk's judgement,
   with written reasons (``refusal_problem``), never preselected; never for an item the hall
@@ -18,7 +21,7 @@ materials' states and the applicant's credit, never from the screen.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .case import CaseMaterial, Outcome
@@ -150,6 +153,12 @@ class CreditRecord:
     false_commitment: bool = False  # an earlier commitment found false
 
 
+def taken_elsewhere(items: Iterable[Item], scope: WindowScope) -> list[Item]:
+    """The items this window cannot take (another hall, a township centre, another level):
+    the only ones a signpost answers."""
+    return [i for i in items if not scope.takes(i)]
+
+
 def signpost_dept(items: Iterable[Item], scope: WindowScope) -> str | None:
     """The department a signpost (设路标) sends the applicant to: that of the first item this
     window cannot take; None when it takes them all."""
@@ -157,13 +166,21 @@ def signpost_dept(items: Iterable[Item], scope: WindowScope) -> str | None:
 
 
 def decide(items: list[Item], materials: list[CaseMaterial] | tuple[CaseMaterial, ...],
-           credit: CreditRecord = CreditRecord(), scope: WindowScope = CITY_SCOPE) -> Verdict:
-    """Every outcome with allowed/forbidden and the reason, plus the best allowed one."""
+           credit: CreditRecord = CreditRecord(), scope: WindowScope = CITY_SCOPE,
+           needs: Mapping[str, Iterable[str]] | None = None) -> Verdict:
+    """Every outcome with allowed/forbidden and the reason, plus the best allowed one.
+    ``needs``: the item codes each material is needed by (the merged checklist); in a draft
+    mixing items taken here and elsewhere only the materials of those taken here count."""
     if not items:
         return Verdict(tuple(Option(o, False, "尚未选择事项") for o in PREFERENCE), None)
 
-    elsewhere = [i for i in items if not scope.takes(i)]
+    elsewhere = taken_elsewhere(items, scope)
     here = [i for i in items if scope.takes(i)]
+    if elsewhere and here:  # 一窗受理: the items taken here are judged on their own
+        taken = {i.code for i in here}
+        if needs is not None:
+            materials = [m for m in materials if taken & set(needs.get(m.code, taken))]
+        items = here
     owed = [m for m in materials if not m.state.satisfied]
     main_owed = [m for m in owed if m.main]
     opts: dict[Outcome, Option] = {}
@@ -174,18 +191,14 @@ def decide(items: list[Item], materials: list[CaseMaterial] | tuple[CaseMaterial
     else:
         opts[Outcome.SIGNPOSTED] = Option(Outcome.SIGNPOSTED, False, "所选事项均可在本窗口受理")
 
-    if elsewhere and here:
-        block = "部分事项需到其他地方办理，请先移出这些事项再受理"
-    elif elsewhere:
-        block = "本窗口不能受理所选事项，请设路标"
-    else:
-        block = ""
+    block = "本窗口不能受理所选事项，请设路标" if elsewhere and not here else ""
+    also = f"；{'、'.join(i.name for i in elsewhere)}另出具路标" if elsewhere and here else ""
 
     def gate(outcome: Outcome, ok: bool, yes: str, no: str) -> None:
         if block:
             opts[outcome] = Option(outcome, False, block)
         else:
-            opts[outcome] = Option(outcome, ok, yes if ok else no)
+            opts[outcome] = Option(outcome, ok, yes + also if ok else no)
 
     gate(Outcome.ACCEPTED, not owed, "材料齐全", f"尚缺 {len(owed)} 项材料")
 

@@ -15,7 +15,8 @@ from clerk_console.domain.case import (Case, CaseMaterial, MaterialState, Outcom
 from clerk_console.domain.catalogue import Catalogue, Item, Target
 from clerk_console.domain.ids import new_id
 from clerk_console.domain.parties import Applicant, ApplicantKind, covering_licences
-from clerk_console.domain.rules import CITY_SCOPE, Verdict, decide, refusal_problem
+from clerk_console.domain.rules import (CITY_SCOPE, Verdict, decide, refusal_problem,
+                                        taken_elsewhere)
 from clerk_console.domain.rules import signpost_dept as rules_signpost_dept
 from clerk_console.domain.window import WindowInfo
 
@@ -105,7 +106,29 @@ def evaluate(replica: ReplicaPort, draft: Case) -> Verdict:
     items = _items(cat, draft.items)
     window = replica.window()
     scope = window.scope if window else CITY_SCOPE
-    return decide(items, draft.materials, replica.credit(_applicant_of(replica, draft)), scope)
+    needs = {line.material.code: line.items for line in cat.checklist(draft.items)}
+    return decide(items, draft.materials, replica.credit(_applicant_of(replica, draft)), scope,
+                  needs)
+
+
+def split_elsewhere(replica: ReplicaPort, draft: Case) -> tuple[Case, Case | None]:
+    """一窗受理: a draft mixing items this window takes and items taken elsewhere, as the draft
+    of the items taken here (with only their materials) and a draft of the others, to be
+    signposted in the same visit; (draft, None) when it does not mix."""
+    cat = replica.catalogue()
+    window = replica.window()
+    scope = window.scope if window else CITY_SCOPE
+    items = _items(cat, draft.items)
+    away = {i.code for i in taken_elsewhere(items, scope)}
+    if not away or len(away) == len(items):
+        return draft, None
+    here = tuple(c for c in draft.items if c not in away)
+    needed = {line.material.code for line in cat.checklist(here)}
+    mine = replace(draft, items=here, bundle=draft.bundle,
+                   materials=tuple(m for m in draft.materials if m.code in needed))
+    rest = replace(draft, id=new_id(), items=tuple(c for c in draft.items if c in away),
+                   materials=())
+    return mine, rest
 
 
 def _items_owing(cat: Catalogue, draft: Case) -> list[Item]:
@@ -141,6 +164,16 @@ def close_intake(replica: ReplicaPort, draft: Case, outcome: Outcome, *, clerk_i
         outcome = Outcome(outcome)
     except ValueError:
         raise ServiceError(f"未知的办理结果“{outcome}”") from None
+    if outcome is not Outcome.SIGNPOSTED:
+        mine, rest = split_elsewhere(replica, draft)
+        if rest is not None:  # 一窗受理: accept what is taken here, signpost the rest
+            with replica.write():
+                case = close_intake(replica, mine, outcome, clerk_id=clerk_id, now=now,
+                                    settings=settings, reasons=reasons,
+                                    competent_dept=competent_dept)
+                close_intake(replica, rest, Outcome.SIGNPOSTED, clerk_id=clerk_id, now=now,
+                             signpost_dept=signpost_dept, settings=settings)
+            return case
     verdict = evaluate(replica, draft)
     option = verdict.option(outcome)
     if not option.allowed:

@@ -285,6 +285,13 @@ class Desk:
             self.replica.notice_printed(case.case_no)
         return result
 
+    def signposts_with(self, case: Case) -> list[Case]:
+        """The signpost made in the same intake as ``case`` for the items taken elsewhere
+        (一窗受理: the rest was accepted), while its paper is still owed."""
+        return [c for c in self.replica.unprinted_notices()
+                if c.status is Status.SIGNPOSTED and c.case_no != case.case_no
+                and c.applicant_id == case.applicant_id and c.created_at == case.created_at]
+
     def unprinted_notices(self) -> list[Case]:
         """Cases saved here whose notice has not printed (a crash, a kill, a printer error)."""
         return self.replica.unprinted_notices()

@@ -412,6 +412,9 @@ class IntakeScreen(Screen):
         self.desk.nudge_sync()
         app.notify(f"{case.case_no} {outcome.label}，正在打印告知书")
         self.print_case(case)
+        for signpost in self.desk.signposts_with(case):  # the items taken elsewhere
+            app.notify(f"{signpost.case_no} 设路标：{len(signpost.items)} 项须到其他地方办理")
+            self.print_case(signpost)
         code = cur.view.code
         self.current = Intake(self.desk.lookup(code, cur.view.kind, app.today()), agent=cur.agent,
                               closed=True)
