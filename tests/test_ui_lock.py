@@ -14,6 +14,7 @@ import clerk_console.ui.screens as screens_pkg
 import clerk_console.ui.widgets as widgets_pkg
 from clerk_console.ui.app import ClerkApp
 from clerk_console.ui.commands import ClerkCommands
+from support.pilot import settle, until
 from support.ui import AGENT, COMPANY, PERSON, burst, intake, new_app, sign_in, type_text
 
 
@@ -65,7 +66,7 @@ async def test_every_binding_is_refused_while_locked(home):
         for binding_id, binding in sorted(all_bindings().items()):
             key = binding.key.split(",")[0]
             await pilot.press(key)
-            await pilot.pause(0.25)
+            await settle(app, pilot)
             still_locked(app, lock, f"key {key} ({binding_id})")
             # and the same action run as a footer click would run it, on the screen below
             namespace = intake(app) if binding_id.startswith("intake.") else app.screen_stack[0]
@@ -81,7 +82,7 @@ async def test_the_palette_does_not_open_and_its_commands_do_not_run_while_locke
     async with app.run_test(size=(120, 40)) as pilot:
         lock = await locked_with_a_case(app, pilot)
         await pilot.press("ctrl+p")
-        await pilot.pause(0.3)
+        await settle(app, pilot)
         still_locked(app, lock, "ctrl+p")
         await app.run_action("command_palette")
         await pilot.pause()
@@ -93,17 +94,17 @@ async def test_the_palette_does_not_open_and_its_commands_do_not_run_while_locke
         assert "核材料" in labels and "出件" in labels
         for label, callback in actions:
             app.call_later(callback)
-            await pilot.pause(0.1)
+            await settle(app, pilot)
             still_locked(app, lock, f"palette {label}")
         hits = [hit async for hit in provider.search("kfd")]
         assert hits
         for hit in hits:
             app.call_later(hit.command)
-            await pilot.pause(0.1)
+            await settle(app, pilot)
             still_locked(app, lock, f"palette {hit.text}")
         for command in app.get_system_commands(app.screen):
             app.call_later(command.callback)
-            await pilot.pause(0.1)
+            await settle(app, pilot)
             still_locked(app, lock, f"system command {command.title}")
 
 
@@ -118,7 +119,10 @@ async def test_scans_and_timers_do_not_run_while_locked(home):
         app.set_timer(0.01, app.pop_screen)
         app.set_timer(0.02, lambda: app.push_screen(DayScreen()))
         app.set_timer(0.03, lambda: app.switch_screen(DayScreen()))
-        await pilot.pause(0.3)
+        fired = []
+        app.set_timer(0.04, lambda: fired.append(True))  # after the three above
+        await until(pilot, lambda: fired, "the timers' turn")
+        await settle(app, pilot)
         still_locked(app, lock, "timers")
 
 
@@ -127,7 +131,7 @@ async def test_the_unlock_still_works_and_the_lock_again(home):
     async with app.run_test(size=(120, 40)) as pilot:
         lock = await locked_with_a_case(app, pilot)
         await pilot.press("ctrl+p")
-        await pilot.pause(0.3)
+        await settle(app, pilot)
         await type_text(pilot, "123412")
         await pilot.press("enter")
         await pilot.pause()

@@ -10,7 +10,8 @@ import pytest
 from clerk_console.printing import printers
 from clerk_console.services import intake as intake_service
 from clerk_console.storage.replica import Replica
-from support.ui import COMPANY, NOW, burst, keys, new_app, sign_in, type_text
+from support.pilot import until
+from support.ui import COMPANY, NOW, burst, keys, new_app, search_for, sign_in
 
 
 def unprinted(home) -> list[str]:
@@ -21,11 +22,9 @@ def unprinted(home) -> list[str]:
 async def save_a_case(app, pilot) -> str:
     await sign_in(app, pilot)
     await burst(app, pilot, COMPANY)
-    await type_text(pilot, "kfd")
-    await pilot.pause(0.3)
+    await search_for(app, pilot, "kfd")
     await keys(pilot, "enter", "a", "f4", "enter")
-    await pilot.pause(0.5)
-    assert type(app.screen).__name__ == "RatingScreen"
+    await until(pilot, lambda: type(app.screen).__name__ == "RatingScreen", "the rating")
     return app.screen.case.case_no
 
 
@@ -44,8 +43,7 @@ async def test_a_case_whose_notice_did_not_print_is_offered_after_the_next_sign_
     app = new_app(home)
     async with app.run_test(size=(120, 40)) as pilot:
         await sign_in(app, pilot)
-        await pilot.pause(0.3)
-        assert type(app.screen).__name__ == "UnprintedScreen"
+        await until(pilot, lambda: type(app.screen).__name__ == "UnprintedScreen", "the owed list")
         assert case_no in str(app.screen.query_one("#unprinted-list").render())
         await keys(pilot, "escape")  # later: still owed
         assert app.screen.id == "intake"
@@ -54,19 +52,12 @@ async def test_a_case_whose_notice_did_not_print_is_offered_after_the_next_sign_
     app = new_app(home)
     async with app.run_test(size=(120, 40)) as pilot:
         await sign_in(app, pilot)
-        await pilot.pause(0.3)
-        assert type(app.screen).__name__ == "UnprintedScreen"
+        await until(pilot, lambda: type(app.screen).__name__ == "UnprintedScreen", "the owed list")
         await keys(pilot, "p")
-        for _ in range(100):
-            if not unprinted(home):
-                break
-            await pilot.pause(0.1)
+        await until(pilot, lambda: not unprinted(home), "the owed notice printed")
         assert app.screen.id == "intake"
-        for _ in range(50):
-            if any("已补打 1 件" in n.message for n in app._notifications):
-                break
-            await pilot.pause(0.1)
-        assert any("已补打 1 件" in n.message for n in app._notifications)
+        await until(pilot, lambda: any("已补打 1 件" in n.message for n in app._notifications),
+                    "the reprint reported")
     assert unprinted(home) == []
     assert list((home / "notices").glob("*.pdf"))  # printer = "pdf": the notice is on file
 
@@ -81,10 +72,7 @@ async def test_a_printed_notice_is_not_listed(home):
     app = new_app(home)
     async with app.run_test(size=(120, 40)) as pilot:
         case_no = await save_a_case(app, pilot)
-        for _ in range(100):
-            if case_no not in unprinted(home):
-                break
-            await pilot.pause(0.1)
+        await until(pilot, lambda: case_no not in unprinted(home), "the notice printed")
     assert unprinted(home) == []
 
 

@@ -5,12 +5,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from support.pilot import until
 from support.ui import (
     AGENT, COMPANY, NOW, PERSON, UNKNOWN, burst, intake, keys, new_app, seed_case, sign_in,
     type_text)
 
 def screen_name(app) -> str:
     return type(app.screen).__name__
+
+
+def opened(app) -> str | None:
+    """The code of the applicant open at the intake, None while there is none."""
+    current = intake(app).current
+    return current.view.code if current is not None and current.view is not None else None
 
 
 def notes(app) -> str:
@@ -57,15 +64,15 @@ async def test_a_scan_while_rating_waits_for_the_rating_then_opens_the_new_code(
         await keys(pilot, "k", "f", "d", "enter", "a", "enter", "enter")
         assert screen_name(app) == "RatingScreen"
         await burst(app, pilot, COMPANY)
-        await pilot.pause(0.3)
+        await until(pilot, lambda: "请申请人先评价" in str(
+            app.screen.query_one("#held-scan").render()), "the scan held behind the rating")
         assert screen_name(app) == "RatingScreen"  # the rating is not thrown away
-        assert "请申请人先评价" in str(app.screen.query_one("#held-scan").render())
         await keys(pilot, "2")
         await app.workers.wait_for_complete()
-        await pilot.pause(0.3)
+        await until(pilot, lambda: screen_name(app) == "IntakeScreen" and opened(app) == COMPANY,
+                    "back to intake with the held scan")
         [case] = app.desk.replica.cases_of(PERSON)
         assert app.desk.replica.rating(case.case_no).level == 2
-        assert screen_name(app) == "IntakeScreen" and intake(app).current.view.code == COMPANY
 
 
 async def test_a_scan_during_quick_entry_keeps_the_typed_name_until_the_clerk_decides(home):
@@ -73,20 +80,18 @@ async def test_a_scan_during_quick_entry_keeps_the_typed_name_until_the_clerk_de
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(app, pilot)
         await burst(app, pilot, UNKNOWN)
-        await pilot.pause(0.3)
-        assert screen_name(app) == "QuickEntryScreen"
+        await until(pilot, lambda: screen_name(app) == "QuickEntryScreen", "the quick entry form")
         form = app.screen
         form.query_one("#qe-name").insert_text_at_cursor("陈晨")
         await burst(app, pilot, PERSON)
-        await pilot.pause(0.3)
+        await until(pilot, lambda: str(form.query_one("#held-scan").render()), "the held scan")
         assert app.screen is form and form.query_one("#qe-name").value == "陈晨"
-        assert str(form.query_one("#held-scan").render())
         await keys(pilot, "enter")  # to the phone field
         await type_text(pilot, "13805350000")
         await keys(pilot, "enter")  # saved, then the held scan opens
-        await pilot.pause(0.3)
+        await until(pilot, lambda: screen_name(app) == "IntakeScreen" and opened(app) == PERSON,
+                    "the held scan opened")
         assert app.desk.replica.find_applicant(UNKNOWN).name == "陈晨"
-        assert screen_name(app) == "IntakeScreen" and intake(app).current.view.code == PERSON
 
 
 async def test_a_scan_over_an_untouched_form_just_opens_the_new_code(home):
@@ -94,11 +99,10 @@ async def test_a_scan_over_an_untouched_form_just_opens_the_new_code(home):
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(app, pilot)
         await burst(app, pilot, UNKNOWN)
-        await pilot.pause(0.3)
-        assert screen_name(app) == "QuickEntryScreen"
+        await until(pilot, lambda: screen_name(app) == "QuickEntryScreen", "the quick entry form")
         await burst(app, pilot, AGENT)
-        await pilot.pause(0.3)
-        assert screen_name(app) == "IntakeScreen" and intake(app).current.view.code == AGENT
+        await until(pilot, lambda: screen_name(app) == "IntakeScreen" and opened(app) == AGENT,
+                    "the untouched form left for the scan")
 
 
 async def test_one_item_of_a_bundle_is_moved_out_with_its_own_key(home):

@@ -17,3 +17,12 @@ async def until(pilot, condition: Callable[[], T], what: str = "", seconds: floa
             return found
         await pilot.pause(step)
     raise AssertionError(f"not within {seconds:g} s: {what or condition}")
+
+
+async def settle(app, pilot) -> None:
+    """Wait until the app has nothing left to do: its workers done and its message queues idle
+    (for a test that something did *not* happen, the premise that it had every chance to)."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()

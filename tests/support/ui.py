@@ -215,3 +215,12 @@ def seed_case(home: Path, applicant_id: str, when: datetime, *, deferred: bool =
         return case
     finally:
         r.close()
+
+
+async def search_for(app: ClerkApp, pilot, text: str) -> None:
+    """Type ``text`` into the item search and wait until it lists its hits."""
+    from clerk_console.ui.widgets.picker import ItemPicker
+    from support.pilot import until
+
+    await type_text(pilot, text)
+    await until(pilot, lambda: app.screen.query_one(ItemPicker).hits, f"hits for {text!r}")
