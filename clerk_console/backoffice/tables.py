@@ -242,10 +242,11 @@ class CaseItem(SQLModel, table=True):
     table, through ``ix_case_item_queue``."""
 
     __tablename__ = "bo_case_item"
-    __table_args__ = (Index("ix_case_item_queue", "dept", "open", "due", "case_no"),
+    __table_args__ = (Index("ix_case_item_queue", "dept", "open", "due", "case_no", "item"),
                       # the search box: matched within the index, rows read only for hits
                       Index("ix_case_item_search", "dept", "open", "search"),
-                      Index("ix_case_item_all", "open", "due"),  # a supervisor's every dept
+                      # a supervisor's every department
+                      Index("ix_case_item_all", "open", "due", "case_no", "item"),
                       Index("ix_case_item_case_no", "case_no"),
                       Index("ix_case_item_taken", "accepted_on", "window_id"))  # dashboard
     case_id: str = Field(primary_key=True)

@@ -167,6 +167,8 @@ def queue(conn: Connection, dept: str | None, *, now: datetime, kind: str = "ope
     if text:
         like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         where.append(ITEM.c.search.like(like, escape="\\"))
+        if kind != "done":  # matched in ix_case_item_search, the few hits sorted after:
+            order[0] = func.coalesce(ITEM.c.due, ITEM.c.due)  # not walked in due order
     cond = and_(*where)
     total = conn.execute(select(func.count()).select_from(ITEM).where(cond)).scalar_one()
     open_where = [ITEM.c.open.is_(True), ITEM.c.due < today]
