@@ -169,6 +169,7 @@ def _start_backoffice(home: Path):
     print(f"内置后台：{office.url}")
     print(f"审批工作台：{office.url}/wb/ （演示账号 {'、'.join(a[0] for a in DEMO_ACCOUNTS)}，"
           f"口令 {DEMO_PASSWORD}）")
+    print(f"监管评价：{office.url}/wb/dashboard （用 boss 账号登录）")
     return office
 
 
