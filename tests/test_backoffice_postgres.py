@@ -196,3 +196,51 @@ def test_health_is_503_with_a_chinese_reason_while_the_database_is_down(pg_url, 
         assert httpx.get(server.url + "/v1/ping", timeout=10).status_code == 200
     finally:
         server.stop()
+
+
+def test_a_retry_through_the_other_server_process_is_not_doubled(pg_url, tmp_path):
+    """20 windows each send one batch to both server processes at once (a retry that a
+    load balancer sent to the other process): every event is accepted by exactly one of
+    them and answered as a duplicate by the other; every case is stored once."""
+    import asyncio
+
+    import httpx
+    from sqlalchemy import func, select
+
+    from clerk_console.backoffice.service.common import CASE, EV
+    from clerk_console.sync.protocol import PushRequest
+    from support.loopback import BackofficeProcess
+
+    engine = make_engine(pg_url)
+    tokens = {}
+    for i in range(20):
+        with engine.begin() as conn:
+            otc = service.issue_enrollment_code(conn, f"YT02{i:02d}", region="370602", now=NOW)
+        with engine.begin() as conn:
+            tokens[f"YT02{i:02d}"] = service.enroll(conn, otc, now=NOW)[1]
+    servers = [BackofficeProcess(pg_url, home=tmp_path).start() for _ in range(2)]
+
+    async def run():
+        async with httpx.AsyncClient(timeout=60) as client:
+            async def window(code, token):
+                body = PushRequest(items=[_item(code, n) for n in range(1, 11)]
+                                   ).model_dump_json()
+                answers = await asyncio.gather(*(client.post(
+                    s.url + "/v1/push", content=body,
+                    headers={"Authorization": f"Bearer {token}",
+                             "Content-Type": "application/json"}) for s in servers))
+                return [r.json()["results"] for r in answers]
+            return await asyncio.gather(*(window(c, t) for c, t in tokens.items()))
+
+    try:
+        per_window = asyncio.run(run())
+    finally:
+        for s in servers:
+            s.stop()
+    for answers in per_window:
+        for a, b in zip(*answers, strict=True):  # one event, as each process answered it
+            assert sorted((a["status"], b["status"])) == ["accepted", "duplicate"]
+    with reading(engine) as conn:
+        assert conn.execute(select(func.count()).select_from(CASE)).scalar_one() == 200
+        assert conn.execute(select(func.count()).select_from(EV)).scalar_one() == 200
+    engine.dispose()
