@@ -2,7 +2,7 @@
 
 Layout (see ``data/catalogue/README.md``)::
 
-    departments.toml      [[departments]]  code, name, short_name, hall, address, phone, hours, contact
+    departments.toml      [[departments]]  code, name, short_name, hall, address, phone, hours, contact (+ seal, review_body, region, area, serves)
     elicence_types.toml   [[elicence_types]]  code, name
     materials.toml        [[materials]]  code, name, source, elicence_type, form, sample
     items/<dept>.toml     dept = "SCJG" + [[items]] (one file per department)
@@ -90,7 +90,7 @@ _DEPARTMENT = {
     "code": (str, REQUIRED), "name": (str, REQUIRED), "short_name": (str, REQUIRED),
     "hall": (str, REQUIRED), "address": (str, REQUIRED), "phone": (str, REQUIRED),
     "hours": (str, REQUIRED), "contact": (str, REQUIRED), "seal": (str, ""),
-    "review_body": (str, ""),
+    "review_body": (str, ""), "region": (str, ""), "area": (str, ""), "serves": (str, ""),
 }
 _ELICENCE_TYPE = {"code": (str, REQUIRED), "name": (str, REQUIRED)}
 _MATERIAL = {
@@ -408,7 +408,8 @@ def _content(cat: Catalogue) -> dict:
         "departments": [{"code": d.code, "name": d.name, "short_name": d.short_name, "hall": d.hall,
                          "address": d.address, "phone": d.phone, "hours": d.hours,
                          "contact": d.contact, "seal": d.seal,
-                         "review_body": d.review_body} for d in cat.departments.values()],
+                         "review_body": d.review_body, "region": d.region, "area": d.area,
+                         "serves": d.serves} for d in cat.departments.values()],
         "materials": [{"code": m.code, "name": m.name, "source": m.source,
                        "elicence_type": m.elicence_type, "form": m.form, "sample": m.sample}
                       for m in cat.materials.values()],

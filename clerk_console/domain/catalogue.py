@@ -77,6 +77,10 @@ class CaseType(StrEnum):
         return "即办件" if self is CaseType.IMMEDIATE else "承诺件"
 
 
+TOWNSHIP_CENTRE = "township"  # Department.serves of a 乡镇/街道便民服务中心
+COUNTY_CENTRE = "county"  # Department.serves of a 区/县 政务服务中心 (its county-level items)
+
+
 @dataclass(frozen=True, slots=True)
 class Department:
     code: str  # e.g. "SCJG"
@@ -94,6 +98,12 @@ class Department:
     # government at its level; art. 27: the next higher department for tax and other vertically
     # led offices), named on every refusal; "" = not configured.
     review_body: str = ""
+    # Routing (signposts): a district's or a township's office stands for a city department
+    # (``serves``: its code) or is a 便民服务中心 (``serves`` = TOWNSHIP_CENTRE) in ``region``
+    # (GB/T 2260 county code) and ``area`` (its 区/县 or 乡镇/街道 as addresses write it).
+    region: str = ""
+    area: str = ""
+    serves: str = ""
 
     @property
     def seal_line(self) -> str:

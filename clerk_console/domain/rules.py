@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .case import CaseMaterial, Outcome
-from .catalogue import RISKS, CaseType, Item, Level, Target
+from .catalogue import COUNTY_CENTRE, RISKS, TOWNSHIP_CENTRE, CaseType, Department, Item, Level, Target
 from .parties import BlacklistHit
 
 # The order the outcome pane lists the options in.
@@ -159,10 +159,62 @@ def taken_elsewhere(items: Iterable[Item], scope: WindowScope) -> list[Item]:
     return [i for i in items if not scope.takes(i)]
 
 
-def signpost_dept(items: Iterable[Item], scope: WindowScope) -> str | None:
-    """The department a signpost (设路标) sends the applicant to: that of the first item this
-    window cannot take; None when it takes them all."""
-    return next((i.dept for i in items if not scope.takes(i)), None)
+@dataclass(frozen=True, slots=True)
+class Whereabouts:
+    """Where an applicant belongs, for routing: the registered address (户籍地 / 住所) and the
+    region code of the document (the USCC's positions 3-8, the ID number's first 6 digits)."""
+
+    address: str = ""
+    region: str = ""
+
+
+def whereabouts(applicant_id: str, applicant_kind: str, address: str = "") -> Whereabouts:
+    """An applicant's routing facts: an enterprise's domicile region from its USCC (GB 32100:
+    positions 3-8), a person's from the ID number (GB 11643: the first 6 digits, where it was
+    first assigned — the address, when known, decides first)."""
+    code = (applicant_id or "").strip().upper()
+    if applicant_kind == "enterprise" and len(code) == 18:
+        region = code[2:8]
+    elif applicant_kind == "person" and len(code) in (15, 18):
+        region = code[:6]
+    else:
+        region = ""
+    return Whereabouts(address=address or "", region=region if region.isdigit() else "")
+
+
+def _local(offices: list[Department], where: Whereabouts) -> Department | None:
+    """The office of the applicant's own place: the one whose 乡镇/街道 or 区/县 the address
+    names, else the one of the document's region code."""
+    named = [d for d in offices if d.area and d.area in where.address]
+    if named:  # the most specific place the address names: its 街道 after its 区
+        return max(named, key=lambda d: where.address.index(d.area) + len(d.area))
+    return next((d for d in offices if where.region and d.region == where.region), None)
+
+
+def signpost_dept(items: Iterable[Item], scope: WindowScope,
+                  departments: Mapping[str, Department] | None = None,
+                  where: Whereabouts = Whereabouts()) -> str | None:
+    """The department a signpost (设路标) sends the applicant to, for the first item this window
+    cannot take (None when it takes them all): a township-level item to the 便民服务中心 of the
+    applicant's own 乡镇/街道 (named in the registered address; else one of the applicant's
+    district), a county-level one to the office of the applicant's district or the
+    enterprise's domicile (address, else the USCC's or ID's region code) that stands for the
+    item's department; otherwise, or when the catalogue has no such office, the item's own."""
+    item = next((i for i in items if not scope.takes(i)), None)
+    if item is None:
+        return None
+    if departments:
+        if item.level in (Level.TOWNSHIP, Level.VILLAGE):
+            offices = [d for d in departments.values() if d.serves == TOWNSHIP_CENTRE]
+        elif item.level is Level.COUNTY:  # the department's own office there, else the hall
+            offices = ([d for d in departments.values() if d.serves == item.dept]
+                       or [d for d in departments.values() if d.serves == COUNTY_CENTRE])
+        else:
+            offices = []
+        local = _local(offices, where) if offices else None
+        if local is not None:
+            return local.code
+    return item.dept
 
 
 def decide(items: list[Item], materials: list[CaseMaterial] | tuple[CaseMaterial, ...],

@@ -15,8 +15,8 @@ from clerk_console.domain.case import (Case, CaseMaterial, MaterialState, Outcom
 from clerk_console.domain.catalogue import Catalogue, Item, Target
 from clerk_console.domain.ids import new_id
 from clerk_console.domain.parties import Applicant, ApplicantKind, covering_licences
-from clerk_console.domain.rules import (CITY_SCOPE, Verdict, decide, refusal_problem,
-                                        taken_elsewhere)
+from clerk_console.domain.rules import (CITY_SCOPE, Verdict, Whereabouts, decide,
+                                        refusal_problem, taken_elsewhere, whereabouts)
 from clerk_console.domain.rules import signpost_dept as rules_signpost_dept
 from clerk_console.domain.window import WindowInfo
 
@@ -111,6 +111,13 @@ def evaluate(replica: ReplicaPort, draft: Case) -> Verdict:
                   needs)
 
 
+def where_of(replica: ReplicaPort, case: Case) -> Whereabouts:
+    """The applicant's registered address and document region, for routing signposts."""
+    applicant = replica.find_applicant(case.applicant_id)
+    return whereabouts(case.applicant_id, case.applicant_kind,
+                       applicant.address if applicant else "")
+
+
 def split_elsewhere(replica: ReplicaPort, draft: Case) -> tuple[Case, Case | None]:
     """一窗受理: a draft mixing items this window takes and items taken elsewhere, as the draft
     of the items taken here (with only their materials) and a draft of the others, to be
@@ -203,7 +210,8 @@ def close_intake(replica: ReplicaPort, draft: Case, outcome: Outcome, *, clerk_i
     if outcome is Outcome.SIGNPOSTED:
         window = replica.window()
         scope = window.scope if window else CITY_SCOPE
-        dept = signpost_dept or rules_signpost_dept(items, scope)
+        dept = signpost_dept or rules_signpost_dept(items, scope, cat.departments,
+                                                    where_of(replica, draft))
         if dept not in cat.departments:
             raise ServiceError(f"部门 {dept} 不在事项目录中，请选择要指引去的部门")
         changes["signpost_dept"] = dept

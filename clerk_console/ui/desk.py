@@ -317,15 +317,20 @@ class Desk:
         scope = self.scope()
         return [self.catalogue.items[c] for c in draft.items if not scope.takes(self.catalogue.items[c])]
 
-    def signpost_dept(self, draft: Case) -> str | None:
+    def signpost_dept(self, draft: Case, items: list | None = None) -> str | None:
+        """The place the signpost names (``domain.rules.signpost_dept``: the applicant's own
+        district or 乡镇/街道 for county and township items)."""
         from clerk_console.domain.rules import signpost_dept
+        from clerk_console.services.intake import where_of
 
-        return signpost_dept([self.catalogue.items[c] for c in draft.items], self.scope())
+        chosen = items if items is not None else [self.catalogue.items[c] for c in draft.items]
+        return signpost_dept(chosen, self.scope(), self.catalogue.departments,
+                             where_of(self.replica, draft))
 
     def signpost_text(self, draft: Case) -> str:
         lines = []
         for item in self.elsewhere(draft):
-            d = self.catalogue.departments.get(item.dept)
+            d = self.catalogue.departments.get(self.signpost_dept(draft, [item]) or item.dept)
             if d is None:
                 lines.append(f"{item.name}：请咨询 {self.settings.hotline}")
                 continue
