@@ -222,6 +222,15 @@ async def walk_deliver(app, pilot):
     return kept
 
 
+async def walk_results(app, pilot):
+    """出件 reads each item's decision first: shown on the list, and again on Enter."""
+    await sign_in(app, pilot)
+    await burst(app, pilot, COMPANY)
+    kept = current(app)
+    await keys(pilot, "f7", "enter")
+    return kept
+
+
 async def walk_unmask(app, pilot):
     await sign_in(app, pilot, "boss", "654321")
     await burst(app, pilot, PERSON)
@@ -309,6 +318,7 @@ WALKS = {
     "returns.supplement": walk_supplement,
     "returns.void": walk_void,
     "returns.deliver": walk_deliver,
+    "returns.results": walk_results,
     "audit.audit_unmask": walk_unmask,
     "stats.stats": walk_day,
 }
