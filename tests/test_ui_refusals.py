@@ -16,6 +16,7 @@ from clerk_console.commands.demo import build_demo
 from clerk_console.services import ServiceError
 from clerk_console.ui.app import ClerkApp
 from clerk_console.ui.guard import APOLOGY
+from support.pilot import until
 from support.ui import burst, keys, type_text, wait_ready
 
 NOW = datetime(2026, 12, 2, 10, 0)  # a Wednesday; the demo's deferrals are due 12-04
@@ -290,13 +291,28 @@ async def walk_extend(app, pilot):
     return kept
 
 
+def _dialog_title(app) -> str:
+    found = app.screen.query(".dialog-title")
+    return str(found.first().render()) if found else ""
+
+
+async def _dialog(app, pilot, words: str) -> None:
+    """Wait for the dialog whose title has ``words`` (it opens after the keys before it)."""
+    await until(pilot, lambda: words in _dialog_title(app), f"the dialog “{words}”")
+
+
 async def walk_exclude(app, pilot):
     await to_time_limit(app, pilot)
     kept = current(app)
-    await keys(pilot, "down", "enter", "enter")  # 扣除, 听证
-    await type_text(pilot, "2026-12-03 2026-12-03")
+    await keys(pilot, "down", "enter")  # 扣除
+    await _dialog(app, pilot, "不计入期限的程序")
+    await keys(pilot, "enter")  # 听证
+    await _dialog(app, pilot, "起止日期")
+    for ch in "2026-12-03 2026-12-03":  # at a clerk's pace: typed as fast as a scanner, digits
+        await pilot.press(ch)         # and dashes then Enter are a scan (a project code)
+        await pilot.pause(0.06)
     await pilot.press("enter")
-    await pilot.pause(0.2)
+    await _dialog(app, pilot, "说明")
     await type_text(pilot, "tingzheng")
     await pilot.press("enter")
     await pilot.pause(0.3)
