@@ -110,6 +110,7 @@ NOT_AT_THE_WINDOW = {
     "common.refused": "inside the services: a domain rule's refusal as theirs (walked through them)",
     "common.require_now": "inside every case service (walked through them)",
     "common.require_supervisor": "inside void and unmask (walked through them)",
+    "intake.split_elsewhere": "inside close_intake (一窗受理 splits off the items taken elsewhere)",
     "intake.set_material": "the checklist marks the draft itself; used by the demo and sync",
     "returns.correct": "inside supplement (F5 on a one-time notice's 补正; tests/test_ui_correction.py)",
     "followup.answer": "clerk-console followup answer (the 差评 loop's 反馈 step)",
