@@ -95,6 +95,16 @@ def index_cases(conn: Connection, window: WindowRow, payloads: list[dict[str, An
                               .where(ITEM.c.case_id.in_(chunk))).mappings():
             have[(r["case_id"], r["item"])] = dict(r)
     inserts, updates, links = [], [], []
+    dues: dict[tuple[date | None, str], date | None] = {}  # a batch shares few days and items
+
+    def due_of(accepted: date | None, code: str, p: dict[str, Any]) -> date | None:
+        if cat is None or code not in cat.items or accepted is None:
+            return _due(cat, cal, accepted, code, p)  # the case's own promised date
+        key = (accepted, code)
+        if key not in dues:
+            dues[key] = _due(cat, cal, accepted, code, p)
+        return dues[key]
+
     for p in payloads:
         status = Status(p["status"])
         accepted = china_day(p.get("accepted_at"))
@@ -108,7 +118,7 @@ def index_cases(conn: Connection, window: WindowRow, payloads: list[dict[str, An
                        bundle=p.get("bundle") or "", item_name=name, applicant=applicant,
                        search=search_text(p.get("case_no", ""), applicant, name),
                        accepted_on=accepted,
-                       due=_due(cat, cal, accepted, code, p), case_status=status.value,
+                       due=due_of(accepted, code, p), case_status=status.value,
                        open=status in QUEUED and not final, updated_at=now)
             if prior is None:
                 inserts.append(dict(case_id=p["id"], item=code, verdict="", decision="",
