@@ -15,7 +15,9 @@ import sys, zipfile
 names = zipfile.ZipFile(sys.argv[1]).namelist()
 need = ["clerk_console/data/catalogue/departments.toml", "clerk_console/data/calendar/2026.toml",
         "clerk_console/data/templates/common.toml", "clerk_console/data/demo/people.toml",
-        "clerk_console/ui/app.tcss", "clerk_console/storage/migrations/script.py.mako"]
+        "clerk_console/ui/app.tcss", "clerk_console/storage/migrations/script.py.mako",
+        "clerk_console/backoffice/workbench/templates/queue.html",
+        "clerk_console/backoffice/workbench/static/workbench.css"]
 missing = [n for n in need if n not in names]
 if missing:
     sys.exit(f"wheel lacks {missing}")
