@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import httpx
 
+from support.wait import wait_for
+
 
 def test_health_answers_ok_when_the_database_answers(bo):
     r = httpx.get(bo.url + "/v1/health", timeout=10)
@@ -145,7 +147,6 @@ def test_prune_events_command(tmp_path, capsys, monkeypatch):
 
 def test_a_serving_back_office_prunes_old_events(tmp_path, monkeypatch):
     """The real server process prunes on start (and hourly after) with the setting's days."""
-    import time
     from datetime import datetime, timezone
 
     from support.loopback import BackofficeProcess
@@ -155,7 +156,5 @@ def test_a_serving_back_office_prunes_old_events(tmp_path, monkeypatch):
     _received(engine, _retention_rows(datetime.now(timezone.utc)))
     monkeypatch.setenv("CLERK_BACKOFFICE_EVENT_RETENTION_DAYS", "100")  # the child's setting
     with BackofficeProcess(url, home=tmp_path):
-        deadline = time.monotonic() + 20
-        while _event_ids(engine) != ["a-new", "b-old"] and time.monotonic() < deadline:
-            time.sleep(0.1)
-    assert _event_ids(engine) == ["a-new", "b-old"]
+        wait_for(lambda: _event_ids(engine) == ["a-new", "b-old"], "the old events pruned",
+                 seconds=20, step=0.1)

@@ -34,13 +34,14 @@ def test_names_are_normalized_before_they_are_stored():
 
 
 async def test_quick_entry_refuses_an_emoji_name_and_keeps_what_was_typed(tmp_path):
+    from support.pilot import until
     from support.ui import UNKNOWN, burst, make_home, new_app, sign_in
 
     app = new_app(make_home(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(app, pilot)
         await burst(app, pilot, UNKNOWN)
-        await pilot.pause(0.3)
+        await until(pilot, lambda: app.screen.query("#qe-name"), "the quick entry form")
         name = app.screen.query_one("#qe-name")
         name.value = "😀"
         app.screen.query_one("#qe-phone").value = "13805350000"

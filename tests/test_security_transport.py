@@ -9,7 +9,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 
 import pytest
 from cryptography import x509
@@ -19,6 +18,7 @@ from cryptography.x509.oid import NameOID
 
 from clerk_console.sync.client import (SyncClient, SyncRefused, TransportRefused,
                                        check_transport)
+from support.wait import wait_for
 
 
 def _cert(subject: str, key, issuer_key, issuer_name=None, *, ca: bool):
@@ -74,9 +74,7 @@ def tls_backoffice(tmp_path):
                                            ssl_certfile=str(cert), ssl_keyfile=str(key)))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
+    wait_for(lambda: server.started, "the TLS server started", seconds=15, step=0.02)
     yield f"https://127.0.0.1:{port}", str(ca), pin, other, engine
     server.should_exit = True
     thread.join(10)

@@ -9,6 +9,7 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import text
 
+from support.wait import wait_for
 from clerk_console import cli as console_cli
 from clerk_console.backoffice import service
 from clerk_console.backoffice.db import reading
@@ -220,12 +221,8 @@ def test_worker_syncs_in_the_background(tmp_path, replica):
     try:
         add_cases(replica, 2, window_code="YT0101", day=DAY)
         worker.nudge()
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            st = worker.status()
-            if st.online and st.queued == 0 and worker.rounds >= 1 and st.last_sync:
-                break
-            time.sleep(0.05)
+        wait_for(lambda: (st := worker.status()).online and st.queued == 0
+                 and worker.rounds >= 1 and st.last_sync, "a round synced", seconds=30)
         st = worker.status()
         assert st.online and st.queued == 0 and st.clock_warning == ""
         assert st.label.startswith("在线 · 待同步 0")
@@ -238,10 +235,8 @@ def test_worker_reports_offline_without_blocking(tmp_path, replica):
     add_cases(replica, 1, window_code="YT0101", day=DAY)
     worker = SyncWorker(tmp_path, replica.path, interval=60).start()
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and worker.rounds == 0 \
-                and "无法连接" not in worker.status().message:
-            time.sleep(0.05)
+        wait_for(lambda: worker.rounds or "无法连接" in worker.status().message,
+                 "the first round", seconds=60)
         st = worker.status()
         assert not st.online and st.queued == 1 and "无法连接后台" in st.message
         assert st.label.startswith("离线")

@@ -5,9 +5,18 @@ from datetime import date, datetime
 
 from textual import events
 
+from support.pilot import until
 from support.ui import (
     AGENT, BAD_CHECK, COMPANY, LISTED, PERSON, RARE, UNKNOWN, authorise, burst, intake,
     keys, new_app, panel, replica_of, seed_case, sign_in, type_text)
+
+def palette_hits(app) -> int:
+    """How many commands the open palette lists for what was typed (0 while it searches)."""
+    from textual.command import CommandList
+
+    found = app.screen.query(CommandList)
+    return found.first().option_count if found else 0
+
 
 # -- sign-in, roles, lock -------------------------------------------------------------------
 
@@ -81,7 +90,7 @@ async def test_a_bad_scan_shows_the_check_error_and_keeps_the_search_text(home):
         await sign_in(app, pilot)
         await burst(app, pilot, PERSON)
         await type_text(pilot, "kfd")
-        await pilot.pause(0.3)  # the clerk stops typing, then scans
+        await pilot.pause(0.3)  # the clerk stops typing, then scans (elapsed time: a burst is fast)
         await burst(app, pilot, BAD_CHECK)
         text = panel(app)
         assert "校验位应为5" in text
@@ -94,7 +103,7 @@ async def test_a_scan_into_a_field_is_removed_from_it(home):
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(app, pilot)
         await type_text(pilot, "kf")
-        await pilot.pause(0.3)
+        await pilot.pause(0.3)  # the clerk stops typing (elapsed time: a burst is fast)
         await burst(app, pilot, PERSON)
         assert app.screen.query_one("#item-query").value == "kf"
         assert intake(app).current.view.code == PERSON
@@ -342,10 +351,9 @@ async def test_switching_applicants_parks_the_first_intake(home):
         await sign_in(app, pilot)
         await burst(app, pilot, PERSON)
         await keys(pilot, "k", "f", "d", "enter", "a")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: intake(app).current.draft is not None, "the draft")
         await burst(app, pilot, LISTED)
-        assert intake(app).current.view.code == LISTED
-        await pilot.pause(0.3)
+        await until(pilot, lambda: intake(app).current.view.code == LISTED, "the second applicant")
         await burst(app, pilot, PERSON)
         cur = intake(app).current
         assert cur.view.code == PERSON and cur.items == ["SP01", "ZP01", "XF01"]
@@ -440,28 +448,27 @@ async def test_command_palette_finds_actions_and_bundles(home):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await type_text(pilot, "kfd")
-        await pilot.pause(0.5)
+        await until(pilot, lambda: palette_hits(app), "the palette's hits")
         await pilot.press("enter")
-        await pilot.pause(0.3)
-        assert intake(app).current.items == ["SP01", "ZP01", "XF01"]
+        await until(pilot, lambda: intake(app).current.items == ["SP01", "ZP01", "XF01"],
+                    "the bundle's items")
         await pilot.press("ctrl+p")
         await pilot.pause()
         for ch in "当日统计":
             await pilot.press(ch)
-        await pilot.pause(0.5)
+        await until(pilot, lambda: palette_hits(app), "the palette's hits")
         await pilot.press("enter")
-        await pilot.pause(0.3)
-        assert type(app.screen).__name__ == "DayScreen"
+        await until(pilot, lambda: type(app.screen).__name__ == "DayScreen", "the day view")
         await pilot.press("escape")
         await pilot.press("ctrl+p")
         await pilot.pause()
         for ch in "主要材料全收":
             await pilot.press(ch)
-        await pilot.pause(0.5)
+        await until(pilot, lambda: palette_hits(app), "the palette's hits")
         await pilot.press("enter")
-        await pilot.pause(0.3)
-        mats = intake(app).current.draft.materials
-        assert all(m.state.value in ("received", "elicence") for m in mats if m.main)
+        await until(pilot, lambda: all(m.state.value in ("received", "elicence")
+                                       for m in intake(app).current.draft.materials if m.main),
+                    "every main material received")
 
 
 async def test_status_bar_shows_the_local_queue_without_a_back_office(home):

@@ -10,7 +10,7 @@ from textual.command import CommandList, CommandPalette
 
 from clerk_console.config import SettingsError
 from clerk_console.ui.keymap import binding_ids
-from support.pilot import until
+from support.pilot import settle, until
 from support.ui import PERSON, burst, new_app, sign_in, type_text
 
 UI = Path(__file__).resolve().parent.parent / "clerk_console" / "ui"
@@ -38,7 +38,7 @@ async def test_keymap_in_settings_moves_a_binding(home):
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(app, pilot)
         await pilot.press("ctrl+l")  # the default key no longer locks
-        await pilot.pause(0.3)
+        await settle(app, pilot)
         assert not app.locked
         await pilot.press("f11")  # (F12 is the intake screen's manual code entry)
         await until(pilot, lambda: app.locked and type(app.screen).__name__ == "LockScreen",
@@ -88,7 +88,7 @@ async def test_keymap_moves_the_followups_and_pairing_keys(home):
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(app, pilot)
         await pilot.press("ctrl+f")  # the default key no longer opens it
-        await pilot.pause(0.3)
+        await settle(app, pilot)
         assert app.screen.id == "intake"
         for key, screen_id in (("ctrl+o", "followups"), ("ctrl+b", "pairing")):
             await pilot.press(key)

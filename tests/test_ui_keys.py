@@ -6,6 +6,7 @@ from textual import events
 from clerk_console.sync.worker import NOT_ENROLLED
 from clerk_console.ui.widgets.keybar import KeyBar, KeyEntry, pack
 from clerk_console.ui.widgets.status import StatusBar
+from support.pilot import until
 from support.ui import PERSON, intake, new_app, sign_in
 
 FKEYS = [f"F{n}" for n in range(2, 11)]
@@ -63,10 +64,8 @@ async def test_status_bar_says_when_the_window_is_not_enrolled(home):  # noqa: F
         await sign_in(app, pilot)
         worker = app.desk.worker = SyncWorker(app.desk.replica, app.desk.settings,
                                               home=home).start()
-        for _ in range(250):  # its first round finds no enrollment
-            if not worker.status().enrolled:
-                break
-            await pilot.pause(0.02)
+        await until(pilot, lambda: not worker.status().enrolled,  # its first round finds none
+                    "the worker's first round", seconds=5)
         bar = app.screen.query_one(StatusBar)
         bar.refresh_status()
         await pilot.pause()
@@ -109,7 +108,7 @@ async def test_lf_is_enter_and_a_cr_lf_scan_presses_enter_once(home):  # noqa: F
         query = app.screen.query_one("#item-query")
         assert app.focused is query
         await send(app, [(c, c) for c in "kfd"], pilot)
-        await pilot.pause(0.3)  # a person typed that, not a scanner
+        await pilot.pause(0.3)  # a person typed that, not a scanner (elapsed time on purpose)
         # the same applicant scanned again by a scanner set to CR LF: the LF must not also
         # submit the search the clerk typed
         await send(app, [(c, c) for c in PERSON] + [("enter", "\r"), ("ctrl+j", "\n")], pilot)
@@ -128,11 +127,8 @@ async def test_keys_typed_before_start_sign_in_with_lf(home):  # noqa: F811
         await send(app, [(c, c) for c in "1001"] + [("ctrl+j", "\n")], pilot)
         await pilot.pause(0.3)
         await send(app, [(c, c) for c in "123412"] + [("ctrl+j", "\n")], pilot)
-        for _ in range(200):
-            if app.clerk is not None:
-                break
-            await pilot.pause(0.02)
-        assert app.clerk is not None and app.clerk.clerk_id == "1001"
+        await until(pilot, lambda: app.clerk is not None, "signed in", seconds=4)
+        assert app.clerk.clerk_id == "1001"
 
 
 def test_a_long_material_name_wraps_under_itself_not_under_its_mark():

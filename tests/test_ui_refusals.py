@@ -16,8 +16,8 @@ from clerk_console.commands.demo import build_demo
 from clerk_console.services import ServiceError
 from clerk_console.ui.app import ClerkApp
 from clerk_console.ui.guard import APOLOGY
-from support.pilot import until
-from support.ui import burst, keys, type_text, wait_ready
+from support.pilot import settle, until
+from support.ui import burst, keys, search_for, type_text, wait_ready
 
 NOW = datetime(2026, 12, 2, 10, 0)  # a Wednesday; the demo's deferrals are due 12-04
 PERSON = "370611197911230315"  # 王𠈌
@@ -137,10 +137,9 @@ async def sign_in(app, pilot, clerk="demo", pin="123456"):
 
 
 async def pick(pilot, query: str):
-    await type_text(pilot, query)
-    await pilot.pause(0.3)
+    await search_for(pilot.app, pilot, query)
     await pilot.press("enter")
-    await pilot.pause(0.3)
+    await settle(pilot.app, pilot)
 
 
 def current(app):
@@ -210,8 +209,7 @@ async def walk_void(app, pilot):
     await keys(pilot, "f6", "v")
     await type_text(pilot, "yuqi")
     await pilot.press("enter")
-    await pilot.pause(0.3)
-    assert type(app.screen).__name__ == "DueScreen"
+    await until(pilot, lambda: type(app.screen).__name__ == "DueScreen", "the due list")
     return None
 
 
@@ -267,7 +265,7 @@ async def walk_supervisor_unlock(app, pilot):
     await pilot.press("enter")
     await type_text(pilot, "654321")
     await pilot.press("enter")
-    await pilot.pause(0.3)
+    await settle(app, pilot)
     assert app.locked and type(app.screen).__name__ == "LockScreen"  # not unlocked unaudited
     return None
 
@@ -288,7 +286,7 @@ async def walk_extend(app, pilot):
     await keys(pilot, "enter")  # 延长10个工作日
     await type_text(pilot, "xuyaohecha")
     await pilot.press("enter")
-    await pilot.pause(0.3)
+    await pilot.pause(0.3)  # elapsed time: typed keys then Enter, not a scanner burst
     return kept
 
 
@@ -381,10 +379,8 @@ async def test_a_refusal_is_said_and_the_intake_kept(home, monkeypatch, name):
     app = ClerkApp(home, clock=lambda: NOW, sync=False)
     async with app.run_test(size=(120, 40)) as pilot:
         kept = await WALKS[name](app, pilot)
-        await pilot.pause(0.2)
-        assert calls, f"the walk never reached {name}"
+        await until(pilot, lambda: calls and message in shown(app), f"{name} refused, and said")
         assert app.is_running and app.return_code is None
-        assert message in shown(app)
         if kept is not None:
             assert current(app) == kept
 

@@ -2,6 +2,7 @@
 case numbers in the panel, focus without select-all. Pilot on a real replica file."""
 from __future__ import annotations
 
+from support.pilot import until
 from support.ui import (
     COMPANY, NOW, PERSON, UNKNOWN, burst, intake, keys, new_app, panel, sign_in, type_text)
 
@@ -11,13 +12,13 @@ async def test_an_unknown_agent_of_an_enterprise_is_asked_for_a_name(home):
         await sign_in(app, pilot)
         await burst(app, pilot, COMPANY)
         await burst(app, pilot, UNKNOWN)
-        await pilot.pause(0.3)
+        await until(pilot, lambda: app.screen.query(".dialog-title"), "the agent's form")
         title = str(app.screen.query_one(".dialog-title").render())
         assert "登记经办人" in title and "烟台海风咖啡有限公司" in title
         await type_text(pilot, "abc")
         app.screen.query_one("#qe-name").value = "陈晨"
         await pilot.press("enter")  # the phone of an agent may stay empty
-        await pilot.pause(0.3)
+        await until(pilot, lambda: intake(app).current.agent is not None, "the agent recorded")
         cur = intake(app).current
         assert cur.view.code == COMPANY
         assert (cur.agent.id_number, cur.agent.name) == (UNKNOWN, "陈晨")
@@ -87,7 +88,7 @@ async def test_tabbing_into_a_filled_field_keeps_its_text(home):
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(app, pilot)
         await burst(app, pilot, UNKNOWN)
-        await pilot.pause(0.3)
+        await until(pilot, lambda: type(app.screen).__name__ == "QuickEntryScreen", "the form")
         form = app.screen
         form.query_one("#qe-name").insert_text_at_cursor("陈晨")
         await keys(pilot, "tab")

@@ -68,6 +68,7 @@ def test_cli_help_uses_one_term_each(capsys):
 
 
 async def test_screens_as_drawn_use_one_term_each(tmp_path):
+    from support.pilot import settle
     from support.ui import make_home, new_app, sign_in
 
     app = new_app(make_home(tmp_path))
@@ -86,12 +87,12 @@ async def test_screens_as_drawn_use_one_term_each(tmp_path):
         grab()
         for key in ("ctrl+f", "ctrl+g"):  # 差评回访, 评价器配对 (and back)
             await pilot.press(key)
-            await pilot.pause(0.5)
+            await settle(app, pilot)
             grab()
             await pilot.press("escape")
-            await pilot.pause(0.5)
+            await settle(app, pilot)
         await pilot.press("ctrl+l")
-        await pilot.pause(0.3)
+        await settle(app, pilot)
         grab()
         assert {"SignInScreen", "IntakeScreen", "FollowupsScreen", "PairingScreen",
                 "LockScreen"} <= {n for n, _ in drawn}

@@ -122,10 +122,9 @@ def new_app(home: Path) -> ClerkApp:
 
 
 async def wait_ready(app: ClerkApp, pilot) -> None:
-    for _ in range(400):
-        if app.desk.ready or app.open_error:
-            break
-        await pilot.pause(0.02)
+    from support.pilot import until
+
+    await until(pilot, lambda: app.desk.ready or app.open_error, "the desk ready", seconds=8)
     assert app.desk.ready, app.open_error
     await pilot.pause()
 
