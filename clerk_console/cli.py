@@ -133,6 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("pad", help="在大厅局域网上提供申请人评价器（配对码在此显示）")
     s.add_argument("--bind", metavar="HOST:PORT", help="本机局域网地址和端口；默认 settings.toml 的 pad_bind")
+
+    s = sub.add_parser("serve-web", help="在浏览器中使用本窗口的受理终端（textual-serve）")
+    s.add_argument("--bind", metavar="HOST:PORT", help="本机局域网地址和端口；默认 settings.toml 的 web_bind")
     return p
 
 
@@ -150,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     if os.name == "posix":
         os.umask(0o077)  # whatever this process writes is the user's own (personal data)
     try:
-        module = importlib.import_module(f"clerk_console.commands.{command}")
+        module = importlib.import_module(f"clerk_console.commands.{command.replace('-', '_')}")
         return int(module.run(args) or 0)
     except config.SettingsError as exc:
         print(f"设置有误，未启动：{exc}", file=sys.stderr)

@@ -107,6 +107,7 @@ class Settings:
     allow_plain_http: int = setting(0, lo=0, hi=1)  # 1: plain http:// beyond loopback (isolated LAN only; warned)
     server_key_sha256: str = ""  # the back office's public-key pin (hex SHA-256 of its SPKI); default: taken at enrollment
     pad_bind: str = ""  # the rating pad's address on the hall LAN, e.g. "192.168.1.20:8765" (clerk-console pad)
+    web_bind: str = ""  # the console in a browser, e.g. "192.168.1.20:8780" (clerk-console serve-web)
     outbox_retention_days: int = setting(90, lo=7, hi=3650)  # events the back office acknowledged are pruned after this
     keymap: dict = field(default_factory=dict)  # [keymap] binding id = "keys", e.g. "app.lock" = "f11"
 

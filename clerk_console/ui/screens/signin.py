@@ -43,13 +43,18 @@ class SignInScreen(Screen):
             yield Static("", id="signin-error", classes="error")
         yield KeyBar()
 
+    submit_waiting = False  # Enter was pressed in the PIN field while the replica was opening
+
     def on_mount(self) -> None:
         self.query_one("#clerk-id", Input).focus()
         self.query_one("#window-line", Label).update("正在打开本窗口数据…")
 
     def on_desk_ready(self, _event) -> None:
         self.query_one("#window-line", Label).update(f"窗口：{self.app.desk.window_label()}")
-        if self.query_one("#pin", Input).value:
+        # only a sign-in the clerk asked for (Enter typed ahead): a PIN still being typed is
+        # no attempt (it would count toward the lock and clear the field under the fingers)
+        if self.submit_waiting:
+            self.submit_waiting = False
             self.submit()
 
     @on(Input.Submitted, "#clerk-id")
@@ -63,6 +68,7 @@ class SignInScreen(Screen):
         if clerk_id.strip() and pin_field.value and not (self.app.desk.can_sign_in or self.app.open_error):
             # typed ahead while the replica is still opening: sign in as soon as it is open
             self.query_one("#signin-error", Static).update("正在打开本窗口数据，打开后自动登录…")
+            self.submit_waiting = True
             return
         clerk, why = _check(self.app, clerk_id, pin_field.value)
         self.query_one("#signin-error", Static).update(why)
