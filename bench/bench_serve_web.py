@@ -18,7 +18,7 @@ import time
 import benchlib
 from support.browser import chromium
 from support.webconsole import Terminal, WebConsole
-from test_ui import PERSON, make_home
+from support.ui import PERSON, make_home
 
 TARGET_MS = 250.0  # a clerk notices a scan that takes longer to show
 SPEEDS_MS = (0, 3, 10, 25)

@@ -14,7 +14,7 @@ from clerk_console.cli import main
 from clerk_console.storage.replica import Replica
 from support.browser import chromium
 from support.webconsole import Terminal, WebConsole
-from test_ui import PERSON, make_home
+from support.ui import PERSON, make_home
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32",
                                 reason="the server is stopped with POSIX signals here")

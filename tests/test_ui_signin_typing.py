@@ -10,7 +10,7 @@ import threading
 from clerk_console.storage.replica import Replica
 from clerk_console.ui.desk import Desk
 from support.pilot import until
-from test_ui import home, new_app, template_home, type_text  # noqa: F401 (fixtures)
+from support.ui import new_app, type_text
 
 
 def held_open(monkeypatch) -> threading.Event:
