@@ -6,21 +6,9 @@ from datetime import date, datetime
 
 import pytest
 
-from clerk_console.cli import main as _main
 from clerk_console.storage.replica import Replica
+from support.cli import main
 from support.printing import flat, pdf_text, sample_applicant, sample_cases, sample_catalogue
-
-
-def main(argv: list[str], clerk: tuple[str, str] = ("C007", "246800")) -> int:
-    """The CLI as a clerk runs it: ``notice`` signs in (clerk id, PIN on stdin)."""
-    import io
-    import sys
-
-    saved, sys.stdin = sys.stdin, io.StringIO(clerk[1] + "\n")
-    try:
-        return _main([*argv, "--as", clerk[0]] if argv and argv[0] == "notice" else argv)
-    finally:
-        sys.stdin = saved
 
 
 DEMO = ("demo", "123456")  # the demo replica's clerk

@@ -4,34 +4,20 @@ else the back office's address). PDFs are rendered for real and their QR decoded
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from dataclasses import replace
 
 import pytest
 
 from clerk_console.config import Settings, SettingsError
-from clerk_console.domain.case import MaterialState, Outcome
 from clerk_console.printing import pdf
 from clerk_console.printing.notices import case_documents
-from clerk_console.services import intake
-from clerk_console.storage.replica import KV_SYNC_URL, Replica
+from clerk_console.storage.replica import KV_SYNC_URL
 
-from conftest import ENTERPRISE, NOW, small_catalogue
+from conftest import NOW, small_catalogue
+from support.progress import accept, decode_qr, open_window
 
 BASE = "https://zwfw.example.cn/hall"
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{22}$")
-
-
-def open_window(path, catalogue) -> Replica:
-    """A window's replica with the catalogue, one clerk (c1) and the test enterprise."""
-    replica = Replica.open(path)
-    with replica.write():
-        replica.store_catalogue(catalogue, at=NOW)
-        replica.set_window("YT0101", "综合受理1号窗口", "烟台市政务服务中心")
-        replica.add_clerk("c1", "张敏", "111111", "clerk")
-    replica.save_applicant(ENTERPRISE, "c1", at=NOW)
-    return replica
 
 
 @pytest.fixture
@@ -39,31 +25,6 @@ def window(tmp_path):
     replica = open_window(tmp_path / "replica.sqlite3", small_catalogue())
     yield replica
     replica.close()
-
-
-def accept(replica, items=("FOOD",), bundle=None):
-    """The enterprise's case accepted at the window, every material received."""
-    draft = intake.new_draft(replica, window="YT0101", clerk_id="c1", applicant=ENTERPRISE,
-                             items=list(items), bundle=bundle, now=NOW)
-    for line in draft.materials:
-        if line.state is MaterialState.PENDING:
-            draft = intake.set_material(draft, line.code, MaterialState.RECEIVED, original=True)
-    return intake.close_intake(replica, draft, Outcome.ACCEPTED, clerk_id="c1", now=NOW)
-
-
-def decode_qr(data: bytes, tmp_path) -> list[str]:
-    """The QR codes of the PDF's first page, rendered at 200 dpi and decoded by zxing-cpp."""
-    zxingcpp = pytest.importorskip("zxingcpp")
-    from PIL import Image
-
-    if shutil.which("pdftoppm") is None:
-        pytest.skip("pdftoppm (poppler-utils) is not installed")
-    src = tmp_path / "qr.pdf"
-    src.write_bytes(data)
-    subprocess.run(["pdftoppm", "-r", "200", "-f", "1", "-l", "1", "-png", str(src),
-                    str(tmp_path / "page")], check=True)
-    page = next(tmp_path.glob("page*.png"))
-    return [b.text for b in zxingcpp.read_barcodes(Image.open(page))]
 
 
 def test_a_new_case_has_its_own_unguessable_token_pushed_with_it(window):

@@ -23,7 +23,7 @@ from clerk_console.sync.protocol import (CaseDecisionsWire, Dataset, ItemDecisio
                                          MergedLicenceWire)
 
 from conftest import ENTERPRISE, NOW, small_catalogue
-from test_progress_qr import accept, decode_qr, open_window
+from support.progress import accept, decode_qr, open_window
 
 AT = NOW + timedelta(days=4)
 BASE = "https://zwfw.example.cn"
@@ -197,7 +197,7 @@ def test_records_put_in_the_back_office_come_down_with_the_pull(window, bo, engi
 
 
 def test_notice_results_reprints_the_papers_from_the_command_line(window, monkeypatch, capsys):
-    from test_printing_cli import main
+    from support.cli import main
 
     case = take(window)
     apply(window, case, record(case, [food(), sign_refused(), lic()], "approve", True), 1)
