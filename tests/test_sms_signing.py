@@ -19,10 +19,10 @@ from clerk_console.backoffice import service, sms  # noqa: F401 (service first: 
 from clerk_console.backoffice.sms_aliyun import (AliyunGateway, canonical_query, percent_encode,
                                                  signature, string_to_sign)
 from clerk_console.domain.messages import MessageKind, message
-import test_sms
-from test_sms import decided, outbox
+from support import sms as sms_support
+from support.sms import decided, outbox
 
-window = test_sms.window  # the enrolled window of test_sms (a fixture)
+window = sms_support.window  # the enrolled window (a fixture)
 KEY_ID, SECRET, SECRET_ENV = "LTAI5tTestKeyId", "s3cret/with+chars=", "CLERK_TEST_SMS_SECRET"
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=timezone(timedelta(hours=8)))  # after the decision
 
