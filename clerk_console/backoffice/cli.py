@@ -283,7 +283,8 @@ def _admin(args, url: str) -> int:
                           f"{','.join(r['items'])}\t{r['decision']}")
                 print(f"共{len(rows)}件")
         elif cmd == "followups":
-            from clerk_console.backoffice.sms import CHINA, calendar_of
+            from clerk_console.backoffice.sms import calendar_of
+            from clerk_console.domain.calendar import CHINA_TIME as CHINA
 
             rows = service.open_followups(conn, now.astimezone(CHINA).date(), calendar_of(conn))
             subject, detail = "followups", f"rows={len(rows)}"

@@ -57,7 +57,7 @@ from sqlalchemy import Connection, Engine, exists, func, literal, select, update
 
 from clerk_console import toml_text
 from clerk_console.backoffice.tables import ServerContact, SmsMessage
-from clerk_console.domain.calendar import WorkCalendar
+from clerk_console.domain.calendar import CHINA_TIME, WorkCalendar
 from clerk_console.domain.case import SUPPLY_STATUSES
 from clerk_console.domain.ids import new_id
 from clerk_console.domain.masking import mask_phone
@@ -71,7 +71,7 @@ log = logging.getLogger("clerk_backoffice.sms")
 
 SMS = SmsMessage.__table__
 CONTACT = ServerContact.__table__
-CHINA = timezone(timedelta(hours=8))  # no daylight saving: a fixed offset is the law's time
+CHINA = CHINA_TIME  # the working days' clock (domain.calendar)
 CLAIM_SECONDS = 600  # a message claimed longer ago than this by a sender that died is retried
 MAX_BACKOFF_MINUTES = 60
 SEND_BATCH = 200

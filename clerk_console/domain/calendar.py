@@ -19,7 +19,7 @@ Make-up workdays (调休上班的周六/周日) are workdays; holidays that fall
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, timedelta, timezone
 
 import chinese_calendar
 from chinese_calendar.constants import Holiday
@@ -55,6 +55,10 @@ STATUTORY_LAW_FROM = 2025
 
 WEEKDAY_NAMES = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 
+
+# China Standard Time: no daylight saving, so a fixed offset is the law's time; a working day
+# is a day of this clock, wherever a server runs.
+CHINA_TIME = timezone(timedelta(hours=8))
 
 @dataclass(frozen=True, slots=True)
 class YearSchedule:

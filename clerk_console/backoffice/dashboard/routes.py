@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from clerk_console.backoffice.db import reading
-from clerk_console.backoffice.sms import CHINA
+from clerk_console.domain.calendar import CHINA_TIME as CHINA
 
 from . import export
 from .charts import charts

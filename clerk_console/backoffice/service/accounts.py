@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, select, update
 
 from clerk_console.domain import passwords
+from clerk_console.domain.calendar import CHINA_TIME
 from clerk_console.domain.accounts import MAX_PIN_ATTEMPTS, lock_after, lock_in_force
 from clerk_console.domain.errors import RuleError
 from clerk_console.domain.workbench import (ROLE_LABELS, check_account_id, check_role,
@@ -133,7 +134,7 @@ def sign_in(conn: Connection, account_id: str, password: str, *, client: str,
     if row is not None and locked:
         log_admin(conn, actor=key, action="login_locked", subject=key,
                   detail=f"client={client}", now=now)
-        until = utc(row["locked_until"]).astimezone(timezone(timedelta(hours=8)))
+        until = utc(row["locked_until"]).astimezone(CHINA_TIME)
         return None, BackofficeError(f"口令错误次数过多，账号已锁定至{until:%H:%M}（北京时间）；"
                                      "急需使用请联系系统管理员", 423)
     if row is not None and row["active"]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
 
-from clerk_console.backoffice.sms import CHINA
+from clerk_console.domain.calendar import CHINA_TIME as CHINA
 
 from .common import CASE, DEC, RATING, _chunks
 

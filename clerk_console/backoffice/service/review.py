@@ -18,7 +18,7 @@ from sqlalchemy import Connection, and_, delete, func, select, update
 from sqlalchemy import case as sa_case
 
 from clerk_console.backoffice import sms
-from clerk_console.backoffice.sms import CHINA
+from clerk_console.domain.calendar import CHINA_TIME as CHINA
 from clerk_console.domain import review
 from clerk_console.domain.case import Status, decidable
 from clerk_console.domain.catalogue import Catalogue
