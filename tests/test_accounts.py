@@ -172,7 +172,8 @@ def test_disable_enable_and_the_last_supervisor(replica):
         login(replica, "c1", "111111")
     assert not accounts.set_active(replica, "c1", False, by=boss)  # already: nothing written
     assert accounts.set_active(replica, "c1", True, by=boss)
-    assert [a for _, a, _ in actions(replica, "c1")] == ["clerk.disable", "clerk.enable"]
+    assert [a for _, a, _ in actions(replica, "c1")] == [  # the refused sign-in is audited
+        "clerk.disable", "clerk.login_disabled", "clerk.enable"]
 
     with pytest.raises(ServiceError, match="唯一在岗的负责人，不能停用"):
         accounts.set_active(replica, "boss", False, by=boss)
@@ -262,7 +263,7 @@ def test_cli_sets_up_a_window(home):
         assert rep.get_clerk("boss").failed_attempts == 0  # the right PIN after the wrong one
         assert rep.verify_pin("boss", "907531", NOW) is not None
         assert [(who, a) for who, a, _ in actions(rep, "c1")] == [
-            ("boss", "clerk.add"), ("boss", "clerk.disable")]
+            ("boss", "clerk.add"), ("boss", "clerk.disable"), ("c1", "clerk.login_disabled")]
         text = audit_text(rep)
         assert "907531" not in text and "246800" not in text
 

@@ -25,27 +25,31 @@ def login(replica: ReplicaPort, clerk_id: str, pin: str, *, now: datetime | None
     the edge: the sign-in screen, the CLI)."""
     now = now or datetime.now()
     clerk_id = (clerk_id or "").strip()
-    known = replica.get_clerk(clerk_id) if clerk_id else None
-    # the PIN is checked whatever the id (the replica hashes once for an unknown id too), so
-    # neither the answer nor its time tells which ids exist
-    clerk = replica.verify_pin(clerk_id, pin or "", now)
-    # one answer for an unknown, disabled, locked account and a wrong PIN: the sign-in
-    # screen never tells which ids exist (the audit log does, for the supervisor)
-    if known is None or not known.active:
+    # Every answer costs the same work, so neither it nor its time tells which ids exist: one
+    # PIN hash (the replica hashes once for an unknown id too) and one write transaction
+    # holding the wrong-PIN count and one audit entry, committed once.
+    with replica.write():
+        known = replica.get_clerk(clerk_id) if clerk_id else None
+        clerk = replica.verify_pin(clerk_id, pin or "", now)
+        # one answer for an unknown, disabled, locked account and a wrong PIN on the screen;
+        # the audit log tells them apart, for the supervisor
+        if known is None or not known.active:
+            subject = clerk_id[:32]  # a clerk id, or whatever was typed as one
+            replica.audit(subject, "clerk.login_unknown" if known is None
+                          else "clerk.login_disabled", subject, {}, at=now)
+        elif known.locked_at(now):
+            replica.audit(clerk_id, "clerk.login_locked", clerk_id,
+                          {"until": _seconds(known.locked_until)}, at=now)
+        elif clerk is None:
+            detail: dict[str, object] = {"left": attempts_left(known.failed_attempts + 1)}
+            after = replica.get_clerk(clerk_id)
+            if after is not None and after.locked_at(now):
+                detail["locked_until"] = _seconds(after.locked_until)
+            replica.audit(clerk_id, "clerk.login_failed", clerk_id, detail, at=now)
+        else:
+            replica.audit(clerk_id, "clerk.login", clerk_id, at=now)
+    if clerk is None or known is None or not known.active or known.locked_at(now):
         raise ServiceError(SIGN_IN_REFUSED)
-    if known.locked_at(now):
-        replica.audit(clerk_id, "clerk.login_locked", clerk_id,
-                      {"until": _seconds(known.locked_until)})
-        raise ServiceError(SIGN_IN_REFUSED)
-    if clerk is None:
-        left = attempts_left(known.failed_attempts + 1)
-        after = replica.get_clerk(clerk_id)
-        detail: dict[str, object] = {"left": left}
-        if after is not None and after.locked_at(now):
-            detail["locked_until"] = _seconds(after.locked_until)
-        replica.audit(clerk_id, "clerk.login_failed", clerk_id, detail)
-        raise ServiceError(SIGN_IN_REFUSED)
-    replica.audit(clerk_id, "clerk.login", clerk_id)
     return clerk
 
 
