@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import statistics
-import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
