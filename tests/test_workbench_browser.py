@@ -9,13 +9,10 @@ from datetime import datetime, timezone
 import pytest
 
 from clerk_console.backoffice.app import create_app
-from clerk_console.backoffice.db import make_engine
 
 from support.browser import chromium
 from support.loopback import AppServer
-from support.workbench import (COFFEE, DEPTS, MERGED, REVIEWERS, add_accounts,
-                               approve_first_item, browser_sign_in, coffee_case, enrol,
-                               publish_catalogue, push_cases)
+from support.workbench import (COFFEE, DEPTS, MERGED, REVIEWERS, approve_first_item, browser_sign_in, coffee_back_office)
 
 NOW = datetime(2026, 11, 27, 1, 0, tzinfo=timezone.utc)
 ACCEPTED = datetime(2026, 11, 20, 9, 30)
@@ -29,12 +26,7 @@ def browser():
 
 @pytest.fixture()
 def site(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'bo.sqlite3'}")
-    publish_catalogue(engine)
-    add_accounts(engine, now=NOW)
-    window, _ = enrol(engine, now=NOW)
-    case = coffee_case("YT0101", 1, accepted=ACCEPTED, token=TOKEN)
-    push_cases(engine, window, [case], now=NOW)
+    engine, case = coffee_back_office(tmp_path, now=NOW, accepted=ACCEPTED, token=TOKEN)
     with AppServer(create_app(engine, clock=lambda: NOW)) as server:
         yield server, case
 

@@ -12,13 +12,11 @@ import httpx
 import pytest
 
 from clerk_console.backoffice.app import create_app
-from clerk_console.backoffice.db import make_engine
 from clerk_console.domain.accounts import MAX_PIN_ATTEMPTS
 from clerk_console.domain.workbench import SESSION_IDLE
 
 from support.loopback import AppServer
-from support.workbench import (FIRE, FOOD, PASSWORD, add_accounts, coffee_case, enrol,
-                               publish_catalogue, push_cases)
+from support.workbench import (FIRE, FOOD, PASSWORD, coffee_back_office)
 
 NOW = datetime(2026, 11, 27, 1, 0, tzinfo=timezone.utc)
 ACCEPTED = datetime(2026, 11, 20, 9, 30)
@@ -27,12 +25,7 @@ TOKEN = "progress-token-0123456789"
 
 @pytest.fixture()
 def site(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'bo.sqlite3'}")
-    publish_catalogue(engine)
-    add_accounts(engine, now=NOW)
-    window, _ = enrol(engine, now=NOW)
-    case = coffee_case("YT0101", 1, accepted=ACCEPTED, token=TOKEN)
-    push_cases(engine, window, [case], now=NOW)
+    engine, case = coffee_back_office(tmp_path, now=NOW, accepted=ACCEPTED, token=TOKEN)
     clock = [NOW]
     with AppServer(create_app(engine, clock=lambda: clock[0])) as server:
         yield server, clock, case

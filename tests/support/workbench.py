@@ -157,3 +157,18 @@ def approve_first_item(page, licence_no: str, valid_until: str = "2031-11-26") -
     page.focus("#licence_no")
     page.keyboard.press("Enter")
     page.wait_for_selector("#notice")
+
+
+def coffee_back_office(folder: Path, *, now: datetime, accepted: datetime, token: str):
+    """A back office on SQLite in ``folder`` with the catalogue, the demo accounts, one window
+    and one coffee-shop bundle pushed from it (accepted ``accepted``, progress ``token``):
+    (engine, the case's payload). Serve it with ``AppServer(create_app(engine, ...))``."""
+    from clerk_console.backoffice.db import make_engine
+
+    engine = make_engine(f"sqlite:///{folder / 'bo.sqlite3'}")
+    publish_catalogue(engine)
+    add_accounts(engine, now=now)
+    window, _ = enrol(engine, now=now)
+    case = coffee_case("YT0101", 1, accepted=accepted, token=token)
+    push_cases(engine, window, [case], now=now)
+    return engine, case
