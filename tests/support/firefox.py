@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -23,6 +24,14 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def _browser_env() -> dict[str, str]:
+    """The environment without a preloaded clock (libfaketime, for the year-ahead run):
+    Firefox's remote agent never comes up under it, and the browser's own clock decides
+    nothing here (the server's injected clock does; its cookies carry Max-Age)."""
+    return {k: v for k, v in os.environ.items()
+            if k != "LD_PRELOAD" and not k.startswith("FAKETIME")}
 
 
 class Firefox:
@@ -44,7 +53,8 @@ class Firefox:
         self.proc = subprocess.Popen(
             [FIREFOX, "--headless", "--no-remote", "--profile", str(self.profile),
              f"--remote-debugging-port={self.port}", "--width=1366", "--height=768",
-             "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=_browser_env())
         self.http = aiohttp.ClientSession()
         for _ in range(300):  # the remote agent listens once Firefox is up
             try:
