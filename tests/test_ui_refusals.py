@@ -17,7 +17,8 @@ from clerk_console.services import ServiceError
 from clerk_console.ui.app import ClerkApp
 from clerk_console.ui.guard import APOLOGY
 from support.pilot import settle, until
-from support.ui import burst, keys, search_for, type_text, wait_ready
+from support import ui
+from support.ui import burst, keys, search_for, type_text
 
 NOW = datetime(2026, 12, 2, 10, 0)  # a Wednesday; the demo's deferrals are due 12-04
 PERSON = "370611197911230315"  # 王𠈌
@@ -128,12 +129,8 @@ NOT_AT_THE_WINDOW = {
 # -- the walks: drive the console to the point where it calls the service -----------------
 
 async def sign_in(app, pilot, clerk="demo", pin="123456"):
-    await wait_ready(app, pilot)
-    await type_text(pilot, clerk)
-    await pilot.press("enter")
-    await type_text(pilot, pin)
-    await pilot.press("enter")
-    await pilot.pause()
+    """The demo window's clerk (this test's home is the demo, not the UI template)."""
+    await ui.sign_in(app, pilot, clerk, pin)
 
 
 async def pick(pilot, query: str):
