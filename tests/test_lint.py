@@ -1,5 +1,6 @@
 """The code checks CI runs, pinned in the test extra: ruff's rule set over the tree and strict
-mypy on the domain and the services (both configured in pyproject.toml)."""
+mypy on the files [tool.mypy] names: the domain, the services and storage (both configured in
+pyproject.toml)."""
 from __future__ import annotations
 
 import subprocess
@@ -18,7 +19,7 @@ def test_ruff_finds_nothing():
     assert out.returncode == 0, out.stdout[-6000:] + out.stderr[-2000:]
 
 
-def test_domain_and_services_type_check_strictly():
+def test_typed_packages_type_check_strictly():
     out = run("mypy")  # files, strictness and cache from [tool.mypy]
     assert out.returncode == 0, out.stdout[-6000:] + out.stderr[-2000:]
     assert "Success: no issues found" in out.stdout

@@ -17,13 +17,14 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from functools import cache
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import Any, Protocol
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlmodel import Session
 
 from clerk_console.domain.errors import ClerkError
@@ -107,17 +108,38 @@ def is_plaintext(path: Path) -> bool:
         return False
 
 
+class DBAPICursor(Protocol):
+    """What is used of a sqlcipher3 cursor (the package ships no types; its API is pysqlite's)."""
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class DBAPIConnection(Protocol):
+    """What is used of a raw sqlcipher3 connection, as :func:`connect` returns it."""
+
+    def execute(self, sql: str, parameters: Sequence[object] = ..., /) -> DBAPICursor: ...
+
+    def backup(self, target: DBAPIConnection, /) -> None: ...
+
+    def close(self) -> None: ...
+
+
 @cache
-def _sqlcipher():
+def _sqlcipher() -> ModuleType:
     import sqlcipher3.dbapi2 as sqlcipher
 
     quiet = sqlcipher.connect(":memory:")  # SQLCipher's own log goes to stderr: the screen
     quiet.execute("PRAGMA cipher_log_level = NONE")  # process-wide; our errors say it in Chinese
     quiet.close()
-    return sqlcipher
+    module: ModuleType = sqlcipher  # sqlcipher3 ships no types: the import is Any to mypy
+    return module
 
 
-def dbapi():
+def dbapi() -> ModuleType:
     """The DB-API module of the replica (sqlcipher3.dbapi2): its ``Error`` classes."""
     return _sqlcipher()
 
@@ -130,7 +152,7 @@ def key_of(path: Path) -> bytes:
 
 
 def connect(path: Path, *, key: bytes | None = None, readonly: bool = False,
-            plaintext: bool = False, **kwargs: Any):
+            plaintext: bool = False, **kwargs: Any) -> DBAPIConnection:
     """The one raw DB-API connection to a replica file or a backup of it: SQLCipher, the key
     (``key``, else the folder's :func:`replica_key`) applied as the first statement.
     ``plaintext`` (converting a file of an older console) opens it without a key."""
@@ -139,7 +161,8 @@ def connect(path: Path, *, key: bytes | None = None, readonly: bool = False,
     if not plaintext and key is None:
         key = key_of(path)
     if readonly:
-        conn = sqlcipher.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, **kwargs)
+        conn: DBAPIConnection = sqlcipher.connect(f"{path.resolve().as_uri()}?mode=ro",
+                                                  uri=True, **kwargs)
     else:
         conn = sqlcipher.connect(str(path), **kwargs)
     if not plaintext:
@@ -159,7 +182,7 @@ def make_engine(path: Path, *, foreign_keys: bool = True) -> Engine:
                            creator=lambda: connect(path, key=key, check_same_thread=False))
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record) -> None:
+    def _on_connect(dbapi_conn: Any, _record: object) -> None:  # a sqlcipher3 connection
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -169,7 +192,7 @@ def make_engine(path: Path, *, foreign_keys: bool = True) -> Engine:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn) -> None:
+    def _on_begin(conn: Connection) -> None:
         mode = conn.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {mode}")
 
@@ -234,11 +257,11 @@ class Transactions:
     def in_write(self) -> bool:
         return getattr(self._local, "session", None) is not None
 
-    def write(self, *, background: bool = False):
+    def write(self, *, background: bool = False) -> AbstractContextManager[Session]:
         """One ``BEGIN IMMEDIATE`` transaction: committed on success, rolled back on error."""
         return self._session(self._writer, writing=True, background=background)
 
-    def read(self):
+    def read(self) -> AbstractContextManager[Session]:
         """A read-only session (a consistent snapshot); inside a write, the write's session."""
         return self._session(self.engine, writing=False)
 
@@ -249,7 +272,7 @@ class Transactions:
         if current is not None:
             yield current
             return
-        guard = nullcontext()
+        guard: AbstractContextManager[None] = nullcontext()
         if writing and background:
             self._gate.background_turn()
         elif writing:

@@ -44,7 +44,8 @@ def alembic_config(extra_versions: Sequence[Path] = ()) -> Config:
     return cfg
 
 
-def head(extra_versions: Sequence[Path] = ()) -> str:
+def head(extra_versions: Sequence[Path] = ()) -> str | None:
+    """The head revision as alembic reads it (None: no version files)."""
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(alembic_config(extra_versions)).get_current_head()
@@ -59,7 +60,8 @@ def written_head() -> str | None:
     for path in (HERE / "versions").glob("*.py"):
         if path.name == "__init__.py":
             continue
-        found = dict(m.groups() for m in _REVISION_LINE.finditer(path.read_text(encoding="utf-8")))
+        text = path.read_text(encoding="utf-8")
+        found = {m.group(1): m.group(2) for m in _REVISION_LINE.finditer(text)}
         if set(found) != {"revision", "down_revision"}:
             return None
         revisions.add(found["revision"][1:-1])
@@ -190,6 +192,8 @@ def upgrade(path: Path, *, target: str | None = None,
     try:
         script = ScriptDirectory.from_config(cfg)
         target = target or script.get_current_head()
+        if target is None:
+            raise RuntimeError("no revision files")
     except Exception as exc:  # a broken installation: refuse before touching the file
         raise ReplicaError(f"受理终端程序的数据库升级脚本有误（{exc}），数据库未做任何改动，"
                            "请重新安装程序或联系技术支持。") from exc

@@ -3,6 +3,10 @@
 Revision ID: 0001
 Revises:
 """
+from __future__ import annotations
+
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -15,7 +19,7 @@ S = sa.String
 T = sa.DateTime
 
 
-def _col(name, type_, nullable=False):
+def _col(name: str, type_: sa.types.TypeEngine[Any], nullable: bool = False) -> sa.Column[Any]:
     return sa.Column(name, type_, nullable=nullable)
 
 

@@ -10,7 +10,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from alembic import op
 
-from clerk_console.storage.replica.audit import APPEND_ONLY_TRIGGERS, entry_hash
+from clerk_console.domain.hashing import audit_entry_hash as entry_hash
+from clerk_console.storage.replica.audit import APPEND_ONLY_TRIGGERS
 
 revision = "0006"
 down_revision = "0005"
