@@ -19,6 +19,7 @@ import hashlib
 import logging
 import os
 import secrets
+import sys
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -41,16 +42,64 @@ def folder_entry(kind: str, home: Path) -> str:
     return f"{kind}:{Path(home).resolve()}"
 
 
-def os_keystore():
-    """The keyring module when the OS has a usable keystore, else None."""
-    try:
-        import keyring
-        from keyring.backends import fail
+# The OS keystore's backend by platform: named, so keyring's detection (which imports every
+# backend and plugin and asks each whether it works: ~0.15 s, macOS's one runs ctypes'
+# find_library even on Linux) is not run on every start.
+_PLATFORM_BACKENDS = {"win32": "keyring.backends.Windows.WinVaultKeyring",
+                      "darwin": "keyring.backends.macOS.Keyring"}
+_LINUX_BACKEND = "keyring.backends.SecretService.Keyring"  # needs the session's D-Bus
+_named: list = []  # the named backend once looked up (None: none usable)
 
-        backend = keyring.get_keyring()
-        if isinstance(backend, fail.Keyring) or getattr(backend, "priority", 0) <= 0:
-            return None
-        return keyring
+
+def keyring_config_path() -> Path:
+    """keyring's own config file (``keyringrc.cfg``, where a user names a backend), at the
+    path keyring reads it from (``keyring.util.platform_.config_root``)."""
+    if sys.platform == "win32":
+        root = Path(os.environ.get("LOCALAPPDATA", os.environ.get("ProgramData", ".")))
+        return root / "Python Keyring" / "keyringrc.cfg"
+    root = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return root / "python_keyring" / "keyringrc.cfg"
+
+
+def named_backend() -> str | None:
+    """The dotted class name of this platform's keystore backend; None where there can be
+    none (Linux without a D-Bus session bus: no Secret Service to ask)."""
+    if sys.platform in _PLATFORM_BACKENDS:
+        return _PLATFORM_BACKENDS[sys.platform]
+    if os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        return _LINUX_BACKEND
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if runtime and Path(runtime, "bus").exists():  # secretstorage finds the bus there too
+        return _LINUX_BACKEND
+    return None
+
+
+def _backend_of(name: str):
+    import importlib
+
+    module, _, cls = name.rpartition(".")
+    backend = getattr(importlib.import_module(module), cls)
+    return backend() if backend.viable else None
+
+
+def os_keystore():
+    """The OS keystore (a keyring backend: ``get_password``/``set_password``) when there is a
+    usable one, else None. A backend named in ``PYTHON_KEYRING_BACKEND`` or keyring's config
+    file is keyring's to load (as is one set with ``keyring.set_keyring`` then); otherwise the
+    platform's own backend is asked directly (:func:`named_backend`), once per process."""
+    try:
+        if "PYTHON_KEYRING_BACKEND" in os.environ or keyring_config_path().exists():
+            import keyring
+            from keyring.backends import fail
+
+            backend = keyring.get_keyring()
+            if isinstance(backend, fail.Keyring) or getattr(backend, "priority", 0) <= 0:
+                return None
+            return backend
+        if not _named:
+            name = named_backend()
+            _named.append(_backend_of(name) if name else None)
+        return _named[0]
     except Exception:  # no backend, a broken D-Bus session …: the file fallback
         return None
 
