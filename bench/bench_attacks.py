@@ -348,7 +348,7 @@ def signin(tmp: Path) -> dict[str, float]:
 
     from clerk_console.services import ServiceError
     from clerk_console.services.audit import login
-    from clerk_console.storage.replica.clerks import pin_matches
+    from clerk_console.storage.pins import pin_matches
     from clerk_console.storage.tables import ClerkRow
 
     r = Replica.open(tmp / "signin" / "replica.sqlite3")

@@ -61,7 +61,7 @@ def _refusal_work(replica, monkeypatch, clerk_id: str) -> tuple[int, int, int]:
     """What one refused sign-in costs: PIN hashes verified, write commits, audit entries."""
     from sqlalchemy import event
 
-    from clerk_console.storage.replica import clerks
+    from clerk_console.storage import pins as clerks
 
     hashes, commits = [], []
     real = clerks.pin_matches

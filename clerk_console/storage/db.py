@@ -1,5 +1,6 @@
 """The SQLite engine of the local replica: encrypted, durable pragmas, explicit transactions.
 
+The file, its key and the raw connection are ``storage/cipher.py``'s (no SQLAlchemy there).
 The replica is a SQLCipher 4 file (``sqlcipher3``): every page, the WAL and so every backup are
 encrypted under one random 256-bit key per window folder, :func:`replica_key`, kept by
 ``clerk_console.keystore`` (the OS keystore, else a key file outside the window folder). The
@@ -14,161 +15,26 @@ plain (deferred) ``BEGIN`` for reads. This is SQLAlchemy's documented pysqlite r
 """
 from __future__ import annotations
 
-import os
-import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from functools import cache
 from pathlib import Path
-from types import ModuleType
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlmodel import Session
 
-from clerk_console.domain.errors import ClerkError
+from .cipher import (BACKUP_DIR, BUSY_TIMEOUT_MS, KEY_ID_FILE, KEY_KIND, SQLITE_HEADER,
+                     DBAPIConnection, DBAPICursor, ReplicaError, connect, connection_pragmas,
+                     dbapi, is_plaintext, key_of, replica_key)
 
-BACKUP_DIR = "backups"  # <window folder>/backups/: copies of the replica, same key
-KEY_KIND = "replica-key"  # keystore entries "replica-key:<id>"
-KEY_ID_FILE = "replica.keyid"  # in the window folder: which key (an id, not the key)
-SQLITE_HEADER = b"SQLite format 3\x00"  # a plaintext SQLite file (an encrypted one is random)
-BUSY_TIMEOUT_MS = 10_000
+__all__ = ["BACKUP_DIR", "BUSY_TIMEOUT_MS", "KEY_ID_FILE", "KEY_KIND", "SQLITE_HEADER",
+           "DBAPIConnection", "DBAPICursor", "ReplicaError", "connect", "dbapi",
+           "is_plaintext", "key_of", "replica_key", "make_engine", "writer",
+           "Transactions", "pragmas"]
+
 BACKGROUND_YIELD_S = 2.0  # longest a background write waits for the clerk's writes to finish
 _BEGIN_OPTION = "clerk_begin"  # execution option read by the begin hook
-
-
-def _window_folder(path: Path) -> Path:
-    """The window folder of a replica file or of one of its backups."""
-    path = Path(path)
-    return path.parent.parent if path.parent.name == BACKUP_DIR else path.parent
-
-
-def _key_id(home: Path, *, create: bool) -> str | None:
-    """The random id naming the folder's key in the keystore (``replica.keyid``: not secret)."""
-    path = Path(home) / KEY_ID_FILE
-    try:
-        kept = path.read_text(encoding="ascii").strip()
-    except (OSError, UnicodeError):
-        kept = ""
-    if re.fullmatch(r"[0-9a-f]{32}", kept):
-        return kept
-    if not create:
-        return None
-    import secrets
-
-    from clerk_console.private_files import private_file
-
-    made = secrets.token_hex(16)
-    tmp = path.with_name(KEY_ID_FILE + ".tmp")
-    tmp.write_text(made + "\n", encoding="ascii")
-    private_file(tmp)
-    os.replace(tmp, path)
-    return made
-
-
-def replica_key(home: Path, *, create: bool = False) -> bytes:
-    """The key of the replica of the window folder ``home``: 32 random bytes, in the OS
-    keystore (hex) or else in a key file outside the folder, found by the id the folder keeps
-    in ``replica.keyid`` (so the folder may move on this PC; a copy taken elsewhere has no
-    key). Made when ``create`` and there is none yet; ``ReplicaError`` (Chinese) when there is
-    none and it may not be made."""
-    from clerk_console.keystore import KEY_BYTES, key_file, keystore_get, keystore_set
-
-    key_id = _key_id(home, create=create)
-    if key_id is not None:
-        entry = f"{KEY_KIND}:{key_id}"
-        kept = keystore_get(entry)
-        if kept and re.fullmatch(r"[0-9a-f]{64}", kept):
-            return bytes.fromhex(kept)
-        raw = key_file(entry, create=False)
-        if raw is not None and len(raw) == KEY_BYTES:
-            return raw
-    if not create or key_id is None:
-        raise ReplicaError(
-            f"文件夹 {home} 里的本机数据库无法打开：它是加密的（或根本不是受理终端的数据库），"
-            "而本机的密钥库里没有它的密钥（数据文件夹是从别的电脑复制来的，或其中的 "
-            f"{KEY_ID_FILE} 文件丢失？）。文件未做任何改动，请联系技术支持，切勿删除该文件。")
-    import secrets
-
-    key = secrets.token_bytes(KEY_BYTES)
-    if keystore_set(entry, key.hex()):
-        return key
-    made = key_file(entry, create=True)
-    assert made is not None
-    return made
-
-
-def is_plaintext(path: Path) -> bool:
-    """True for a SQLite file written without encryption (by a console before 0.10)."""
-    try:
-        with open(path, "rb") as f:
-            return f.read(len(SQLITE_HEADER)) == SQLITE_HEADER
-    except OSError:
-        return False
-
-
-class DBAPICursor(Protocol):
-    """What is used of a sqlcipher3 cursor (the package ships no types; its API is pysqlite's)."""
-
-    def fetchone(self) -> Any: ...
-
-    def fetchall(self) -> list[Any]: ...
-
-    def __iter__(self) -> Iterator[Any]: ...
-
-
-class DBAPIConnection(Protocol):
-    """What is used of a raw sqlcipher3 connection, as :func:`connect` returns it."""
-
-    def execute(self, sql: str, parameters: Sequence[object] = ..., /) -> DBAPICursor: ...
-
-    def backup(self, target: DBAPIConnection, /) -> None: ...
-
-    def close(self) -> None: ...
-
-
-@cache
-def _sqlcipher() -> ModuleType:
-    import sqlcipher3.dbapi2 as sqlcipher
-
-    quiet = sqlcipher.connect(":memory:")  # SQLCipher's own log goes to stderr: the screen
-    quiet.execute("PRAGMA cipher_log_level = NONE")  # process-wide; our errors say it in Chinese
-    quiet.close()
-    module: ModuleType = sqlcipher  # sqlcipher3 ships no types: the import is Any to mypy
-    return module
-
-
-def dbapi() -> ModuleType:
-    """The DB-API module of the replica (sqlcipher3.dbapi2): its ``Error`` classes."""
-    return _sqlcipher()
-
-
-def key_of(path: Path) -> bytes:
-    """The key of the replica file (or backup) ``path``; made for a new or empty file."""
-    path = Path(path)
-    new = not path.exists() or path.stat().st_size == 0
-    return replica_key(_window_folder(path), create=new)
-
-
-def connect(path: Path, *, key: bytes | None = None, readonly: bool = False,
-            plaintext: bool = False, **kwargs: Any) -> DBAPIConnection:
-    """The one raw DB-API connection to a replica file or a backup of it: SQLCipher, the key
-    (``key``, else the folder's :func:`replica_key`) applied as the first statement.
-    ``plaintext`` (converting a file of an older console) opens it without a key."""
-    path = Path(path)
-    sqlcipher = _sqlcipher()
-    if not plaintext and key is None:
-        key = key_of(path)
-    if readonly:
-        conn: DBAPIConnection = sqlcipher.connect(f"{path.resolve().as_uri()}?mode=ro",
-                                                  uri=True, **kwargs)
-    else:
-        conn = sqlcipher.connect(str(path), **kwargs)
-    if not plaintext:
-        assert key is not None and len(key) == 32
-        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
-    return conn
 
 
 def make_engine(path: Path, *, foreign_keys: bool = True) -> Engine:
@@ -178,18 +44,13 @@ def make_engine(path: Path, *, foreign_keys: bool = True) -> Engine:
     key = key_of(path)
     # hide_parameters: an error's text never carries the values (ID numbers, phones ...)
     # module: SQLAlchemy wraps sqlcipher3's errors (OperationalError, IntegrityError ...)
-    engine = create_engine(f"sqlite:///{path}", module=_sqlcipher(), hide_parameters=True,
+    engine = create_engine(f"sqlite:///{path}", module=dbapi(), hide_parameters=True,
                            creator=lambda: connect(path, key=key, check_same_thread=False))
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: object) -> None:  # a sqlcipher3 connection
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
-        cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cur.execute("PRAGMA journal_mode = WAL")
-        cur.execute("PRAGMA synchronous = FULL")
-        cur.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
-        cur.close()
+        connection_pragmas(dbapi_conn, foreign_keys=foreign_keys)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
@@ -295,7 +156,3 @@ def pragmas(engine: Engine) -> dict[str, object]:
     with engine.connect() as conn:
         return {name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
                 for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")}
-
-
-class ReplicaError(ClerkError, RuntimeError):
-    """The replica cannot be opened or migrated; the message is Chinese and says what to do."""

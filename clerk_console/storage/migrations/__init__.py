@@ -13,7 +13,6 @@ the version files opens without it (it is ~0.1 s of the console's start).
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -24,13 +23,14 @@ from clerk_console.private_files import private_dir, private_file
 from ..db import (BACKUP_DIR, ReplicaError, connect, is_plaintext, make_engine, replica_key,
                   writer)
 from ..integrity import backups, prune_backups
+from ..revisions import written_head
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
+__all__ = ["written_head", "head", "current", "upgrade", "encrypt_in_place", "backup"]
+
 HERE = Path(__file__).resolve().parent
-_REVISION_LINE = re.compile(
-    r"""^(revision|down_revision)\s*=\s*(None|"[^"]*"|'[^']*')\s*(?:#.*)?$""", re.M)
 
 
 def alembic_config(extra_versions: Sequence[Path] = ()) -> Config:
@@ -49,26 +49,6 @@ def head(extra_versions: Sequence[Path] = ()) -> str | None:
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(alembic_config(extra_versions)).get_current_head()
-
-
-def written_head() -> str | None:
-    """The head revision read off the version files' ``revision``/``down_revision`` lines,
-    without importing alembic; None when it cannot be told that way (no .py files, a merge,
-    a line of another form): then alembic decides."""
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for path in (HERE / "versions").glob("*.py"):
-        if path.name == "__init__.py":
-            continue
-        text = path.read_text(encoding="utf-8")
-        found = {m.group(1): m.group(2) for m in _REVISION_LINE.finditer(text)}
-        if set(found) != {"revision", "down_revision"}:
-            return None
-        revisions.add(found["revision"][1:-1])
-        if found["down_revision"] != "None":
-            parents.add(found["down_revision"][1:-1])
-    heads = revisions - parents
-    return heads.pop() if len(heads) == 1 and parents <= revisions else None
 
 
 def current(path: Path) -> str | None:

@@ -10,22 +10,19 @@ pushed entries shows that.
 """
 from __future__ import annotations
 
-import json
 import logging
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects.sqlite import insert
 from sqlmodel import Session
 
 from clerk_console.domain.hashing import audit_entry_hash as entry_hash
-from clerk_console.domain.ids import new_id
 
+from ..audit_chain import append_entry
 from ..tables import AuditLogRow
 from .base import ReplicaBase
-from .codecs import local
 from .values import AuditEntry
 
 if TYPE_CHECKING:
@@ -45,16 +42,10 @@ APPEND_ONLY_TRIGGERS = tuple(
 
 def append(s: Session, clerk_id: str, action: str, subject: str,
            detail: dict[str, Any] | None = None, *, at: datetime | None = None) -> None:
-    """Append one entry inside the caller's (write) transaction, chained to the last one."""
-    last = s.execute(select(AuditLogRow.seq, AuditLogRow.hash)
-                     .order_by(AuditLogRow.seq.desc()).limit(1)).first()
-    seq, prev = (last[0] + 1, last[1]) if last else (1, "")
-    entry_id, at = new_id(), local(at) or datetime.now()
-    detail = json.loads(json.dumps(detail or {}, default=str))
-    s.execute(insert(AuditLogRow).values(
-        id=entry_id, at=at, clerk_id=clerk_id, action=action, subject=subject, detail=detail,
-        seq=seq, prev_hash=prev,
-        hash=entry_hash(prev, seq, entry_id, at, clerk_id, action, subject, detail)))
+    """Append one entry inside the session's (write) transaction, chained to the last one
+    (``storage/audit_chain.py``: the same function the sign-in gate appends with)."""
+    s.flush()  # the session's pending rows first, as a query through it would
+    append_entry(s.connection().exec_driver_sql, clerk_id, action, subject, detail, at=at)
 
 
 class AuditLog(ReplicaBase):

@@ -12,14 +12,8 @@ from clerk_console.domain.case import (Case, CaseMaterial, Correction, Decision,
                                        Extension, MaterialState, Outcome, Status)
 from clerk_console.domain.parties import Applicant, ApplicantKind, BlacklistEntry, ELicence
 
+from ..sqltext import local
 from ..tables import ApplicantRow, CaseMaterialRow, CaseRow
-
-
-def local(dt: datetime | None) -> datetime | None:
-    """Naive local wall-clock time (the replica's convention)."""
-    if dt is None or dt.tzinfo is None:
-        return dt
-    return dt.astimezone().replace(tzinfo=None)
 
 
 def iso(v: date | datetime | None) -> str | None:
