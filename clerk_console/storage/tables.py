@@ -8,14 +8,16 @@ domain objects is in ``replica/codecs.py``; the schema itself is created by the 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import ClassVar
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (JSON, Column, DateTime, ForeignKey, Index, Integer, String, Table,
+                        UniqueConstraint)
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 
 class ReplicaModel(SQLModel, registry=registry()):
-    pass
+    __table__: ClassVar[Table]  # set on each table=True class (SQLModel does not declare it)
 
 
 metadata = ReplicaModel.metadata

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import delete, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from clerk_console.domain import credit as rules
 from clerk_console.domain.credit import LEGAL_REP, RELATED_ROLES, CreditRecord
@@ -22,8 +22,8 @@ __all__ = ["Applicants", "RELATED_ROLES"]
 
 
 def related_roles(s: Session, enterprise_id: str) -> dict[str, str]:
-    rows = s.execute(select(RelatedPersonRow.person_id, RelatedPersonRow.role)
-                     .where(RelatedPersonRow.enterprise_id == enterprise_id)).all()
+    rows = s.execute(select(col(RelatedPersonRow.person_id), col(RelatedPersonRow.role))
+                     .where(col(RelatedPersonRow.enterprise_id) == enterprise_id)).all()
     return rules.rank_roles((pid, role) for pid, role in rows)
 
 
@@ -58,7 +58,7 @@ class Applicants(ReplicaBase):
                          "name": name})
         with self.write() as s:
             s.execute(delete(RelatedPersonRow)
-                      .where(RelatedPersonRow.enterprise_id == enterprise_id))
+                      .where(col(RelatedPersonRow.enterprise_id) == enterprise_id))
             upsert(s, RelatedPersonRow, rows, ["enterprise_id", "person_id", "role"])
 
     def related_roles(self, enterprise_id: str) -> dict[str, str]:
@@ -68,7 +68,7 @@ class Applicants(ReplicaBase):
 
     def elicences(self, holder_id: str) -> list[ELicence]:
         with self.tx.read() as s:
-            rows = s.execute(select(ELicenceRow).where(ELicenceRow.holder_id == holder_id)
+            rows = s.execute(select(ELicenceRow).where(col(ELicenceRow.holder_id) == holder_id)
                           .order_by(ELicenceRow.type_code)).scalars().all()
         return [ELicence(holder_id=r.holder_id, type_code=r.type_code, name=r.name,
                          number=r.number, issued=r.issued, expires=r.expires) for r in rows]
@@ -97,15 +97,15 @@ class Applicants(ReplicaBase):
         with self.tx.read() as s:
             roles = related_roles(s, applicant.id_number)
             subject, ids = rules.credit_subject(applicant, roles)
-            rows = s.execute(select(BlacklistRow).where(BlacklistRow.subject_id.in_(ids))) \
+            rows = s.execute(select(BlacklistRow).where(col(BlacklistRow.subject_id).in_(ids))) \
                 .scalars().all()
-            broken = s.execute(select(CaseRow.id).where(
-                CaseRow.applicant_id == applicant.id_number,
-                CaseRow.status == status.value,
-                CaseRow.outcome == outcome.value).limit(1)).first() is not None
-            false = s.execute(select(CaseRow.id).where(
-                CaseRow.applicant_id == applicant.id_number,
-                CaseRow.false_commitment.is_(True)).limit(1)).first() is not None
+            broken = s.execute(select(col(CaseRow.id)).where(
+                col(CaseRow.applicant_id) == applicant.id_number,
+                col(CaseRow.status) == status.value,
+                col(CaseRow.outcome) == outcome.value).limit(1)).first() is not None
+            false = s.execute(select(col(CaseRow.id)).where(
+                col(CaseRow.applicant_id) == applicant.id_number,
+                col(CaseRow.false_commitment).is_(True)).limit(1)).first() is not None
         listed = {r.subject_id: BlacklistEntry(r.subject_id, r.name, r.reason, r.listed_on)
                   for r in rows}
         return rules.credit_record(subject, listed, roles, broken_deferral=broken,

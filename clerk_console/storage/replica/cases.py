@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, delete, func, select, update
 from sqlalchemy.dialects.sqlite import insert
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from clerk_console.domain.case import (OPEN_STATUSES, SUPPLY_STATUSES, Case, Decision, Outcome,
                                        Status, decidable, transition)
@@ -30,14 +30,14 @@ def load_cases(s: Session, stmt: Select[Any]) -> list[Case]:
     ids = list(mats)
     for i in range(0, len(ids), 500):
         for m in s.execute(select(CaseMaterialRow)
-                        .where(CaseMaterialRow.case_id.in_(ids[i:i + 500]))).scalars():
+                        .where(col(CaseMaterialRow.case_id).in_(ids[i:i + 500]))).scalars():
             mats[m.case_id].append(m)
     return [case_from_row(r, mats[r.id]) for r in rows]
 
 
 def _on_day(day: date) -> ColumnElement[bool]:
-    return and_(CaseRow.created_at >= datetime(day.year, day.month, day.day),
-                CaseRow.created_at < datetime.fromordinal(day.toordinal() + 1))
+    return and_(col(CaseRow.created_at) >= datetime(day.year, day.month, day.day),
+                col(CaseRow.created_at) < datetime.fromordinal(day.toordinal() + 1))
 
 
 class Cases(ReplicaBase):
@@ -48,7 +48,7 @@ class Cases(ReplicaBase):
         with self.write() as s:
             row = s.get(CaseSeqRow, (window_code, day))
             last_no = s.execute(select(func.max(CaseRow.case_no)).where(  # index range
-                CaseRow.case_no > prefix, CaseRow.case_no < prefix + "~")).scalar()
+                col(CaseRow.case_no) > prefix, col(CaseRow.case_no) < prefix + "~")).scalar()
             parsed = parse_case_no(last_no) if last_no else None
             seq = max(row.seq if row else 0, parsed[2] if parsed else 0) + 1
             upsert(s, CaseSeqRow, {"window_code": window_code, "day": day, "seq": seq},
@@ -70,7 +70,7 @@ class Cases(ReplicaBase):
                 prefix = format_case_no(window_code, day, 0)[:-4]
                 row = s.get(CaseSeqRow, (window_code, day))
                 last_no = s.execute(select(func.max(CaseRow.case_no)).where(
-                    CaseRow.case_no > prefix, CaseRow.case_no < prefix + "~")).scalar()
+                    col(CaseRow.case_no) > prefix, col(CaseRow.case_no) < prefix + "~")).scalar()
                 last = parse_case_no(last_no) if last_no else None
                 if max(row.seq if row else 0, last[2] if last else 0) < seq:
                     behind.append((day.isoformat(), int(seq)))
@@ -86,12 +86,13 @@ class Cases(ReplicaBase):
         at = local(at) or datetime.now()
         payload = case_to_dict(case)
         with self.write() as s:
-            stored = s.execute(select(CaseRow.version).where(CaseRow.id == case.id)).first()
+            stored = s.execute(select(col(CaseRow.version))
+                               .where(col(CaseRow.id) == case.id)).first()
             if stored is not None and stored[0] > case.version:
                 raise ReplicaError(f"办件 {case.case_no} 已被更新（版本 {stored[0]}），"
                                    "请重新打开该办件后再操作")
             upsert(s, CaseRow, case_values(case), ["id"])
-            s.execute(delete(CaseMaterialRow).where(CaseMaterialRow.case_id == case.id))
+            s.execute(delete(CaseMaterialRow).where(col(CaseMaterialRow.case_id) == case.id))
             if case.materials:
                 s.execute(insert(CaseMaterialRow), material_values(case))
             outbox.enqueue(s, "case", case.id, "save", payload, at)
@@ -101,23 +102,23 @@ class Cases(ReplicaBase):
 
     def get_case(self, case_no: str) -> Case | None:
         with self.tx.read() as s:
-            found = load_cases(s, select(CaseRow).where(CaseRow.case_no == case_no.strip()))
+            found = load_cases(s, select(CaseRow).where(col(CaseRow.case_no) == case_no.strip()))
         return found[0] if found else None
 
     def get_case_by_id(self, case_id: str) -> Case | None:
         with self.tx.read() as s:
-            found = load_cases(s, select(CaseRow).where(CaseRow.id == case_id))
+            found = load_cases(s, select(CaseRow).where(col(CaseRow.id) == case_id))
         return found[0] if found else None
 
     def cases_of(self, applicant_id: str, open_only: bool = False) -> list[Case]:
         """An applicant's cases, newest first (open ones only if asked: a one-time notice
         is open while its 补正 is, ``Case.is_open``)."""
-        stmt = select(CaseRow).where(CaseRow.applicant_id == applicant_id)
+        stmt = select(CaseRow).where(col(CaseRow.applicant_id) == applicant_id)
         if open_only:
-            stmt = stmt.where(CaseRow.status.in_([s.value for s in OPEN_STATUSES]
+            stmt = stmt.where(col(CaseRow.status).in_([s.value for s in OPEN_STATUSES]
                                                  + [Status.NOTIFIED.value]))
         with self.tx.read() as s:
-            found = load_cases(s, stmt.order_by(CaseRow.created_at.desc()))
+            found = load_cases(s, stmt.order_by(col(CaseRow.created_at).desc()))
         return [c for c in found if c.is_open] if open_only else found
 
     def list_cases(self, *, status: Status | Iterable[Status] | None = None,
@@ -127,19 +128,19 @@ class Cases(ReplicaBase):
         stmt = select(CaseRow)
         if status is not None:
             wanted = [status] if isinstance(status, Status) else list(status)
-            stmt = stmt.where(CaseRow.status.in_([w.value for w in wanted]))
+            stmt = stmt.where(col(CaseRow.status).in_([w.value for w in wanted]))
         if day is not None:
             stmt = stmt.where(_on_day(day))
         if applicant_id is not None:
-            stmt = stmt.where(CaseRow.applicant_id == applicant_id)
-        stmt = stmt.order_by(CaseRow.created_at.desc(), CaseRow.case_no.desc())
+            stmt = stmt.where(col(CaseRow.applicant_id) == applicant_id)
+        stmt = stmt.order_by(col(CaseRow.created_at).desc(), col(CaseRow.case_no).desc())
         with self.tx.read() as s:
             return load_cases(s, stmt.limit(limit).offset(offset))
 
     def outcome_counts(self, day: date) -> dict[Outcome | None, int]:
         """Cases created on ``day`` per outcome (None: drafts), counted in SQL."""
         with self.tx.read() as s:
-            rows = s.execute(select(CaseRow.outcome, func.count()).where(_on_day(day))
+            rows = s.execute(select(col(CaseRow.outcome), func.count()).where(_on_day(day))
                              .group_by(CaseRow.outcome)).all()
         return {Outcome(o) if o else None: n for o, n in rows}
 
@@ -149,7 +150,7 @@ class Cases(ReplicaBase):
             * 1440.0
         with self.tx.read() as s:
             return list(s.execute(select(minutes).where(_on_day(day),
-                                                        CaseRow.accepted_at.is_not(None)))
+                                                        col(CaseRow.accepted_at).is_not(None)))
                         .scalars())
 
     def count_cases(self) -> int:
@@ -162,33 +163,35 @@ class Cases(ReplicaBase):
         overdue ones, the most recently due first (after two busy years there are thousands
         overdue; the oldest must not hide today's); a page of ``limit`` from ``offset``, read
         on the (status, deadline) index. ``deferral_counts`` gives the true totals."""
-        stmt = (select(CaseRow).where(CaseRow.status.in_([st.value for st in SUPPLY_STATUSES]),
-                                      CaseRow.deadline <= today)
-                .order_by(CaseRow.deadline.desc(), CaseRow.case_no).limit(limit).offset(offset))
+        supply = [st.value for st in SUPPLY_STATUSES]
+        stmt = (select(CaseRow).where(col(CaseRow.status).in_(supply),
+                                      col(CaseRow.deadline) <= today)
+                .order_by(col(CaseRow.deadline).desc(), col(CaseRow.case_no))
+                .limit(limit).offset(offset))
         with self.tx.read() as s:
             return load_cases(s, stmt)
 
     def deferral_counts(self, today: date) -> tuple[int, int]:
         """(due today, overdue) deferrals, counted on the (status, deadline) index."""
-        deferred = CaseRow.status.in_([st.value for st in SUPPLY_STATUSES])
+        deferred = col(CaseRow.status).in_([st.value for st in SUPPLY_STATUSES])
         with self.tx.read() as s:
             due = s.execute(select(func.count()).select_from(CaseRow)
-                            .where(deferred, CaseRow.deadline == today)).scalar_one()
+                            .where(deferred, col(CaseRow.deadline) == today)).scalar_one()
             late = s.execute(select(func.count()).select_from(CaseRow)
-                             .where(deferred, CaseRow.deadline < today)).scalar_one()
+                             .where(deferred, col(CaseRow.deadline) < today)).scalar_one()
         return due, late
 
     def ready_for_delivery(self, applicant_id: str | None = None) -> list[Case]:
-        stmt = select(CaseRow).where(CaseRow.status == Status.DECIDED.value)
+        stmt = select(CaseRow).where(col(CaseRow.status) == Status.DECIDED.value)
         if applicant_id is not None:
-            stmt = stmt.where(CaseRow.applicant_id == applicant_id)
+            stmt = stmt.where(col(CaseRow.applicant_id) == applicant_id)
         with self.tx.read() as s:
-            return load_cases(s, stmt.order_by(CaseRow.decided_at, CaseRow.case_no))
+            return load_cases(s, stmt.order_by(col(CaseRow.decided_at), col(CaseRow.case_no)))
 
     def mark_false_commitment(self, case_no: str) -> None:
         """Record that a commitment proved false (it bars 承诺即准 for this applicant)."""
         with self.write() as s:
-            s.execute(update(CaseRow).where(CaseRow.case_no == case_no)
+            s.execute(update(CaseRow).where(col(CaseRow.case_no) == case_no)
                       .values(false_commitment=True))
 
     def apply_decision(self, case_id: str, decision: Decision | None,
@@ -200,12 +203,12 @@ class Cases(ReplicaBase):
         outcome. Cases not here, or not decidable (delivered, voided ...), are left as they
         are."""
         with self.write() as s:
-            found = load_cases(s, select(CaseRow).where(CaseRow.id == case_id))
+            found = load_cases(s, select(CaseRow).where(col(CaseRow.id) == case_id))
             if not found:
                 return None
             case = found[0]
             if false_commitment:
-                s.execute(update(CaseRow).where(CaseRow.id == case_id)
+                s.execute(update(CaseRow).where(col(CaseRow.id) == case_id)
                           .values(false_commitment=True))
             if decision is None:
                 return case

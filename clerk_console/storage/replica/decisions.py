@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.sqlite import insert
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from clerk_console.domain.review import ItemDecision, MergedLicence, Verdict
 from clerk_console.sync.protocol import MergedLicenceWire
@@ -36,8 +36,8 @@ def store_decisions(s: Session, case_id: str, items: Iterable[ItemDecision],
 
 def forget_decisions(s: Session, case_ids: list[str]) -> None:
     if case_ids:
-        s.execute(delete(ItemDecisionRow).where(ItemDecisionRow.case_id.in_(case_ids)))
-        s.execute(delete(MergedLicenceRow).where(MergedLicenceRow.case_id.in_(case_ids)))
+        s.execute(delete(ItemDecisionRow).where(col(ItemDecisionRow.case_id).in_(case_ids)))
+        s.execute(delete(MergedLicenceRow).where(col(MergedLicenceRow.case_id).in_(case_ids)))
 
 
 def _decision(r: ItemDecisionRow) -> ItemDecision:
@@ -52,13 +52,13 @@ class Decisions(ReplicaBase):
         """The case's item decisions received so far, by item code (empty: none yet, or an
         older back office that decides whole cases)."""
         with self.tx.read() as s:
-            rows = s.execute(select(ItemDecisionRow).where(ItemDecisionRow.case_id == case_id)
+            rows = s.execute(select(ItemDecisionRow).where(col(ItemDecisionRow.case_id) == case_id)
                              .order_by(ItemDecisionRow.item)).scalars().all()
             return {r.item: _decision(r) for r in rows}
 
     def merged_licence(self, case_id: str) -> MergedLicence | None:
         """The 行业综合许可证 the back office issued for the case, if any."""
         with self.tx.read() as s:
-            data = s.execute(select(MergedLicenceRow.data)
-                             .where(MergedLicenceRow.case_id == case_id)).scalar()
+            data = s.execute(select(col(MergedLicenceRow.data))
+                             .where(col(MergedLicenceRow.case_id) == case_id)).scalar()
         return MergedLicenceWire.model_validate(data).to_domain() if data else None

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import delete, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ..tables import KvRow
 from .base import ReplicaBase
@@ -15,14 +15,14 @@ KV_WINDOW_TOKEN = "window_token"  # only consoles before 0.9: now sync/token_sto
 
 
 def get(s: Session, key: str) -> str | None:
-    value: str | None = s.execute(select(KvRow.value).where(KvRow.key == key)).scalar()
+    value: str | None = s.execute(select(col(KvRow.value)).where(col(KvRow.key) == key)).scalar()
     return value
 
 
 def put(s: Session, key: str, value: str | None) -> None:
     """Set ``key`` (None deletes it) inside the caller's transaction."""
     if value is None:
-        s.execute(delete(KvRow).where(KvRow.key == key))
+        s.execute(delete(KvRow).where(col(KvRow.key) == key))
     else:
         upsert(s, KvRow, {"key": key, "value": value}, ["key"])
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import String, delete, func, select, text, update
 from sqlalchemy.dialects.sqlite import insert
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from clerk_console.domain.hashing import payload_hash
 from clerk_console.domain.ids import new_id
@@ -53,8 +53,8 @@ class Outbox(ReplicaBase):
     def outbox_pending(self, limit: int = 500) -> list[OutboxEvent]:
         """Pending events, oldest first."""
         with self.tx.read() as s:
-            rows = s.execute(select(OutboxRow).where(OutboxRow.status == "pending")
-                          .order_by(OutboxRow.created_at, OutboxRow.id).limit(limit)) \
+            rows = s.execute(select(OutboxRow).where(col(OutboxRow.status) == "pending")
+                          .order_by(col(OutboxRow.created_at), col(OutboxRow.id)).limit(limit)) \
                 .scalars().all()
         return [OutboxEvent(r.id, r.entity, r.entity_id, r.op, r.payload, r.payload_hash,
                             r.created_at, r.attempts, r.status, r.last_error) for r in rows]
@@ -73,19 +73,21 @@ class Outbox(ReplicaBase):
         """Events per status, counted over the table (for checks; the status bar reads
         ``outbox_queue``)."""
         with self.tx.read() as s:
-            rows = s.execute(select(OutboxRow.status, func.count()).group_by(OutboxRow.status)).all()
+            rows = s.execute(select(col(OutboxRow.status), func.count())
+                             .group_by(col(OutboxRow.status))).all()
         return {status: n for status, n in rows}
 
     def outbox_queue(self) -> dict[str, int]:
         """Pending and refused events, from the maintained counters (two key lookups)."""
         with self.tx.read() as s:
             values = {status: kv.get(s, key) for status, key in COUNTED.items()}
-        if all(v is not None for v in values.values()):
-            return {status: int(v) for status, v in values.items()}  # type: ignore[arg-type]
+        counted = {status: int(v) for status, v in values.items() if v is not None}
+        if len(counted) == len(values):
+            return counted
         with self.write() as s:  # first read on this file: count once, under the write lock
-            counts = dict(s.execute(select(OutboxRow.status, func.count())
-                                    .where(OutboxRow.status.in_(list(COUNTED)))
-                                    .group_by(OutboxRow.status)).all())
+            counts = dict(s.execute(select(col(OutboxRow.status), func.count())
+                                    .where(col(OutboxRow.status).in_(list(COUNTED)))
+                                    .group_by(col(OutboxRow.status))).all())
             for status, key in COUNTED.items():
                 kv.put(s, key, str(counts.get(status, 0)))
         return {status: counts.get(status, 0) for status in COUNTED}
@@ -100,7 +102,8 @@ class Outbox(ReplicaBase):
         total = 0
         while True:
             with self.background_write() as s:
-                n = s.execute(delete(t).where(t.c.id.in_(old.scalar_subquery()))).rowcount
+                n = s.connection().execute(
+                    delete(t).where(t.c.id.in_(old.scalar_subquery()))).rowcount
             total += n
             if n < PRUNE_BATCH:
                 return total
@@ -140,5 +143,5 @@ class Outbox(ReplicaBase):
     def mark_failed(self, ids: Iterable[str], error: str) -> None:
         """A push that did not reach the server: the events stay pending, attempts counted."""
         with self.write() as s:
-            s.execute(update(OutboxRow).where(OutboxRow.id.in_(list(ids)))
+            s.execute(update(OutboxRow).where(col(OutboxRow.id).in_(list(ids)))
                       .values(attempts=OutboxRow.attempts + 1, last_error=error))

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.sqlite import insert
+from sqlmodel import col
 
 from clerk_console.domain.calendar import WorkCalendar, YearSchedule
 from clerk_console.domain.catalogue import Catalogue
@@ -25,7 +26,7 @@ class ReferenceData(ReplicaBase):
 
             with self.tx.read() as s:
                 row = s.execute(select(CatalogueSnapshotRow)
-                             .order_by(CatalogueSnapshotRow.id.desc()).limit(1)).first()
+                             .order_by(col(CatalogueSnapshotRow.id).desc()).limit(1)).first()
             if row is None:
                 raise ReplicaError("本机尚无事项目录，请先与后台同步（或运行 clerk-console demo）")
             self._catalogue = catalogue_from_dict(row[0].data)
@@ -40,7 +41,8 @@ class ReferenceData(ReplicaBase):
     def _store_catalogue_data(self, version: str, data: dict[str, Any],
                               at: datetime | None) -> None:
         with self.write() as s:
-            s.execute(delete(CatalogueSnapshotRow).where(CatalogueSnapshotRow.version == version))
+            s.execute(delete(CatalogueSnapshotRow)
+                      .where(col(CatalogueSnapshotRow.version) == version))
             s.execute(insert(CatalogueSnapshotRow).values(
                 version=version, data=data, stored_at=local(at) or datetime.now()))
         self._catalogue = None
@@ -63,7 +65,7 @@ class ReferenceData(ReplicaBase):
         from clerk_console.datafiles.calendar import schedule_from_dict, schedule_to_dict
 
         schedules = cal.schedules.values() if isinstance(cal, WorkCalendar) else cal
-        rows = [{"year": sc.year, "data": schedule_to_dict(sc)} for sc in schedules
+        rows: list[dict[str, Any]] = [{"year": sc.year, "data": schedule_to_dict(sc)} for sc in schedules
                 if not sc.estimated]
         for row in rows:  # refuse what could not be read back (CalendarFileError)
             schedule_from_dict(row["data"], f"日历 {row['year']}")
