@@ -6,10 +6,22 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, overload
 
 from clerk_console.domain.catalogue import Level
 from clerk_console.domain.window import WindowInfo
+
+
+@overload
+def local(dt: datetime) -> datetime: ...
+
+
+@overload
+def local(dt: None) -> None: ...
+
+
+@overload
+def local(dt: datetime | None) -> datetime | None: ...
 
 
 def local(dt: datetime | None) -> datetime | None:

@@ -21,11 +21,12 @@ One module per concern; :class:`Replica` is all of them on one file:
 from __future__ import annotations
 
 from ..db import ReplicaError
+from ..sqltext import local
 from .applicants import RELATED_ROLES, Applicants
 from .audit import AuditLog
 from .cases import Cases
 from .clerks import ROLES, Clerks, check_pin
-from .codecs import case_from_dict, case_to_dict, local
+from .codecs import case_from_dict, case_to_dict
 from .contacts import Contacts
 from .decisions import Decisions
 from .kv import KV_CLOCK_OFFSET, KV_LAST_SYNC, KV_SYNC_URL, KV_WINDOW_TOKEN, Kv

@@ -12,11 +12,12 @@ from clerk_console.domain.credit import LEGAL_REP, RELATED_ROLES, CreditRecord
 from clerk_console.domain.parties import Applicant, BlacklistEntry, ELicence
 
 from ..db import ReplicaError
+from ..sqltext import local
 from ..tables import ApplicantRow, BlacklistRow, CaseRow, ELicenceRow, RelatedPersonRow
 from . import audit
 from .base import ReplicaBase
 from .codecs import (applicant_from_row, applicant_values, blacklist_values, elicence_values,
-                     local, upsert)
+                     upsert)
 
 __all__ = ["Applicants", "RELATED_ROLES"]
 

@@ -15,10 +15,11 @@ from clerk_console.domain.case import (OPEN_STATUSES, SUPPLY_STATUSES, Case, Dec
 from clerk_console.domain.ids import format_case_no, parse_case_no
 
 from ..db import ReplicaError
+from ..sqltext import local
 from ..tables import CaseMaterialRow, CaseRow, CaseSeqRow
 from . import audit, outbox
 from .base import ReplicaBase
-from .codecs import case_from_row, case_to_dict, case_values, local, material_values, upsert
+from .codecs import case_from_row, case_to_dict, case_values, material_values, upsert
 
 
 def load_cases(s: Session, stmt: Select[Any]) -> list[Case]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from . import outbox
+from ..sqltext import local
 from .base import ReplicaBase
-from .codecs import iso, local
+from .codecs import iso
 
 
 class Contacts(ReplicaBase):

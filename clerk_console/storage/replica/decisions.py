@@ -12,9 +12,9 @@ from sqlmodel import Session, col
 from clerk_console.domain.review import ItemDecision, MergedLicence, Verdict
 from clerk_console.sync.protocol import MergedLicenceWire
 
+from ..sqltext import local
 from ..tables import ItemDecisionRow, MergedLicenceRow
 from .base import ReplicaBase
-from .codecs import local
 
 
 def store_decisions(s: Session, case_id: str, items: Iterable[ItemDecision],

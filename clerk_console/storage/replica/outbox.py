@@ -19,10 +19,10 @@ from sqlmodel import Session, col
 from clerk_console.domain.hashing import payload_hash
 from clerk_console.domain.ids import new_id
 
+from ..sqltext import local
 from ..tables import OutboxRow
 from . import kv
 from .base import ReplicaBase
-from .codecs import local
 from .values import OutboxEvent, OutboxWire
 
 

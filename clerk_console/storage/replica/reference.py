@@ -13,9 +13,10 @@ from clerk_console.domain.calendar import WorkCalendar, YearSchedule
 from clerk_console.domain.catalogue import Catalogue
 
 from ..db import ReplicaError
+from ..sqltext import local
 from ..tables import CalendarYearRow, CatalogueSnapshotRow
 from .base import ReplicaBase
-from .codecs import local, upsert
+from .codecs import upsert
 
 
 class ReferenceData(ReplicaBase):
