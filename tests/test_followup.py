@@ -302,7 +302,7 @@ def test_back_office_refuses_forged_followups(tmp_path):
     from clerk_console.backoffice import service
     from clerk_console.backoffice.db import make_engine
     from clerk_console.domain.ids import new_id
-    from clerk_console.storage.replica.ratings import followup_payload
+    from clerk_console.storage.replica.codecs import followup_to_dict
     from clerk_console.sync.protocol import ItemStatus, PushItem, payload_hash
 
     bo_now = NOW.replace(tzinfo=timezone.utc)
@@ -323,23 +323,23 @@ def test_back_office_refuses_forged_followups(tmp_path):
             "status": "accepted", "items": ["SCJG-001"]}
     assert push("case", case).status is ItemStatus.ACCEPTED
     f = loop.open_followup("f-1", number, "c1", FRIDAY, CAL, RULES)
-    no_bad = push("followup", followup_payload(f))
+    no_bad = push("followup", followup_to_dict(f))
     assert no_bad.status is ItemStatus.REFUSED and "没有差评" in no_bad.message
     rating = {"id": "r-1", "case_no": number, "level": 5, "comment": "慢", "clerk_id": "c1",
               "at": "2026-11-27T10:00:00"}
     assert push("rating", rating).status is ItemStatus.ACCEPTED
-    assert push("followup", followup_payload(f)).status is ItemStatus.ACCEPTED
+    assert push("followup", followup_to_dict(f)).status is ItemStatus.ACCEPTED
     moved = loop.verify(f, founded=True, note="属实", actor=BOSS, at=FRIDAY, cal=CAL,
                         rules=RULES)
-    lying = {**followup_payload(moved), "history": []}  # version 1 without its step
+    lying = {**followup_to_dict(moved), "history": []}  # version 1 without its step
     assert push("followup", lying).status is ItemStatus.REFUSED
-    other = {**followup_payload(moved), "case_no": "YT0102-20261127-0001"}
+    other = {**followup_to_dict(moved), "case_no": "YT0102-20261127-0001"}
     assert "不是本窗口" in push("followup", other).message
-    huge = {**followup_payload(moved), "version": 10**6}
+    huge = {**followup_to_dict(moved), "version": 10**6}
     assert push("followup", huge).status is ItemStatus.REFUSED
     # a step arriving after a later one (another event id) never undoes it
-    assert push("followup", followup_payload(moved)).status is ItemStatus.ACCEPTED
-    assert push("followup", {**followup_payload(f), "answer": ""}).status is ItemStatus.ACCEPTED
+    assert push("followup", followup_to_dict(moved)).status is ItemStatus.ACCEPTED
+    assert push("followup", {**followup_to_dict(f), "answer": ""}).status is ItemStatus.ACCEPTED
     from sqlalchemy import select
 
     from clerk_console.backoffice.tables import ServerFollowup

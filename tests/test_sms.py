@@ -348,7 +348,7 @@ def test_followups_contacts_and_messages_on_postgresql(pg_url, gateway):
     from clerk_console.domain.accounts import Clerk
     from clerk_console.domain.followup import FollowupRules
     from clerk_console.domain.ids import new_id
-    from clerk_console.storage.replica.ratings import followup_payload
+    from clerk_console.storage.replica.codecs import followup_to_dict
     from clerk_console.sync.protocol import ItemStatus, PushItem, payload_hash
 
     engine = make_engine(pg_url)
@@ -374,8 +374,8 @@ def test_followups_contacts_and_messages_on_postgresql(pg_url, gateway):
     moved = loop.verify(f, founded=True, note="属实", actor=Clerk("boss", "刘主任", "supervisor"),
                         at=datetime(2026, 11, 27, 11), cal=cal, rules=rules)
     for entity, p in (("case", case), ("contact", contact), ("contact", contact),
-                      ("rating", rating_), ("followup", followup_payload(moved)),
-                      ("followup", followup_payload(f))):
+                      ("rating", rating_), ("followup", followup_to_dict(moved)),
+                      ("followup", followup_to_dict(f))):
         assert push(entity, p) is ItemStatus.ACCEPTED, entity
     with reading(engine) as conn:
         assert conn.execute(select(ServerFollowup.__table__.c.version)).scalars().all() == [1]

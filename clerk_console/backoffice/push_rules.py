@@ -3,7 +3,9 @@ back office already holds. Nothing a window sends can decide a case, rate a case
 that does not exist, reuse a case number, or pin a case with a huge version.
 
 ``PushChecker`` is made once per push batch (a few indexed queries for the whole batch) and
-answers per item with a Chinese refusal, or "" when the item may be applied.
+answers per item with a Chinese refusal, or "" when the item may be applied. A rating, a
+follow-up or a contact is parsed once, here, by its wire model; what push writes is read from
+that model (``PushChecker.parsed``), never from the raw payload.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from clerk_console.backoffice.tables import (DecisionRecord, ServerCase, ServerF
                                              ServerRating)
 from clerk_console.domain.case import Status, window_may_report
 from clerk_console.domain.ids import parse_case_no
+from clerk_console.domain.messages import contact_key
 from clerk_console.domain.rating import is_bad
 from clerk_console.sync.protocol import (MAX_VERSION, CasePayload, ContactPayload,
                                         FollowupPayload, PushItem, RatingPayload)
@@ -43,6 +46,8 @@ class PushChecker:
         self.numbers: dict[str, str] = {}  # this window's case number -> case id
         self.rated: set[str] = set()  # this window's case numbers rated already
         self.bad: set[str] = set()  # ... of those, rated 不满意 or 非常不满意
+        # event id -> its payload as parsed, for the ratings, follow-ups and contacts accepted
+        self.parsed: dict[str, RatingPayload | FollowupPayload | ContactPayload] = {}
         followup_ids = list({it.entity_id for it in items if it.entity == "followup"})
         self.followups: dict[str, tuple[str, str]] = {}  # id -> (window id, case number)
         for chunk in _chunks(followup_ids):
@@ -81,12 +86,28 @@ class PushChecker:
         number = str(item.payload.get("case_no", "")).strip().upper()
         if item.entity == "rating":
             self.rated.add(number)
-            if is_bad(item.payload.get("level")):
+            if is_bad(self.rating(item).level):
                 self.bad.add(number)
         elif item.entity == "followup":
             self.followups.setdefault(item.entity_id, (self.window.id, number))
         elif item.entity == "case":
             self.numbers.setdefault(number, item.entity_id)
+
+    def rating(self, item: PushItem) -> RatingPayload:
+        """The payload of a rating ``check`` let through, as parsed there."""
+        p = self.parsed[item.id]
+        assert isinstance(p, RatingPayload)
+        return p
+
+    def followup(self, item: PushItem) -> FollowupPayload:
+        p = self.parsed[item.id]
+        assert isinstance(p, FollowupPayload)
+        return p
+
+    def contact(self, item: PushItem) -> ContactPayload:
+        p = self.parsed[item.id]
+        assert isinstance(p, ContactPayload)
+        return p
 
     def _rating(self, item: PushItem) -> str:
         try:
@@ -103,6 +124,7 @@ class PushChecker:
             return f"评价所属办件{p.case_no}在后台不存在，已拒收：请先同步该办件"
         if number in self.rated:
             return f"办件{p.case_no}已评价过，每次服务只能评价一次，本次已拒收"
+        self.parsed[item.id] = p
         return ""
 
     def _contact(self, item: PushItem) -> str:
@@ -112,10 +134,11 @@ class PushChecker:
         except ValidationError:
             return "短信联系方式数据不完整（手机号应为11位手机号码），已拒收"
         number = p.case_no.strip().upper()
-        if p.id != item.entity_id or p.id != f"contact:{p.case_no}":
+        if p.id != item.entity_id or p.id != contact_key(p.case_no):
             return "短信联系方式数据不完整（手机号应为11位手机号码），已拒收"
         if number not in self.numbers:
             return f"短信联系方式所属办件{p.case_no}在后台不存在，已拒收：请先同步该办件"
+        self.parsed[item.id] = p
         return ""
 
     def _followup(self, item: PushItem) -> str:
@@ -138,6 +161,7 @@ class PushChecker:
             return f"办件{p.case_no}在后台没有差评，不能有差评回访，已拒收：请先同步该评价"
         if (p.status == "closed") != (p.step.value == "closed"):
             return incomplete
+        self.parsed[item.id] = p
         return ""
 
     def _case(self, item: PushItem, prior: Mapping | None) -> str:

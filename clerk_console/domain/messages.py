@@ -58,6 +58,12 @@ def message_key(kind: MessageKind, case_id: str, deadline: date | None = None) -
     return f"{kind.value}:{case_id}{suffix}"
 
 
+def contact_key(case_no: str) -> str:
+    """The one key of where a case's messages go (its phone and opt-out, given at the window):
+    the outbox event's entity id and the payload's id; the back office refuses any other."""
+    return f"contact:{case_no}"
+
+
 def remind_now(cal: WorkCalendar, today: date, deadline: date | None) -> bool:
     """Whether a deferral's deadline reminder is due today: at most ``REMIND_WORKDAYS``
     working days left and not yet past."""

@@ -149,7 +149,9 @@ class CasePayload(BaseModel):
 
 
 class RatingPayload(BaseModel):
-    """The payload of ``entity="rating"`` (好差评, GB/T 39046 levels 1-5)."""
+    """The payload of ``entity="rating"`` (好差评, GB/T 39046 levels 1-5), as the console's one
+    codec makes it (``storage.replica.codecs.rating_to_dict``; ``at`` and the rest travel
+    along, read only by ``backoffice.service.facts.rated_on``)."""
 
     model_config = ConfigDict(extra="allow")
     id: Text64
@@ -178,7 +180,8 @@ class FollowupStepPayload(BaseModel):
 
 class FollowupPayload(BaseModel):
     """The payload of ``entity="followup"``: a bad rating's follow-up as it stands after each
-    step, with its whole history; ``version`` counts the steps (one event per step)."""
+    step, with its whole history; ``version`` counts the steps (one event per step). Made by
+    the console's one codec (``storage.replica.codecs.followup_to_dict``)."""
 
     model_config = ConfigDict(extra="allow")
     id: Text64
@@ -196,7 +199,8 @@ class FollowupPayload(BaseModel):
 
 class ContactPayload(BaseModel):
     """The payload of ``entity="contact"``: where a case's messages go, as the window has it
-    (a mainland mobile number or "", and the applicant's opt-out given at the window)."""
+    (a mainland mobile number or "", and the applicant's opt-out given at the window); its id
+    is ``domain.messages.contact_key``. Made by ``storage.replica.codecs.contact_to_dict``."""
 
     model_config = ConfigDict(extra="allow")
     id: Text64

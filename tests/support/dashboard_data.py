@@ -14,8 +14,8 @@ from clerk_console.domain.calendar import default_calendar
 from clerk_console.domain.case import Case, Decision, Outcome, Status
 from clerk_console.domain.followup import FollowupRules
 from clerk_console.domain.ids import new_id
-from clerk_console.storage.replica.codecs import case_to_dict
-from clerk_console.storage.replica.ratings import followup_payload
+from clerk_console.domain.rating import Rating
+from clerk_console.storage.replica.codecs import case_to_dict, followup_to_dict, rating_to_dict
 from clerk_console.sync.protocol import Dataset, ItemStatus, PushItem, payload_hash
 
 CHINA = timezone(timedelta(hours=8))
@@ -126,10 +126,9 @@ def seed(engine, catalogue) -> None:
                                now=at(spec.decided).astimezone(timezone.utc))
         if spec.rating is None:
             continue
-        _push(engine, window, "rating", {
-            "id": new_id(), "case_no": case.case_no, "level": spec.rating, "comment": "",
-            "clerk_id": "c1", "at": at(spec.taken, 11).replace(tzinfo=None).isoformat()},
-            at(spec.taken, 11))
+        rating = Rating(case.case_no, spec.rating, "", "c1",
+                        at(spec.taken, 11).replace(tzinfo=None))
+        _push(engine, window, "rating", rating_to_dict(rating, new_id()), at(spec.taken, 11))
         if spec.followup:
             opened = at(spec.taken, 12).replace(tzinfo=None)
             f = loop.open_followup(new_id(), case.case_no, "c1", opened, CAL, RULES)
@@ -140,7 +139,7 @@ def seed(engine, catalogue) -> None:
                 f = loop.fix(f, note="已整改", actor=BOSS, at=opened, cal=CAL, rules=RULES)
                 f = loop.answer(f, channel="电话", note="已回复", actor=BOSS, at=opened, cal=CAL,
                                 rules=RULES)
-            _push(engine, window, "followup", followup_payload(f), at(spec.taken, 12))
+            _push(engine, window, "followup", followup_to_dict(f), at(spec.taken, 12))
 
 
 def add_people(engine, now: datetime) -> None:

@@ -30,7 +30,9 @@ from clerk_console.domain.rating import Rating
 from clerk_console.domain.review import ItemDecision, MergedLicence
 from clerk_console.domain.rules import CreditRecord
 from clerk_console.domain.window import WindowInfo
+from clerk_console.domain.messages import contact_key
 from clerk_console.storage.db import ReplicaError
+from clerk_console.storage.replica.codecs import contact_to_dict, followup_to_dict, rating_to_dict
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,12 +362,13 @@ class FakeReplica:
             raise ReplicaError(f"办件 {rating.case_no} 已评价过，每次服务只能评价一次")
         with self.write():
             self._state.ratings[rating.case_no] = rating
-            self._state.outbox.append(Event(new_id(), "rating", rating.case_no,
-                                            {"rating": rating}, rating.at))
+            rating_id = new_id()  # the payloads are the SQLite replica's (its codecs)
+            self._state.outbox.append(Event(new_id(), "rating", rating_id,
+                                            rating_to_dict(rating, rating_id), rating.at))
             if followup is not None:
                 self._state.followups[followup.id] = followup
                 self._state.outbox.append(Event(new_id(), "followup", followup.id,
-                                                {"followup": followup}, rating.at))
+                                                followup_to_dict(followup), rating.at))
 
     def get_kv(self, key: str, default: str | None = None) -> str | None:
         return self._state.kv.get(key, default)
@@ -374,9 +377,8 @@ class FakeReplica:
         self._state.kv[key] = value
 
     def save_contact(self, case_no: str, phone: str, opt_out: bool, at: datetime) -> None:
-        self._state.outbox.append(Event(new_id(), "contact", f"contact:{case_no}",
-                                        {"case_no": case_no, "phone": phone,
-                                         "opt_out": opt_out}, at))
+        self._state.outbox.append(Event(new_id(), "contact", contact_key(case_no),
+                                        contact_to_dict(case_no, phone, opt_out, at), at))
 
     def rating(self, case_no: str) -> Rating | None:
         return self._state.ratings.get(case_no)
@@ -399,4 +401,4 @@ class FakeReplica:
         with self.write():
             self._state.followups[followup.id] = followup
             self._state.outbox.append(Event(new_id(), "followup", followup.id,
-                                            {"followup": followup}, followup.history[-1].at))
+                                            followup_to_dict(followup), followup.history[-1].at))

@@ -1,8 +1,9 @@
 """The 差评 follow-ups the windows report (``bo_followup``), for the back office's overview:
-every open one with its current step and deadline, overdue ones first."""
+every open one with its current step and deadline, overdue ones first. The columns are the
+pushed ``sync.protocol.FollowupPayload``'s, copied at push (``service.push``); its history has
+as many steps as its version (refused otherwise), so no payload is parsed again here."""
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
@@ -27,5 +28,5 @@ def open_followups(conn: Connection, today: date, cal: WorkCalendar) -> list[dic
                         step=r["step"], step_label=Step(r["step"]).label,
                         due=r["due"].isoformat(), overdue=r["due"] < today,
                         late_workdays=max(0, -left),
-                        steps=len(json.loads(r["payload"]).get("history", []))))
+                        steps=r["version"]))
     return sorted(out, key=lambda f: (not f["overdue"], -f["late_workdays"], f["due"]))

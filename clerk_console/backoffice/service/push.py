@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
@@ -87,25 +87,28 @@ def _sort_claimed(conn: Connection, window: WindowRow, items: list[PushItem], te
             continue
         checker.accepted(it)
         w.results[it.id] = PushResult(id=it.id, status=ItemStatus.ACCEPTED)
-        p = it.payload
         if it.entity == "rating":
-            w.ratings.append(dict(id=it.entity_id, window_id=window.id, case_no=p["case_no"],
-                                  level=p["level"], payload=texts[i], received_at=now,
-                                  rated_on=rated_on(p, now)))
+            r = checker.rating(it)
+            w.ratings.append(dict(id=it.entity_id, window_id=window.id, case_no=r.case_no,
+                                  level=r.level, payload=texts[i], received_at=now,
+                                  rated_on=rated_on(it.payload, now)))
             continue
         if it.entity == "contact":  # a window's events come in its order: the last holds
-            w.contacts[p["case_no"]] = dict(window_id=window.id, case_no=p["case_no"],
-                                            phone=p["phone"], opt_out=p["opt_out"],
-                                            recorded_at=str(p["at"]), received_at=now)
+            c = checker.contact(it)
+            w.contacts[c.case_no] = dict(window_id=window.id, case_no=c.case_no, phone=c.phone,
+                                         opt_out=c.opt_out, recorded_at=c.at.isoformat(),
+                                         received_at=now)
             continue
         if it.entity == "followup":
+            f = checker.followup(it)
             newest = w.followups.get(it.entity_id)
-            if newest is None or newest["version"] < p["version"]:
+            if newest is None or newest["version"] < f.version:
                 w.followups[it.entity_id] = dict(
-                    id=it.entity_id, window_id=window.id, case_no=p["case_no"],
-                    step=p["step"], status=p["status"], due=date.fromisoformat(p["due"]),
-                    version=p["version"], payload=texts[i], updated_at=now)
+                    id=it.entity_id, window_id=window.id, case_no=f.case_no,
+                    step=f.step.value, status=f.status, due=f.due, version=f.version,
+                    payload=texts[i], updated_at=now)
             continue
+        p = it.payload
         version = p["version"]
         if prior is not None and prior["version"] >= version:
             continue  # an older version arriving late: keep the newer one

@@ -10,10 +10,13 @@ from sqlmodel import Session
 
 from clerk_console.domain.case import (Case, CaseMaterial, Correction, Decision, ExcludedTime,
                                        Extension, MaterialState, Outcome, Status)
+from clerk_console.domain.followup import Followup, Step, history_from_data, history_to_data
+from clerk_console.domain.messages import contact_key
 from clerk_console.domain.parties import Applicant, ApplicantKind, BlacklistEntry, ELicence
+from clerk_console.domain.rating import Rating
 
 from ..sqltext import local
-from ..tables import ApplicantRow, CaseMaterialRow, CaseRow
+from ..tables import ApplicantRow, CaseMaterialRow, CaseRow, FollowupRow, RatingRow
 
 
 def iso(v: date | datetime | None) -> str | None:
@@ -166,6 +169,58 @@ def case_from_row(row: CaseRow, mats: list[CaseMaterialRow]) -> Case:
     return _case(lambda name, _default: getattr(row, name), tuple(
         material_from_dict({name: getattr(m, name) for name in _MATERIAL_FIELDS})
         for m in sorted(mats, key=lambda m: m.position)))
+
+
+# The one codec of a rating (好差评) and of a bad rating's follow-up: the replica's row and the
+# outbox payload (what the back office parses as sync.protocol.RatingPayload / FollowupPayload,
+# tests/test_push_codecs.py) are made here and nowhere else.
+
+def rating_values(rating: Rating, rating_id: str) -> dict[str, Any]:
+    """The rating's row (``RatingRow``); ``rating_id`` is made once, when it is saved."""
+    return {"id": rating_id, "case_no": rating.case_no, "level": rating.level,
+            "comment": rating.comment, "clerk_id": rating.clerk_id, "at": local(rating.at),
+            "reasons": list(rating.reasons), "entered_by": rating.entered_by}
+
+
+def rating_to_dict(rating: Rating, rating_id: str) -> dict[str, Any]:
+    """The payload of entity "rating": the row, its time ISO."""
+    values = rating_values(rating, rating_id)
+    return {**values, "at": iso(values["at"])}
+
+
+def rating_from_row(row: RatingRow) -> Rating:
+    return Rating(row.case_no, row.level, row.comment, row.clerk_id, row.at,
+                  tuple(row.reasons or ()), row.entered_by)
+
+
+def followup_values(f: Followup) -> dict[str, Any]:
+    """The follow-up's row (``FollowupRow``): every field, steps as their values."""
+    return {"id": f.id, "case_no": f.case_no, "due": f.due, "due_estimated": f.due_estimated,
+            "status": f.status, "opened_at": local(f.opened_at), "closed_at": local(f.closed_at),
+            "answer": f.answer, "step": f.step.value, "rated_clerk": f.rated_clerk,
+            "history": history_to_data(f.history), "resume": f.resume.value if f.resume else "",
+            "outcome": f.outcome, "version": f.version}
+
+
+def followup_to_dict(f: Followup) -> dict[str, Any]:
+    """The payload of entity "followup": the whole record, dates ISO."""
+    values = followup_values(f)
+    return {**values, "due": iso(f.due), "opened_at": iso(values["opened_at"]),
+            "closed_at": iso(values["closed_at"])}
+
+
+def followup_from_row(row: FollowupRow) -> Followup:
+    return Followup(row.id, row.case_no, row.due, row.due_estimated, row.status, row.opened_at,
+                    row.closed_at, row.answer, Step(row.step), row.rated_clerk,
+                    history_from_data(row.history), Step(row.resume) if row.resume else None,
+                    row.outcome, row.version)
+
+
+def contact_to_dict(case_no: str, phone: str, opt_out: bool, at: datetime) -> dict[str, Any]:
+    """The payload of entity "contact" (sync.protocol.ContactPayload): where a case's messages
+    go, keyed by ``domain.messages.contact_key``."""
+    return {"id": contact_key(case_no), "case_no": case_no, "phone": phone, "opt_out": opt_out,
+            "at": iso(local(at))}
 
 
 def applicant_values(applicant: Applicant, at: datetime | None) -> dict[str, Any]:

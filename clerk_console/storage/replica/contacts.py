@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from clerk_console.domain.messages import contact_key
+
 from . import outbox
 from ..sqltext import local
 from .base import ReplicaBase
-from .codecs import iso
+from .codecs import contact_to_dict
 
 
 class Contacts(ReplicaBase):
     def save_contact(self, case_no: str, phone: str, opt_out: bool, at: datetime) -> None:
         """One outbox event; the back office keeps the newest per case."""
-        at = local(at)
         with self.write() as s:
-            outbox.enqueue(s, "contact", f"contact:{case_no}", "save",
-                           {"id": f"contact:{case_no}", "case_no": case_no, "phone": phone,
-                            "opt_out": opt_out, "at": iso(at)}, at)
+            outbox.enqueue(s, "contact", contact_key(case_no), "save",
+                           contact_to_dict(case_no, phone, opt_out, at), local(at))
