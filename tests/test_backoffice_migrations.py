@@ -5,6 +5,7 @@ a process of its own) is upgraded in place with every row kept and the dashboard
 filled in; several processes starting at once migrate once."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -53,7 +54,10 @@ def test_a_new_database_migrated_to_head_has_the_tables_schema(url):
 
 
 def test_a_database_of_release_0_1_0_is_upgraded_with_its_data(url):
-    subprocess.run([sys.executable, str(LEGACY_SCRIPT), url], check=True, timeout=120)
+    # the checkout's own code (a worktree's), not the one the shared venv's editable install names
+    root = str(Path(__file__).resolve().parent.parent)
+    subprocess.run([sys.executable, str(LEGACY_SCRIPT), url], check=True, timeout=120,
+                   env=dict(os.environ, PYTHONPATH=root))
     from sqlalchemy import create_engine
 
     from clerk_console.backoffice.db import database_url
