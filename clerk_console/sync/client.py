@@ -18,8 +18,10 @@ import ipaddress
 import socket
 import ssl
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 import httpx
 from pydantic import BaseModel
@@ -59,7 +61,7 @@ class Answer:
     content: bytes
     request_headers: httpx.Headers
 
-    def json(self):
+    def json(self) -> Any:
         import json
 
         return json.loads(self.content)
@@ -79,7 +81,7 @@ class Timing:
     offset_seconds: float  # server - local
 
 
-def _server_time(resp: httpx.Response) -> datetime | None:
+def _server_time(resp: Answer) -> datetime | None:
     value = resp.headers.get(SERVER_TIME_HEADER)
     try:
         return datetime.fromisoformat(value) if value else None
@@ -163,7 +165,8 @@ class SyncClient:
     def __init__(self, base_url: str, token: str = "", *, timeout: float = 30.0,
                  attempts: int = 5, max_wait: float = 30.0,
                  transport: httpx.BaseTransport | None = None, verify: bool | str = True,
-                 pin_sha256: str = "", allow_plain_http: bool = False, clock=time.time):
+                 pin_sha256: str = "", allow_plain_http: bool = False,
+                 clock: Callable[[], float] = time.time):
         self.base_url = check_transport(base_url.rstrip("/"), allow_plain_http=allow_plain_http)
         self.plain_http_warning = (PLAIN_HTTP_WARNING if httpx.URL(self.base_url).scheme == "http"
                                    and not _loopback(httpx.URL(self.base_url).host) else "")
@@ -189,10 +192,10 @@ class SyncClient:
     def __enter__(self) -> "SyncClient":
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _read(self, method: str, path: str, **kw) -> Answer:
+    def _read(self, method: str, path: str, **kw: Any) -> Answer:
         """The answer, streamed: at most MAX_ANSWER_WIRE_BYTES on the wire and
         MAX_ANSWER_BYTES once gunzipped (a gzip bomb from a rogue server stops there)."""
         with self.http.stream(method, path, **kw) as resp:

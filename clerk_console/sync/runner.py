@@ -12,12 +12,18 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from clerk_console.storage.replica import KV_LAST_SYNC, KV_SYNC_URL, Replica, kv
 from clerk_console.sync import apply
 from clerk_console.sync.client import SyncClient, SyncError, SyncOffline, SyncRefused
 from clerk_console.sync.clock import clock_warning, offset_trusted, untrusted_warning
-from clerk_console.sync.protocol import MAX_AUDIT_BATCH, REVOKED, AuditEntryWire, push_body
+from clerk_console.sync.protocol import (MAX_AUDIT_BATCH, REVOKED, AuditEntryWire, Dataset,
+                                         EnrollResponse, PullResponse, push_body)
+
+if TYPE_CHECKING:
+    from clerk_console.storage.tables import AuditLogRow
 
 log = logging.getLogger(__name__)
 
@@ -104,10 +110,8 @@ def _push_audit(replica: Replica, client: SyncClient, report: RoundReport, batch
     says so and the entries stay here: nothing after the break is confirmed."""
     through = int(replica.get_kv(KV_AUDIT_PUSHED) or 0)
     while rows := replica.audit_after(through, min(batch, MAX_AUDIT_BATCH)):
-        resp = client.push_audit([AuditEntryWire(
-            seq=r.seq, id=r.id, at=r.at, clerk_id=r.clerk_id, action=r.action,
-            subject=r.subject, detail=r.detail or {}, prev_hash=r.prev_hash or "",
-            hash=r.hash) for r in rows])
+        entries = [_audit_wire(r) for r in rows]
+        resp = client.push_audit(entries)
         if resp.through > through:
             report.audit_pushed += resp.through - through
             through = resp.through
@@ -116,11 +120,19 @@ def _push_audit(replica: Replica, client: SyncClient, report: RoundReport, batch
             report.audit_problem = f"后台核对审计日志发现问题：{resp.problem}；请联系大厅信息管理员"
             log.error("the back office refused the audit log: %s", resp.problem)
             return
-        if resp.through < rows[-1].seq:
+        if resp.through < entries[-1].seq:
             return  # nothing more taken this round
 
 
-def _predict(cursors: dict, staging: dict, resp) -> tuple[dict, dict] | None:
+def _audit_wire(r: AuditLogRow) -> AuditEntryWire:
+    assert r.seq is not None  # audit_after reads entries after a seq: all chained
+    return AuditEntryWire(seq=r.seq, id=r.id, at=r.at, clerk_id=r.clerk_id, action=r.action,
+                          subject=r.subject, detail=r.detail or {}, prev_hash=r.prev_hash or "",
+                          hash=r.hash)
+
+
+def _predict(cursors: dict[Dataset, int], staging: dict[Dataset, int], resp: PullResponse
+             ) -> tuple[dict[Dataset, int], dict[Dataset, int]] | None:
     """Where the next pull starts once this response is applied (None: after a reset)."""
     nxt, nxt_staging = dict(cursors), {}
     for ds, page in resp.pages.items():
@@ -229,7 +241,7 @@ class SyncDisabled(SyncError):
     until it is enrolled again; ``str()`` is the back office's Chinese message."""
 
 
-def client_for(replica: Replica, **kwargs) -> SyncClient:
+def client_for(replica: Replica, **kwargs: Any) -> SyncClient:
     """A client for the back office this window enrolled with; SyncError if not enrolled,
     SyncDisabled if the back office stopped this window."""
     from clerk_console.sync.token_store import window_token
@@ -243,12 +255,16 @@ def client_for(replica: Replica, **kwargs) -> SyncClient:
     return SyncClient(url, token, **transport_options(replica), **kwargs)
 
 
-def transport_options(replica: Replica | None, home=None) -> dict:
+def transport_options(replica: Replica | None, home: Path | None = None) -> dict[str, Any]:
     """TLS and plain-http options from the window's settings; the pin from the settings, else
     the one taken at enrollment."""
     from clerk_console import config
 
-    settings = config.Settings.load(home if home is not None else replica.path.parent)
+    if home is None:
+        if replica is None:
+            raise TypeError("transport_options: a replica or its folder")
+        home = replica.path.parent
+    settings = config.Settings.load(home)
     pin = settings.server_key_sha256 or (replica.get_kv(KV_SERVER_KEY) if replica else "") or ""
     return {"verify": settings.ca_file or True, "pin_sha256": pin,
             "allow_plain_http": bool(settings.allow_plain_http)}
@@ -279,7 +295,8 @@ def _resume_numbering(replica: Replica, case_seq: dict[str, int], report: RoundR
                             + "起编号")
 
 
-def save_enrollment(replica: Replica, url: str, resp, server_key: str = "") -> None:
+def save_enrollment(replica: Replica, url: str, resp: EnrollResponse, server_key: str = ""
+                    ) -> None:
     """Keep what enrollment gave; ``server_key``: the back office's public-key hash seen on
     the enrollment's TLS connection, pinned from now on."""
     from clerk_console.storage.replica import kv

@@ -22,10 +22,14 @@ import logging
 import os
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from clerk_console.keystore import (KEY_DIR_ENV, SERVICE, folder_entry, key_dir,  # noqa: F401
                                     key_file, keystore_get, keystore_set)
 from clerk_console.keystore import machine_id as _machine_id
+
+if TYPE_CHECKING:
+    from clerk_console.storage.replica import Replica
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +58,9 @@ def _write_file(home: Path, token: str) -> None:
     from clerk_console.private_files import private_file
 
     nonce = secrets.token_bytes(12)
-    sealed = AESGCM(_key(home, create=True)).encrypt(nonce, token.encode(), _MAGIC)
+    key = _key(home, create=True)
+    assert key is not None  # key_file(create=True) makes one
+    sealed = AESGCM(key).encrypt(nonce, token.encode(), _MAGIC)
     path = Path(home) / TOKEN_FILE
     tmp = path.with_suffix(".tmp")
     tmp.write_bytes(_MAGIC + nonce + sealed)
@@ -94,7 +100,7 @@ def load_token(home: Path) -> str | None:
     return keystore_get(_entry(home)) or _read_file(home)
 
 
-def window_token(replica) -> str | None:
+def window_token(replica: Replica) -> str | None:
     """This window's token (moved out of the replica if an older console left it there)."""
     home = Path(replica.path).parent
     token = load_token(home)
@@ -112,7 +118,7 @@ def window_token(replica) -> str | None:
     return token
 
 
-def store_window_token(replica, token: str) -> str:
+def store_window_token(replica: Replica, token: str) -> str:
     """Keep a new token for this window (never in the replica); where it went."""
     from clerk_console.storage.replica import KV_WINDOW_TOKEN, kv
 

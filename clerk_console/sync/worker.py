@@ -11,9 +11,14 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from os import PathLike
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from clerk_console.config import Settings
+
+if TYPE_CHECKING:
+    from clerk_console.storage.replica import Replica
 
 log = logging.getLogger(__name__)
 
@@ -48,17 +53,20 @@ class SyncStatus:
 
 
 class SyncWorker:
-    def __init__(self, home, replica_path=None, /, *, interval: float | None = None,
-                 **kwargs):
+    def __init__(self, home: Path | str | Replica,
+                 replica_path: Path | str | Settings | None = None, /, *,
+                 interval: float | None = None, **kwargs: Path | str | None) -> None:
         """``SyncWorker(home, replica_path)``; also ``SyncWorker(replica, settings, home=…)``
         (the console's own open replica and settings: the worker opens its own connection)."""
         settings = None
-        if hasattr(home, "path") and hasattr(home, "outbox_pending"):  # an open Replica
+        if not isinstance(home, (str, PathLike)):  # an open Replica
             settings = replica_path if isinstance(replica_path, Settings) else None
             replica_path = home.path
             home = kwargs.pop("home", None) or Path(replica_path).parent
         if kwargs:
             raise TypeError(f"unexpected arguments: {', '.join(kwargs)}")
+        if isinstance(replica_path, Settings):
+            raise TypeError("SyncWorker(home, replica_path): settings only with an open replica")
         self.home = Path(home)
         self.replica_path = Path(replica_path) if replica_path else self.home / "replica.sqlite3"
         settings = settings or Settings.load(self.home)
@@ -92,7 +100,7 @@ class SyncWorker:
         if self._thread is not None:
             self._thread.join(timeout)
 
-    def _set(self, **changes) -> None:
+    def _set(self, **changes: Any) -> None:
         with self._lock:
             self._status = SyncStatus(**{**self._status.__dict__, **changes})
 
@@ -113,7 +121,7 @@ class SyncWorker:
         finally:
             replica.close()
 
-    def _round(self, replica) -> bool:
+    def _round(self, replica: Replica) -> bool:
         """One round; True when more is waiting (sync again at once)."""
         from clerk_console.sync.client import SyncError, TransportRefused
         from clerk_console.sync.runner import SyncDisabled, client_for, sync_once
@@ -153,7 +161,7 @@ class SyncWorker:
         self.rounds += 1  # after the status is set: readers of ``rounds`` see its outcome
         return report.online and not report.error and report.queued > 0
 
-    def _prune(self, replica) -> None:
+    def _prune(self, replica: Replica) -> None:
         """Drop acknowledged events older than the retention (``outbox_retention_days``)."""
         if self._pruned_at is not None and time.monotonic() - self._pruned_at < PRUNE_EVERY_SECONDS:
             return
@@ -166,13 +174,13 @@ class SyncWorker:
         if n:
             log.info("pruned %d acknowledged outbox events", n)
 
-    def _queued(self, replica) -> int:
+    def _queued(self, replica: Replica) -> int:
         try:
             return replica.outbox_queue()["pending"]
         except Exception:
             return self._status.queued
 
-    def _wait(self, replica, seconds: float) -> None:
+    def _wait(self, replica: Replica, seconds: float) -> None:
         """Sleep until the next round, refreshing the queue length for the status bar."""
         remaining = seconds
         while remaining > 0 and not self._stop.is_set():
