@@ -9,7 +9,7 @@ that model (``PushChecker.parsed``), never from the raw payload.
 """
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Mapping, TypeVar
 
 from pydantic import ValidationError
 from sqlalchemy import Connection, select
@@ -29,6 +29,7 @@ RATING = ServerRating.__table__
 FOLLOWUP = ServerFollowup.__table__
 ENTITIES = ("case", "rating", "followup", "contact")
 CHUNK = 900
+Parsed = TypeVar("Parsed", RatingPayload, FollowupPayload, ContactPayload)
 MAX_VERSION_STEP = 1_000  # a window bumps a case's version by one per saved change
 
 
@@ -86,27 +87,17 @@ class PushChecker:
         number = str(item.payload.get("case_no", "")).strip().upper()
         if item.entity == "rating":
             self.rated.add(number)
-            if is_bad(self.rating(item).level):
+            if is_bad(self.payload(item, RatingPayload).level):
                 self.bad.add(number)
         elif item.entity == "followup":
             self.followups.setdefault(item.entity_id, (self.window.id, number))
         elif item.entity == "case":
             self.numbers.setdefault(number, item.entity_id)
 
-    def rating(self, item: PushItem) -> RatingPayload:
-        """The payload of a rating ``check`` let through, as parsed there."""
+    def payload(self, item: PushItem, model: type[Parsed]) -> Parsed:
+        """The payload of an item ``check`` let through, as ``model`` parsed it there."""
         p = self.parsed[item.id]
-        assert isinstance(p, RatingPayload)
-        return p
-
-    def followup(self, item: PushItem) -> FollowupPayload:
-        p = self.parsed[item.id]
-        assert isinstance(p, FollowupPayload)
-        return p
-
-    def contact(self, item: PushItem) -> ContactPayload:
-        p = self.parsed[item.id]
-        assert isinstance(p, ContactPayload)
+        assert isinstance(p, model)
         return p
 
     def _rating(self, item: PushItem) -> str:

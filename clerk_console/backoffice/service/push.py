@@ -18,7 +18,8 @@ from sqlalchemy import Connection, bindparam, select
 from clerk_console.backoffice import sms
 from clerk_console.backoffice.push_rules import PushChecker
 from clerk_console.domain.case import Status
-from clerk_console.sync.protocol import ItemStatus, PushItem, PushResult, canonical_json
+from clerk_console.sync.protocol import (ContactPayload, FollowupPayload, ItemStatus, PushItem,
+                                        PushResult, RatingPayload, canonical_json)
 
 from .review import index_cases
 from .common import (CASE, CONTACT, EV, FOLLOWUP, RATING, WindowRow, _bound, _chunks, _driver_cursor,
@@ -88,19 +89,19 @@ def _sort_claimed(conn: Connection, window: WindowRow, items: list[PushItem], te
         checker.accepted(it)
         w.results[it.id] = PushResult(id=it.id, status=ItemStatus.ACCEPTED)
         if it.entity == "rating":
-            r = checker.rating(it)
+            r = checker.payload(it, RatingPayload)
             w.ratings.append(dict(id=it.entity_id, window_id=window.id, case_no=r.case_no,
                                   level=r.level, payload=texts[i], received_at=now,
                                   rated_on=rated_on(it.payload, now)))
             continue
         if it.entity == "contact":  # a window's events come in its order: the last holds
-            c = checker.contact(it)
+            c = checker.payload(it, ContactPayload)
             w.contacts[c.case_no] = dict(window_id=window.id, case_no=c.case_no, phone=c.phone,
                                          opt_out=c.opt_out, recorded_at=c.at.isoformat(),
                                          received_at=now)
             continue
         if it.entity == "followup":
-            f = checker.followup(it)
+            f = checker.payload(it, FollowupPayload)
             newest = w.followups.get(it.entity_id)
             if newest is None or newest["version"] < f.version:
                 w.followups[it.entity_id] = dict(
