@@ -7,11 +7,10 @@ from datetime import date, datetime
 
 from clerk_console.domain.case import Outcome
 from clerk_console.services import intake
-from clerk_console.ui.app import ClerkApp
 
 from conftest import NOW
 from support.services import draft_for
-from support.ui import PERSON, burst, keys, replica_of, sign_in
+from support.ui import PERSON, burst, keys, new_app, replica_of, sign_in
 
 SATURDAY = datetime(2026, 11, 28, 10, 0)
 
@@ -25,7 +24,7 @@ def test_a_saturday_acceptance_counts_from_monday(shop):  # noqa: F811
 
 
 async def test_the_outcome_pane_warns_on_a_rest_day_and_the_deadline_counts_from_monday(home):  # noqa: F811
-    app = ClerkApp(home, clock=lambda: SATURDAY, sync=False)
+    app = new_app(home, clock=lambda: SATURDAY)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(app, pilot)
         await burst(app, pilot, PERSON)

@@ -6,25 +6,19 @@ from __future__ import annotations
 import re
 
 import pytest
-from textual import events
-
 from clerk_console.domain.codes.passport import mrz_check_digit
 from clerk_console.domain.masking import mask_id
+from support.keyclock import scan
 from support.printing import flat, pdf_text
 from support.ui import (
     COMPANY, PERSON, UNKNOWN, keys, new_app, panel, replica_of, sign_in, type_text)
 
-KEY_NAMES = {"\t": "tab", "\r": "enter", "\n": "ctrl+j"}
 
 
 async def burst(app, pilot, text: str, enter: bool = True) -> None:
     """Every key in one go, as a keyboard-mode scanner or card reader types them."""
-    for ch in text + ("\r" if enter else ""):
-        key = events.Key(KEY_NAMES.get(ch, ch), ch)
-        key.set_sender(app)
-        app._driver.send_message(key)
-    await pilot.pause()
-    await pilot.pause()
+    assert pilot.app is app
+    await scan(pilot, text, enter=enter)
 
 
 def mrz_lines(number="A12345678", nationality="USA", name="SMITH<<JOHN<PAUL") -> tuple[str, str]:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 import httpx
 import pytest
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 
 from clerk_console.domain.calendar import default_calendar
 from clerk_console.domain.followup import FollowupRules, open_followup
@@ -58,6 +58,15 @@ def followup(home, case_no):
         return next(f for f in r.followups(None) if f.case_no == case_no)
 
 
+def top_hit(app) -> str:
+    """The command the palette would run on Enter (its highlighted hit), as text."""
+    found = app.screen.query(CommandList)
+    if not found or found.first().highlighted is None:
+        return ""
+    hits = found.first()
+    return str(hits.get_option_at_index(hits.highlighted).prompt)
+
+
 async def open_followups(app, pilot):
     await sign_in(app, pilot)
     await keys(pilot, "ctrl+f")
@@ -69,7 +78,6 @@ async def note(pilot, app, words: str) -> None:
     """Type a note in the prompt, stop, then Enter (typed text is no scanner burst)."""
     await until(pilot, lambda: type(app.screen).__name__ == "PromptScreen", "the note prompt")
     await type_text(pilot, words)
-    await pilot.pause(0.3)
     await keys(pilot, "enter")
 
 
@@ -173,7 +181,8 @@ async def test_reached_from_the_palette_and_from_the_day_view(home):
             await keys(pilot, "ctrl+p")
             await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
             await type_text(pilot, wanted)
-            await pilot.pause(0.5)
+            await until(pilot, lambda wanted=wanted: top_hit(app).startswith(wanted),
+                        f"the palette's first hit: {wanted}")
             await keys(pilot, "enter")
             await until(pilot, there, f"palette: {wanted}")
             await keys(pilot, "escape")
@@ -188,7 +197,7 @@ def pad_app(home, started: list) -> ClerkApp:
         started.append(pad)
         return pad
 
-    return ClerkApp(home, clock=lambda: NOW, sync=False, pad=start)
+    return new_app(home, pad=start)
 
 
 async def open_pairing(app, pilot):
@@ -235,7 +244,7 @@ async def test_an_address_in_use_is_told_in_chinese(home):
     def taken(clock):
         raise OSError(98, "Address already in use")
 
-    app = ClerkApp(home, clock=lambda: NOW, sync=False, pad=taken)
+    app = new_app(home, pad=taken)
     async with app.run_test(size=SIZE) as pilot:
         await open_pairing(app, pilot)
         assert "无法在" in text(app, "#pad-error") and "端口是否被占用" in text(app, "#pad-error")
@@ -249,8 +258,7 @@ def test_followups_screen_snapshot(snap_compare, home):
     async def before(pilot):
         await open_followups(app, pilot)
         await app.workers.wait_for_complete()
-        app.clear_notifications()
-        await pilot.pause(0.3)
+        app.clear_notifications()  # the screenshot waits for the screen to settle
 
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
 
@@ -265,7 +273,7 @@ def test_pairing_screen_snapshot(snap_compare, home):
         started.append(pad)
         return pad
 
-    app = ClerkApp(home, clock=lambda: NOW, sync=False, pad=start)
+    app = new_app(home, pad=start)
 
     async def before(pilot):
         await open_pairing(app, pilot)
@@ -273,7 +281,6 @@ def test_pairing_screen_snapshot(snap_compare, home):
         app.screen.query_one("#pad-url").update(
             "在评价器（平板或第二块屏幕）的浏览器中打开：http://192.168.1.20:8765/")
         await keys(pilot, "n")
-        app.clear_notifications()
-        await pilot.pause(0.3)
+        app.clear_notifications()  # the screenshot waits for the screen to settle
 
     assert snap_compare(app, terminal_size=SIZE, run_before=before)

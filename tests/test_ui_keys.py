@@ -1,11 +1,10 @@
 """The key bar, the status bar and Enter as LF: what a clerk sees and types at 80 columns."""
 from __future__ import annotations
 
-from textual import events
-
 from clerk_console.sync.worker import NOT_ENROLLED
 from clerk_console.ui.widgets.keybar import KeyBar, KeyEntry, pack
 from clerk_console.ui.widgets.status import StatusBar
+from support.keyclock import press_as_clerk, send_burst, type_as_clerk
 from support.pilot import until
 from support.ui import PERSON, intake, new_app, sign_in
 
@@ -92,12 +91,8 @@ class FakeWorker:
 
 async def send(app, keys: list[tuple[str, str]], pilot) -> None:
     """Keys in one go, as a scanner (or the tty's typed-ahead buffer) delivers them."""
-    for key, char in keys:
-        ev = events.Key(key, char)
-        ev.set_sender(app)
-        app._driver.send_message(ev)
-    await pilot.pause()
-    await pilot.pause()
+    assert pilot.app is app
+    await send_burst(pilot, keys)
 
 
 async def test_lf_is_enter_and_a_cr_lf_scan_presses_enter_once(home):  # noqa: F811
@@ -107,17 +102,15 @@ async def test_lf_is_enter_and_a_cr_lf_scan_presses_enter_once(home):  # noqa: F
         await send(app, [(c, c) for c in PERSON] + [("enter", "\r")], pilot)
         query = app.screen.query_one("#item-query")
         assert app.focused is query
-        await send(app, [(c, c) for c in "kfd"], pilot)
-        await pilot.pause(0.3)  # a person typed that, not a scanner (elapsed time on purpose)
+        await type_as_clerk(pilot, "kfd")  # a person typed that, not a scanner
         # the same applicant scanned again by a scanner set to CR LF: the LF must not also
         # submit the search the clerk typed
         await send(app, [(c, c) for c in PERSON] + [("enter", "\r"), ("ctrl+j", "\n")], pilot)
         assert intake(app).current.view.code == PERSON
         assert query.value == "kfd" and intake(app).current.items == []
         # LF typed by hand (or left by the tty's line mode) is Enter: it submits the search
-        await pilot.pause(0.3)
-        await send(app, [("ctrl+j", "\n")], pilot)
-        await pilot.pause()
+        await press_as_clerk(pilot, "ctrl+j")
+        await until(pilot, lambda: intake(app).current.items, "the search submitted")
         assert intake(app).current.items == ["SP01", "ZP01", "XF01"]
 
 
@@ -125,7 +118,6 @@ async def test_keys_typed_before_start_sign_in_with_lf(home):  # noqa: F811
     app = new_app(home)
     async with app.run_test(size=(80, 24)) as pilot:
         await send(app, [(c, c) for c in "1001"] + [("ctrl+j", "\n")], pilot)
-        await pilot.pause(0.3)
         await send(app, [(c, c) for c in "123412"] + [("ctrl+j", "\n")], pilot)
         await until(pilot, lambda: app.clerk is not None, "signed in", seconds=4)
         assert app.clerk.clerk_id == "1001"

@@ -14,7 +14,6 @@ import pytest
 from clerk_console import services
 from clerk_console.commands.demo import build_demo
 from clerk_console.services import ServiceError
-from clerk_console.ui.app import ClerkApp
 from clerk_console.ui.guard import APOLOGY
 from support.pilot import settle, until
 from support import ui
@@ -282,8 +281,7 @@ async def walk_extend(app, pilot):
     kept = current(app)
     await keys(pilot, "enter")  # 延长10个工作日
     await type_text(pilot, "xuyaohecha")
-    await pilot.press("enter")
-    await pilot.pause(0.3)  # elapsed time: typed keys then Enter, not a scanner burst
+    await pilot.press("enter")  # typed keys then Enter (support.keyclock): not a scanner burst
     return kept
 
 
@@ -304,14 +302,13 @@ async def walk_exclude(app, pilot):
     await _dialog(app, pilot, "不计入期限的程序")
     await keys(pilot, "enter")  # 听证
     await _dialog(app, pilot, "起止日期")
-    for ch in "2026-12-03 2026-12-03":  # at a clerk's pace: typed as fast as a scanner, digits
-        await pilot.press(ch)         # and dashes then Enter are a scan (a project code)
-        await pilot.pause(0.06)
+    # at a clerk's pace: typed as fast as a scanner, digits and dashes then Enter are a scan
+    # (a project code)
+    await type_text(pilot, "2026-12-03 2026-12-03")
     await pilot.press("enter")
     await _dialog(app, pilot, "说明")
     await type_text(pilot, "tingzheng")
     await pilot.press("enter")
-    await pilot.pause(0.3)
     return kept
 
 
@@ -373,7 +370,7 @@ async def test_a_refusal_is_said_and_the_intake_kept(home, monkeypatch, name):
         raise ServiceError(message)
 
     monkeypatch.setattr(module, function, refuse)
-    app = ClerkApp(home, clock=lambda: NOW, sync=False)
+    app = ui.new_app(home, clock=lambda: NOW)
     async with app.run_test(size=(120, 40)) as pilot:
         kept = await WALKS[name](app, pilot)
         await until(pilot, lambda: calls and message in shown(app), f"{name} refused, and said")
@@ -385,7 +382,7 @@ async def test_a_refusal_is_said_and_the_intake_kept(home, monkeypatch, name):
 @pytest.mark.parametrize("scan,query", [(PERSON, "fd"), (PERSON, "hyzhxkz"),
                                         (COMPANY, "ywjyxsrxbm")])
 async def test_an_item_for_the_other_kind_of_applicant_is_refused_in_chinese(home, scan, query):
-    app = ClerkApp(home, clock=lambda: NOW, sync=False)
+    app = ui.new_app(home, clock=lambda: NOW)
     async with app.run_test(size=(120, 40)) as pilot:
         await sign_in(app, pilot)
         await burst(app, pilot, scan)
@@ -407,7 +404,7 @@ async def test_a_defect_is_an_apology_and_a_log_line_without_personal_data(home,
         raise RuntimeError(f"boom {PERSON}")
 
     monkeypatch.setattr(intake, "new_draft", broken)
-    app = ClerkApp(home, clock=lambda: NOW, sync=False)
+    app = ui.new_app(home, clock=lambda: NOW)
     with caplog.at_level(logging.ERROR, logger="clerk_console"):
         async with app.run_test(size=(120, 40)) as pilot:
             await sign_in(app, pilot)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from support.pilot import settle as idle
 from support.ui import COMPANY, PERSON, SIZES, burst, keys, make_home, new_app, sign_in, type_text
 
 
@@ -22,8 +23,7 @@ def home(template, tmp_path):
 
 async def settle(app, pilot):
     """Let workers and toasts finish, then draw the status bar now (it refreshes every 5 s)."""
-    await app.workers.wait_for_complete()
-    await pilot.pause(0.2)
+    await idle(app, pilot)
     app.clear_notifications()
     for screen in app.screen_stack:
         for bar in screen.query("#status"):

@@ -13,6 +13,7 @@ import pytest
 
 from clerk_console.storage.replica import Replica
 from clerk_console.sync.worker import ENROLL_HINT, SyncStatus
+from support.pilot import settle
 from support.ui import BAD_CHECK, PERSON, burst, keys, make_home, new_app, sign_in
 
 SIZE = (80, 24)
@@ -40,8 +41,7 @@ def home(template, tmp_path):
 
 async def quiet(app, pilot, *, toasts: bool = False):
     """Workers done; toasts kept only when the state is about them."""
-    await app.workers.wait_for_complete()
-    await pilot.pause(0.3)
+    await settle(app, pilot)
     if not toasts:
         app.clear_notifications()
     for screen in app.screen_stack:

@@ -10,7 +10,7 @@ import pytest
 from clerk_console.printing import printers
 from clerk_console.services import intake as intake_service
 from clerk_console.storage.replica import Replica
-from support.pilot import until
+from support.pilot import settle, until
 from support.ui import COMPANY, NOW, burst, keys, new_app, search_for, sign_in
 
 
@@ -64,7 +64,8 @@ async def test_a_case_whose_notice_did_not_print_is_offered_after_the_next_sign_
     app = new_app(home)
     async with app.run_test(size=(120, 40)) as pilot:
         await sign_in(app, pilot)
-        await pilot.pause(0.3)
+        await until(pilot, lambda: app.clerk is not None, "signed in")
+        await settle(app, pilot)  # the premise: the offer after sign-in had its chance
         assert app.screen.id == "intake"  # nothing owed any more
 
 

@@ -43,7 +43,8 @@ class ClerkApp(App[int]):
 
     def __init__(self, home: Path, *, desk: Desk | None = None,
                  clock: Callable[[], datetime] | None = None, sync: bool = True,
-                 pad: Callable[[Callable[[], datetime]], Any] | None = None) -> None:
+                 pad: Callable[[Callable[[], datetime]], Any] | None = None,
+                 key_clock: Callable[[], float] | None = None) -> None:
         super().__init__()
         self.sync = sync
         self._start_pad = pad  # the rating pad's server, started on first use (rating_pad)
@@ -54,11 +55,19 @@ class ClerkApp(App[int]):
         self.locked = False
         self.open_error: str = ""
         self.scanner = BurstDetector(gap=self.desk.settings.scan_burst_ms / 1000)
+        # When each key arrived, in seconds, which tells a scanner's burst from a clerk's
+        # typing. By default the time Textual stamps on a key as its driver reads it
+        # (time.monotonic; perf_counter on Windows), so keys typed ahead during a slow moment
+        # keep their real spacing. Given a clock, the app reads it once per key as it handles
+        # the key instead: the Pilot tests' virtual clock (tests/support/keyclock.py) says
+        # "typed by a clerk" or "burst from a scanner" without waiting in real time.
+        self.key_clock = key_clock
         self._snapshot: tuple[Input, str, int] | None = None
         self._held: list[events.Key] = []
         self._hold_timer = None
         self.last_activity = time.monotonic()
         self.scans_seen = 0
+        self.keys_seen = 0  # keys from the keyboard (or scanner), not the held ones replayed
         self._scan_closed_at = float("-inf")
         self._run_target: tuple[int, int] | None = None  # see _key_target
         if self.desk.settings.keymap:
@@ -301,13 +310,16 @@ class ClerkApp(App[int]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
             self.last_activity = time.monotonic()
+            replayed = getattr(event, "_replayed", False)
+            self.keys_seen += not replayed
+            now = event.time if replayed or self.key_clock is None else self.key_clock()
             if event.key == "ctrl+j":
                 # LF is Enter too: scanners set to end a code with LF (or CR LF), and keys typed
                 # before the terminal left line mode (the tty turned their Enter into LF)
-                if event.time - self._scan_closed_at <= self.scanner.gap:
+                if now - self._scan_closed_at <= self.scanner.gap:
                     return  # the LF of a CR LF scanner: the CR already closed the scan
                 event = as_enter(event)
-            if not getattr(event, "_replayed", False) and await self._scanner_key(event):
+            if not replayed and await self._scanner_key(event, now):
                 return
             if event.key == "enter" and self._advance():
                 return
@@ -347,9 +359,9 @@ class ClerkApp(App[int]):
     def scan_enabled(self) -> bool:
         return self.clerk is not None and not self.locked
 
-    async def _scanner_key(self, event: events.Key) -> bool:
-        """True when the key was taken by the scanner (held back or swallowed)."""
-        now = event.time
+    async def _scanner_key(self, event: events.Key, now: float) -> bool:
+        """True when the key (arrived at ``now``) was taken by the scanner (held back or
+        swallowed)."""
         char = scan_char(event.character)
         if char is not None and not self.scanner.accepts(char, now):
             char = None
@@ -400,13 +412,26 @@ class ClerkApp(App[int]):
     def _arm_hold_timer(self) -> None:
         if self._hold_timer is not None:
             self._hold_timer.stop()
-        self._hold_timer = self.set_timer(self.scanner.gap * 1.5, self._hold_expired)
+        # A key clock of the app's own runs apart from real time: look at it every 10 ms
+        # whether the run is over, instead of waiting out the gap.
+        delay = self.scanner.gap * 1.5 if self.key_clock is None else 0.01
+        self._hold_timer = self.set_timer(delay, self._hold_expired)
 
     def _hold_expired(self) -> None:
         self._hold_timer = None
-        if self._held:
-            self.scanner.reset()
-            self._release_held()
+        if not self._held:
+            return
+        if (self.key_clock is not None and self.scanner.pending
+                and not self.scanner.expired(self.key_clock())):
+            self._arm_hold_timer()  # the virtual run goes on (a burst still coming)
+            return
+        self.scanner.reset()
+        self._release_held()
+
+    @property
+    def keys_held(self) -> int:
+        """How many keys are held back until it is known whether they are a scan."""
+        return len(self._held)
 
     def _release_held(self, then: events.Key | None = None) -> bool:
         """Deliver the held-back keys, then ``then``, in their original order.

@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from textual import events
 
 from clerk_console.domain.calendar import default_calendar
 from clerk_console.domain.catalogue import (Bundle, CaseType, Catalogue, Department, Item,
@@ -16,6 +15,7 @@ from clerk_console.domain.catalogue import (Bundle, CaseType, Catalogue, Departm
 from clerk_console.domain.parties import Applicant, ApplicantKind, BlacklistEntry, ELicence
 from clerk_console.storage.replica import Replica
 from clerk_console.ui.app import ClerkApp
+from support.keyclock import KeyClock, press_as_clerk, scan, type_as_clerk
 
 NOW = datetime(2026, 11, 27, 10, 0)  # a Friday
 PERSON = "370602199003071235"  # 张伟, known, holds an ID-card e-licence
@@ -117,8 +117,10 @@ def home(template_home, tmp_path) -> Path:
     return target
 
 
-def new_app(home: Path) -> ClerkApp:
-    return ClerkApp(home, clock=lambda: NOW, sync=False)
+def new_app(home: Path, **kwargs) -> ClerkApp:
+    """The console on ``home`` at ``NOW``, its keys on a virtual clock (support.keyclock)."""
+    kwargs.setdefault("clock", lambda: NOW)
+    return ClerkApp(home, sync=False, key_clock=KeyClock(), **kwargs)
 
 
 async def wait_ready(app: ClerkApp, pilot) -> None:
@@ -130,8 +132,8 @@ async def wait_ready(app: ClerkApp, pilot) -> None:
 
 
 async def type_text(pilot, text: str) -> None:
-    for ch in text:
-        await pilot.press(ch)
+    """Type ``text`` as a clerk does (support.keyclock: virtual time, no real waiting)."""
+    await type_as_clerk(pilot, text)
 
 
 async def sign_in(app: ClerkApp, pilot, clerk: str = "1001", pin: str = "123412") -> None:
@@ -145,17 +147,8 @@ async def sign_in(app: ClerkApp, pilot, clerk: str = "1001", pin: str = "123412"
 
 async def burst(app: ClerkApp, pilot, code: str, enter: bool = True) -> None:
     """Send a scanner burst: every key in one go, the way a keyboard-mode scanner types."""
-    driver = app._driver
-    for ch in code:
-        key = events.Key(ch, ch)
-        key.set_sender(app)
-        driver.send_message(key)
-    if enter:
-        key = events.Key("enter", "\r")
-        key.set_sender(app)
-        driver.send_message(key)
-    await pilot.pause()
-    await pilot.pause()
+    assert pilot.app is app
+    await scan(pilot, code, enter=enter)
 
 
 async def authorise(pilot, clerk: str = "9001", pin: str = "999999") -> None:
@@ -168,10 +161,9 @@ async def authorise(pilot, clerk: str = "9001", pin: str = "999999") -> None:
 
 
 async def keys(pilot, *names: str) -> None:
-    """Press keys one by one; the scanner holds single keys back for a moment (see app)."""
-    for name in names:
-        await pilot.press(name)
-        await pilot.pause(0.35)
+    """Press keys one by one as a clerk does; each is handled before the next (the app holds
+    a single key back until it knows it starts no scan: support.keyclock)."""
+    await press_as_clerk(pilot, *names)
 
 
 def intake(app: ClerkApp):
