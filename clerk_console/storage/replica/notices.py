@@ -7,13 +7,14 @@ from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.sqlite import insert
+from sqlmodel import col
 
 from clerk_console.domain.case import Case
 
+from ..sqltext import local
 from ..tables import CaseRow, NoticeQueueRow
 from .base import ReplicaBase
 from .cases import load_cases
-from .codecs import local
 
 
 class Notices(ReplicaBase):
@@ -25,14 +26,14 @@ class Notices(ReplicaBase):
 
     def notice_printed(self, case_no: str) -> None:
         with self.write() as s:
-            s.execute(delete(NoticeQueueRow).where(NoticeQueueRow.case_no == case_no))
+            s.execute(delete(NoticeQueueRow).where(col(NoticeQueueRow.case_no) == case_no))
 
     def unprinted_notices(self) -> list[Case]:
         """The saved cases whose notice has not printed, oldest first."""
         with self.tx.read() as s:
             order = {no: at for no, at in s.execute(
-                select(NoticeQueueRow.case_no, NoticeQueueRow.saved_at))}
+                select(col(NoticeQueueRow.case_no), col(NoticeQueueRow.saved_at)))}
             if not order:
                 return []
-            cases = load_cases(s, select(CaseRow).where(CaseRow.case_no.in_(list(order))))
+            cases = load_cases(s, select(CaseRow).where(col(CaseRow.case_no).in_(list(order))))
         return sorted(cases, key=lambda c: (order[c.case_no], c.case_no))

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.sqlite import insert
+from sqlmodel import col
 
 from clerk_console.domain.ids import new_id
 
@@ -24,7 +25,7 @@ class Ratings(ReplicaBase):
         rating_id = new_id()
         at = local(rating.at)
         with self.write() as s:
-            if s.execute(select(RatingRow.id).where(RatingRow.case_no == rating.case_no)).first():
+            if s.execute(select(col(RatingRow.id)).where(col(RatingRow.case_no) == rating.case_no)).first():
                 raise ReplicaError(f"办件 {rating.case_no} 已评价过，每次服务只能评价一次")
             s.execute(insert(RatingRow).values(**rating_values(rating, rating_id)))
             outbox.enqueue(s, "rating", rating_id, "save", rating_to_dict(rating, rating_id), at)
@@ -35,21 +36,21 @@ class Ratings(ReplicaBase):
 
     def rating(self, case_no: str) -> Rating | None:
         with self.tx.read() as s:
-            r = s.execute(select(RatingRow).where(RatingRow.case_no == case_no)).scalars().first()
+            r = s.execute(select(RatingRow).where(col(RatingRow.case_no) == case_no)).scalars().first()
         return rating_from_row(r) if r else None
 
     def ratings_between(self, start: datetime, end: datetime) -> list[Rating]:
         with self.tx.read() as s:
-            rows = s.execute(select(RatingRow).where(RatingRow.at >= start, RatingRow.at < end)
-                          .order_by(RatingRow.at)).scalars().all()
+            rows = s.execute(select(RatingRow).where(col(RatingRow.at) >= start, col(RatingRow.at) < end)
+                          .order_by(col(RatingRow.at))).scalars().all()
         return [rating_from_row(r) for r in rows]
 
     def followups(self, status: str | None = "open") -> list[Followup]:
         stmt = select(FollowupRow)
         if status is not None:
-            stmt = stmt.where(FollowupRow.status == status)
+            stmt = stmt.where(col(FollowupRow.status) == status)
         with self.tx.read() as s:
-            rows = s.execute(stmt.order_by(FollowupRow.due, FollowupRow.id)).scalars().all()
+            rows = s.execute(stmt.order_by(col(FollowupRow.due), col(FollowupRow.id))).scalars().all()
         return [followup_from_row(r) for r in rows]
 
     def get_followup(self, followup_id: str) -> Followup | None:
@@ -62,9 +63,10 @@ class Ratings(ReplicaBase):
         (a stale copy is refused), with its outbox event, in one transaction."""
         values = followup_values(f)
         with self.write() as s:
-            done = s.execute(update(FollowupRow).where(FollowupRow.id == f.id,
-                                                       FollowupRow.version == f.version - 1)
-                             .values(**{k: v for k, v in values.items() if k != "id"}))
+            done = s.connection().execute(
+                update(FollowupRow).where(col(FollowupRow.id) == f.id,
+                                          col(FollowupRow.version) == f.version - 1)
+                .values(**{k: v for k, v in values.items() if k != "id"}))
             if done.rowcount != 1:
                 raise ReplicaError("该差评回访已被他人办理或不存在，请刷新后重试")
             at = f.history[-1].at if f.history else f.opened_at
