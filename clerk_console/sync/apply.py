@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime
+from typing import Any
 
 from clerk_console.storage.replica import Replica
 from clerk_console.sync.protocol import Dataset, Page, row_problem
@@ -32,24 +33,27 @@ def restart(replica: Replica, ds: Dataset) -> None:
     replica.restart_pull(Dataset(ds).value)
 
 
-def usable_rows(ds: Dataset, rows: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], int]:
-    """The rows of a page that can be applied, and how many were skipped as malformed
+def usable_rows(ds: Dataset, rows: list[tuple[str, str]]
+                ) -> tuple[list[tuple[str, str, Any]], int]:
+    """The rows of a page that can be applied, each with its payload as parsed for the check
+    (None: not checked, not parsed), and how many were skipped as malformed
     (``protocol.row_problem``). Only the keyed datasets are checked (the others pass as
     they are, unparsed). What was wrong goes to the log by reason, never with the row's
     contents (an e-licence names its holder)."""
     if ds not in ROW_CHECKED:
-        return rows, 0
-    kept: list[tuple[str, str]] = []
+        return [(key, text, None) for key, text in rows], 0
+    kept: list[tuple[str, str, Any]] = []
     reasons: dict[str, int] = {}
     for key, text in rows:
         try:
-            problem = row_problem(ds, json.loads(text))
+            payload = json.loads(text)
+            problem = row_problem(ds, payload)
         except (TypeError, ValueError):
             problem = "记录不是有效的JSON"
         if problem:
             reasons[problem] = reasons.get(problem, 0) + 1
         else:
-            kept.append((key, text))
+            kept.append((key, text, payload))
     for problem, n in reasons.items():
         log.warning("pulled %s: %d malformed row(s) skipped (%s)", ds.value, n, problem)
     return kept, len(rows) - len(kept)
@@ -57,13 +61,16 @@ def usable_rows(ds: Dataset, rows: list[tuple[str, str]]) -> tuple[list[tuple[st
 
 def apply(replica: Replica, ds: Dataset, page: Page, *, staging: bool,
           at: datetime | None = None) -> int:
-    """Apply one page (rows, tombstones, cursor) atomically; the number of malformed rows
+    """Apply one page (rows, tombstones, cursor), the cursor moving with it (a large e-licence
+    page goes in short transactions, the cursor with the last); the number of malformed rows
     skipped (the cursor moves past them: one bad row never blocks the channel)."""
-    good, skipped = usable_rows(ds, page.rows)
-    if not staging:
-        rows = [{"key": k, "payload": json.loads(p)} for k, p in good]
+    checked, skipped = usable_rows(ds, page.rows)
+    if not staging:  # each row parsed once: the check's parse is the one applied
+        rows = [{"key": k, "payload": json.loads(text) if p is None else p}
+                for k, text, p in checked]
         replica.apply_page(Dataset(ds).value, rows, page.tombstones, page.cursor, at=at)
         return skipped
+    good = [(key, text) for key, text, _ in checked]
     replica.stage_page(Dataset(ds).value, good, page.tombstones, page.cursor,
                        floor=page.floor, more=page.more, at=at)
     return skipped

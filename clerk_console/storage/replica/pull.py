@@ -1,9 +1,12 @@
 """Pulled reference data and decisions: one handler per dataset, registered by name.
 
-Incremental pages go through :meth:`Pull.apply_page`. A first download, or a reset (the cursor
-is older than the server keeps), is staged page by page in ``sync_stage`` inside the replica
-file, with its progress in ``kv`` in the same transaction (so a killed console resumes where
-it stopped); the last page swaps the staged copy in for the live one in one transaction.
+Incremental pages go through :meth:`Pull.apply_page`, each with its cursor in one transaction;
+a large e-licence page (``KeyedDelta``) goes in transactions of ``SWAP_CHUNK`` writes in key
+order instead, the cursor with the last (its writes end where the page's rows applied one by
+one do, in whatever chunks). A first download, or a reset (the cursor is older than the server
+keeps), is staged page by page in ``sync_stage`` inside the replica file, with its progress in
+``kv`` in the same transaction (so a killed console resumes where it stopped); the last page
+swaps the staged copy in for the live one.
 
 ``sync_stage`` is append-only (migration 0004): rows and tombstones of a page are appended in
 the page's order, whatever order their keys come in, and the swap takes the newest row of
@@ -19,14 +22,15 @@ so a console stopped half-way merges again from its last staged page (idempotent
 
 A dataset is added with :func:`dataset` (see docs/howto.md): its name (the wire's
 ``sync.protocol.Dataset`` value), how a page is applied, whether a first download is staged,
-and optionally a bulk swap of the staged copy or a keyed merge (``KeyedSwap``).
+and optionally a bulk swap of the staged copy or a keyed merge (``KeyedSwap``), and large
+incremental pages by key (``KeyedDelta``).
 """
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeAlias
 
 from sqlalchemy import delete, func, select, text
@@ -41,7 +45,7 @@ from ..tables import (BlacklistRow, CalendarYearRow, CatalogueSnapshotRow, ItemD
 from . import kv
 from .base import ReplicaBase
 from .cases import Cases
-from .codecs import iso, local, parse_date, upsert
+from .codecs import local, parse_date, upsert
 from .decisions import forget_decisions, store_decisions
 
 Pairs: TypeAlias = list[tuple[str, Any]]  # (key, parsed payload) of each row of a page
@@ -70,6 +74,18 @@ class KeyedSwap:
 
 
 @dataclass(frozen=True, slots=True)
+class KeyedDelta:
+    """An incremental page applied in short transactions of ``SWAP_CHUNK`` writes: ``ops``
+    turns the page into writes in key order that end where applying it in one transaction
+    does, whatever chunks they go in (so a page fetched again after a stop is applied again
+    to the same end); ``put`` writes one row (its parameters), ``drop`` deletes one key."""
+
+    ops: Callable[[Pairs, list[str]], list[tuple[str, tuple | None]]]
+    put: str
+    drop: str
+
+
+@dataclass(frozen=True, slots=True)
 class PullDataset:
     """How the replica applies one pull dataset."""
 
@@ -78,19 +94,21 @@ class PullDataset:
     staged: bool = True  # a first download is staged whole, then swapped in
     swap: SwapFn | None = None  # bulk swap of the staged copy (default: apply with replace_all)
     keyed: KeyedSwap | None = None  # merge by key in short transactions (large datasets)
+    delta: KeyedDelta | None = None  # incremental pages in short transactions (large pages)
 
 
 DATASETS: dict[str, PullDataset] = {}
 
 
 def dataset(name: str, *, staged: bool = True, swap: SwapFn | None = None,
-            keyed: KeyedSwap | None = None) -> Callable[[ApplyFn], ApplyFn]:
+            keyed: KeyedSwap | None = None,
+            delta: KeyedDelta | None = None) -> Callable[[ApplyFn], ApplyFn]:
     """Register the decorated function as the page handler of dataset ``name``."""
     if not name.isidentifier():  # it is spliced into the staging INSERT
         raise ValueError(f"dataset name {name!r} must be an identifier")
 
     def register(fn: ApplyFn) -> ApplyFn:
-        DATASETS[name] = PullDataset(name, fn, staged, swap, keyed)
+        DATASETS[name] = PullDataset(name, fn, staged, swap, keyed, delta)
         return fn
     return register
 
@@ -177,25 +195,54 @@ SELECT key, json_extract(payload, '$.holder_id'), json_extract(payload, '$.type_
        NULLIF(json_extract(payload, '$.issued'), ''), NULLIF(json_extract(payload, '$.expires'), '')
 FROM sync_stage WHERE id = ?""",
     drop="DELETE FROM elicence WHERE key = ?")
+_ELICENCE_PUT = ("INSERT OR REPLACE INTO elicence (key, holder_id, type_code, name, number, issued, "
+                 "expires) VALUES (?, ?, ?, ?, ?, ?, ?)")
 
 
-@dataset("elicence", swap=_swap_elicence, keyed=_ELICENCE_MERGE)
+def _elicence_ops(pairs: Pairs, keys: list[str]) -> list[tuple[str, tuple | None]]:
+    """An incremental page as writes in key order: (key, row) to write live, (key, None) to
+    delete. It ends where applying the page in its order does (tombstones first, then each row
+    replacing the live row of its key and any holding its (type_code, number)): a row whose
+    (type_code, number) a later row of the page takes is only its key's delete; a tombstone of
+    a key the page also writes is that write. With no order left between them, the writes go
+    in key order (a shuffled page touches each B-tree page once per chunk, not once per row)."""
+    dates: dict[str, str | None] = {"": None}
+
+    def day(v: str | None) -> str | None:  # a malformed date refuses the page (ValueError)
+        if v is None:
+            return None
+        if v not in dates:
+            dates[v] = date.fromisoformat(v).isoformat()
+        return dates[v]
+
+    last: dict[tuple[str, str], int] = {}
+    rows = []
+    for i, (k, p) in enumerate(pairs):
+        rows.append((k, p["holder_id"], p["type_code"], p["name"], p["number"],
+                     day(p.get("issued")), day(p.get("expires"))))
+        last[(rows[-1][2], rows[-1][4])] = i
+    ops: list[tuple[str, tuple | None]] = [
+        (row[0], row if last[(row[2], row[4])] == i else None) for i, row in enumerate(rows)]
+    written = {k for k, _ in pairs}
+    ops += [(k, None) for k in dict.fromkeys(keys) if k not in written]
+    ops.sort(key=lambda op: op[0])
+    return ops
+
+
+@dataset("elicence", swap=_swap_elicence, keyed=_ELICENCE_MERGE,
+         delta=KeyedDelta(_elicence_ops, put=_ELICENCE_PUT, drop=_ELICENCE_MERGE.drop))
 def _apply_elicence(replica: Pull, s: Session, pairs: Pairs, keys: list[str],
                     replace_all: bool) -> None:
-    # executemany on the driver's cursor, in the session's transaction: a page is 20,000
-    # rows (one statement per row through SQLAlchemy took 12 s a page). OR REPLACE also
-    # drops an older row holding the same (type_code, number) under another key.
-    rows = [(k, p["holder_id"], p["type_code"], p["name"], p["number"],
-             iso(parse_date(p.get("issued"))), iso(parse_date(p.get("expires"))))
-            for k, p in pairs]  # dates parsed: a malformed one refuses the page
+    # executemany on the driver's cursor, in the session's transaction (one statement per row
+    # through SQLAlchemy took 12 s a page). OR REPLACE also drops an older row holding the
+    # same (type_code, number) under another key.
+    ops = _elicence_ops(pairs, keys)
     cur = s.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         if replace_all:
             cur.execute("DELETE FROM elicence")
-        if keys:
-            cur.executemany("DELETE FROM elicence WHERE key = ?", [(k,) for k in keys])
-        cur.executemany("INSERT OR REPLACE INTO elicence (key, holder_id, type_code, name, "
-                        "number, issued, expires) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        cur.executemany(_ELICENCE_MERGE.drop, [(k,) for k, r in ops if r is None])
+        cur.executemany(_ELICENCE_PUT, [r for _, r in ops if r is not None])
     finally:
         cur.close()
 
@@ -251,9 +298,31 @@ class Pull(Cases, ReplicaBase):
         ds = _known(dataset)
         pairs = [(_get(r, "key"), _get(r, "payload")) for r in rows]
         keys = list(tombstones)
+        if ds.delta is not None and not replace_all and not self.tx.in_write and \
+                len(pairs) + len(keys) > SWAP_CHUNK:
+            self._apply_by_key(ds, ds.delta, pairs, keys, new_cursor, at)
+            return
         with self.background_write() as s:  # a clerk's waiting save goes first
             ds.apply(self, s, pairs, keys, replace_all)
             self._set_cursor(s, ds.name, new_cursor, at)
+
+    def _apply_by_key(self, ds: PullDataset, delta: KeyedDelta, pairs: Pairs, keys: list[str],
+                      cursor: int, at: datetime | None) -> None:
+        """A large incremental page in transactions of ``SWAP_CHUNK`` writes in key order, the
+        cursor with the last: a console stopped half-way fetches the page again and applies it
+        to the same end. Meanwhile a holder's e-licences may be the old or the new ones."""
+        ops = delta.ops(pairs, keys)  # all checked (a malformed row refuses the page) first
+        for i in range(0, len(ops), SWAP_CHUNK):
+            chunk = ops[i:i + SWAP_CHUNK]
+            with self.background_write() as s:
+                cur = s.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+                try:
+                    cur.executemany(delta.drop, [(k,) for k, row in chunk if row is None])
+                    cur.executemany(delta.put, [row for _, row in chunk if row is not None])
+                finally:
+                    cur.close()
+                if i + SWAP_CHUNK >= len(ops):
+                    self._set_cursor(s, ds.name, cursor, at)
 
     @staticmethod
     def _set_cursor(s: Session, name: str, cursor: int, at: datetime | None) -> None:
