@@ -96,25 +96,35 @@ async def press_as_clerk(pilot, *names: str) -> None:
         await keys_released(pilot)
 
 
-async def send_burst(pilot, keys: Iterable[tuple[str, str | None]]) -> None:
+async def send_burst(pilot, keys: Iterable[tuple[str, str | None]],
+                     *more: Iterable[tuple[str, str | None]]) -> None:
     """Send ``(key, character)`` pairs the way a keyboard-mode scanner or card reader does:
-    all queued in one go, at one instant of the key clock."""
+    all queued in one go, at one instant of the key clock. Each of ``more`` is sent at that
+    same instant once the app has handled the keys before it (a burst whose last keys the
+    app sees only after its first ones reached a field)."""
     from support.pilot import until
 
     app = pilot.app
-    keys = list(keys)
-    seen = app.keys_seen + len(keys)
     with key_clock(app).burst():
-        for key, char in keys:
-            event = events.Key(key, char)
-            event.set_sender(app)
-            app._driver.send_message(event)
-        await until(pilot, lambda: app.keys_seen >= seen, f"the app handled {len(keys)} keys")
-        await pilot.pause()
+        for group in (list(keys), *map(list, more)):
+            seen = app.keys_seen + len(group)
+            for key, char in group:
+                event = events.Key(key, char)
+                event.set_sender(app)
+                app._driver.send_message(event)
+            await until(pilot, lambda seen=seen: app.keys_seen >= seen,
+                        f"the app handled {len(group)} keys")
+            await pilot.pause()
     await keys_released(pilot)
+
+
+def burst_keys(code: str) -> list[tuple[str, str | None]]:
+    """The ``(key, character)`` pairs a scanner types for ``code`` (Tab and line ends as
+    their keys)."""
+    return [(KEY_NAMES.get(ch, ch), ch) for ch in code]
 
 
 async def scan(pilot, code: str, enter: bool = True) -> None:
     """Scan ``code``: its characters (Tab and line ends as their keys), then Enter, as a
     burst from a scanner."""
-    await send_burst(pilot, [(KEY_NAMES.get(ch, ch), ch) for ch in code + ("\r" if enter else "")])
+    await send_burst(pilot, burst_keys(code + ("\r" if enter else "")))
