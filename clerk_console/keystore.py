@@ -137,12 +137,12 @@ def key_file_path(entry: str) -> Path:
 def key_file(entry: str, *, create: bool) -> bytes | None:
     """The random key file of ``entry`` in ``key_dir()`` (made, owner-only, when ``create``);
     None when there is none."""
-    from clerk_console.private_files import private_dir, private_file
-
     path = key_file_path(entry)
     if not path.exists():
         if not create:
             return None
+        from clerk_console.private_files import private_dir, private_file
+
         private_dir(path.parent)
         tmp = path.with_suffix(".tmp")
         tmp.write_bytes(secrets.token_bytes(KEY_BYTES))

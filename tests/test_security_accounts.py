@@ -98,6 +98,48 @@ def test_an_unknown_id_costs_what_a_known_one_does(replica, monkeypatch):
     assert actions == ["clerk.login_disabled", "clerk.login_unknown", "clerk.login_failed"]
 
 
+def _gate_refusal_work(gate, replica, monkeypatch, clerk_id: str) -> tuple[int, int, int]:
+    """As _refusal_work, for a sign-in through the gate (its commits read off its SQL)."""
+    from clerk_console.storage import pins
+
+    hashes, statements = [], []
+    real = pins.pin_matches
+    monkeypatch.setattr(pins, "pin_matches", lambda *a: hashes.append(1) or real(*a))
+    gate._conn.set_trace_callback(statements.append)
+    before = replica.audit_count()
+    try:
+        with pytest.raises(ServiceError, match="工号或 PIN 错误"):
+            login(gate, clerk_id, "999999", now=NOW)
+    finally:
+        gate._conn.set_trace_callback(None)
+        monkeypatch.setattr(pins, "pin_matches", real)
+    return len(hashes), statements.count("COMMIT"), replica.audit_count() - before
+
+
+def test_through_the_sign_in_gate_a_refusal_costs_the_same_whatever_the_id(replica,
+                                                                           monkeypatch):
+    """The console checks a PIN before its replica is open through the sign-in gate
+    (storage/gate.py): the same one hash and one commit holding one audit entry for an
+    unknown, a disabled, a locked and a known id."""
+    from clerk_console.storage.gate import SignInGate
+
+    replica.add_clerk("c2", "孙丽", "222222")
+    replica.set_active("c2", False)
+    replica.add_clerk("c3", "周强", "333333")
+    _wrong(replica, "c3", MAX_PIN_ATTEMPTS, NOW)
+    gate = SignInGate.open(replica.path)
+    try:
+        known = _gate_refusal_work(gate, replica, monkeypatch, "c1")
+        assert known == (1, 1, 1)
+        for other in ("nobody", "c2", "c3"):
+            assert _gate_refusal_work(gate, replica, monkeypatch, other) == known
+    finally:
+        gate.close()
+    actions = [e.action for e in replica.audit_entries(limit=4)]
+    assert actions == ["clerk.login_locked", "clerk.login_disabled", "clerk.login_unknown",
+                       "clerk.login_failed"]
+
+
 # ---------------------------------------------------------------------------- the lock
 
 

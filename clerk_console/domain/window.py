@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .catalogue import Level
-from .rules import WindowScope
+
+if TYPE_CHECKING:
+    from .rules import WindowScope
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,4 +20,6 @@ class WindowInfo:
 
     @property
     def scope(self) -> WindowScope:
+        from .rules import WindowScope  # not needed to show the window's name at sign-in
+
         return WindowScope(self.level, self.levels)

@@ -1,5 +1,5 @@
 """How the replica stores values SQLite has no type for, written out without SQLAlchemy: what
-SQLAlchemy's SQLite ``DateTime``, ``JSON`` and ``Boolean`` types write and read, so a row
+SQLAlchemy's SQLite ``DateTime`` and ``JSON`` types write and read, so a row
 written by the sign-in gate's raw connection (``storage/gate.py``) reads back through the
 tables exactly as one written through them (tests/test_signin_gate.py checks both ways)."""
 from __future__ import annotations
@@ -7,9 +7,6 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from typing import Any, overload
-
-from clerk_console.domain.catalogue import Level
-from clerk_console.domain.window import WindowInfo
 
 
 @overload
@@ -47,7 +44,3 @@ def json_text(value: Any) -> str:
     """A value as SQLAlchemy's ``JSON`` type stores it (``json.dumps``, its defaults)."""
     return json.dumps(value)
 
-
-def window_info(code: str, name: str, hall: str, level: str, levels: list[str]) -> WindowInfo:
-    """The window row's columns (``levels`` decoded) as the domain's WindowInfo."""
-    return WindowInfo(code, name, hall, Level(level), frozenset(Level(v) for v in levels))

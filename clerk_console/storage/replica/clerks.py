@@ -21,7 +21,6 @@ from clerk_console.domain.errors import RuleError
 from .. import pins
 from ..db import ReplicaError
 from ..pins import check_pin, pin_values
-from ..sqltext import window_info
 from ..tables import ClerkRow, ItemUsageRow, WindowRow
 from .base import ReplicaBase
 from .codecs import local, upsert
@@ -93,7 +92,8 @@ class Clerks(ReplicaBase):
                 row = s.execute(select(WindowRow).limit(1)).scalars().first()
             if row is None:
                 return None
-            self._window = window_info(row.code, row.name, row.hall, row.level, row.levels)
+            self._window = WindowInfo(row.code, row.name, row.hall, Level(row.level),
+                                      frozenset(Level(v) for v in row.levels))
         return self._window
 
     def set_window(self, code: str, name: str, hall: str, level: Level = Level.CITY,
