@@ -79,19 +79,24 @@ def test_sign_in_is_possible_before_the_catalogue_is_loaded(tmp_path) -> None:
     seen: dict[str, object] = {}
     go_on = threading.Event()
 
-    def signin_ready() -> None:
+    def signin_ready() -> None:  # the sign-in gate is open (storage/gate.py)
         seen.update(can_sign_in=desk.can_sign_in, ready=desk.ready, catalogue=desk.catalogue)
         seen["clerk"] = desk.sign_in("1001", "123412").name
+
+    def replica_open() -> None:  # what the app waits for before the intake screen
+        seen["replica"] = desk.replica is not None and desk.catalogue is None
         go_on.wait(10)
 
+    desk.on_replica_open = replica_open
     opener = threading.Thread(target=desk.open, args=(signin_ready,))
     opener.start()
     try:
         for _ in range(500):
-            if "clerk" in seen:
+            if "replica" in seen:
                 break
             go_on.wait(0.02)
-        assert seen == {"can_sign_in": True, "ready": False, "catalogue": None, "clerk": "王芳"}
+        assert seen == {"can_sign_in": True, "ready": False, "catalogue": None, "clerk": "王芳",
+                        "replica": True}
         desk.use_clerk_usage("1001")  # at sign-in, before the index exists
         go_on.set()
         assert desk.search("kfd", 1)[0].name.startswith("开办咖啡店")  # waits for the index

@@ -2,8 +2,10 @@
 
 Only Textual and the pure domain are imported at start-up; the replica (SQLModel) and the
 search index (pypinyin, or its copy on disk) are opened by ``Desk.open`` in a worker thread
-once the sign-in screen is on screen. Sign-in goes ahead as soon as the replica is open; the
-catalogue and the index keep loading behind it.
+once the sign-in screen is on screen. Sign-in goes ahead as soon as the sign-in gate is open
+(``Desk.open``: the PIN checked, counted and audited before the full replica is open); the
+intake screen follows once the replica is open, and the catalogue and the index keep loading
+behind it.
 """
 from __future__ import annotations
 
@@ -54,6 +56,7 @@ class ClerkApp(App[int]):
         self.clerk: Signed | None = None
         self.locked = False
         self.open_error: str = ""
+        self._signed_early: Signed | None = None  # signed in through the gate, replica opening
         self.scanner = BurstDetector(gap=self.desk.settings.scan_burst_ms / 1000)
         # When each key arrived, in seconds, which tells a scanner's burst from a clerk's
         # typing. By default the time Textual stamps on a key as its driver reads it
@@ -148,9 +151,10 @@ class ClerkApp(App[int]):
         self.set_interval(5, self.lock_if_idle)
 
     def _open_desk(self) -> None:
-        def signin_ready() -> None:  # in the worker once the replica is open (thread-safe)
+        def signin_ready() -> None:  # in the worker once a PIN can be checked (thread-safe)
             self.screen.post_message(DeskReady())
 
+        self.desk.on_replica_open = lambda: self.post_message(ReplicaOpen())
         self.run_worker(lambda: self.desk.open(signin_ready), thread=True, name="open-desk",
                         exit_on_error=False)
 
@@ -160,11 +164,15 @@ class ClerkApp(App[int]):
         if event.state is WorkerState.ERROR:
             err = event.worker.error
             self.open_error = str(err) if isinstance(err, DeskError) else f"打开数据失败：{err}"
+            self._signed_early = None  # signed in through the gate: no intake without the data
             self.notify(self.open_error, severity="error", timeout=30)
 
     def signed_in(self, clerk: Signed) -> None:
         from clerk_console.ui.screens.intake import IntakeScreen
 
+        if self.desk.replica is None:  # signed in through the gate: the rest needs the replica
+            self._signed_early = clerk
+            return
         self.clerk = clerk
         self.desk.use_clerk_usage(clerk.clerk_id)
         self.locked = False
@@ -174,6 +182,17 @@ class ClerkApp(App[int]):
         self.run_worker(self.desk.warm_printing, thread=True, name="warm-printing",
                         exit_on_error=False)
         self.call_after_refresh(self.offer_unprinted)
+
+    @property
+    def signing_in(self) -> bool:
+        """Signed in through the sign-in gate; the intake screen waits for the replica."""
+        return self._signed_early is not None
+
+    def on_replica_open(self, _event: ReplicaOpen) -> None:
+        """The replica is open: a clerk who signed in through the gate goes on to intake."""
+        clerk, self._signed_early = self._signed_early, None
+        if clerk is not None and not self.locked:
+            self.signed_in(clerk)
 
     def offer_unprinted(self) -> None:
         """Cases saved without their notice printed (a crash, a kill, the printer): listed
@@ -504,7 +523,11 @@ def as_enter(key: events.Key) -> events.Key:
 
 
 class DeskReady(events.Event):
-    """The replica and the search index are open."""
+    """A PIN can be checked: the sign-in gate (or the replica) is open."""
+
+
+class ReplicaOpen(events.Event):
+    """The full replica is open (posted to the app)."""
 
 
 def run_console(home: Path, pad: Callable[[Callable[[], datetime]], Any] | None = None) -> int:

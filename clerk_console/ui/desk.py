@@ -2,7 +2,10 @@
 
 Screens never touch storage or services directly: they call a ``Desk``. Its heavy imports
 (SQLModel through the replica, pypinyin through the search index) happen in ``open()``,
-which the app runs in a worker thread after the sign-in screen is painted.
+which the app runs in a worker thread after the sign-in screen is painted. ``open()`` first
+opens the sign-in gate (``storage/gate.py``: the replica file on its raw connection, no
+SQLAlchemy): the window line is shown and a PIN can be checked from then on, while the full
+replica opens behind it; the gate is dropped once the replica is open.
 """
 from __future__ import annotations
 
@@ -10,13 +13,15 @@ import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from clerk_console.config import REPLICA_FILE, Settings
-from clerk_console.domain.case import Case, Outcome, Status, awaiting_correction, owes_supply
-from clerk_console.domain.catalogue import Catalogue
 from clerk_console.domain.errors import ClerkError
-from clerk_console.domain.parties import Applicant, ApplicantKind, BlacklistHit, ELicence
+
+if TYPE_CHECKING:  # imported where used: the sign-in screen paints before the domain loads
+    from clerk_console.domain.case import Case, Outcome
+    from clerk_console.domain.catalogue import Catalogue
+    from clerk_console.domain.parties import Applicant, BlacklistHit, ELicence
 
 
 class DeskError(ClerkError):
@@ -69,6 +74,9 @@ class Desk:
         self.home = Path(home)
         self.settings = settings or Settings.load(self.home)
         self.replica: Any = None
+        self.gate: Any = None  # the sign-in gate until the replica is open
+        self._switch = threading.Lock()  # a sign-in through the gate vs. dropping the gate
+        self.on_replica_open: Callable[[], None] = lambda: None  # in open()'s thread
         self.catalogue: Catalogue | None = None
         self.index: Any = None
         self.worker: Any = None  # sync worker once it is running
@@ -85,8 +93,9 @@ class Desk:
 
     @property
     def can_sign_in(self) -> bool:
-        """The replica is open: a PIN can be checked (the catalogue may still be loading)."""
-        return self.replica is not None
+        """A PIN can be checked: the gate or the replica is open (the catalogue, and maybe
+        the replica, are still loading)."""
+        return self.replica is not None or self.gate is not None
 
     @property
     def ready(self) -> bool:
@@ -94,25 +103,50 @@ class Desk:
         return self.index is not None
 
     def open(self, signin_ready: Callable[[], None] = lambda: None) -> None:
-        """Open the replica, call ``signin_ready``, then load the catalogue and its search
-        index (slow imports happen here; run it in a worker thread)."""
+        """Open the sign-in gate and call ``signin_ready`` (a PIN can be checked), open the
+        replica (migrated and checked) and call ``on_replica_open``, then load the catalogue
+        and its search index (slow imports happen here; run it in a worker thread). Where
+        the gate cannot be used (a file to encrypt or migrate, no key) ``signin_ready``
+        comes once the replica is open."""
         if not self.path.exists():
             raise DeskError(f"找不到本窗口的数据文件 {self.path}：请先运行 clerk-console demo "
                             "或 clerk-console enroll <后台地址> <注册码> 完成注册")
-        from clerk_console.storage.replica import Replica
+        from clerk_console.storage.gate import SignInGate
 
         self._loading = True
         try:
-            self.replica = Replica.open(self.path)
-            signin_ready()
-            self.catalogue = self.replica.catalogue()
+            self.gate = SignInGate.open(self.path)
+            if self.gate is not None:
+                signin_ready()
+            replica = self._open_replica()
+            if self.gate is None:
+                signin_ready()
+            else:
+                self._drop_gate()
+            self.on_replica_open()
+            self.catalogue = replica.catalogue()
             self.rebuild_index(cached=True)
             from clerk_console.domain import codes
 
             codes.warm_up()
         finally:
+            self._drop_gate()
             self._loading = False
             self._loaded.set()
+
+    def _open_replica(self) -> Any:
+        from clerk_console.storage.replica import Replica
+
+        replica = Replica.open(self.path)
+        with self._switch:  # a sign-in through the gate finishes first
+            self.replica = replica
+        return replica
+
+    def _drop_gate(self) -> None:
+        with self._switch:
+            gate, self.gate = self.gate, None
+        if gate is not None:
+            gate.close()
 
     def rebuild_index(self, *, cached: bool = False) -> None:
         """Index the catalogue for this window's scope; ``cached``: take the copy on disk
@@ -156,6 +190,7 @@ class Desk:
             stop = getattr(self.worker, "stop", None)
             if stop:
                 stop()
+        self._drop_gate()
         if self.replica is not None and hasattr(self.replica, "close"):
             self.replica.close()
 
@@ -165,7 +200,8 @@ class Desk:
         return info.code if info else "未注册"
 
     def window_label(self) -> str:
-        info = self.replica.window()
+        with self._switch:
+            info = (self.replica or self.gate).window()
         return f"{info.code} {info.hall}{info.name}" if info else "本窗口尚未注册"
 
     def sign_in(self, clerk_id: str, pin: str) -> Signed:
@@ -174,7 +210,9 @@ class Desk:
         from clerk_console.services.audit import login
 
         try:
-            clerk = login(self.replica, clerk_id, pin)
+            with self._switch:  # the replica once open, else the gate (never dropped mid-way)
+                clerk = login(self.replica if self.replica is not None else self.gate,
+                              clerk_id, pin)
         except ServiceError as exc:
             raise DeskError(str(exc)) from None
         return Signed(clerk_id=clerk.id, name=clerk.name, role=clerk.role)
@@ -208,6 +246,9 @@ class Desk:
         return self._uscc_exceptions
 
     def lookup(self, code: str, kind: str, today: date) -> ApplicantView:
+        from clerk_console.domain.case import Status, awaiting_correction, owes_supply
+        from clerk_console.domain.parties import ApplicantKind
+
         r = self.replica
         applicant = r.find_applicant(code)
         view = ApplicantView(code=code, kind=kind, applicant=applicant)
@@ -288,6 +329,8 @@ class Desk:
     def signposts_with(self, case: Case) -> list[Case]:
         """The signpost made in the same intake as ``case`` for the items taken elsewhere
         (一窗受理: the rest was accepted), while its paper is still owed."""
+        from clerk_console.domain.case import Status
+
         return [c for c in self.replica.unprinted_notices()
                 if c.status is Status.SIGNPOSTED and c.case_no != case.case_no
                 and c.applicant_id == case.applicant_id and c.created_at == case.created_at]

@@ -63,6 +63,8 @@ class SignInScreen(Screen):
 
     @on(Input.Submitted, "#pin")
     def submit(self) -> None:
+        if self.app.signing_in:  # signed in already, the intake screen is on its way
+            return
         clerk_id = self.query_one("#clerk-id", Input).value
         pin_field = self.query_one("#pin", Input)
         if clerk_id.strip() and pin_field.value and not (self.app.desk.can_sign_in or self.app.open_error):
@@ -77,6 +79,9 @@ class SignInScreen(Screen):
             pin_field.focus() if clerk_id.strip() else self.query_one("#clerk-id").focus()
             return
         self.app.signed_in(clerk)
+        if self.app.signing_in:  # through the gate: the intake screen once the data is open
+            self.query_one("#signin-error", Static).update(
+                f"{clerk.name}已登录，正在打开本窗口数据…")
 
 
 class LockScreen(ModalScreen):
