@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from clerk_console.domain.hashing import audit_entry_hash as entry_hash
 
@@ -71,16 +71,17 @@ class AuditLog(ReplicaBase):
     def audit_entries(self, subject: str | None = None, limit: int = 100) -> list[AuditEntry]:
         stmt = select(AuditLogRow)
         if subject is not None:
-            stmt = stmt.where(AuditLogRow.subject == subject)
+            stmt = stmt.where(col(AuditLogRow.subject) == subject)
         with self.tx.read() as s:
-            rows = s.execute(stmt.order_by(AuditLogRow.seq.desc()).limit(limit)).scalars().all()
+            rows = s.execute(stmt.order_by(col(AuditLogRow.seq).desc()).limit(limit)) \
+                .scalars().all()
         return [AuditEntry(r.id, r.at, r.clerk_id, r.action, r.subject, r.detail) for r in rows]
 
     def audit_after(self, seq: int, limit: int) -> list[AuditLogRow]:
         """The entries after ``seq``, oldest first (what the back office has not confirmed)."""
         with self.tx.read() as s:
-            rows = s.execute(select(AuditLogRow).where(AuditLogRow.seq > seq)
-                             .order_by(AuditLogRow.seq).limit(limit)).scalars().all()
+            rows = s.execute(select(AuditLogRow).where(col(AuditLogRow.seq) > seq)
+                             .order_by(col(AuditLogRow.seq)).limit(limit)).scalars().all()
             s.expunge_all()
         return list(rows)
 
@@ -92,11 +93,11 @@ class AuditLog(ReplicaBase):
         """"" when the chain holds, else (in Chinese) the first entry where it breaks.
         ``last``: check only the newest that many entries (the check on open)."""
         with self.tx.read() as s:
-            stmt = select(AuditLogRow).order_by(AuditLogRow.seq)
+            stmt = select(AuditLogRow).order_by(col(AuditLogRow.seq))
             if last is not None:
-                top = s.execute(select(AuditLogRow.seq).order_by(AuditLogRow.seq.desc())
+                top = s.execute(select(col(AuditLogRow.seq)).order_by(col(AuditLogRow.seq).desc())
                                 .limit(1)).scalar() or 0
-                stmt = stmt.where(AuditLogRow.seq > top - last - 1)
+                stmt = stmt.where(col(AuditLogRow.seq) > top - last - 1)
             prev_seq, prev_hash = None, None
             for r in s.execute(stmt.execution_options(yield_per=2000)).scalars():
                 where = f"审计日志第 {r.seq} 条（{r.at:%Y-%m-%d %H:%M} {r.action}）"

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.dialects.sqlite import insert
+from sqlmodel import col
 
 from clerk_console.domain import accounts
 from clerk_console.domain.accounts import ROLES
@@ -21,9 +22,10 @@ from clerk_console.domain.errors import RuleError
 from .. import pins
 from ..db import ReplicaError
 from ..pins import check_pin, pin_values
+from ..sqltext import local
 from ..tables import ClerkRow, ItemUsageRow, WindowRow
 from .base import ReplicaBase
-from .codecs import local, upsert
+from .codecs import upsert
 from .values import Clerk, WindowInfo
 
 __all__ = ["Clerks", "check_pin", "ROLES"]
@@ -43,7 +45,7 @@ class Clerks(ReplicaBase):
     def list_clerks(self) -> list[Clerk]:
         """Every clerk account, by id (no PIN data)."""
         with self.tx.read() as s:
-            rows = s.execute(select(ClerkRow).order_by(ClerkRow.id)).scalars().all()
+            rows = s.execute(select(ClerkRow).order_by(col(ClerkRow.id))).scalars().all()
         return [pins.clerk_of(r) for r in rows]
 
     def set_pin(self, clerk_id: str, pin: str) -> None:
@@ -56,7 +58,9 @@ class Clerks(ReplicaBase):
 
     def _update_clerk(self, clerk_id: str, **values: Any) -> None:
         with self.write() as s:
-            done = s.execute(update(ClerkRow).where(ClerkRow.id == clerk_id).values(**values))
+            # sqlmodel's Session.execute is typed Result; an UPDATE's is a CursorResult
+            done = cast(CursorResult[Any], s.execute(
+                update(ClerkRow).where(col(ClerkRow.id) == clerk_id).values(**values)))
             if done.rowcount != 1:
                 raise ReplicaError(f"工号 {clerk_id} 不存在")
 
@@ -75,7 +79,7 @@ class Clerks(ReplicaBase):
             ok, values = pins.attempt(row, pin, now)
             if row is None or values is None:
                 return None
-            s.execute(update(ClerkRow).where(ClerkRow.id == clerk_id).values(**values))
+            s.execute(update(ClerkRow).where(col(ClerkRow.id) == clerk_id).values(**values))
             s.flush()
             s.refresh(row)
             return pins.clerk_of(row) if ok else None
@@ -122,8 +126,9 @@ class Clerks(ReplicaBase):
     def item_usage(self, clerk_id: str, limit: int = 50) -> dict[str, int]:
         """item code -> times used by this clerk, most used first (for the item picker)."""
         with self.tx.read() as s:
-            rows = s.execute(select(ItemUsageRow.item, ItemUsageRow.count)
-                          .where(ItemUsageRow.clerk_id == clerk_id)
-                          .order_by(ItemUsageRow.count.desc(), ItemUsageRow.last_used.desc())
+            rows = s.execute(select(col(ItemUsageRow.item), col(ItemUsageRow.count))
+                          .where(col(ItemUsageRow.clerk_id) == clerk_id)
+                          .order_by(col(ItemUsageRow.count).desc(),
+                                    col(ItemUsageRow.last_used).desc())
                           .limit(limit)).all()
         return {item: count for item, count in rows}

@@ -31,21 +31,22 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, cast
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import CursorResult, delete, func, select, text
 from sqlalchemy.dialects.sqlite import insert
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from clerk_console.sync.protocol import CaseDecisionsWire, decisions_problem
 
 from ..db import ReplicaError
+from ..sqltext import local
 from ..tables import (BlacklistRow, CalendarYearRow, CatalogueSnapshotRow, ItemDecisionRow, KvRow,
                       MergedLicenceRow, SyncCursorRow, SyncStageRow)
 from . import kv
 from .base import ReplicaBase
 from .cases import Cases
-from .codecs import local, parse_date, upsert
+from .codecs import parse_date, upsert
 from .decisions import forget_decisions, store_decisions
 
 Pairs: TypeAlias = list[tuple[str, Any]]  # (key, parsed payload) of each row of a page
@@ -137,7 +138,7 @@ def _apply_catalogue(replica: Pull, s: Session, pairs: Pairs, keys: list[str],
         s.execute(delete(CatalogueSnapshotRow))
     for key, payload in pairs:
         catalogue_from_dict(payload)  # validate before storing
-        s.execute(delete(CatalogueSnapshotRow).where(CatalogueSnapshotRow.version == key))
+        s.execute(delete(CatalogueSnapshotRow).where(col(CatalogueSnapshotRow.version) == key))
         s.execute(insert(CatalogueSnapshotRow).values(version=key, data=payload,
                                                       stored_at=datetime.now()))
     replica._catalogue = None
@@ -154,7 +155,7 @@ def _apply_calendar(replica: Pull, s: Session, pairs: Pairs, keys: list[str],
         sched = schedule_from_dict(payload, f"同步日历 {key}")
         upsert(s, CalendarYearRow, {"year": sched.year, "data": payload}, ["year"])
     if keys:
-        s.execute(delete(CalendarYearRow).where(CalendarYearRow.year.in_(
+        s.execute(delete(CalendarYearRow).where(col(CalendarYearRow.year).in_(
             [int(k) for k in keys])))
     replica._calendar = None
 
@@ -169,7 +170,7 @@ def _apply_blacklist(replica: Pull, s: Session, pairs: Pairs, keys: list[str],
          "reason": p.get("reason", ""), "listed_on": parse_date(p.get("listed_on"))}
         for k, p in pairs], ["subject_id"])
     if keys:
-        s.execute(delete(BlacklistRow).where(BlacklistRow.subject_id.in_(keys)))
+        s.execute(delete(BlacklistRow).where(col(BlacklistRow.subject_id).in_(keys)))
 
 
 # one INSERT … SELECT swaps a million e-licences in without loading them into Python
@@ -354,7 +355,7 @@ class Pull(Cases, ReplicaBase):
         """The server no longer keeps our position: download the dataset again from scratch."""
         ds = _known(dataset)
         with self.write() as s:
-            s.execute(delete(SyncStageRow).where(SyncStageRow.dataset == ds.name))
+            s.execute(delete(SyncStageRow).where(col(SyncStageRow.dataset) == ds.name))
             if ds.staged:
                 kv.put(s, STAGE_KEY.format(ds.name), "0:-1")
             else:
@@ -410,7 +411,7 @@ class Pull(Cases, ReplicaBase):
 
         with self.tx.engine.connect() as rc:
             rc.exec_driver_sql("SELECT 1")  # BEGIN: one snapshot for both readers
-            raw = rc.connection.driver_connection
+            raw: Any = rc.connection.driver_connection  # the driver's (untyped); set while open
             staged_rows = raw.cursor().execute(newest, (ds.name,))
             live = raw.cursor().execute(keyed.live_keys)
             live_key = next(live, (None,))[0]
@@ -438,7 +439,9 @@ class Pull(Cases, ReplicaBase):
                     "WHERE dataset = :d LIMIT :n)")
         while True:
             with self.background_write() as s:
-                if s.execute(done, {"d": ds.name, "n": SWAP_CHUNK * 5}).rowcount == 0:
+                # sqlmodel's Session.execute is typed Result; a DELETE's is a CursorResult
+                gone = cast(CursorResult[Any], s.execute(done, {"d": ds.name, "n": SWAP_CHUNK * 5}))
+                if gone.rowcount == 0:
                     break
 
     def _swap(self, s: Session, ds: PullDataset, cursor: int, at: datetime | None) -> None:
@@ -452,8 +455,8 @@ class Pull(Cases, ReplicaBase):
             self.apply_page(ds.name, rows, [], cursor, replace_all=True, at=at)
         others = [STAGE_KEY.format(o) for o in DATASETS if o != ds.name]
         if s.execute(select(func.count()).select_from(KvRow)
-                     .where(KvRow.key.in_(others))).scalar():
-            s.execute(delete(SyncStageRow).where(SyncStageRow.dataset == ds.name))
+                     .where(col(KvRow.key).in_(others))).scalar():
+            s.execute(delete(SyncStageRow).where(col(SyncStageRow.dataset) == ds.name))
         else:
             # staged rows exist only with their kv position, so with no other download in
             # progress every row is this dataset's: an unqualified DELETE empties the table
