@@ -9,6 +9,7 @@ from alembic.runtime.migration import MigrationContext
 
 from clerk_console.storage.db import connect as raw_connect
 from clerk_console.domain.case import Status
+from clerk_console.domain.parties import ELicence
 from clerk_console.storage import migrations
 from clerk_console.storage.db import make_engine
 from clerk_console.storage.replica import Replica, ReplicaError
@@ -123,6 +124,46 @@ def test_download_staged_before_0004_is_carried_over(tmp_path):
         assert conn.execute("SELECT key, payload FROM sync_stage").fetchall() == [
             ("H2|yyzz|2", "{}")]
     conn.close()
+
+
+def test_0015_keeps_every_elicence_and_lets_two_holders_share_a_number(tmp_path):
+    """0015 drops the (type, number) constraint: every row of a 0014 replica is kept as it
+    was, one kept under the older 'type:number' key takes its one key (so a pull's row of the
+    same licence replaces it), and a second holder of a number is then a row of its own."""
+    path = tmp_path / "replica.sqlite3"
+    migrations.upgrade(path, target="0014")
+    rows = [(f"H{i:03d}|yyzz|N{i}", f"H{i:03d}", "yyzz", "营业执照", f"N{i}", "2024-01-02", None)
+            for i in range(300)]
+    rows.append(("JHZ:J1", "37061319950303128x", "JHZ", "结婚证", "J1", "2021-05-20", None))
+    with raw_connect(path) as conn:
+        conn.executemany("INSERT INTO elicence (key, holder_id, type_code, name, number, issued, "
+                         "expires) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    conn.close()
+    migrations.upgrade(path)
+    assert migrations.current(path) == migrations.head()
+    with raw_connect(path) as conn:
+        got = conn.execute("SELECT key, holder_id, type_code, name, number, issued, expires "
+                           "FROM elicence ORDER BY id").fetchall()
+        indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE "
+                                              "type = 'index' AND tbl_name = 'elicence'")}
+    conn.close()
+    wife_key = "37061319950303128X|JHZ|J1"
+    assert got == [*rows[:-1], (wife_key, *rows[-1][1:])]
+    assert "ix_elicence_holder_id" in indexes
+    with Replica.open(path) as rep:
+        husband = ELicence("370613199311111330", "JHZ", "结婚证", "J1", date(2021, 5, 20))
+        wife = ELicence("37061319950303128x", "JHZ", "结婚证", "J1", date(2021, 5, 20))
+        rep.save_elicences([wife, husband])
+        assert rep.elicences(wife.holder_id) == [wife]
+        assert rep.elicences(husband.holder_id) == [husband]
+        assert len(rep.elicences("H007")) == 1
+    # and back: 0014's constraint again, the newest row of each (type, number) kept
+    migrations_downgrade(path, "0014")
+    with raw_connect(path) as conn:
+        back = conn.execute("SELECT key FROM elicence WHERE type_code = 'JHZ'").fetchall()
+        count = conn.execute("SELECT count(*) FROM elicence").fetchone()[0]
+    conn.close()
+    assert back == [(husband.key,)] and count == 301
 
 
 def migrations_downgrade(path, target: str) -> None:

@@ -75,9 +75,10 @@ class RelatedPersonRow(ReplicaModel, table=True):
 
 class ELicenceRow(ReplicaModel, table=True):
     __tablename__ = "elicence"
-    __table_args__ = (UniqueConstraint("type_code", "number"),)
     id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(sa_column=Column(String, unique=True, nullable=False))  # sync key
+    # the sync key, domain.parties.elicence_key (holder, type, number): the one identity, so
+    # two holders of one number (both spouses' 结婚证) are two rows (migration 0015)
+    key: str = Field(sa_column=Column(String, unique=True, nullable=False))
     holder_id: str = Field(index=True)
     type_code: str
     name: str

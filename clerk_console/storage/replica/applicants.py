@@ -75,16 +75,11 @@ class Applicants(ReplicaBase):
                          number=r.number, issued=r.issued, expires=r.expires) for r in rows]
 
     def save_elicences(self, licences: Iterable[ELicence]) -> None:
-        """Saved under their one key (``ELicence.key``); a row of the same licence (type and
-        number) kept under another key, e.g. an older replica's, is replaced, as a pull does."""
-        # one row per (type, number), the last given, as the table's constraint and a pull keep it
-        values = list({(v["type_code"], v["number"]): v
-                       for v in map(elicence_values, licences)}.values())
+        """Saved under their one key (``ELicence.key``), the row a pull replaces and deletes;
+        two holders of one number are two rows (rows under the older ``type:number`` key
+        took their one key in migration 0015). A licence given twice: the last."""
+        values = list({v["key"]: v for v in map(elicence_values, licences)}.values())
         with self.write() as s:
-            for v in values:
-                s.execute(delete(ELicenceRow).where(
-                    ELicenceRow.type_code == v["type_code"], ELicenceRow.number == v["number"],
-                    ELicenceRow.key != v["key"]))
             upsert(s, ELicenceRow, values, ["key"])
 
     def save_blacklist(self, entries: Iterable[BlacklistEntry]) -> None:

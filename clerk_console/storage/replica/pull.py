@@ -173,12 +173,23 @@ def _apply_blacklist(replica: Pull, s: Session, pairs: Pairs, keys: list[str],
         s.execute(delete(BlacklistRow).where(col(BlacklistRow.subject_id).in_(keys)))
 
 
-# one INSERT … SELECT swaps a million e-licences in without loading them into Python
-_ELICENCE_SWAP = f"""
-INSERT OR REPLACE INTO elicence (key, holder_id, type_code, name, number, issued, expires)
-SELECT key, json_extract(payload, '$.holder_id'), json_extract(payload, '$.type_code'),
+# the e-licence's columns, and a staged payload's values for them; a row is its key's
+# (elicence_key: holder, type, number), the only identity: two holders of one number are two
+# rows (migration 0015), and a write replaces the live row of its key alone
+_ELICENCE_COLUMNS = "key, holder_id, type_code, name, number, issued, expires"
+_ELICENCE_STAGED = """key, json_extract(payload, '$.holder_id'), json_extract(payload, '$.type_code'),
        json_extract(payload, '$.name'), json_extract(payload, '$.number'),
-       NULLIF(json_extract(payload, '$.issued'), ''), NULLIF(json_extract(payload, '$.expires'), '')
+       NULLIF(json_extract(payload, '$.issued'), ''), NULLIF(json_extract(payload, '$.expires'), '')"""
+_ELICENCE_UPSERT = (" ON CONFLICT (key) DO UPDATE SET holder_id = excluded.holder_id, "
+                    "type_code = excluded.type_code, name = excluded.name, "
+                    "number = excluded.number, issued = excluded.issued, "
+                    "expires = excluded.expires")
+
+# one INSERT … SELECT swaps a million e-licences in without loading them into Python (into an
+# emptied table, one staged row a key: no conflict)
+_ELICENCE_SWAP = f"""
+INSERT INTO elicence ({_ELICENCE_COLUMNS})
+SELECT {_ELICENCE_STAGED}
 FROM ({_NEWEST}) WHERE payload IS NOT NULL
 """
 
@@ -190,23 +201,21 @@ def _swap_elicence(s: Session, name: str) -> None:
 
 _ELICENCE_MERGE = KeyedSwap(
     live_keys="SELECT key FROM elicence ORDER BY key",
-    put="""INSERT OR REPLACE INTO elicence (key, holder_id, type_code, name, number, issued, expires)
-SELECT key, json_extract(payload, '$.holder_id'), json_extract(payload, '$.type_code'),
-       json_extract(payload, '$.name'), json_extract(payload, '$.number'),
-       NULLIF(json_extract(payload, '$.issued'), ''), NULLIF(json_extract(payload, '$.expires'), '')
-FROM sync_stage WHERE id = ?""",
+    put=f"""INSERT INTO elicence ({_ELICENCE_COLUMNS})
+SELECT {_ELICENCE_STAGED}
+FROM sync_stage WHERE id = ?{_ELICENCE_UPSERT}""",
     drop="DELETE FROM elicence WHERE key = ?")
-_ELICENCE_PUT = ("INSERT OR REPLACE INTO elicence (key, holder_id, type_code, name, number, issued, "
-                 "expires) VALUES (?, ?, ?, ?, ?, ?, ?)")
+_ELICENCE_PUT = (f"INSERT INTO elicence ({_ELICENCE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                 f"{_ELICENCE_UPSERT}")
 
 
 def _elicence_ops(pairs: Pairs, keys: list[str]) -> list[tuple[str, tuple | None]]:
     """An incremental page as writes in key order: (key, row) to write live, (key, None) to
     delete. It ends where applying the page in its order does (tombstones first, then each row
-    replacing the live row of its key and any holding its (type_code, number)): a row whose
-    (type_code, number) a later row of the page takes is only its key's delete; a tombstone of
-    a key the page also writes is that write. With no order left between them, the writes go
-    in key order (a shuffled page touches each B-tree page once per chunk, not once per row)."""
+    replacing the live row of its key): a key the page writes twice is its last row; a
+    tombstone of a key the page also writes is that write. With no order left between them,
+    the writes go in key order (a shuffled page touches each B-tree page once per chunk, not
+    once per row)."""
     dates: dict[str, str | None] = {"": None}
 
     def day(v: str | None) -> str | None:  # a malformed date refuses the page (ValueError)
@@ -216,15 +225,11 @@ def _elicence_ops(pairs: Pairs, keys: list[str]) -> list[tuple[str, tuple | None
             dates[v] = date.fromisoformat(v).isoformat()
         return dates[v]
 
-    last: dict[tuple[str, str], int] = {}
-    rows = []
-    for i, (k, p) in enumerate(pairs):
-        rows.append((k, p["holder_id"], p["type_code"], p["name"], p["number"],
-                     day(p.get("issued")), day(p.get("expires"))))
-        last[(rows[-1][2], rows[-1][4])] = i
-    ops: list[tuple[str, tuple | None]] = [
-        (row[0], row if last[(row[2], row[4])] == i else None) for i, row in enumerate(rows)]
-    written = {k for k, _ in pairs}
+    written: dict[str, tuple] = {}
+    for k, p in pairs:
+        written[k] = (k, p["holder_id"], p["type_code"], p["name"], p["number"],
+                      day(p.get("issued")), day(p.get("expires")))
+    ops: list[tuple[str, tuple | None]] = list(written.items())
     ops += [(k, None) for k in dict.fromkeys(keys) if k not in written]
     ops.sort(key=lambda op: op[0])
     return ops
@@ -235,8 +240,7 @@ def _elicence_ops(pairs: Pairs, keys: list[str]) -> list[tuple[str, tuple | None
 def _apply_elicence(replica: Pull, s: Session, pairs: Pairs, keys: list[str],
                     replace_all: bool) -> None:
     # executemany on the driver's cursor, in the session's transaction (one statement per row
-    # through SQLAlchemy took 12 s a page). OR REPLACE also drops an older row holding the
-    # same (type_code, number) under another key.
+    # through SQLAlchemy took 12 s a page)
     ops = _elicence_ops(pairs, keys)
     cur = s.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
