@@ -10,8 +10,8 @@ from clerk_console.domain.accounts import MAX_PIN_ATTEMPTS
 from clerk_console.storage import migrations
 from clerk_console.storage.replica import Replica
 from clerk_console.ui.desk import Desk
-from support.pilot import until
-from support.ui import new_app, type_text
+from support.pilot import settle, until
+from support.ui import new_app, text_of, type_text
 
 SCREEN = lambda app: type(app.screen).__name__  # noqa: E731
 
@@ -36,15 +36,11 @@ def login_audit(home) -> list[tuple[str, dict]]:
                 if e.action.startswith("clerk.login")]
 
 
-def line(app, widget: str) -> str:
-    return str(app.screen.query_one(widget).render())
-
-
 async def test_enter_signs_in_through_the_gate_before_the_replica_is_open(home, monkeypatch):
     go = held_replica(monkeypatch)
     app = new_app(home)
     async with app.run_test(size=(100, 30)) as pilot:
-        await until(pilot, lambda: "窗口：YT0101" in line(app, "#window-line"), "the window line")
+        await until(pilot, lambda: "窗口：YT0101" in text_of(app, "#window-line"), "the window line")
         assert app.desk.replica is None and app.desk.gate is not None
         await type_text(pilot, "1001")
         await pilot.press("enter")
@@ -52,12 +48,12 @@ async def test_enter_signs_in_through_the_gate_before_the_replica_is_open(home, 
         await pilot.press("enter")
         await until(pilot, lambda: app.signing_in, "signed in through the gate")
         assert app.desk.replica is None and SCREEN(app) == "SignInScreen"
-        assert "王芳已登录" in line(app, "#signin-error")
+        assert "王芳已登录" in text_of(app, "#signin-error")
         await pilot.press("enter")  # a second Enter is no second sign-in
         go.set()
         await until(pilot, lambda: SCREEN(app) == "IntakeScreen", "the intake screen")
         await until(pilot, lambda: app.desk.ready, "the index loaded")
-        await pilot.pause(0.2)
+        await settle(app, pilot)  # the desk's opening done, the app idle
         assert app.is_running and app.clerk.clerk_id == "1001" and app.desk.gate is None
     assert login_audit(home) == [("clerk.login", {})]
 
@@ -74,7 +70,7 @@ async def test_wrong_pins_through_the_gate_are_counted_audited_and_lock(home, mo
             await type_text(pilot, pin)
             await pilot.press("enter")
             await until(pilot, lambda: app.screen.query_one("#pin").value == "", "refused")
-            assert "工号或 PIN 错误" in line(app, "#signin-error")
+            assert "工号或 PIN 错误" in text_of(app, "#signin-error")
         assert app.desk.replica is None and app.clerk is None and not app.signing_in
         locked = app.desk.gate.get_clerk("1001")
         assert locked.failed_attempts == MAX_PIN_ATTEMPTS and locked.locked_until is not None
@@ -105,7 +101,7 @@ async def test_a_replica_to_migrate_is_opened_in_full_before_sign_in(home, monke
     monkeypatch.setattr(migrations, "upgrade", lambda p, **kw: seen.setdefault("migrated", p))
     app = new_app(home)
     async with app.run_test(size=(100, 30)) as pilot:
-        await until(pilot, lambda: "窗口：YT0101" in line(app, "#window-line"), "the window line")
+        await until(pilot, lambda: "窗口：YT0101" in text_of(app, "#window-line"), "the window line")
         assert seen["gate"] is None and seen["replica"] is not None
         assert seen["migrated"] == path
         await type_text(pilot, "1001")
@@ -114,7 +110,7 @@ async def test_a_replica_to_migrate_is_opened_in_full_before_sign_in(home, monke
         await pilot.press("enter")
         await until(pilot, lambda: SCREEN(app) == "IntakeScreen", "signed in")
         await until(pilot, lambda: app.desk.ready, "the index loaded")
-        await pilot.pause(0.2)
+        await settle(app, pilot)
         assert app.is_running
 
 

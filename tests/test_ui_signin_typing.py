@@ -10,7 +10,7 @@ import threading
 from clerk_console.storage.replica import Replica
 from clerk_console.ui.desk import Desk
 from support.pilot import until
-from support.ui import new_app, type_text
+from support.ui import new_app, text_of, type_text
 
 
 def held_open(monkeypatch) -> threading.Event:
@@ -36,18 +36,19 @@ async def test_a_pin_half_typed_when_the_replica_opens_is_no_attempt(home, monke
     app = new_app(home)
     async with app.run_test(size=(80, 24)) as pilot:
         await type_text(pilot, "1001")
-        await pilot.pause(0.3)
         await pilot.press("enter")
         await type_text(pilot, "123")
-        await pilot.pause(0.3)
+        pin = app.screen.query_one("#pin")
+        assert pin.value == "123" and not app.desk.can_sign_in
         go.set()  # the replica opens while the clerk is typing the PIN
         await until(pilot, lambda: app.desk.ready, "the replica opens")
-        await pilot.pause(0.3)
-        pin = app.screen.query_one("#pin")
+        # the sign-in screen has handled the desk being ready (where the half-typed PIN was
+        # submitted): it shows the window line
+        await until(pilot, lambda: "窗口：YT0101" in text_of(app, "#window-line"), "the window line")
+        await pilot.pause()
         assert pin.value == "123" and app.clerk is None
-        assert "错误" not in str(app.screen.query_one("#signin-error").render())
+        assert "错误" not in text_of(app, "#signin-error")
         await type_text(pilot, "412")
-        await pilot.pause(0.3)
         await pilot.press("enter")
         await until(pilot, lambda: app.clerk is not None, "signed in with the whole PIN")
     assert attempts(home) == ["clerk.login"]

@@ -166,6 +166,21 @@ async def keys(pilot, *names: str) -> None:
     await press_as_clerk(pilot, *names)
 
 
+def text_of(app: ClerkApp, selector: str) -> str:
+    """What a widget of the current screen shows (a label, the sign-in screen's lines ...)."""
+    return str(app.screen.query_one(selector).render())
+
+
+async def intake_shown(app: ClerkApp, pilot) -> None:
+    """Wait until the intake screen is up and has run its mount (the item search has the
+    focus), and the app has handled what that queued: where a crash there would show."""
+    from support.pilot import until
+
+    await until(pilot, lambda: type(app.screen).__name__ == "IntakeScreen"
+                and getattr(app.focused, "id", None) == "item-query", "the intake screen shown")
+    await pilot.pause()
+
+
 def intake(app: ClerkApp):
     from clerk_console.ui.screens.intake import IntakeScreen
 
