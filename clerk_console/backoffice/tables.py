@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Column, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Integer, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -158,6 +158,10 @@ class ServerFollowup(SQLModel, table=True):
     """A bad rating's follow-up (差评 核实/整改/反馈/申诉复核) as its window last reported it."""
 
     __tablename__ = "bo_followup"
+    # the dashboard's 回访逾期, counted live: only the open follow-ups
+    __table_args__ = (Index("ix_followup_open", "due", "window_id", "case_no",
+                            postgresql_where=text("status = 'open'"),
+                            sqlite_where=text("status = 'open'")),)
     id: str = Field(primary_key=True)  # the client-made follow-up id
     window_id: str = Field(index=True)
     case_no: str = Field(index=True)
@@ -248,7 +252,11 @@ class CaseItem(SQLModel, table=True):
                       # a supervisor's every department
                       Index("ix_case_item_all", "open", "due", "case_no", "item"),
                       Index("ix_case_item_case_no", "case_no"),
-                      Index("ix_case_item_taken", "accepted_on", "window_id"))  # dashboard
+                      Index("ix_case_item_taken", "accepted_on", "window_id"),  # dashboard
+                      # the dashboard's 逾期未办结, counted live: only the open items
+                      Index("ix_case_item_overdue", "accepted_on", "due", "window_id", "dept",
+                            "case_status", postgresql_where=text("open"),
+                            sqlite_where=text("open = 1")))
     case_id: str = Field(primary_key=True)
     item: str = Field(primary_key=True)  # Item.code
     dept: str  # Department.code of the deciding department
@@ -277,3 +285,58 @@ class ProgressLink(SQLModel, table=True):
     __tablename__ = "bo_progress_link"
     token_hash: str = Field(primary_key=True)
     case_id: str = Field(index=True)
+
+
+# ---------------------------------------------------------------- the dashboard's rollup
+# Per day, the supervision figures that do not depend on the day they are read
+# (dashboard/rollup.py); a day whose facts changed is marked in bo_dashboard_dirty by the write
+# that changed them (service.facts.mark_dirty) and rebuilt at the next read.
+
+
+class _DayFigures(SQLModel):
+    """The figures of one day that ``today`` does not change (dashboard.service.ROLLED)."""
+
+    taken: int = 0
+    deferrals_open: int = 0
+    deferrals_supplied: int = 0
+    deferrals_voided: int = 0
+    commitments_broken: int = 0
+    items: int = 0
+    on_time: int = 0
+    late: int = 0
+    rated: int = 0
+    good: int = 0
+    bad: int = 0
+    followup_none: int = 0
+    followup_verify: int = 0
+    followup_fix: int = 0
+    followup_answer: int = 0
+    followup_appeal: int = 0
+    followup_closed: int = 0
+
+
+class DashboardWindowDay(_DayFigures, table=True):
+    """A window's figures of one day: cases by ``taken_on``, items by ``accepted_on``,
+    ratings by ``rated_on``."""
+
+    __tablename__ = "bo_dashboard_window"
+    day: date = Field(primary_key=True)
+    window_id: str = Field(primary_key=True)
+
+
+class DashboardDeptDay(_DayFigures, table=True):
+    """A department's figures of one day (a case or rating counts for every department among
+    its items, by the published catalogue; an item for its own ``bo_case_item.dept``)."""
+
+    __tablename__ = "bo_dashboard_dept"
+    day: date = Field(primary_key=True)
+    dept: str = Field(primary_key=True)
+
+
+class DashboardDirty(SQLModel, table=True):
+    """A day whose rollup is stale; each write that marks it raises ``gen``, so a rebuild
+    clears only the marks it read (a newer one stays for the next read)."""
+
+    __tablename__ = "bo_dashboard_dirty"
+    day: date = Field(primary_key=True)
+    gen: int = Field(sa_column=Column(BigInteger, nullable=False))

@@ -87,7 +87,8 @@ EXPECTED = {
 }
 
 
-def _push(engine, window, entity: str, payload: dict, now: datetime) -> None:
+def push_one(engine, window, entity: str, payload: dict, now: datetime) -> None:
+    """Push one record as its window does; it must be accepted."""
     with engine.begin() as conn:
         [answer] = service.push(conn, window, [PushItem(
             id=new_id(), entity=entity, entity_id=payload["id"], op="save", payload=payload,
@@ -102,7 +103,17 @@ def _enroll(engine, code: str, now: datetime):
         return service.enroll(conn, otc, now=now)[0]
 
 
-def seed(engine, catalogue) -> None:
+@dataclass
+class Seeded:
+    """What :func:`seed` made, for tests that go on changing it: the windows (code ->
+    WindowRow), the cases in ``SPECS`` order, the follow-ups by the index of their spec."""
+
+    windows: dict
+    cases: list[Case]
+    followups: dict[int, loop.Followup]
+
+
+def seed(engine, catalogue) -> Seeded:
     """Publish ``catalogue`` and push ``SPECS`` (each window numbers its cases 0001 on)."""
     start = at(EARLIER, 8)
     with engine.begin() as conn:
@@ -110,7 +121,8 @@ def seed(engine, catalogue) -> None:
                             {("", "catalogue"): catalogue_to_dict(catalogue)})
     windows = {code: _enroll(engine, code, start) for code in ("YT0101", "YT0102")}
     numbers: dict[tuple[str, date], int] = {}
-    for spec in SPECS:
+    made = Seeded(windows, [], {})
+    for index, spec in enumerate(SPECS):
         n = numbers[(spec.window, spec.taken)] = numbers.get((spec.window, spec.taken), 0) + 1
         taken = at(spec.taken).replace(tzinfo=None)  # the replica's naive local time
         case = Case(id=new_id(), case_no=f"{spec.window}-{spec.taken:%Y%m%d}-{n:04d}",
@@ -119,7 +131,8 @@ def seed(engine, catalogue) -> None:
                     created_at=taken, status=spec.status, outcome=spec.outcome,
                     accepted_at=taken, promised_date=spec.promised, version=1)
         window = windows[spec.window]
-        _push(engine, window, "case", case_to_dict(case), at(spec.taken))
+        push_one(engine, window, "case", case_to_dict(case), at(spec.taken))
+        made.cases.append(case)
         if spec.decided:
             with engine.begin() as conn:
                 service.decide(conn, case.case_no, Decision.APPROVE, actor="scjg1",
@@ -128,7 +141,7 @@ def seed(engine, catalogue) -> None:
             continue
         rating = Rating(case.case_no, spec.rating, "", "c1",
                         at(spec.taken, 11).replace(tzinfo=None))
-        _push(engine, window, "rating", rating_to_dict(rating, new_id()), at(spec.taken, 11))
+        push_one(engine, window, "rating", rating_to_dict(rating, new_id()), at(spec.taken, 11))
         if spec.followup:
             opened = at(spec.taken, 12).replace(tzinfo=None)
             f = loop.open_followup(new_id(), case.case_no, "c1", opened, CAL, RULES)
@@ -139,7 +152,9 @@ def seed(engine, catalogue) -> None:
                 f = loop.fix(f, note="已整改", actor=BOSS, at=opened, cal=CAL, rules=RULES)
                 f = loop.answer(f, channel="电话", note="已回复", actor=BOSS, at=opened, cal=CAL,
                                 rules=RULES)
-            _push(engine, window, "followup", followup_to_dict(f), at(spec.taken, 12))
+            push_one(engine, window, "followup", followup_to_dict(f), at(spec.taken, 12))
+            made.followups[index] = f
+    return made
 
 
 def add_people(engine, now: datetime) -> None:

@@ -21,6 +21,7 @@ from clerk_console.domain.calendar import CHINA_TIME as CHINA
 
 from . import export
 from .charts import charts
+from .rollup import refresh
 from .service import Dashboard, Figures, RangeError, dashboard
 
 PATH = "/wb/dashboard"
@@ -79,13 +80,17 @@ def router(engine: Engine, *, clock: Callable[[], datetime],
 
     def figures(start: str | None, end: str | None) -> tuple[Dashboard, str]:
         today = clock().astimezone(CHINA).date()
+        # the changed days' rollup first, in a short writing transaction of its own (a SQLite
+        # reading snapshot cannot turn writer once another write has committed)
+        with engine.begin() as conn:
+            refresh(conn)
         try:
             first, last = parse_range(start, end, today)
             with reading(engine) as conn:
-                return dashboard(conn, first, last, today=today), ""
+                return dashboard(conn, first, last, today=today, refresh=False), ""
         except RangeError as exc:
             with reading(engine) as conn:
-                return dashboard(conn, today, today, today=today), str(exc)
+                return dashboard(conn, today, today, today=today, refresh=False), str(exc)
 
     @r.get(PATH, response_class=HTMLResponse)
     async def page(request: Request, start: str | None = None, end: str | None = None,

@@ -1,10 +1,12 @@
 """监管评价: the supervision figures per window and per department, for a range of days.
 
-Every figure is a SQL aggregate over the fact columns (``service/facts.py``): one scan of the
-cases taken in the range and one of the ratings given in it, each grouped by window and by
-set of item codes (windows × the item sets in use: thousands of groups, not rows), folded in
-Python to windows and to departments. Departments come from the published catalogue; a set
-of items counts once for every department among its items.
+Every figure is a SQL aggregate over the fact columns (``service/facts.py``), kept per day in
+a rollup (``rollup.py``: per day and window, per day and department), so a year is a sum of a
+few tens of thousands of rollup rows, not a scan of a million cases; the two figures that
+depend on ``today`` (overdue open items, overdue follow-ups) are counted live over the open
+items and the open follow-ups only. Departments come from the published catalogue; a set of
+items counts once for every department among its items; an item counts for its own
+department (``bo_case_item.dept``).
 
 What counts (cases taken in the range, ``taken_on`` between ``start`` and ``end``):
 
@@ -34,7 +36,8 @@ from sqlalchemy import Connection, Date, and_, case, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from clerk_console.backoffice.service.common import CASE, FOLLOWUP, ITEM, LOG, RATING, W
+from clerk_console.backoffice.service.common import (CASE, DAY_D, DAY_W, FOLLOWUP, ITEM, LOG,
+                                                     RATING, W)
 from clerk_console.domain.case import Outcome, Status
 from clerk_console.domain.followup import Step
 from clerk_console.domain.rating import BAD_LEVELS
@@ -93,6 +96,10 @@ CASE_FIGURES = ("taken", "deferrals_open", "deferrals_supplied", "deferrals_void
 ITEM_FIGURES = ("items", "on_time", "late", "overdue_open")
 RATING_FIGURES = ("rated", "good", "bad", "followup_none", "followup_verify", "followup_fix",
                   "followup_answer", "followup_appeal", "followup_closed", "followup_overdue")
+# what the rollup keeps per day (dashboard/rollup.py): all but the two figures of ``today``
+ITEM_ROLLED = ITEM_FIGURES[:-1]
+RATING_ROLLED = RATING_FIGURES[:-1]
+ROLLED = CASE_FIGURES + ITEM_ROLLED + RATING_ROLLED
 
 
 @dataclass
@@ -150,17 +157,17 @@ def _case_columns() -> list[Any]:
                & (c.status == Status.VOIDED.value))]
 
 
-def _item_columns(today: date) -> list[Any]:
+def _item_columns() -> list[Any]:
+    """``ITEM_ROLLED``: the items, decided on time, decided late."""
     i = ITEM.c
     decided = ~i.open & i.decided_at.is_not(None) & (i.verdict != "correct")
     day = china_date(i.decided_at)
-    return [func.count(),
-            _n(decided & or_(i.due.is_(None), day <= i.due)),
-            _n(decided & (day > i.due)),
-            _n(i.open & (i.case_status != Status.DEFERRED.value) & (i.due < today))]
+    return [func.count(), _n(decided & or_(i.due.is_(None), day <= i.due)),
+            _n(decided & (day > i.due))]
 
 
-def _rating_columns(today: date) -> list[Any]:
+def _rating_columns() -> list[Any]:
+    """``RATING_ROLLED`` of the ratings joined with their follow-ups."""
     r, f = RATING.c, FOLLOWUP.c
     bad = r.level.in_(sorted(BAD_LEVELS))
     open_ = f.status == "open"
@@ -169,57 +176,14 @@ def _rating_columns(today: date) -> list[Any]:
         return _n(bad & open_ & (f.step == step.value))
 
     return [func.count(), _n(~bad), _n(bad), _n(bad & f.id.is_(None)), at(Step.VERIFY),
-            at(Step.FIX), at(Step.ANSWER), at(Step.APPEAL), _n(bad & (f.status == "closed")),
-            _n(bad & open_ & (f.due < today))]
+            at(Step.FIX), at(Step.ANSWER), at(Step.APPEAL), _n(bad & (f.status == "closed"))]
 
 
-Sums = dict[tuple[str, str], list[int]]  # (window id, item codes) -> figures
-
-
-def _case_sums(conn: Connection, start: date, end: date) -> Sums:
-    """One scan of the cases taken in the range, grouped by window and set of items."""
-    c = CASE.c
-    q = (select(c.window_id, c.item_codes, *_case_columns())
-         .where(c.taken_on.between(start, end) & c.outcome.in_(TAKEN))
-         .group_by(c.window_id, c.item_codes))
-    return {(row[0], row[1] or ""): [int(v) for v in row[2:]] for row in conn.execute(q)}
-
-
-def _item_sums(conn: Connection, start: date, end: date, today: date) -> Sums:
-    """One scan of the items of the cases taken in the range, by window and department."""
-    i = ITEM.c
-    q = (select(i.window_id, i.dept, *_item_columns(today))
-         .where(i.accepted_on.between(start, end) & i.case_status.notin_(NOT_TAKEN))
-         .group_by(i.window_id, i.dept))
-    return {(row[0], row[1] or UNKNOWN_DEPT[0]): [int(v) for v in row[2:]]
-            for row in conn.execute(q)}
-
-
-def _rating_sums(conn: Connection, start: date, end: date, today: date) -> Sums:
-    """One scan of the ratings given in the range (with their follow-ups), grouped alike."""
-    r, f = RATING.c, FOLLOWUP.c
-    source = RATING.outerjoin(FOLLOWUP, and_(f.window_id == r.window_id,
-                                             f.case_no == r.case_no))
-    q = (select(r.window_id, r.item_codes, *_rating_columns(today)).select_from(source)
-         .where(r.rated_on.between(start, end)).group_by(r.window_id, r.item_codes))
-    return {(row[0], row[1] or ""): [int(v) for v in row[2:]] for row in conn.execute(q)}
-
-
-def _fold(sums: Sums, by: int) -> dict[str, list[int]]:
-    """``sums`` added up by window (``by=0``) or by set of items (``by=1``)."""
-    out: dict[str, list[int]] = {}
-    for key, values in sums.items():
-        have = out.get(key[by])
-        out[key[by]] = values if have is None else [a + b for a, b in zip(have, values)]
-    return out
-
-
-def _figures(cases: list[int] | None, ratings: list[int] | None,
-             items: list[int] | None = None) -> Figures:
-    values = dict(zip(CASE_FIGURES, cases or [0] * len(CASE_FIGURES), strict=True))
-    values.update(zip(RATING_FIGURES, ratings or [0] * len(RATING_FIGURES), strict=True))
-    values.update(zip(ITEM_FIGURES, items or [0] * len(ITEM_FIGURES), strict=True))
-    return Figures(**values)
+def departments_in(codes: str, item_dept: dict[str, str]) -> list[str]:
+    """The departments a set of items (``item_codes``) counts for: each among its items once;
+    an item outside the catalogue, or no item, is ``UNKNOWN_DEPT``."""
+    return sorted({item_dept.get(i, UNKNOWN_DEPT[0]) for i in codes.split(",") if i}
+                  or {UNKNOWN_DEPT[0]})
 
 
 def departments_of(conn: Connection) -> tuple[dict[str, str], dict[str, str]]:
@@ -235,42 +199,56 @@ def departments_of(conn: Connection) -> tuple[dict[str, str], dict[str, str]]:
     return {i["code"]: i["dept"] for i in data.get("items", [])}, names
 
 
-def dashboard(conn: Connection, start: date, end: date, *, today: date) -> Dashboard:
+def dashboard(conn: Connection, start: date, end: date, *, today: date,
+              refresh: bool = True) -> Dashboard:
     """The figures of the cases taken and the ratings given from ``start`` to ``end``
-    (both included); ``today`` decides what is overdue."""
+    (both included); ``today`` decides what is overdue. The days whose facts changed are
+    rebuilt first (``refresh=False``: the caller just did, in a transaction of its own), then
+    the days' rollup is added up and the two figures of ``today`` counted live."""
+    from . import rollup
+
     check_range(start, end)
-    windows = {wid: code for wid, code in conn.execute(select(W.c.id, W.c.code))}
-    cases, ratings = _case_sums(conn, start, end), _rating_sums(conn, start, end, today)
-    items = _item_sums(conn, start, end, today)
-    by_window = [_fold(cases, 0), _fold(ratings, 0), _fold(items, 0)]
+    if refresh:
+        rollup.refresh(conn)
+    item_dept, names = departments_of(conn)
+    windows = _rolled(conn, DAY_W, DAY_W.c.window_id, start, end)
+    depts = _rolled(conn, DAY_D, DAY_D.c.dept, start, end)
+    i = ITEM.c
+    for wid, dept, n in conn.execute(  # 逾期未办结: through ix_case_item_overdue
+            select(i.window_id, i.dept, func.count()).where(
+                i.open & i.accepted_on.between(start, end) & (i.due < today)
+                & (i.case_status != Status.DEFERRED.value) & i.case_status.notin_(NOT_TAKEN))
+            .group_by(i.window_id, i.dept)):
+        windows.setdefault(wid, Figures()).overdue_open += n
+        depts.setdefault(dept or UNKNOWN_DEPT[0], Figures()).overdue_open += n
+    r, f = RATING.c, FOLLOWUP.c
+    for wid, codes, n in conn.execute(  # 回访逾期: through ix_followup_open
+            select(r.window_id, r.item_codes, func.count())
+            .select_from(FOLLOWUP.join(RATING, and_(r.window_id == f.window_id,
+                                                    r.case_no == f.case_no)))
+            .where((f.status == "open") & (f.due < today) & r.level.in_(sorted(BAD_LEVELS))
+                   & r.rated_on.between(start, end))
+            .group_by(r.window_id, r.item_codes)):
+        windows.setdefault(wid, Figures()).followup_overdue += n
+        for dept in departments_in(codes or "", item_dept):
+            depts.setdefault(dept, Figures()).followup_overdue += n
+    codes_of = {wid: code for wid, code in conn.execute(select(W.c.id, W.c.code))}
     window_rows = []
     total = Figures()
-    for wid in sorted(set().union(*by_window), key=lambda w: windows.get(w, w)):
-        row = Row(windows.get(wid, wid), windows.get(wid, wid),
-                  _figures(*(part.get(wid) for part in by_window)))
+    for wid in sorted(windows, key=lambda w: codes_of.get(w, w)):
+        row = Row(codes_of.get(wid, wid), codes_of.get(wid, wid), windows[wid])
         total.add(row.figures)
         window_rows.append(row)
-    return Dashboard(start, end, today, window_rows,
-                     _department_rows(conn, _fold(cases, 1), _fold(ratings, 1),
-                                      _fold(items, 1)), total)
+    dept_rows = [Row(d, names.get(d, UNKNOWN_DEPT[1] if d == UNKNOWN_DEPT[0] else d), fig)
+                 for d, fig in depts.items()]
+    dept_rows.sort(key=lambda r: (r.key == UNKNOWN_DEPT[0], r.key))
+    return Dashboard(start, end, today, window_rows, dept_rows, total)
 
 
-def _department_rows(conn: Connection, cases: dict[str, list[int]],
-                     ratings: dict[str, list[int]], items: dict[str, list[int]]) -> list[Row]:
-    item_dept, names = departments_of(conn)
-
-    def row(dept: str) -> Row:
-        if dept not in rows:
-            label = names.get(dept, UNKNOWN_DEPT[1] if dept == UNKNOWN_DEPT[0] else dept)
-            rows[dept] = Row(dept, label)
-        return rows[dept]
-
-    rows: dict[str, Row] = {}
-    for codes in set(cases) | set(ratings):
-        part = _figures(cases.get(codes), ratings.get(codes))
-        for dept in sorted({item_dept.get(i, UNKNOWN_DEPT[0]) for i in codes.split(",") if i}
-                           or {UNKNOWN_DEPT[0]}):
-            row(dept).figures.add(part)
-    for dept, values in items.items():  # the items know their own department
-        row(dept).figures.add(_figures(None, None, values))
-    return sorted(rows.values(), key=lambda r: (r.key == UNKNOWN_DEPT[0], r.key))
+def _rolled(conn: Connection, table: Any, key: Any, start: date,
+            end: date) -> dict[str, Figures]:
+    """The rollup's figures of the days ``start`` to ``end``, added up by ``key``."""
+    q = (select(key, *(func.sum(table.c[name]) for name in ROLLED))
+         .where(table.c.day.between(start, end)).group_by(key))
+    return {row[0]: Figures(**dict(zip(ROLLED, (int(v) for v in row[1:]))))
+            for row in conn.execute(q)}

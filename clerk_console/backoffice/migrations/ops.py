@@ -33,15 +33,18 @@ def table(name: str, *elements: Any) -> None:
         op.execute(f"ALTER TABLE {name} ADD COLUMN {column.name} {kind}{rule}")
 
 
-def index(name: str, table_name: str, columns: list[str], *, unique: bool = False) -> None:
+def index(name: str, table_name: str, columns: list[str], *, unique: bool = False,
+          where: dict[str, str] | None = None) -> None:
     """``op.create_index`` if missing; a unique index that rows from before break is left out
-    with a warning (the code refuses new duplicates), as the old in-place upgrade did."""
+    with a warning (the code refuses new duplicates), as the old in-place upgrade did.
+    ``where``: a partial index, its condition per dialect (``{"postgresql": …, "sqlite": …}``)."""
     bind = op.get_bind()
     if name in {i["name"] for i in sa.inspect(bind).get_indexes(table_name)}:
         return
+    partial = {f"{dialect}_where": sa.text(cond) for dialect, cond in (where or {}).items()}
     try:
         with bind.begin_nested():
-            op.create_index(name, table_name, columns, unique=unique)
+            op.create_index(name, table_name, columns, unique=unique, **partial)
     except IntegrityError:
         log.warning("index %s not created: existing rows break it", name)
 

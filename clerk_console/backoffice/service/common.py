@@ -11,7 +11,9 @@ from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
 
 from clerk_console.backoffice.tables import (Account, AdminLog, CaseItem, ChangeLog, Counter,
-                                             DatasetFloor, DecisionRecord, ProgressLink,
+                                             DashboardDeptDay, DashboardDirty,
+                                             DashboardWindowDay, DatasetFloor,
+                                             DecisionRecord, ProgressLink,
                                              ReceivedEvent, ServerAuditEntry, ServerCase,
                                              ServerContact,
                                              ServerFollowup, ServerRating, WebSession, Window)
@@ -35,6 +37,9 @@ SESSION = WebSession.__table__
 ITEM = CaseItem.__table__
 PROGRESS = ProgressLink.__table__
 AUDIT = ServerAuditEntry.__table__
+DAY_W = DashboardWindowDay.__table__  # the dashboard's rollup (dashboard/rollup.py)
+DAY_D = DashboardDeptDay.__table__
+DIRTY = DashboardDirty.__table__
 
 T = TypeVar("T")
 

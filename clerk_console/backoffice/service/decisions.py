@@ -12,8 +12,8 @@ from clerk_console.sync.protocol import Dataset
 
 from clerk_console.backoffice import sms
 
-from .common import CASE, DEC, W, BackofficeError
-from .facts import decided_day
+from .common import CASE, DEC, ITEM, W, BackofficeError
+from .facts import decided_day, mark_dirty
 from .reference import put_records
 
 
@@ -63,6 +63,8 @@ def decide(conn: Connection, case_no: str, decision: Decision, *, actor: str,
                                 items=[ItemDecisionWire.of(d) for d in done.values()]
                                 ).model_dump(mode="json")
     close_items(conn, row["id"], now)  # decided as a whole: out of every queue
+    mark_dirty(conn, [d for (d,) in conn.execute(select(ITEM.c.accepted_on).where(
+        ITEM.c.case_id == row["id"]))])  # the items' day on the dashboard
     put_records(conn, Dataset.DECISIONS, {(row["window_id"], row["id"]): payload})
     sms.queue_result_ready(conn, row, now)  # the applicant is told the result is ready, once
     return payload

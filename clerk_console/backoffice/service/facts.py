@@ -2,18 +2,24 @@
 ``taken_on``, ``promised_date``, ``item_codes``; ``bo_rating.rated_on``), so the supervision
 figures (``backoffice/dashboard``) are SQL aggregates over indexed columns, never JSON read
 row by row. ``decided_on`` is the back office's own (``decisions.decide``).
+
+Every write that changes a day's figures marks the day (:func:`mark_dirty`, in the writer's
+transaction): the dashboard's rollup of that day (``dashboard/rollup.py``) is rebuilt at the
+next read. The day of a case is its ``taken_on``, of an item its ``accepted_on`` (the same day,
+or none), of a rating its ``rated_on``; a change of day marks the old day and the new.
 """
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, bindparam, select, union
 
 from clerk_console.domain.calendar import CHINA_TIME as CHINA
 
-from .common import CASE, DEC, RATING, _chunks
+from .common import CASE, DAY_D, DAY_W, DEC, DIRTY, ITEM, RATING, _chunks, _insert
 
 FACT_COLUMNS = ("outcome", "taken_on", "promised_date", "item_codes")
 
@@ -106,7 +112,7 @@ def backfill_items(conn: Connection, now: datetime) -> int:
     decision's time; returns how many cases were indexed."""
     from sqlalchemy import exists
 
-    from .common import ITEM, W, WindowRow
+    from .common import W, WindowRow
     from .review import close_items, index_cases
 
     windows = {r[0]: WindowRow(*r) for r in conn.execute(select(W.c.id, W.c.code, W.c.region))}
@@ -138,3 +144,29 @@ def _aware(at: datetime) -> datetime:
 def decided_day(at: datetime) -> date:
     """The day a decision made at ``at`` counts on (China time)."""
     return _aware(at).astimezone(CHINA).date()
+
+
+def mark_dirty(conn: Connection, days: Iterable[date | None]) -> None:
+    """The dashboard's rollup of ``days`` is stale: each day's mark gets a new generation, in
+    the caller's transaction. Days in ascending order, in one statement, so writers marking the
+    same days lock them in one order (call it once per transaction, last: the day's row stays
+    locked until commit)."""
+    todo = sorted({d for d in days if d is not None})
+    if not todo:
+        return
+    stmt = _insert(conn, DIRTY)
+    conn.execute(stmt.on_conflict_do_update(index_elements=[DIRTY.c.day],
+                                            set_={"gen": DIRTY.c.gen + 1}),
+                 [dict(day=d, gen=1) for d in todo])
+
+
+def mark_all_dirty(conn: Connection) -> int:
+    """Mark every day with facts or a rollup (a catalogue moved items between departments, or
+    rows were written behind the services' back); returns how many days."""
+    days = union(select(CASE.c.taken_on), select(ITEM.c.accepted_on),
+                 select(RATING.c.rated_on), select(DAY_W.c.day), select(DAY_D.c.day),
+                 select(DIRTY.c.day))
+    found = [d for (d,) in conn.execute(days) if d is not None]
+    for chunk in _chunks(sorted(found)):
+        mark_dirty(conn, chunk)
+    return len(found)

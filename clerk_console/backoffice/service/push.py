@@ -24,7 +24,7 @@ from clerk_console.sync.protocol import (ContactPayload, FollowupPayload, ItemSt
 from .review import index_cases
 from .common import (CASE, CONTACT, EV, FOLLOWUP, RATING, WindowRow, _bound, _chunks, _driver_cursor,
                      _driver_executemany, _insert, _placeholders)
-from .facts import FACT_COLUMNS, case_facts, rated_on, rating_items
+from .facts import FACT_COLUMNS, case_facts, mark_dirty, rated_on, rating_items
 
 CONFLICT_MESSAGE = "同一记录编号已收到过不同的内容，本次已拒收；请核对该办件后联系后台处理"
 
@@ -42,6 +42,7 @@ class _Writes:
     contacts: dict[str, dict[str, Any]] = field(default_factory=dict)  # case number -> newest
     voided: list[dict[str, Any]] = field(default_factory=list)  # cases the window voided now
     cases: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> newest payload
+    days: set[Any] = field(default_factory=set)  # the dashboard's days these writes change
 
 
 def push(conn: Connection, window: WindowRow, items: list[PushItem], *,
@@ -64,7 +65,7 @@ def _stored_cases(conn: Connection, case_ids: list[str]) -> dict[str, dict[str, 
     existing: dict[str, dict[str, Any]] = {}
     for chunk in _chunks(case_ids):
         for r in conn.execute(select(CASE.c.id, CASE.c.window_id, CASE.c.version,
-                                     CASE.c.status, CASE.c.case_no)
+                                     CASE.c.status, CASE.c.case_no, CASE.c.taken_on)
                               .where(CASE.c.id.in_(chunk))).mappings():
             existing[r["id"]] = dict(r)
     return existing
@@ -93,6 +94,7 @@ def _sort_claimed(conn: Connection, window: WindowRow, items: list[PushItem], te
             w.ratings.append(dict(id=it.entity_id, window_id=window.id, case_no=r.case_no,
                                   level=r.level, payload=texts[i], received_at=now,
                                   rated_on=rated_on(it.payload, now)))
+            w.days.add(w.ratings[-1]["rated_on"])
             continue
         if it.entity == "contact":  # a window's events come in its order: the last holds
             c = checker.payload(it, ContactPayload)
@@ -114,6 +116,8 @@ def _sort_claimed(conn: Connection, window: WindowRow, items: list[PushItem], te
         if prior is not None and prior["version"] >= version:
             continue  # an older version arriving late: keep the newer one
         facts = case_facts(p)
+        # the case's day before and after (its items' accepted_on is that day, or none)
+        w.days.update((prior["taken_on"] if prior else None, facts["taken_on"]))
         if prior is None:
             w.inserts[it.entity_id] = (it.entity_id, p.get("case_no", ""), window.id, version,
                                        p["status"], texts[i], *facts.values())
@@ -128,7 +132,8 @@ def _sort_claimed(conn: Connection, window: WindowRow, items: list[PushItem], te
                                  window_id=window.id))
         w.cases[it.entity_id] = p
         existing[it.entity_id] = dict(id=it.entity_id, window_id=window.id, version=version,
-                                      status=p["status"], case_no=p.get("case_no", ""))
+                                      status=p["status"], case_no=p.get("case_no", ""),
+                                      taken_on=facts["taken_on"])
     return w
 
 
@@ -147,6 +152,8 @@ def _write(conn: Connection, window: WindowRow, w: _Writes, now: datetime) -> No
         rating_items(conn, [r["id"] for r in w.ratings])
     if w.followups:
         _write_followups(conn, list(w.followups.values()))
+        w.days.update(_rating_days(conn, window.id,
+                                   [f["case_no"] for f in w.followups.values()]))
     if w.contacts:
         _write_contacts(conn, list(w.contacts.values()))
     for case in w.voided:  # the applicant is told (短信), once
@@ -164,6 +171,16 @@ def _write(conn: Connection, window: WindowRow, w: _Writes, now: datetime) -> No
         conn.execute(EV.update().where((EV.c.window_id == bindparam("w"))
                                        & (EV.c.event_id == bindparam("e")))
                      .values(status=ItemStatus.REFUSED.value, message=bindparam("m")), w.refused)
+    mark_dirty(conn, w.days)  # last: the days' marks stay locked only until commit
+
+
+def _rating_days(conn: Connection, window_id: str, case_nos: list[str]) -> set[Any]:
+    """The days of the ratings of these cases (a follow-up counts on its rating's day)."""
+    days: set[Any] = set()
+    for chunk in _chunks(sorted(set(case_nos))):
+        days.update(d for (d,) in conn.execute(select(RATING.c.rated_on).where(
+            (RATING.c.window_id == window_id) & RATING.c.case_no.in_(chunk))))
+    return days
 
 
 def _write_followups(conn: Connection, rows: list[dict[str, Any]]) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine, func, select, update
 from clerk_console.sync.protocol import Dataset, canonical_json, payload_hash
 
 from .common import COUNTER, FLOOR, LOG, BackofficeError, _chunks, _insert
+from .facts import mark_all_dirty
 
 
 def allocate_seq(conn: Connection, n: int) -> int:
@@ -135,6 +136,8 @@ def _apply(conn: Connection, dataset: Dataset, changes: list[dict[str, Any]]) ->
             set_=dict(seq=stmt.excluded.seq, deleted=stmt.excluded.deleted,
                       hash=stmt.excluded.hash, payload=stmt.excluded.payload))
         conn.execute(stmt, list(chunk))
+    if dataset is Dataset.CATALOGUE:  # the dashboard counts cases for their items' departments
+        mark_all_dirty(conn)
 
 
 def compact(conn: Connection, dataset: Dataset, *, keep: int) -> int:

@@ -31,7 +31,7 @@ from clerk_console.sync.protocol import (CaseDecisionsWire, Dataset, ItemDecisio
 
 from .admin import log_admin
 from .catalogue import published_calendar, published_catalogue
-from .facts import _day, china_day, decided_day
+from .facts import _day, china_day, decided_day, mark_dirty
 from .common import (CASE, COUNTER, DEC, ITEM, LOG, PROGRESS, W, BackofficeError, WindowRow,
                      _chunks, _insert)
 from .reference import put_records
@@ -388,6 +388,7 @@ def _store(conn: Connection, row: dict[str, Any], new: review.ItemDecision | Non
         open=not final and Status(row["case_status"]) in QUEUED)).rowcount
     if done != 1:
         raise BackofficeError("该事项刚被他人处理，请刷新页面后查看", 409)
+    mark_dirty(conn, [row["accepted_on"]])  # the item's day on the dashboard
 
 
 def reopen_item(conn: Connection, account: dict[str, Any], case_id: str, item: str, *,
