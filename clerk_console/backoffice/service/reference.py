@@ -127,6 +127,8 @@ def _apply(conn: Connection, dataset: Dataset, changes: list[dict[str, Any]]) ->
     """Write ``changes`` with fresh sequences taken from the counter (locked until commit)."""
     if not changes:
         return
+    if dataset is Dataset.CATALOGUE:  # the dashboard counts cases for their items' departments
+        mark_all_dirty(conn)  # before the counter, as every writer marks and then publishes
     first = allocate_seq(conn, len(changes))
     rows = [dict(ch, seq=first + i, dataset=dataset.value) for i, ch in enumerate(changes)]
     for chunk in _chunks(rows, 5_000):
@@ -136,8 +138,6 @@ def _apply(conn: Connection, dataset: Dataset, changes: list[dict[str, Any]]) ->
             set_=dict(seq=stmt.excluded.seq, deleted=stmt.excluded.deleted,
                       hash=stmt.excluded.hash, payload=stmt.excluded.payload))
         conn.execute(stmt, list(chunk))
-    if dataset is Dataset.CATALOGUE:  # the dashboard counts cases for their items' departments
-        mark_all_dirty(conn)
 
 
 def compact(conn: Connection, dataset: Dataset, *, keep: int) -> int:
