@@ -157,7 +157,7 @@ def _wait_for_ping(proc: subprocess.Popen, url: str) -> None:
             httpx.get(url + "/v1/ping", timeout=1.0)
             return
         except httpx.TransportError:
-            time.sleep(0.1)
+            time.sleep(0.1)  # poll step of the wait for the back office's ping
     raise AssertionError("the back office did not answer")
 
 
@@ -191,7 +191,7 @@ def test_the_readme_console_opens_and_the_supervisor_signs_in(walk):
     try:
         _wait_pane(name, "窗口：YT0101")
         _send(name, "0001\r")
-        time.sleep(0.3)
+        time.sleep(0.3)  # real terminal, no virtual key clock: a clerk's pause before the PIN
         _send(name, PIN + "\r")
         screen = _wait_pane(name, "选事项")
         assert "张三" in screen
@@ -211,5 +211,5 @@ def _wait_pane(name: str, needle: str, timeout: float = 60.0) -> str:
                                 capture_output=True, text=True).stdout
         if needle in screen:
             return screen
-        time.sleep(0.1)
+        time.sleep(0.1)  # poll step of the wait for the pane's text
     raise AssertionError(f"{needle!r} never appeared; the screen was:\n{screen}")

@@ -43,7 +43,7 @@ def start(home) -> OwnPane:
 def sign_in(pane: OwnPane) -> None:
     pane.wait_for("窗口：YT0101")
     pane.send("demo\r")
-    time.sleep(0.3)
+    time.sleep(0.3)  # real terminal, no virtual key clock: a clerk's pause before the PIN
     pane.send("123456\r")
     pane.wait_for("选事项")
 
@@ -76,21 +76,21 @@ def test_kill_between_saving_and_printing(demo, delay):
         pane.send(COFFEE + "\r")
         pane.wait_for("烟台海岸咖啡")
         pane.send("kfd")
-        time.sleep(0.5)
+        time.sleep(0.5)  # real time, not converted yet: the hits listed (could wait on the screen)
         pane.keys("Enter")
-        time.sleep(0.5)
+        time.sleep(0.5)  # real time, not converted yet: the item picked
         pane.send("a")
-        time.sleep(0.5)
+        time.sleep(0.5)  # real time, not converted yet: the main materials ticked
         pane.keys("F4")
-        time.sleep(0.5)
+        time.sleep(0.5)  # real time, not converted yet: the outcome pane open
         pane.keys("Enter")
         # the case is saved; the notice is on its way, or (fonts warmed after sign-in) already
         # printed and the rating asked
         deadline = time.monotonic() + 60
         while not any(m in pane.text() for m in ("正在打印告知书", "请申请人评价")):
             assert time.monotonic() < deadline, pane.text()
-            time.sleep(0.02)
-        time.sleep(delay)
+            time.sleep(0.02)  # poll step of this wait for the notice or the rating
+        time.sleep(delay)  # real time on purpose: the kill this long after the save (the parameter)
         os.kill(pane.pid(), signal.SIGKILL)
     finally:
         subprocess.run(["tmux", "-L", SOCKET, "kill-session", "-t", pane.name],

@@ -21,7 +21,7 @@ LINE2 = "A123456784USA8506128M3301018<<<<<<<<<<<<<<<4"
 def signed_in(pane: Pane) -> Pane:
     pane.wait_for("窗口：YT0101")
     pane.send("demo\r")
-    time.sleep(0.3)
+    time.sleep(0.3)  # real terminal, no virtual key clock: a clerk's pause before the PIN
     pane.send("123456\r")
     pane.wait_for("选事项")
     return pane
@@ -51,7 +51,7 @@ def test_reader_record_and_mrz_prefill_quick_entry(console):  # noqa: F811
     pane.wait_for("孙丽")  # the form, pre-filled for the clerk to confirm
     pane.wait_for("快速登记")
     pane.send("\x1b")
-    time.sleep(0.3)
+    time.sleep(0.3)  # real time: ESC read alone, not as an escape sequence with LINE1
     pane.send(LINE1 + "\r")
     pane.send(LINE2 + "\r")
     pane.wait_for("SMITH JOHN PAUL")
@@ -64,6 +64,6 @@ def test_f12_opens_a_code_field_for_typing_by_hand(console):  # noqa: F811
     pane.wait_for("手工输入号码")
     for ch in ZHANG:  # at human speed
         pane.send(ch)
-        time.sleep(0.15)
+        time.sleep(0.15)  # real time on purpose: typed at a person's speed
     pane.send("\r")
     pane.wait_for(MASKED_ZHANG)

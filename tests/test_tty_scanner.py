@@ -34,7 +34,7 @@ def test_hundred_scanner_bursts_are_all_recognised(console):
     pane = console
     pane.wait_for("窗口：YT0101")  # the replica is open
     pane.send("demo\r")
-    time.sleep(0.3)
+    time.sleep(0.3)  # real terminal, no virtual key clock: a clerk's pause before the PIN
     pane.send("123456\r")
     pane.wait_for("选事项")
     missed = []

@@ -40,7 +40,7 @@ def launch_and_type(home, keys: str, delay: float) -> tuple[Pane, list[str]]:
     pane = OwnPane(name)
     pane.tmux("new-session", "-d", "-s", name, "-x", "100", "-y", "30",
               "env", "TERM=xterm-256color", *command.split())
-    time.sleep(delay)
+    time.sleep(delay)  # real time on purpose: keys sent this long after launch (the parameter)
     pane.send(keys)
     frames = []
     deadline = time.monotonic() + 60
@@ -48,7 +48,7 @@ def launch_and_type(home, keys: str, delay: float) -> tuple[Pane, list[str]]:
         frames.append(pane.text())
         if "选事项" in frames[-1]:
             break
-        time.sleep(0.02)
+        time.sleep(0.02)  # poll step: every frame captured until the intake screen shows
     return pane, frames
 
 
