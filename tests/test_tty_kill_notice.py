@@ -76,13 +76,13 @@ def test_kill_between_saving_and_printing(demo, delay):
         pane.send(COFFEE + "\r")
         pane.wait_for("烟台海岸咖啡")
         pane.send("kfd")
-        time.sleep(0.5)  # real time, not converted yet: the hits listed (could wait on the screen)
+        pane.wait_for("开办咖啡店")  # the bundle listed
         pane.keys("Enter")
-        time.sleep(0.5)  # real time, not converted yet: the item picked
+        pane.wait_for("核材料：")  # picked: the checklist
         pane.send("a")
-        time.sleep(0.5)  # real time, not converted yet: the main materials ticked
+        pane.wait_for("[已收·")  # the main materials ticked
         pane.keys("F4")
-        time.sleep(0.5)  # real time, not converted yet: the outcome pane open
+        pane.wait_for("选结果：")
         pane.keys("Enter")
         # the case is saved; the notice is on its way, or (fonts warmed after sign-in) already
         # printed and the rating asked
