@@ -5,9 +5,12 @@ staging ``--rows`` e-licences in pages of 20,000 and swapping them in. Meanwhile
 side saves a case every 20 ms (``Replica.save_case``: case, materials, outbox event, audit) and
 each save's latency is recorded. Two runs in one process, same data:
 
-- ``short``: as the console pulls now (short staging transactions, keyed merge);
+- ``short``: as the console pulls now: short staging transactions, keyed merge, each
+  transaction committed early when a save is waiting, and the GIL's switch interval the sync
+  worker sets (``sync.worker.share_the_interpreter``);
 - ``one_tx``: the download the old way, each page and the whole swap in one transaction
-  (the sync side's calls wrapped in one ``write()`` per page, as the code did before).
+  (the sync side's calls wrapped in one ``write()`` per page, as the code did before), on
+  CPython's default switch interval (it runs first).
 
 After the download, every row changes once and comes back as incremental pages of 20,000 in
 a shuffled key order (a window back after days offline); the saves meanwhile are reported
@@ -69,7 +72,10 @@ def run(mode: str, folder, rows: int) -> dict:
     from clerk_console.storage.replica import Replica
     from clerk_console.sync import apply
     from clerk_console.sync.protocol import Dataset
+    from clerk_console.sync.worker import share_the_interpreter
 
+    if mode == "short":
+        share_the_interpreter()  # as SyncWorker.start does
     path = folder / f"{mode}.sqlite3"
     Replica.open(path).close()
     clerk, sync = Replica.open(path), Replica.open(path)

@@ -31,9 +31,10 @@ from .cipher import (BACKUP_DIR, BUSY_TIMEOUT_MS, KEY_ID_FILE, KEY_KIND, SQLITE_
 __all__ = ["BACKUP_DIR", "BUSY_TIMEOUT_MS", "KEY_ID_FILE", "KEY_KIND", "SQLITE_HEADER",
            "DBAPIConnection", "DBAPICursor", "ReplicaError", "connect", "dbapi",
            "is_plaintext", "key_of", "replica_key", "make_engine", "writer",
-           "Transactions", "pragmas"]
+           "Transactions", "pragmas", "GIVE_WAY_ROWS"]
 
 BACKGROUND_YIELD_S = 2.0  # longest a background write waits for the clerk's writes to finish
+GIVE_WAY_ROWS = 500  # rows of background Python work (~1-3 ms) between two give_way() calls
 _BEGIN_OPTION = "clerk_begin"  # execution option read by the begin hook
 
 
@@ -66,18 +67,25 @@ def writer(engine: Engine) -> Engine:
 
 
 class _Gate:
-    """Writers of one database file in this process: SQLite's lock is not fair (a waiting
-    writer sleeps in growing steps while a busy one takes the lock again at once), so
-    background writers (sync) start a transaction only when no clerk's write is waiting."""
+    """Writers of one database file in this process, handed the lock in turn here rather than
+    by SQLite. SQLite's lock is not fair and its busy handler sleeps in growing steps (1, 2, 5,
+    10, 15, 20, 25 ... ms), so a clerk's save waiting behind one of sync's transactions woke up
+    to 25 ms after the lock was free, and sync, running Python beside it, kept taking the GIL
+    from it. Here a background writer (sync, housekeeping) begins only when no clerk's write is
+    waiting or running, and a clerk's write waits for the running background transaction on a
+    condition that wakes it the moment that transaction ends, while sync's thread sleeps."""
 
     def __init__(self) -> None:
         self.cond = threading.Condition()
         self.foreground = 0  # clerk's writes waiting for the lock or holding it
+        self.background = 0  # background transactions holding the lock (0 or 1)
 
     @contextmanager
     def foreground_write(self) -> Iterator[None]:
         with self.cond:
             self.foreground += 1
+            # after the busy timeout SQLite's own busy handler takes over (and may refuse)
+            self.cond.wait_for(lambda: self.background == 0, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             yield
         finally:
@@ -85,9 +93,26 @@ class _Gate:
                 self.foreground -= 1
                 self.cond.notify_all()
 
-    def background_turn(self) -> None:
+    def give_way(self) -> None:
+        """Called by background work between steps of its Python (parsing a page, building
+        rows): it sleeps while a clerk's write is waiting or running, so that write has the
+        interpreter to itself."""
+        if self.foreground:
+            with self.cond:
+                self.cond.wait_for(lambda: self.foreground == 0, timeout=BACKGROUND_YIELD_S)
+
+    @contextmanager
+    def background_write(self) -> Iterator[None]:
         with self.cond:
             self.cond.wait_for(lambda: self.foreground == 0, timeout=BACKGROUND_YIELD_S)
+            self.cond.wait_for(lambda: self.background == 0, timeout=BUSY_TIMEOUT_MS / 1000)
+            self.background += 1
+        try:
+            yield
+        finally:
+            with self.cond:
+                self.background -= 1
+                self.cond.notify_all()
 
 
 _GATES: dict[str, _Gate] = {}
@@ -118,6 +143,18 @@ class Transactions:
     def in_write(self) -> bool:
         return getattr(self._local, "session", None) is not None
 
+    def give_way(self) -> None:
+        """Background work's pause point: returns at once, or when the clerk's writes that
+        are waiting or running in this process are done (see ``_Gate.give_way``); at once
+        inside a write of this thread's own (it would wait for itself)."""
+        if not self.in_write:
+            self._gate.give_way()
+
+    def clerk_waiting(self) -> bool:
+        """A clerk's write (not a background one) is waiting for the lock in this process:
+        a long background transaction should commit now and let it go first."""
+        return self._gate.foreground > 0
+
     def write(self, *, background: bool = False) -> AbstractContextManager[Session]:
         """One ``BEGIN IMMEDIATE`` transaction: committed on success, rolled back on error."""
         return self._session(self._writer, writing=True, background=background)
@@ -134,10 +171,9 @@ class Transactions:
             yield current
             return
         guard: AbstractContextManager[None] = nullcontext()
-        if writing and background:
-            self._gate.background_turn()
-        elif writing:
-            guard = self._gate.foreground_write()
+        if writing:
+            guard = (self._gate.background_write() if background
+                     else self._gate.foreground_write())
         with guard, Session(engine, expire_on_commit=False) as session:
             if writing:
                 self._local.session = session

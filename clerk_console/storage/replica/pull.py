@@ -28,10 +28,10 @@ incremental pages by key (``KeyedDelta``).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TypeAlias, cast
+from typing import Any, TypeAlias, TypeVar, cast
 
 from sqlalchemy import CursorResult, delete, func, select, text
 from sqlalchemy.dialects.sqlite import insert
@@ -39,7 +39,7 @@ from sqlmodel import Session, col
 
 from clerk_console.sync.protocol import CaseDecisionsWire, decisions_problem
 
-from ..db import ReplicaError
+from ..db import GIVE_WAY_ROWS, ReplicaError
 from ..sqltext import local
 from ..tables import (BlacklistRow, CalendarYearRow, CatalogueSnapshotRow, ItemDecisionRow, KvRow,
                       MergedLicenceRow, SyncCursorRow, SyncStageRow)
@@ -57,6 +57,8 @@ SwapFn: TypeAlias = Callable[[Session, str], None]
 STAGE_KEY = "sync_stage_{}"
 STAGE_CHUNK = 2_000  # staged rows per transaction (the write lock is held ~10 ms each)
 SWAP_CHUNK = 2_000  # keys merged per transaction in a keyed swap
+TURN = 100  # writes between two looks for a waiting clerk's save (~2-4 ms of the lock)
+Op = TypeVar("Op")
 
 # the newest staged row of each key (SQLite takes a bare column from the max() row), key order
 _NEWEST = ("SELECT key, payload, max(id) FROM sync_stage WHERE dataset = :d GROUP BY key "
@@ -81,7 +83,7 @@ class KeyedDelta:
     does, whatever chunks they go in (so a page fetched again after a stop is applied again
     to the same end); ``put`` writes one row (its parameters), ``drop`` deletes one key."""
 
-    ops: Callable[[Pairs, list[str]], list[tuple[str, tuple | None]]]
+    ops: Callable[[Pairs, list[str], Callable[[], None]], list[tuple[str, tuple | None]]]
     put: str
     drop: str
 
@@ -209,7 +211,12 @@ _ELICENCE_PUT = (f"INSERT INTO elicence ({_ELICENCE_COLUMNS}) VALUES (?, ?, ?, ?
                  f"{_ELICENCE_UPSERT}")
 
 
-def _elicence_ops(pairs: Pairs, keys: list[str]) -> list[tuple[str, tuple | None]]:
+def _no_pause() -> None:
+    pass
+
+
+def _elicence_ops(pairs: Pairs, keys: list[str],
+                  give_way: Callable[[], None] = _no_pause) -> list[tuple[str, tuple | None]]:
     """An incremental page as writes in key order: (key, row) to write live, (key, None) to
     delete. It ends where applying the page in its order does (tombstones first, then each row
     replacing the live row of its key): a key the page writes twice is its last row; a
@@ -226,7 +233,9 @@ def _elicence_ops(pairs: Pairs, keys: list[str]) -> list[tuple[str, tuple | None
         return dates[v]
 
     written: dict[str, tuple] = {}
-    for k, p in pairs:
+    for n, (k, p) in enumerate(pairs):
+        if n % GIVE_WAY_ROWS == 0:  # a clerk's save waiting meanwhile goes first
+            give_way()
         written[k] = (k, p["holder_id"], p["type_code"], p["name"], p["number"],
                       day(p.get("issued")), day(p.get("expires")))
     ops: list[tuple[str, tuple | None]] = list(written.items())
@@ -316,18 +325,37 @@ class Pull(Cases, ReplicaBase):
         """A large incremental page in transactions of ``SWAP_CHUNK`` writes in key order, the
         cursor with the last: a console stopped half-way fetches the page again and applies it
         to the same end. Meanwhile a holder's e-licences may be the old or the new ones."""
-        ops = delta.ops(pairs, keys)  # all checked (a malformed row refuses the page) first
-        for i in range(0, len(ops), SWAP_CHUNK):
-            chunk = ops[i:i + SWAP_CHUNK]
+        ops = delta.ops(pairs, keys, self.tx.give_way)  # all checked first (a malformed row
+        # refuses the page), pausing while a clerk's save runs
+
+        def write(cur: Any, batch: Sequence[tuple[str, tuple | None]]) -> None:
+            cur.executemany(delta.drop, [(k,) for k, row in batch if row is None])
+            cur.executemany(delta.put, [row for _, row in batch if row is not None])
+
+        self._in_turns(ops, write, SWAP_CHUNK,
+                       last=lambda s: self._set_cursor(s, ds.name, cursor, at))
+
+    def _in_turns(self, ops: Sequence[Op], write: Callable[[Any, Sequence[Op]], None],
+                  most: int, *, last: Callable[[Session], None] | None = None) -> None:
+        """``ops`` written in order by ``write`` (a raw cursor and a batch) in background
+        transactions of up to ``most`` ops, each committed early, after a batch of ``TURN``,
+        when a clerk's save is waiting: a save waits for one batch, never a whole chunk.
+        ``last`` runs in the transaction that writes the last op."""
+        i = 0
+        while i < len(ops):
             with self.background_write() as s:
                 cur = s.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
                 try:
-                    cur.executemany(delta.drop, [(k,) for k, row in chunk if row is None])
-                    cur.executemany(delta.put, [row for _, row in chunk if row is not None])
+                    end = min(len(ops), i + most)
+                    while i < end:
+                        write(cur, ops[i:min(end, i + TURN)])
+                        i = min(end, i + TURN)
+                        if self.tx.clerk_waiting():
+                            break
                 finally:
                     cur.close()
-                if i + SWAP_CHUNK >= len(ops):
-                    self._set_cursor(s, ds.name, cursor, at)
+                if i >= len(ops) and last is not None:
+                    last(s)
 
     @staticmethod
     def _set_cursor(s: Session, name: str, cursor: int, at: datetime | None) -> None:
@@ -378,11 +406,7 @@ class Pull(Cases, ReplicaBase):
         # harmless (the newest of each key wins)
         staged = [*rows, *((k, None) for k in tombstones)]
         stmt = f"INSERT INTO sync_stage (dataset, key, payload) VALUES ('{ds.name}', ?, ?)"
-        for i in range(0, len(staged), STAGE_CHUNK):
-            with self.background_write() as s:
-                cur = s.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
-                cur.executemany(stmt, staged[i:i + STAGE_CHUNK])
-                cur.close()
+        self._in_turns(staged, lambda cur, batch: cur.executemany(stmt, batch), STAGE_CHUNK)
         if more:
             with self.write() as s:
                 kv.put(s, STAGE_KEY.format(ds.name), f"{cursor}:{floor}")
@@ -402,14 +426,15 @@ class Pull(Cases, ReplicaBase):
         puts: list[tuple[int]] = []
         drops: list[tuple[str]] = []
 
+        def write(cur: Any, batch: Sequence[tuple[bool, tuple[Any]]]) -> None:
+            cur.executemany(keyed.drop, [row for put, row in batch if not put])
+            cur.executemany(keyed.put, [row for put, row in batch if put])
+
         def flush(force: bool = False) -> None:
             if len(puts) + len(drops) < SWAP_CHUNK and not force:
                 return
-            with self.background_write() as s:
-                cur = s.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
-                cur.executemany(keyed.drop, drops)
-                cur.executemany(keyed.put, puts)
-                cur.close()
+            ops = [*((False, k) for k in drops), *((True, sid) for sid in puts)]
+            self._in_turns(ops, write, SWAP_CHUNK)
             puts.clear()
             drops.clear()
 
@@ -441,12 +466,15 @@ class Pull(Cases, ReplicaBase):
                 kv.put(s, STAGE_KEY.format(ds.name), None)
         done = text("DELETE FROM sync_stage WHERE id IN (SELECT id FROM sync_stage "
                     "WHERE dataset = :d LIMIT :n)")
-        while True:
+        left = True
+        while left:
             with self.background_write() as s:
-                # sqlmodel's Session.execute is typed Result; a DELETE's is a CursorResult
-                gone = cast(CursorResult[Any], s.execute(done, {"d": ds.name, "n": SWAP_CHUNK * 5}))
-                if gone.rowcount == 0:
-                    break
+                for _ in range(max(1, SWAP_CHUNK * 5 // TURN)):  # at least one
+                    # sqlmodel's Session.execute is typed Result; a DELETE's is a CursorResult
+                    gone = cast(CursorResult[Any], s.execute(done, {"d": ds.name, "n": TURN}))
+                    left = gone.rowcount > 0
+                    if not left or self.tx.clerk_waiting():
+                        break
 
     def _swap(self, s: Session, ds: PullDataset, cursor: int, at: datetime | None) -> None:
         """Replace the live dataset by the staged copy (inside the caller's transaction)."""
