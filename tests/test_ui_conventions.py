@@ -95,3 +95,32 @@ async def test_keymap_moves_the_followups_and_pairing_keys(home):
             await until(pilot, lambda want=screen_id: app.screen.id == want, f"{key} opens it")
             await pilot.press("escape")
             await until(pilot, lambda: app.screen.id == "intake", "back to the intake")
+
+
+def _shows_raw(handler: ast.ExceptHandler) -> list[int]:
+    """Lines in ``handler`` that turn the caught exception into text as it is."""
+    name = handler.name
+    lines = []
+    for node in ast.walk(ast.Module(body=handler.body, type_ignores=[])):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+                node.func.id in ("str", "repr") and node.args and \
+                isinstance(node.args[0], ast.Name) and node.args[0].id == name:
+            lines.append(node.lineno)
+        elif isinstance(node, ast.FormattedValue) and isinstance(node.value, ast.Name) and \
+                node.value.id == name:
+            lines.append(node.lineno)
+    return lines
+
+
+def test_no_screen_shows_an_unexpected_exception_as_it_is():
+    """What an ``except Exception`` caught may be a defect whose text holds personal data or
+    means nothing to a clerk: it goes through ``guard.explain`` (a ClerkError's own Chinese
+    message, else the apology, the defect logged), never ``str(exc)`` on the screen."""
+    found = []
+    for path in sorted(UI.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ExceptHandler) and node.name and \
+                    isinstance(node.type, ast.Name) and \
+                    node.type.id in ("Exception", "BaseException"):
+                found += [f"{path.relative_to(UI)}:{line}" for line in _shows_raw(node)]
+    assert found == []

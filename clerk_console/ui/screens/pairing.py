@@ -13,6 +13,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Label, Static
 
+from clerk_console.ui.guard import explain
 from clerk_console.ui.widgets.keybar import KeyBar
 from clerk_console.ui.widgets.status import StatusBar
 
@@ -62,8 +63,8 @@ class PairingScreen(Screen):
     def on_mount(self) -> None:
         try:
             self.pad = self.app.rating_pad()
-        except Exception as exc:
-            self.query_one("#pad-error", Static).update(str(exc))
+        except Exception as exc:  # a DeskError says why; a defect is logged, never shown
+            self.query_one("#pad-error", Static).update(f"评价器未启动：{explain(exc)}")
             return
         if self.pad is None:
             self.query_one("#pad-url", Static).update(NOT_CONFIGURED)
