@@ -16,10 +16,10 @@ plain (deferred) ``BEGIN`` for reads. This is SQLAlchemy's documented pysqlite r
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlmodel import Session
@@ -31,11 +31,25 @@ from .cipher import (BACKUP_DIR, BUSY_TIMEOUT_MS, KEY_ID_FILE, KEY_KIND, SQLITE_
 __all__ = ["BACKUP_DIR", "BUSY_TIMEOUT_MS", "KEY_ID_FILE", "KEY_KIND", "SQLITE_HEADER",
            "DBAPIConnection", "DBAPICursor", "ReplicaError", "connect", "dbapi",
            "is_plaintext", "key_of", "replica_key", "make_engine", "writer",
-           "Transactions", "pragmas", "GIVE_WAY_ROWS"]
+           "Transactions", "pragmas", "pausing", "no_pause"]
 
 BACKGROUND_YIELD_S = 2.0  # longest a background write waits for the clerk's writes to finish
 GIVE_WAY_ROWS = 500  # rows of background Python work (~1-3 ms) between two give_way() calls
 _BEGIN_OPTION = "clerk_begin"  # execution option read by the begin hook
+T = TypeVar("T")
+
+
+def no_pause() -> None:
+    """A ``give_way`` that never waits (work done inside the caller's own transaction)."""
+
+
+def pausing(items: Iterable[T], give_way: Callable[[], None]) -> Iterator[T]:
+    """``items`` one by one, with ``give_way()`` (``Transactions.give_way``) before every
+    ``GIVE_WAY_ROWS``-th: background Python work that pauses while a clerk's save runs."""
+    for n, item in enumerate(items):
+        if n % GIVE_WAY_ROWS == 0:
+            give_way()
+        yield item
 
 
 def make_engine(path: Path, *, foreign_keys: bool = True) -> Engine:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from clerk_console.storage.db import GIVE_WAY_ROWS
+from clerk_console.storage.db import no_pause, pausing
 from clerk_console.storage.replica import Replica
 from clerk_console.sync.protocol import Dataset, Page, row_problem
 
@@ -36,21 +36,19 @@ def restart(replica: Replica, ds: Dataset) -> None:
 
 
 def usable_rows(ds: Dataset, rows: list[tuple[str, str]],
-                give_way: Callable[[], None] | None = None
+                give_way: Callable[[], None] = no_pause
                 ) -> tuple[list[tuple[str, str, Any]], int]:
     """The rows of a page that can be applied, each with its payload as parsed for the check
     (None: not checked, not parsed), and how many were skipped as malformed
     (``protocol.row_problem``). Only the keyed datasets are checked (the others pass as
     they are, unparsed). What was wrong goes to the log by reason, never with the row's
-    contents (an e-licence names its holder). ``give_way`` is called every ``GIVE_WAY_ROWS``
-    rows: the replica's pause while a clerk's save runs (sync's Python would slow it down)."""
+    contents (an e-licence names its holder). ``give_way``: the replica's pause while a
+    clerk's save runs, every few hundred rows (``storage.db.pausing``)."""
     if ds not in ROW_CHECKED:
         return [(key, text, None) for key, text in rows], 0
     kept: list[tuple[str, str, Any]] = []
     reasons: dict[str, int] = {}
-    for n, (key, text) in enumerate(rows):
-        if give_way is not None and n % GIVE_WAY_ROWS == 0:
-            give_way()
+    for key, text in pausing(rows, give_way):  # sync's Python waits while a save runs
         try:
             payload = json.loads(text)
             problem = row_problem(ds, payload)

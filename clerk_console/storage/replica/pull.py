@@ -39,7 +39,7 @@ from sqlmodel import Session, col
 
 from clerk_console.sync.protocol import CaseDecisionsWire, decisions_problem
 
-from ..db import GIVE_WAY_ROWS, ReplicaError
+from ..db import ReplicaError, no_pause, pausing
 from ..sqltext import local
 from ..tables import (BlacklistRow, CalendarYearRow, CatalogueSnapshotRow, ItemDecisionRow, KvRow,
                       MergedLicenceRow, SyncCursorRow, SyncStageRow)
@@ -211,12 +211,8 @@ _ELICENCE_PUT = (f"INSERT INTO elicence ({_ELICENCE_COLUMNS}) VALUES (?, ?, ?, ?
                  f"{_ELICENCE_UPSERT}")
 
 
-def _no_pause() -> None:
-    pass
-
-
 def _elicence_ops(pairs: Pairs, keys: list[str],
-                  give_way: Callable[[], None] = _no_pause) -> list[tuple[str, tuple | None]]:
+                  give_way: Callable[[], None] = no_pause) -> list[tuple[str, tuple | None]]:
     """An incremental page as writes in key order: (key, row) to write live, (key, None) to
     delete. It ends where applying the page in its order does (tombstones first, then each row
     replacing the live row of its key): a key the page writes twice is its last row; a
@@ -233,9 +229,7 @@ def _elicence_ops(pairs: Pairs, keys: list[str],
         return dates[v]
 
     written: dict[str, tuple] = {}
-    for n, (k, p) in enumerate(pairs):
-        if n % GIVE_WAY_ROWS == 0:  # a clerk's save waiting meanwhile goes first
-            give_way()
+    for k, p in pausing(pairs, give_way):  # a clerk's save waiting meanwhile goes first
         written[k] = (k, p["holder_id"], p["type_code"], p["name"], p["number"],
                       day(p.get("issued")), day(p.get("expires")))
     ops: list[tuple[str, tuple | None]] = list(written.items())
