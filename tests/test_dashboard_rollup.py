@@ -15,7 +15,7 @@ from sqlalchemy import select
 from clerk_console.backoffice import service
 from clerk_console.backoffice.dashboard import rollup
 from clerk_console.backoffice.dashboard.service import dashboard
-from clerk_console.backoffice.db import make_engine, reading
+from clerk_console.backoffice.db import reading
 from clerk_console.backoffice.service import review
 from clerk_console.backoffice.service.common import DAY_W, DIRTY
 from clerk_console.datafiles.catalogue import catalogue_to_dict
@@ -28,6 +28,7 @@ from clerk_console.sync.protocol import Dataset, PushItem, payload_hash
 
 from conftest import small_catalogue
 from support import dashboard_oracle as oracle
+from support.workbench import backend_engine
 from support.dashboard_data import (BOSS, CAL, DAY, EARLIER, RULES, TODAY, at, push_one,
                                     seed)
 
@@ -39,9 +40,7 @@ CG_REVIEWER = {"id": "cg.wang", "name": "城管审批", "role": "reviewer", "dep
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def engine(request, tmp_path):
-    url = (request.getfixturevalue("pg_url") if request.param == "postgres"
-           else f"sqlite:///{tmp_path / 'bo.sqlite3'}")
-    engine = make_engine(url)
+    engine = backend_engine(request, tmp_path)
     yield engine
     engine.dispose()
 
