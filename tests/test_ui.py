@@ -119,6 +119,40 @@ async def test_typed_code_is_not_taken_for_a_scan(home):
         assert app.scans_seen == 0
 
 
+async def test_a_code_typed_into_the_item_search_is_looked_up(home):
+    """Typed by hand (or a burst the console read as typing): Enter looks the code up."""
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        app.scanner.gap = 0.0001  # every key arrives "late": a person typing
+        await type_text(pilot, COMPANY)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert intake(app).current.view.code == COMPANY
+        assert "烟台海风咖啡" in panel(app)
+        assert app.screen.query_one("#item-query").value == ""
+
+
+async def test_a_mistyped_code_in_the_item_search_says_what_is_wrong(home):
+    app = new_app(home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot)
+        app.scanner.gap = 0.0001
+        await type_text(pilot, BAD_CHECK)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert intake(app).current is None
+        assert "校验" in panel(app), panel(app)
+
+
+def test_typed_scan_doctests():
+    import doctest
+
+    from clerk_console.ui import scanner
+
+    assert doctest.testmod(scanner).failed == 0
+
+
 async def test_blacklisted_applicant_gets_a_red_warning(home):
     app = new_app(home)
     async with app.run_test(size=(80, 24)) as pilot:

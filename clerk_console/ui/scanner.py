@@ -102,6 +102,25 @@ class BurstDetector:
         return len(self.chars)
 
 
+def typed_scan(query: str) -> str | None:
+    """An item query with a code's shape that found no item is looked up as a scan.
+
+    A clerk types a code into the item search by hand (a worn card, a number read out), or
+    the console took a scanner's burst for typing (the PC stalled mid-burst): Enter looks it
+    up, and a typo gets the code's own error, not "没有找到匹配的事项". Only asked when the
+    query found nothing, so an item code typed there still picks its item.
+
+    >>> typed_scan(" 91370613MA3CKF011N ")
+    '91370613MA3CKF011N'
+    >>> typed_scan("kfd") is None
+    True
+    """
+    from clerk_console.domain.codes import plausible_scan  # not at start-up: codes loads later
+
+    text = query.strip()
+    return text if plausible_scan(text) else None
+
+
 def pasted_scan(text: str, min_length: int = MIN_SCAN_LENGTH) -> str | None:
     """A bracketed paste that is one code followed by a line end counts as a scan.
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from clerk_console.ui.scanner import typed_scan
 from clerk_console.ui.widgets.field import Field
 from textual import on
 from textual.app import ComposeResult
@@ -66,6 +67,11 @@ class ItemPicker(Vertical):
     @on(Input.Submitted, "#item-query")
     def pick(self) -> None:
         hits = self.query_one("#hits", OptionList)
+        query = self.query_one("#item-query", Input)
+        if not self.hits and (code := typed_scan(query.value)) is not None:
+            query.value = ""
+            self.app.handle_scan(code)
+            return
         if not self.hits or hits.highlighted is None:
             self.app.notify("没有找到匹配的事项：换个关键词，或输入拼音首字母、事项编码", severity="warning")
             return
