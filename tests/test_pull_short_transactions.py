@@ -8,6 +8,7 @@ import random
 import threading
 import time
 
+import pytest
 from sqlalchemy import text
 
 from clerk_console.storage.replica import Replica
@@ -69,6 +70,40 @@ def test_the_merge_ends_where_the_one_transaction_swap_did(replica, tmp_path, mo
         with replica.tx.read() as s:
             assert s.execute(text("SELECT count(*) FROM sync_stage")).scalar() == 0
             assert s.execute(text("SELECT count(*) FROM kv WHERE key LIKE 'sync_stage_%'")).scalar() == 0
+    finally:
+        other.close()
+
+
+@pytest.mark.parametrize("max_runs", [pull_mod.MAX_RUNS, 1])  # 1: too many runs, SQLite sorts
+def test_staged_runs_merge_to_the_newest_row_of_each_key(replica, tmp_path, monkeypatch,
+                                                         max_runs) -> None:
+    """Pages staged in key order are merged as runs (no sort of the whole copy): a page staged
+    twice (a kill after part of it), rows an older console staged unsorted, and tombstones
+    end where the one-transaction swap does."""
+    before, pages = scenario(29)
+    monkeypatch.setattr(pull_mod, "MAX_RUNS", max_runs)
+    monkeypatch.setattr(pull_mod, "STAGE_CHUNK", 5)
+    other = Replica.open(tmp_path / "other.sqlite3")
+    try:
+        for r in (replica, other):
+            r.apply_page("elicence", [{"key": k, "payload": json.loads(p)} for k, p in before], [], 5)
+            r.restart_pull("elicence")
+        legacy = [*pages[0].rows]
+        random.Random(5).shuffle(legacy)
+        with replica.write() as s:  # an older console's staging: the page's rows as they came
+            for key, payload in legacy:
+                s.execute(text("INSERT INTO sync_stage (dataset, key, payload) "
+                               "VALUES ('elicence', :k, :p)"), {"k": key, "p": payload})
+        half = Page(rows=pages[1].rows[:9], cursor=40, more=True)
+        apply.apply(replica, Dataset.ELICENCE, half, staging=True)  # staged, then staged again
+        for page in pages[1:]:
+            apply.apply(replica, Dataset.ELICENCE, page, staging=True)
+        with other.write():
+            for page in pages:
+                apply.apply(other, Dataset.ELICENCE, page, staging=True)
+        assert live(replica) == live(other)
+        assert ("H016|yyzz|16", "H016", "N16-back", "2024-01-02") in live(replica)
+        assert not any(k.startswith("H070") for k, *_ in live(replica))  # a tombstone
     finally:
         other.close()
 

@@ -8,10 +8,11 @@ keeps), is staged page by page in ``sync_stage`` inside the replica file, with i
 ``kv`` in the same transaction (so a killed console resumes where it stopped); the last page
 swaps the staged copy in for the live one.
 
-``sync_stage`` is append-only (migration 0004): rows and tombstones of a page are appended in
-the page's order, whatever order their keys come in, and the swap takes the newest row of
-each key (one sort). Keeping the staged copy sorted by key instead costs a random B-tree
-insert per row, which made a shuffled million-row download several times slower.
+``sync_stage`` is append-only (migration 0004): rows and tombstones of a page are appended
+sorted by key, whatever order their keys come in, and the swap takes the newest row of each
+key (the small datasets: one sort; the e-licences: the pages merged as sorted runs, see
+``newest_staged``). Keeping the staged copy sorted by key instead costs a random B-tree insert
+per row, which made a shuffled million-row download several times slower.
 
 Sync never holds the write lock for long while the clerk works (a case save waits on it):
 a page is staged in transactions of ``STAGE_CHUNK`` rows, and a large dataset with a keyed
@@ -27,8 +28,9 @@ incremental pages by key (``KeyedDelta``).
 """
 from __future__ import annotations
 
+import heapq
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeAlias, TypeVar, cast
@@ -57,6 +59,7 @@ SwapFn: TypeAlias = Callable[[Session, str], None]
 STAGE_KEY = "sync_stage_{}"
 STAGE_CHUNK = 2_000  # staged rows per transaction (the write lock is held ~10 ms each)
 SWAP_CHUNK = 2_000  # keys merged per transaction in a keyed swap
+MAX_RUNS = 2_000  # staged runs merged at once (newest_staged); more are sorted by SQLite
 TURN = 100  # writes between two looks for a waiting clerk's save (~2-4 ms of the lock)
 Op = TypeVar("Op")
 
@@ -68,10 +71,13 @@ _NEWEST = ("SELECT key, payload, max(id) FROM sync_stage WHERE dataset = :d GROU
 @dataclass(frozen=True, slots=True)
 class KeyedSwap:
     """A staged copy merged into the live table in short transactions, by key: ``live_keys``
-    lists the live keys in key order; ``put`` (one sync_stage id as its only parameter) writes
-    the staged row live; ``drop`` (one key) deletes a live row."""
+    lists the live keys in key order; ``run`` (the dataset and an id range its parameters)
+    reads staged rows in id order as ``put``'s parameters (the key first), whether the row is
+    a tombstone, then its id; ``put`` writes such a row live; ``drop`` (one key) deletes a
+    live row. See ``newest_staged`` for how the runs become the newest row of each key."""
 
     live_keys: str
+    run: str
     put: str
     drop: str
 
@@ -201,14 +207,14 @@ def _swap_elicence(s: Session, name: str) -> None:
     s.execute(text(_ELICENCE_SWAP), {"d": name})
 
 
-_ELICENCE_MERGE = KeyedSwap(
-    live_keys="SELECT key FROM elicence ORDER BY key",
-    put=f"""INSERT INTO elicence ({_ELICENCE_COLUMNS})
-SELECT {_ELICENCE_STAGED}
-FROM sync_stage WHERE id = ?{_ELICENCE_UPSERT}""",
-    drop="DELETE FROM elicence WHERE key = ?")
 _ELICENCE_PUT = (f"INSERT INTO elicence ({_ELICENCE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)"
                  f"{_ELICENCE_UPSERT}")
+_ELICENCE_MERGE = KeyedSwap(
+    live_keys="SELECT key FROM elicence ORDER BY key",
+    run=f"SELECT {_ELICENCE_STAGED}, payload IS NULL, id FROM sync_stage "
+        "WHERE dataset = ? AND id BETWEEN ? AND ? ORDER BY id",
+    put=_ELICENCE_PUT,
+    drop="DELETE FROM elicence WHERE key = ?")
 
 
 def _elicence_ops(pairs: Pairs, keys: list[str],
@@ -280,6 +286,54 @@ def _decisions_record(key: str, payload: Any) -> CaseDecisionsWire:
         raise ReplicaError(f"办件 {data.get('case_no') or key} 的{problem}，未予更新；"
                            "请联系后台管理员")
     return CaseDecisionsWire.model_validate(data)
+
+
+def _first(row: Sequence[Any]) -> Any:
+    return row[0]
+
+
+def _key_then_id(row: Sequence[Any]) -> tuple[Any, Any]:
+    return row[0], row[-1]
+
+
+def staged_runs(raw: Any, name: str) -> list[tuple[int, int]]:
+    """The id ranges of ``name``'s staged rows whose keys ascend: a page is staged sorted by
+    key, so each page is one run (or a few, if a kill cut it and it was staged again)."""
+    runs: list[tuple[int, int]] = []
+    start = last_id = -1
+    last_key: str | None = None
+    for sid, key in raw.execute("SELECT id, key FROM sync_stage WHERE dataset = ? ORDER BY id",
+                                (name,)):
+        if last_key is None or key < last_key:
+            if last_key is not None:
+                runs.append((start, last_id))
+            start = sid
+        last_id, last_key = sid, key
+    if last_key is not None:
+        runs.append((start, last_id))
+    return runs
+
+
+def newest_staged(raw: Any, name: str, run: str) -> Iterator[tuple[Any, ...]]:
+    """The newest staged row of each key of ``name``, in key order, as ``run`` reads rows
+    (key first, id last). The staged pages are merged, each read in id order, rather than
+    sorted by SQLite: the replica's temporary storage is memory (SQLCipher does not encrypt
+    temporary files), where sorting a million staged rows took 200 MB, and looking rows up by
+    id in key order decrypts a page per row. Rows staged by an older console (pages not
+    sorted) are too many runs to merge: those SQLite sorts."""
+    runs = staged_runs(raw, name)
+    if len(runs) > MAX_RUNS:  # sorted by SQLite: key, then id
+        reads: list[Iterable[tuple[Any, ...]]] = [raw.cursor().execute(
+            f"SELECT * FROM ({run}) ORDER BY 1, id", (name, runs[0][0], runs[-1][1]))]
+    else:
+        reads = [raw.cursor().execute(run, (name, lo, hi)) for lo, hi in runs]
+    last: tuple[Any, ...] | None = None
+    for row in heapq.merge(*reads, key=_key_then_id):
+        if last is not None and row[0] != last[0]:
+            yield last
+        last = row
+    if last is not None:
+        yield last
 
 
 # ---------------------------------------------------------------------------- the mixin
@@ -399,6 +453,7 @@ class Pull(Cases, ReplicaBase):
         # half-way fetches the page again, and a key staged twice with the same payload is
         # harmless (the newest of each key wins)
         staged = [*rows, *((k, None) for k in tombstones)]
+        staged.sort(key=_first)  # a run in key order (see newest_staged)
         stmt = f"INSERT INTO sync_stage (dataset, key, payload) VALUES ('{ds.name}', ?, ?)"
         self._in_turns(staged, lambda cur, batch: cur.executemany(stmt, batch), STAGE_CHUNK)
         if more:
@@ -415,9 +470,8 @@ class Pull(Cases, ReplicaBase):
         """Merge the staged copy into the live table by key, ``SWAP_CHUNK`` keys a transaction,
         reading both in key order from one snapshot (no lock); then the cursor, and the staged
         rows deleted in short transactions."""
-        newest = ("SELECT key, payload IS NULL, max(id) FROM sync_stage WHERE dataset = ? "
-                  "GROUP BY key ORDER BY key")
-        puts: list[tuple[int]] = []
+        width = keyed.put.count("?")  # the put's parameters lead each staged row
+        puts: list[tuple[Any, ...]] = []
         drops: list[tuple[str]] = []
 
         def write(cur: Any, batch: Sequence[tuple[bool, tuple[Any]]]) -> None:
@@ -427,7 +481,7 @@ class Pull(Cases, ReplicaBase):
         def flush(force: bool = False) -> None:
             if len(puts) + len(drops) < SWAP_CHUNK and not force:
                 return
-            ops = [*((False, k) for k in drops), *((True, sid) for sid in puts)]
+            ops = [*((False, k) for k in drops), *((True, row) for row in puts)]
             self._in_turns(ops, write, SWAP_CHUNK)
             puts.clear()
             drops.clear()
@@ -435,10 +489,11 @@ class Pull(Cases, ReplicaBase):
         with self.tx.engine.connect() as rc:
             rc.exec_driver_sql("SELECT 1")  # BEGIN: one snapshot for both readers
             raw: Any = rc.connection.driver_connection  # the driver's (untyped); set while open
-            staged_rows = raw.cursor().execute(newest, (ds.name,))
+            staged_rows = newest_staged(raw, ds.name, keyed.run)
             live = raw.cursor().execute(keyed.live_keys)
             live_key = next(live, (None,))[0]
-            for key, tombstone, sid in staged_rows:
+            for staged in staged_rows:
+                key, tombstone = staged[0], staged[width]
                 while live_key is not None and live_key < key:  # live, no longer published
                     drops.append((live_key,))
                     live_key = next(live, (None,))[0]
@@ -447,7 +502,7 @@ class Pull(Cases, ReplicaBase):
                     if tombstone:
                         drops.append((key,))
                 if not tombstone:
-                    puts.append((sid,))
+                    puts.append(staged[:width])
                 flush()
             while live_key is not None:
                 drops.append((live_key,))
