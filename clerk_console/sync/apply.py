@@ -71,7 +71,7 @@ def apply(replica: Replica, ds: Dataset, page: Page, *, staging: bool,
     checked, skipped = usable_rows(ds, page.rows, replica.tx.give_way)
     if not staging:  # each row parsed once: the check's parse is the one applied
         rows = [{"key": k, "payload": json.loads(text) if p is None else p}
-                for k, text, p in checked]
+                for k, text, p in pausing(checked, replica.tx.give_way)]
         replica.apply_page(Dataset(ds).value, rows, page.tombstones, page.cursor, at=at)
         return skipped
     good = [(key, text) for key, text, _ in checked]

@@ -134,6 +134,10 @@ def _get(obj: Any, name: str) -> Any:
     return obj[name] if isinstance(obj, dict) else getattr(obj, name)
 
 
+def _first(row: Sequence[Any]) -> Any:
+    return row[0]
+
+
 # ---------------------------------------------------------------------------- the datasets
 
 
@@ -240,7 +244,8 @@ def _elicence_ops(pairs: Pairs, keys: list[str],
                       day(p.get("issued")), day(p.get("expires")))
     ops: list[tuple[str, tuple | None]] = list(written.items())
     ops += [(k, None) for k in dict.fromkeys(keys) if k not in written]
-    ops.sort(key=lambda op: op[0])
+    give_way()  # the sort holds the interpreter (~5 ms a 20,000-row page)
+    ops.sort(key=_first)
     return ops
 
 
@@ -286,10 +291,6 @@ def _decisions_record(key: str, payload: Any) -> CaseDecisionsWire:
         raise ReplicaError(f"办件 {data.get('case_no') or key} 的{problem}，未予更新；"
                            "请联系后台管理员")
     return CaseDecisionsWire.model_validate(data)
-
-
-def _first(row: Sequence[Any]) -> Any:
-    return row[0]
 
 
 def _key_then_id(row: Sequence[Any]) -> tuple[Any, Any]:
@@ -358,7 +359,7 @@ class Pull(Cases, ReplicaBase):
         ``sync.protocol.CaseDecisionsWire`` (key: case id).
         """
         ds = _known(dataset)
-        pairs = [(_get(r, "key"), _get(r, "payload")) for r in rows]
+        pairs = [(_get(r, "key"), _get(r, "payload")) for r in pausing(rows, self.tx.give_way)]
         keys = list(tombstones)
         if ds.delta is not None and not replace_all and not self.tx.in_write and \
                 len(pairs) + len(keys) > SWAP_CHUNK:
@@ -492,7 +493,7 @@ class Pull(Cases, ReplicaBase):
             staged_rows = newest_staged(raw, ds.name, keyed.run)
             live = raw.cursor().execute(keyed.live_keys)
             live_key = next(live, (None,))[0]
-            for staged in staged_rows:
+            for staged in pausing(staged_rows, self.tx.give_way):  # a save waiting goes first
                 key, tombstone = staged[0], staged[width]
                 while live_key is not None and live_key < key:  # live, no longer published
                     drops.append((live_key,))
