@@ -120,6 +120,12 @@ def main(argv: list[str] | None = None) -> int:
     runs = 1 if args.quick else args.runs
     cases = args.only or (["demo"] if args.quick else ["demo", "big", "one-core"])
 
+    # Both sides start from bytecode, as installed: pip compiled Textual's modules, and a
+    # hall's wheel install compiles the console's; a source tree under PYTHONDONTWRITEBYTECODE
+    # (set on some machines) would compile every console module at each start (~60 ms here).
+    import compileall
+
+    compileall.compile_dir(str(benchlib.BENCH_DIR.parent / "clerk_console"), quiet=1)
     bare = [sys.executable, str(benchlib.BENCH_DIR / "bare_app.py")]
     if args.bare_only:
         got = measure("bare", bare, bare, runs, pinned=False, ready=MARKER)

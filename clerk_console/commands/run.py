@@ -13,8 +13,11 @@ def run(args) -> int:
               "请先运行 clerk-console demo 建立演示数据，"
               "或运行 clerk-console enroll <后台地址> <注册码> 注册本窗口。", file=sys.stderr)
         return 2
+    from clerk_console.storage.early_gate import EarlyGate
+
+    early = EarlyGate(home / config.REPLICA_FILE)  # opens while the UI imports
     from clerk_console.ui.app import run_console
 
     from clerk_console.commands.pad import console_pad
 
-    return run_console(home, pad=console_pad(home))
+    return run_console(home, pad=console_pad(home), early_gate=early)

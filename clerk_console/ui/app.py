@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from textual import events
 from textual.app import App
@@ -27,6 +27,9 @@ from clerk_console.ui.desk import Desk, DeskError, Signed
 from clerk_console.ui.scanner import (FIELD_SEPARATOR, FRAMING, BurstDetector, pasted_scan,
                                      scan_char)
 from clerk_console.ui.textual_fixes import apply as apply_textual_fixes
+
+if TYPE_CHECKING:
+    from clerk_console.storage.early_gate import EarlyGate
 
 apply_textual_fixes()  # before any widget renders: see textual_fixes.py
 guard.install()  # no callback ends the console: see guard.py
@@ -146,6 +149,7 @@ class ClerkApp(App[int]):
     def on_mount(self) -> None:
         from clerk_console.ui.screens.signin import SignInScreen
 
+        self.desk.adopt_early_gate()  # the window line in the first paint
         self.push_screen(SignInScreen())
         self.call_after_refresh(self._open_desk)
         self.set_interval(5, self.lock_if_idle)
@@ -530,7 +534,9 @@ class ReplicaOpen(events.Event):
     """The full replica is open (posted to the app)."""
 
 
-def run_console(home: Path, pad: Callable[[Callable[[], datetime]], Any] | None = None) -> int:
-    app = ClerkApp(Path(home), pad=pad)
+def run_console(home: Path, pad: Callable[[Callable[[], datetime]], Any] | None = None,
+                early_gate: EarlyGate | None = None) -> int:
+    """The console on ``home``; ``early_gate``: the sign-in gate already opening (run.py)."""
+    app = ClerkApp(Path(home), pad=pad, desk=Desk(Path(home), early_gate=early_gate))
     app.run()
     return app.return_code or 0

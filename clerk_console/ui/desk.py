@@ -19,6 +19,7 @@ from clerk_console.config import REPLICA_FILE, Settings
 from clerk_console.domain.errors import ClerkError
 
 if TYPE_CHECKING:  # imported where used: the sign-in screen paints before the domain loads
+    from clerk_console.storage.early_gate import EarlyGate
     from clerk_console.domain.case import Case, Outcome
     from clerk_console.domain.catalogue import Catalogue
     from clerk_console.domain.parties import Applicant, BlacklistHit, ELicence
@@ -70,11 +71,13 @@ class DeskStatus:
 
 
 class Desk:
-    def __init__(self, home: Path, settings: Settings | None = None) -> None:
+    def __init__(self, home: Path, settings: Settings | None = None,
+                 early_gate: EarlyGate | None = None) -> None:
         self.home = Path(home)
         self.settings = settings or Settings.load(self.home)
         self.replica: Any = None
         self.gate: Any = None  # the sign-in gate until the replica is open
+        self.early_gate = early_gate  # the gate being opened since the process started
         self._switch = threading.Lock()  # a sign-in through the gate vs. dropping the gate
         self.on_replica_open: Callable[[], None] = lambda: None  # in open()'s thread
         self.catalogue: Catalogue | None = None
@@ -115,7 +118,9 @@ class Desk:
 
         self._loading = True
         try:
-            self.gate = SignInGate.open(self.path)
+            if self.gate is None:  # not adopted at the first paint (adopt_early_gate)
+                early, self.early_gate = self.early_gate, None
+                self.gate = early.take() if early is not None else SignInGate.open(self.path)
             if self.gate is not None:
                 signin_ready()
             replica = self._open_replica()
@@ -133,6 +138,17 @@ class Desk:
             self._drop_gate()
             self._loading = False
             self._loaded.set()
+
+    def adopt_early_gate(self) -> bool:
+        """Before the first paint (the UI thread, ``open`` not started): take the early gate
+        if it opened without an error; True if a PIN can be checked now. An error stays for
+        ``open`` to raise in its worker, where it is shown as any other."""
+        early = self.early_gate
+        if early is None or not early.ready:
+            return False
+        self.early_gate = None
+        self.gate = early.take()
+        return self.gate is not None
 
     def _open_replica(self) -> Any:
         from clerk_console.storage.replica import Replica

@@ -47,7 +47,10 @@ class SignInScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#clerk-id", Input).focus()
-        self.query_one("#window-line", Label).update("正在打开本窗口数据…")
+        if self.app.desk.can_sign_in:  # the gate opened while the UI was loading
+            self.on_desk_ready(None)
+        else:
+            self.query_one("#window-line", Label).update("正在打开本窗口数据…")
 
     def on_desk_ready(self, _event) -> None:
         self.query_one("#window-line", Label).update(f"窗口：{self.app.desk.window_label()}")
