@@ -629,3 +629,19 @@ def test_inner_outer_colours_are_cached_on_the_colours_alone():
     assert StylesCache().get_inner_outer(base, background) is first  # no widget in the key
     assert first == (Style(background=base + background), Style(background=base))
     assert textual_fixes.apply() is False  # already applied when the app module loaded
+
+
+def test_keys_of_one_read_are_stamped_with_the_time_of_the_read(monkeypatch):
+    """A scanner's burst read at once keeps its keys together however slowly they are parsed
+    and posted (ui/textual_fixes.py: they were stamped as parsed, one post apart)."""
+    from textual import _time, events
+    from textual._xterm_parser import XTermParser
+
+    from clerk_console.ui import textual_fixes
+
+    ticks = iter(range(1000))
+    monkeypatch.setattr(_time, "get_time", lambda: next(ticks) * 0.2)  # 200 ms per look
+    assert textual_fixes.stamp_keys_at_read() is False  # already applied with the app module
+    keys = [e for e in XTermParser().feed(COMPANY + "\r") if isinstance(e, events.Key)]
+    assert len(keys) == len(COMPANY) + 1
+    assert {k.time for k in keys} == {0.0}  # the read's time; parsed, each would be later

@@ -9,6 +9,13 @@ rendered lines stay until 1,024 newer keys push them out. At the window that was
 per intake and ~55 MB kept after 200 intakes (Textualize/textual issue 6665, open).
 
 The result depends only on the two colours, so the console caches it on the colours alone.
+
+``XTermParser.feed`` parses what the driver's input thread read lazily, one key between two
+posts to the app, and each ``Key`` is stamped with the time it was parsed. Each post wakes the
+event loop and gives up the interpreter; on a busy PC the input thread then waited its turn
+between two keys of one read, and a scanner's 19 bytes, read at once, came out stamped over
+more than the scanner's gap: the scan was taken for typing. The console stamps every key of
+one read with the time it was read (``stamp_keys_at_read``), which is when they arrived.
 """
 from __future__ import annotations
 
@@ -16,6 +23,34 @@ from functools import lru_cache
 
 
 def apply() -> bool:
+    """Both work-arounds; True if the first was patched now (see ``cache_on_colours``)."""
+    stamp_keys_at_read()
+    return cache_on_colours()
+
+
+def stamp_keys_at_read() -> bool:
+    """Every key parsed from one read gets the time of that read; True if patched now."""
+    from textual import _time, events
+    from textual._xterm_parser import XTermParser
+
+    parse = XTermParser.feed
+    if getattr(parse, "stamps_at_read", False):
+        return False
+
+    def feed(self, data: str):
+        read_at = _time.get_time()
+        parsed = list(parse(self, data))  # the whole read, before any of it is posted
+        for event in parsed:
+            if isinstance(event, events.Key):
+                event.time = read_at
+        return parsed
+
+    feed.stamps_at_read = True  # type: ignore[attr-defined]
+    XTermParser.feed = feed  # type: ignore[method-assign]
+    return True
+
+
+def cache_on_colours() -> bool:
     """Key ``StylesCache.get_inner_outer`` on its colours only; True if it was patched.
 
     Idempotent, and a no-op on a Textual whose method is no longer an ``lru_cache`` wrapper.
