@@ -9,11 +9,9 @@
 """
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import tomllib
-from importlib import resources
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Callable, get_type_hints
@@ -29,6 +27,8 @@ def data_root() -> Path:
     env = os.environ.get("CLERK_CONSOLE_DATA")
     if env:
         return Path(env)
+    from importlib import resources  # not at start-up (~10 ms): only the data commands ask
+
     packaged = resources.files("clerk_console") / "data"
     if isinstance(packaged, Path) and packaged.is_dir():
         return packaged
@@ -202,5 +202,7 @@ def _toml_where(message: str) -> str:
 
 
 def _did_you_mean(key: str, known) -> str:
+    import difflib  # only for a settings file with an unknown key
+
     close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
     return f"（是否想写“{close[0]}”？）" if close else ""

@@ -9,6 +9,7 @@ key and reason in Chinese.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -104,7 +105,7 @@ class _Loader:
         self.seen: dict[str, str] = {}  # every applicant code, across the three files
 
     def records(self, name: str, table: str, spec: dict, code_key: str, what: str,
-                seen: dict[str, str] | None = None):
+                seen: dict[str, str] | None = None) -> Iterator[tuple[TomlSource, str, dict]]:
         src, data = read_toml(self.folder, self.folder / name, DemoDataError, README_HINT)
         for key, r in coded_records(src, data, table, spec, what, seen, code_key):
             yield src, key, r
@@ -177,7 +178,7 @@ class _Loader:
                 related_ids=(owner_id, *owner.related_ids), region=norm.split("-")[1],
                 note=r["note"] or f"项目单位：{owner.name}"))
 
-    def rows(self, name: str, table: str, spec: dict):
+    def rows(self, name: str, table: str, spec: dict) -> Iterator[tuple[TomlSource, str, dict]]:
         src, data = read_toml(self.folder, self.folder / name, DemoDataError, README_HINT)
         for n, r in enumerate(table_records(src, data, table, spec)):
             yield src, f"{table}[{n}]", r

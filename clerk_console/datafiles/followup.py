@@ -27,7 +27,7 @@ def load_followup_rules(folder: Path) -> FollowupRules:
     if missing:
         raise FollowupFileError(f"{path} 缺少 {'、'.join(missing)}，格式见 data/followup/README.md")
     try:
-        return check_rules(FollowupRules(*(data[k] for k in KEYS),
+        return check_rules(FollowupRules(**{k: data[k] for k in KEYS},
                                          source=str(data.get("source", "")).strip()))
     except RuleError as exc:
         raise FollowupFileError(f"{path}：{exc}") from None

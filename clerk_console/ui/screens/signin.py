@@ -37,7 +37,7 @@ class SignInScreen(Screen):
     def compose(self) -> ComposeResult:
         with Vertical(id="signin-box", classes="dialog"):
             yield Label("政务服务综合受理 · 登录", classes="dialog-title")
-            yield Label("", id="window-line")
+            yield Label(self.window_line(), id="window-line")
             yield Field(placeholder="工号", id="clerk-id")
             yield Field(placeholder="PIN", password=True, id="pin")
             yield Static("", id="signin-error", classes="error")
@@ -45,15 +45,18 @@ class SignInScreen(Screen):
 
     submit_waiting = False  # Enter was pressed in the PIN field while the replica was opening
 
+    def window_line(self) -> str:
+        """The window, once a PIN can be checked (the gate may have opened while the UI was
+        loading: then it is in the first paint), else that the data is being opened."""
+        if self.app.desk.can_sign_in:
+            return f"窗口：{self.app.desk.window_label()}"
+        return "正在打开本窗口数据…"
+
     def on_mount(self) -> None:
         self.query_one("#clerk-id", Input).focus()
-        if self.app.desk.can_sign_in:  # the gate opened while the UI was loading
-            self.on_desk_ready(None)
-        else:
-            self.query_one("#window-line", Label).update("正在打开本窗口数据…")
 
     def on_desk_ready(self, _event) -> None:
-        self.query_one("#window-line", Label).update(f"窗口：{self.app.desk.window_label()}")
+        self.query_one("#window-line", Label).update(self.window_line())
         # only a sign-in the clerk asked for (Enter typed ahead): a PIN still being typed is
         # no attempt (it would count toward the lock and clear the field under the fingers)
         if self.submit_waiting:
