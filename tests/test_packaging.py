@@ -1,6 +1,7 @@
 """Where the reference data is read from: an installed wheel's package data, or the checkout."""
 from __future__ import annotations
 
+import importlib.resources
 from pathlib import Path
 
 import clerk_console
@@ -19,7 +20,7 @@ def test_package_data_of_an_installed_wheel_wins_over_a_folder_beside_it(monkeyp
     packaged = tmp_path / "site-packages" / "clerk_console"
     (packaged / "data").mkdir(parents=True)
     monkeypatch.delenv("CLERK_CONSOLE_DATA", raising=False)
-    monkeypatch.setattr(config.resources, "files", lambda name: packaged)
+    monkeypatch.setattr(importlib.resources, "files", lambda name: packaged)  # config asks it
     assert config.data_root() == packaged / "data"
 
 
