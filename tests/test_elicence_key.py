@@ -63,6 +63,7 @@ def pull(replica, rows: list[tuple[str, str]], tombstones: list[str], how: str,
     inside a caller's transaction."""
     if how == "delta":  # "large": more writes than SWAP_CHUNK (an unrelated licence's too)
         monkeypatch.setattr(pull_mod, "SWAP_CHUNK", 1)
+        monkeypatch.setattr(pull_mod, "DELTA_CHUNK", 1)
         rows = [*rows, wire(LIC)]
         by_key = pull_mod.Pull._apply_by_key
         taken = []

@@ -66,6 +66,7 @@ def test_a_page_in_short_transactions_ends_where_one_row_at_a_time_does(two, mon
     replica, reference = two
     one_by_one(reference, ROWS, TOMBSTONES, 9)
     monkeypatch.setattr(pull_mod, "SWAP_CHUNK", 3)  # 12 writes: 4 transactions
+    monkeypatch.setattr(pull_mod, "DELTA_CHUNK", 3)
     writes = {"n": 0}
     real = pull_mod.Pull.background_write
 
@@ -102,6 +103,7 @@ def test_a_page_stopped_half_way_is_applied_again_to_the_same_end(two, monkeypat
     replica, reference = two
     one_by_one(reference, ROWS, TOMBSTONES, 9)
     monkeypatch.setattr(pull_mod, "SWAP_CHUNK", 3)
+    monkeypatch.setattr(pull_mod, "DELTA_CHUNK", 3)
     calls = {"n": 0}
     real = pull_mod.Pull.background_write
 
@@ -125,6 +127,7 @@ def test_a_page_stopped_half_way_is_applied_again_to_the_same_end(two, monkeypat
 def test_a_malformed_date_left_to_the_replica_refuses_the_page_before_any_write(
         replica, monkeypatch) -> None:
     monkeypatch.setattr(pull_mod, "SWAP_CHUNK", 3)
+    monkeypatch.setattr(pull_mod, "DELTA_CHUNK", 3)
     apply.apply(replica, Dataset.ELICENCE, Page(rows=BEFORE, cursor=5), staging=False)
     pages = [{"key": k, "payload": json.loads(p)} for k, p in ROWS if "H31" not in k]
     pages.append({"key": "H31|yyzz|31", "payload": json.loads(ROWS[2][1])})

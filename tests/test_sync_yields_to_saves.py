@@ -96,6 +96,7 @@ def counting(monkeypatch, replica) -> list[int]:
 def test_a_long_delta_page_commits_early_while_a_save_waits_and_ends_the_same(
         replica, tmp_path, monkeypatch, waiting) -> None:
     monkeypatch.setattr(pull_mod, "SWAP_CHUNK", 60)
+    monkeypatch.setattr(pull_mod, "DELTA_CHUNK", 60)
     monkeypatch.setattr(pull_mod, "TURN", 10)
     before = Page(rows=[lic(i) for i in range(0, 150, 2)], cursor=5)
     page = Page(rows=[lic(i, "-2") for i in range(150)], tombstones=[lic(4)[0]], cursor=9)

@@ -1,7 +1,7 @@
 """Pulled reference data and decisions: one handler per dataset, registered by name.
 
 Incremental pages go through :meth:`Pull.apply_page`, each with its cursor in one transaction;
-a large e-licence page (``KeyedDelta``) goes in transactions of ``SWAP_CHUNK`` writes in key
+a large e-licence page (``KeyedDelta``) goes in transactions of ``DELTA_CHUNK`` writes in key
 order instead, the cursor with the last (its writes end where the page's rows applied one by
 one do, in whatever chunks). A first download, or a reset (the cursor is older than the server
 keeps), is staged page by page in ``sync_stage`` inside the replica file, with its progress in
@@ -59,6 +59,10 @@ SwapFn: TypeAlias = Callable[[Session, str], None]
 STAGE_KEY = "sync_stage_{}"
 STAGE_CHUNK = 2_000  # staged rows per transaction (the write lock is held ~10 ms each)
 SWAP_CHUNK = 2_000  # keys merged per transaction in a keyed swap
+# writes per transaction of an incremental page: its keys are spread over the whole table, so
+# each write dirties pages of its own, and a commit encrypts and writes every one (a save that
+# arrives mid-transaction waits for that commit: ~2,000 pages at 2,000 writes)
+DELTA_CHUNK = 200
 MAX_RUNS = 2_000  # staged runs merged at once (newest_staged); more are sorted by SQLite
 TURN = 100  # writes between two looks for a waiting clerk's save (~2-4 ms of the lock)
 Op = TypeVar("Op")
@@ -84,7 +88,7 @@ class KeyedSwap:
 
 @dataclass(frozen=True, slots=True)
 class KeyedDelta:
-    """An incremental page applied in short transactions of ``SWAP_CHUNK`` writes: ``ops``
+    """An incremental page applied in short transactions of ``DELTA_CHUNK`` writes: ``ops``
     turns the page into writes in key order that end where applying it in one transaction
     does, whatever chunks they go in (so a page fetched again after a stop is applied again
     to the same end); ``put`` writes one row (its parameters), ``drop`` deletes one key."""
@@ -371,7 +375,7 @@ class Pull(Cases, ReplicaBase):
 
     def _apply_by_key(self, ds: PullDataset, delta: KeyedDelta, pairs: Pairs, keys: list[str],
                       cursor: int, at: datetime | None) -> None:
-        """A large incremental page in transactions of ``SWAP_CHUNK`` writes in key order, the
+        """A large incremental page in transactions of ``DELTA_CHUNK`` writes in key order, the
         cursor with the last: a console stopped half-way fetches the page again and applies it
         to the same end. Meanwhile a holder's e-licences may be the old or the new ones."""
         ops = delta.ops(pairs, keys, self.tx.give_way)  # all checked first (a malformed row
@@ -381,7 +385,7 @@ class Pull(Cases, ReplicaBase):
             cur.executemany(delta.drop, [(k,) for k, row in batch if row is None])
             cur.executemany(delta.put, [row for _, row in batch if row is not None])
 
-        self._in_turns(ops, write, SWAP_CHUNK,
+        self._in_turns(ops, write, DELTA_CHUNK,
                        last=lambda s: self._set_cursor(s, ds.name, cursor, at))
 
     def _in_turns(self, ops: Sequence[Op], write: Callable[[Any, Sequence[Op]], None],
