@@ -142,11 +142,9 @@ def run(args) -> int:
         return 0
     backoffice = None if getattr(args, "no_backoffice", False) else _start_backoffice(home)
     try:
-        from clerk_console.ui.app import run_console
+        from clerk_console.commands.run import open_console
 
-        from clerk_console.commands.pad import console_pad
-
-        return run_console(home, pad=console_pad(home))
+        return open_console(home)
     finally:
         if backoffice is not None:
             backoffice.stop()

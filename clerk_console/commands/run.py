@@ -13,9 +13,15 @@ def run(args) -> int:
               "请先运行 clerk-console demo 建立演示数据，"
               "或运行 clerk-console enroll <后台地址> <注册码> 注册本窗口。", file=sys.stderr)
         return 2
+    return open_console(home)
+
+
+def open_console(home) -> int:
+    """The console on the window folder ``home`` (its replica exists): the sign-in gate opens
+    in a thread while the UI imports (``storage/early_gate.py``). ``demo`` starts it so too."""
     from clerk_console.storage.early_gate import EarlyGate
 
-    early = EarlyGate(home / config.REPLICA_FILE)  # opens while the UI imports
+    early = EarlyGate(home / config.REPLICA_FILE)
     from clerk_console.ui.app import run_console
 
     from clerk_console.commands.pad import console_pad

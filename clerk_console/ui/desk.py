@@ -139,16 +139,14 @@ class Desk:
             self._loading = False
             self._loaded.set()
 
-    def adopt_early_gate(self) -> bool:
+    def adopt_early_gate(self) -> None:
         """Before the first paint (the UI thread, ``open`` not started): take the early gate
-        if it opened without an error; True if a PIN can be checked now. An error stays for
-        ``open`` to raise in its worker, where it is shown as any other."""
+        if it opened without an error (``can_sign_in`` then says whether a PIN can be checked).
+        An error stays for ``open`` to raise in its worker, where it is shown as any other."""
         early = self.early_gate
-        if early is None or not early.ready:
-            return False
-        self.early_gate = None
-        self.gate = early.take()
-        return self.gate is not None
+        if early is not None and early.ready:
+            self.early_gate = None
+            self.gate = early.take()
 
     def _open_replica(self) -> Any:
         from clerk_console.storage.replica import Replica
