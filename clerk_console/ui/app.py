@@ -167,7 +167,9 @@ class ClerkApp(App[int]):
             return
         if event.state is WorkerState.ERROR:
             err = event.worker.error
-            self.open_error = str(err) if isinstance(err, DeskError) else f"打开数据失败：{err}"
+            # a DeskError or any ClerkError says why; a defect is logged, never shown
+            self.open_error = (str(err) if isinstance(err, DeskError)
+                               else f"打开数据失败：{guard.explain(err)}")
             self._signed_early = None  # signed in through the gate: no intake without the data
             self.notify(self.open_error, severity="error", timeout=30)
 
