@@ -6,6 +6,8 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
+
 from clerk_console.storage.db import ReplicaError
 from clerk_console.storage.early_gate import EarlyGate
 from clerk_console.storage.gate import SignInGate
@@ -47,9 +49,15 @@ async def test_the_window_line_is_in_the_first_paint(home, monkeypatch):
         assert app.clerk.clerk_id == "1001"
 
 
-async def test_an_error_opening_early_is_shown_as_the_desks_open_shows_it(home, monkeypatch):
+@pytest.mark.parametrize("error, shown", [
+    (ReplicaError("本窗口数据文件无法打开（测试）"), "打开数据失败：本窗口数据文件无法打开（测试）"),
+    # not a ClerkError (a bug, a missing module): the apology, never the exception's own text
+    (RuntimeError("internal detail /home/x 370602199003071235"), None),
+], ids=["clerk-error", "defect"])
+async def test_an_error_opening_early_is_shown_as_the_desks_open_shows_it(home, monkeypatch,
+                                                                          error, shown):
     def broken(path):
-        raise ReplicaError("本窗口数据文件无法打开（测试）")
+        raise error
 
     monkeypatch.setattr(SignInGate, "open", staticmethod(broken))
     early = EarlyGate(home / "replica.sqlite3")
@@ -57,21 +65,9 @@ async def test_an_error_opening_early_is_shown_as_the_desks_open_shows_it(home, 
     app = new_app(home, desk=Desk(home, early_gate=early))
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: app.open_error, "the open error shown", seconds=10)
-        assert app.open_error.endswith("本窗口数据文件无法打开（测试）"), app.open_error
         assert app.desk.gate is None and app.desk.replica is None
-
-
-async def test_a_defect_opening_early_is_logged_and_not_shown(home, monkeypatch):
-    """Not a ClerkError (a bug, a missing module): the clerk gets the console's apology, never
-    the exception's own text."""
-    def broken(path):
-        raise RuntimeError("internal detail /home/x 370602199003071235")
-
-    monkeypatch.setattr(SignInGate, "open", staticmethod(broken))
-    early = EarlyGate(home / "replica.sqlite3")
-    assert early._done.wait(10) and not early.ready
-    app = new_app(home, desk=Desk(home, early_gate=early))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: app.open_error, "the open error shown", seconds=10)
-        assert "internal detail" not in app.open_error and "3706" not in app.open_error
-        assert app.open_error.startswith("打开数据失败：")
+        if shown is not None:
+            assert app.open_error == shown
+        else:
+            assert app.open_error.startswith("打开数据失败：")
+            assert "internal detail" not in app.open_error and "3706" not in app.open_error
