@@ -143,6 +143,7 @@ async def test_a_mistyped_code_in_the_item_search_says_what_is_wrong(home):
         await pilot.pause()
         assert intake(app).current is None
         assert "校验" in panel(app), panel(app)
+        assert app.screen.query_one("#item-query").value == BAD_CHECK  # kept, to correct
 
 
 def test_typed_scan_doctests():

@@ -69,7 +69,8 @@ class ItemPicker(Vertical):
         hits = self.query_one("#hits", OptionList)
         query = self.query_one("#item-query", Input)
         if not self.hits and (code := typed_scan(query.value)) is not None:
-            query.value = ""
+            if self.app.desk.identify(code, self.app.today()).valid:
+                query.value = ""  # a typo stays in the field to be corrected
             self.app.handle_scan(code)
             return
         if not self.hits or hits.highlighted is None:
